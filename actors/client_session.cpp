@@ -1,0 +1,129 @@
+#include "actors/client_session.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/session_bridge.hpp"
+#include "server/client_connection.hpp"
+
+namespace gnatsd {
+namespace {
+
+// Read buffers in flight per connection: one being processed, one being filled.
+constexpr int read_credits = 2;
+constexpr auto first_ping_max = std::chrono::seconds{2};
+
+struct session_state {
+  session_config config;
+  std::unique_ptr<client_connection> conn;
+  bool finished = false;
+};
+
+using session_pointer = session_actor::stateful_pointer<session_state>;
+
+// Adds 0-20% jitter, drawn from the session's seeded generator.
+caf::timespan jittered(duration base, prng& rng) {
+  const auto extra = static_cast<int64_t>(rng.below(static_cast<uint64_t>(base.count() / 5) + 1));
+  return caf::timespan{base.count() + extra};
+}
+
+// Ends the session: removes its interest, tells the server, closes the socket and quits.
+void finish(session_pointer self, bool flush) {
+  auto& st = self->state;
+  if (st.finished) return;
+  st.finished = true;
+  st.conn->cleanup();
+  auto changes = st.conn->take_interest_changes();
+  if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
+  auto& log = *st.config.context->log;
+  log.debugf(st.conn->log_prefix() + "Client connection closed: " +
+             std::string{close_reason_text(st.conn->reason())});
+  st.config.connection->close(flush);
+  self->send(st.config.server, session_closed_atom_v, st.config.cid);
+  self->quit();
+}
+
+// Emits everything the connection produced during this turn.
+void emit(session_pointer self) {
+  auto& st = self->state;
+  auto& conn = *st.conn;
+  conn.flush_deliveries();
+  auto changes = conn.take_interest_changes();
+  if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
+  const bool closing = conn.closing();
+  if (!closing || conn.flush_before_close()) {
+    for (auto& chunk : conn.take_output()) st.config.connection->write(std::move(chunk));
+  }
+  if (closing) finish(self, conn.flush_before_close());
+}
+
+void arm_ping(session_pointer self, duration delay) {
+  self->delayed_send(self, jittered(delay, self->state.config.rng), ping_timer_atom_v);
+}
+
+session_actor::behavior_type session_behavior(session_pointer self, session_config config) {
+  auto& st = self->state;
+  st.config = std::move(config);
+  auto& c = st.config;
+  auto sub = std::make_shared<session_subscriber>(c.cid, session_actor{self});
+  st.conn = std::make_unique<client_connection>(c.context, c.cid, c.connection->remote().host,
+                                                c.connection->remote().port, sub, c.rng.fork());
+  st.conn->start();
+  if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
+  c.connection->start(std::make_shared<session_events>(session_actor{self}), read_credits);
+  const auto& opts = c.context->options;
+  arm_ping(self, std::min<duration>(opts.ping_interval, first_ping_max));
+  if (opts.auth_required()) self->delayed_send(self, opts.authorization.timeout, auth_timer_atom_v);
+  emit(self);
+  return {
+      [=](net_bytes_atom, std::vector<char>& data) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->receive(data.data(), data.size());
+        emit(self);
+        if (!s.finished) s.config.connection->resume_reading();
+      },
+      [=](net_flushed_atom, uint64_t bytes) {
+        if (!self->state.finished) self->state.conn->flushed(bytes);
+      },
+      [=](net_closed_atom, std::string& reason) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.config.context->log->debugf(s.conn->log_prefix() + reason);
+        finish(self, false);
+      },
+      [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->deliver(delivery_batch{std::move(bytes), messages});
+        emit(self);
+      },
+      [=](expired_atom, uint64_t id) {
+        if (self->state.finished) return;
+        self->state.conn->expire_subscription(id);
+        emit(self);
+      },
+      [=](ping_timer_atom) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->ping_timer();
+        emit(self);
+        if (!s.finished) arm_ping(self, s.config.context->options.ping_interval);
+      },
+      [=](auth_timer_atom) {
+        if (self->state.finished) return;
+        self->state.conn->auth_timer();
+        emit(self);
+      },
+      [=](shutdown_atom) {
+        if (!self->state.finished) finish(self, true);
+      },
+  };
+}
+
+}  // namespace
+
+session_actor spawn_client_session(caf::actor_system& sys, session_config config) {
+  return sys.spawn(session_behavior, std::move(config));
+}
+
+}  // namespace gnatsd

@@ -1,0 +1,15 @@
+// The sublist actor: one per server. Sessions insert into and match against the shared
+// sublist directly (no message on the publish path); they report each local interest change
+// here, in the order the changes happened on that session. This actor keeps the aggregated
+// local interest per (subject, queue) - nats-server's `acc.rm` - whose 0->1 and 1->0
+// transitions and queue weight changes are what routes are told with RS+/RS- once clustering
+// is in place.
+#pragma once
+
+#include "actors/messages.hpp"
+
+namespace gnatsd {
+
+sublist_actor spawn_sublist_actor(caf::actor_system& sys);
+
+}  // namespace gnatsd

@@ -1,0 +1,129 @@
+// gnatsd: the production program. The composition root: parses the command line and config
+// file, builds the CAF actor system and the Asio transport, starts the server actors and
+// waits for signals (SIGINT/SIGTERM shut down, SIGUSR1 reopens the log file).
+//
+// It is the only place that knows both CAF and Asio; see docs/ARCHITECTURE.md.
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <unistd.h>
+
+#include "actors/server.hpp"
+#include "config/command_line.hpp"
+#include "net/asio/asio_transport.hpp"
+#include "server/server_context.hpp"
+#include "spdlog_logger.hpp"
+
+namespace {
+
+using namespace gnatsd;
+
+uint64_t os_seed() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+bool write_pid_file(const std::string& path) {
+  std::ofstream out{path, std::ios::trunc};
+  if (!out) return false;
+  out << ::getpid();  // nats-server writes the PID without a newline
+  return static_cast<bool>(out);
+}
+
+// Blocks the signals we handle in every thread; the main thread then waits for them.
+sigset_t handled_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// Waits for a terminating signal and returns the exit code nats-server uses for it.
+int wait_for_shutdown(const sigset_t& set, spdlog_logger& log) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    switch (sig) {
+      case SIGUSR1:
+        log.reopen();
+        break;
+      case SIGHUP:
+        log.warn("Config reload is not supported yet; ignoring SIGHUP");
+        break;
+      case SIGINT:
+        log.debugf("Trapped \"interrupt\" signal");
+        return 0;
+      case SIGTERM:
+        log.debugf("Trapped \"terminated\" signal");
+        return 1;  // as nats-server 2.9.10 does
+      default:
+        break;
+    }
+  }
+}
+
+int run(const server_options& opts) {
+  const sigset_t signals = handled_signals();
+  auto log = std::make_shared<spdlog_logger>(opts.log_file, opts.logtime);
+  log->debug = opts.debug;
+  log->trace = opts.trace;
+  if (!opts.pid_file.empty() && !write_pid_file(opts.pid_file)) {
+    log->log(log_level::fatal, "Could not write pidfile: " + opts.pid_file);
+    return 1;
+  }
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", size_t{2});
+  caf::actor_system sys{cfg};
+  net::asio_transport transport;
+  running_server server;
+  std::string error;
+  if (!start_server(sys, transport, opts, log, os_seed(), server, error)) {
+    log->log(log_level::fatal, error);
+    return 1;
+  }
+  transport.run(1);
+  const int code = wait_for_shutdown(signals, *log);
+  log->info("Initiating Shutdown...");
+  transport.stop_listening();
+  caf::anon_send(server.actor, shutdown_atom_v);
+  sys.await_all_actors_done();
+  transport.stop();
+  if (!opts.pid_file.empty()) std::remove(opts.pid_file.c_str());
+  log->info("Server Exiting..");
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto cmd = gnatsd::parse_command_line(argc, argv);
+  using action = gnatsd::command_line::action;
+  switch (cmd.what) {
+    case action::help:
+      std::cout << gnatsd::usage_text();
+      return 0;
+    case action::version:
+      std::cout << "gnatsd: v" << gnatsd::server_version << " (gnatsd " GNATSD_VERSION ")\n";
+      return 0;
+    case action::error:
+      std::cerr << "gnatsd: " << cmd.error << "\n\n" << gnatsd::usage_text();
+      return 1;
+    case action::test_config:
+      for (const auto& w : cmd.warnings) std::cerr << w << "\n";
+      std::cout << "gnatsd: configuration file " << cmd.options.config_file << " is valid\n";
+      return 0;
+    case action::run:
+      break;
+  }
+  for (const auto& w : cmd.warnings) std::cerr << "gnatsd: warning: " << w << "\n";
+  return run(cmd.options);
+}

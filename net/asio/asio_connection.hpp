@@ -1,0 +1,54 @@
+// A TCP connection on Boost.Asio, implementing net::connection.
+//
+// Beast-style do_x/on_x steps confined to a strand: one async_read_some in flight while read
+// credits remain, one gathered async_write in flight with everything queued behind it. Calls
+// from actors (write, resume_reading, close) are posted onto the strand.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <deque>
+
+#include "net/transport.hpp"
+
+namespace gnatsd::net::asio_impl {
+
+namespace asio = boost::asio;
+
+class asio_connection final : public connection,
+                              public std::enable_shared_from_this<asio_connection> {
+ public:
+  explicit asio_connection(asio::ip::tcp::socket socket);
+
+  void start(std::shared_ptr<connection_handler> handler, int initial_credits) override;
+  void write(std::vector<char> bytes) override;
+  void resume_reading() override;
+  void close(bool flush) override;
+  const endpoint& remote() const override { return remote_; }
+  const endpoint& local() const override { return local_; }
+
+ private:
+  void do_read();
+  void on_read(const boost::system::error_code& ec, size_t n);
+  void do_write();
+  void on_write(const boost::system::error_code& ec, size_t n);
+  void do_close(const std::string& reason);
+
+  // The socket's executor is a strand (sockets are created on one), so every handler and
+  // every posted call for this connection runs serialized.
+  asio::ip::tcp::socket socket_;
+  std::shared_ptr<connection_handler> handler_;
+  endpoint remote_, local_;
+
+  std::vector<char> read_buf_;
+  size_t read_size_ = 4096;
+  int credits_ = 0;
+  bool reading_ = false;
+
+  std::deque<std::vector<char>> queue_;
+  size_t write_front_offset_ = 0;  // bytes of queue_.front() already written
+  bool writing_ = false;
+  bool close_after_flush_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace gnatsd::net::asio_impl

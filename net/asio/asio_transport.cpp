@@ -1,0 +1,109 @@
+#include "net/asio/asio_transport.hpp"
+
+#include <boost/asio.hpp>
+#include <chrono>
+#include <list>
+
+#include "net/asio/asio_connection.hpp"
+
+namespace gnatsd::net {
+
+namespace asio = boost::asio;
+using asio_impl::asio_connection;
+
+struct asio_transport::impl {
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::vector<std::thread> threads;
+  std::list<std::shared_ptr<asio::ip::tcp::acceptor>> acceptors;
+
+  void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
+                 std::shared_ptr<accept_handler> handler) {
+    // Each accepted socket gets its own strand as executor.
+    acceptor->async_accept(asio::make_strand(io), [this, acceptor, handler](
+                                                      const boost::system::error_code& ec,
+                                                      asio::ip::tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+      if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket)));
+      do_accept(acceptor, handler);
+    });
+  }
+};
+
+asio_transport::asio_transport() : impl_(std::make_unique<impl>()) {}
+
+asio_transport::~asio_transport() { stop(); }
+
+bool asio_transport::listen(const std::string& host, int port,
+                            std::shared_ptr<accept_handler> handler, int& bound_port,
+                            std::string& error) {
+  try {
+    asio::ip::tcp::resolver resolver{impl_->io};
+    const auto results = resolver.resolve(host, std::to_string(port < 0 ? 0 : port),
+                                          asio::ip::tcp::resolver::passive);
+    auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(impl_->io);
+    const auto ep = results.begin()->endpoint();
+    acceptor->open(ep.protocol());
+    acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
+    acceptor->bind(ep);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    bound_port = acceptor->local_endpoint().port();
+    impl_->acceptors.push_back(acceptor);
+    impl_->do_accept(acceptor, std::move(handler));
+    return true;
+  } catch (const boost::system::system_error& e) {
+    error = e.code().message();
+    return false;
+  }
+}
+
+void asio_transport::dial(const std::string& host, int port,
+                          std::function<void(connection_ptr, std::string)> done) {
+  auto resolver = std::make_shared<asio::ip::tcp::resolver>(impl_->io);
+  auto socket = std::make_shared<asio::ip::tcp::socket>(asio::make_strand(impl_->io));
+  resolver->async_resolve(
+      host, std::to_string(port),
+      [resolver, socket, done = std::move(done)](const boost::system::error_code& ec,
+                                                 asio::ip::tcp::resolver::results_type results) {
+        if (ec) {
+          done(nullptr, ec.message());
+          return;
+        }
+        asio::async_connect(*socket, results,
+                            [socket, done](const boost::system::error_code& ec2,
+                                           const asio::ip::tcp::endpoint&) {
+                              if (ec2) {
+                                done(nullptr, ec2.message());
+                                return;
+                              }
+                              done(std::make_shared<asio_connection>(std::move(*socket)), {});
+                            });
+      });
+}
+
+void asio_transport::stop_listening() {
+  asio::post(impl_->io, [this] {
+    for (auto& a : impl_->acceptors) {
+      boost::system::error_code ignored;
+      a->close(ignored);
+    }
+    impl_->acceptors.clear();
+  });
+}
+
+void asio_transport::run(int threads) {
+  for (int i = 0; i < threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+}
+
+void asio_transport::stop() {
+  // Let queued writes and closes finish (up to two seconds), then stop hard.
+  impl_->work.reset();
+  for (int i = 0; i < 200 && !impl_->io.stopped() && !impl_->threads.empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  impl_->io.stop();
+  for (auto& t : impl_->threads)
+    if (t.joinable()) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace gnatsd::net

@@ -1,0 +1,34 @@
+// The production transport: TCP on Boost.Asio, with one io_context run by a small pool of
+// threads owned by this object.
+#pragma once
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "net/transport.hpp"
+
+namespace gnatsd::net {
+
+class asio_transport final : public transport {
+ public:
+  asio_transport();
+  ~asio_transport() override;
+
+  bool listen(const std::string& host, int port, std::shared_ptr<accept_handler> handler,
+              int& bound_port, std::string& error) override;
+  void dial(const std::string& host, int port,
+            std::function<void(connection_ptr, std::string)> done) override;
+  void stop_listening() override;
+
+  /// Runs the io_context on `threads` background threads.
+  void run(int threads);
+  /// Stops the io_context and joins its threads.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace gnatsd::net

@@ -1,0 +1,76 @@
+// The transport adapter: how the actor layer talks to a network without knowing which one.
+//
+// Two implementations exist: net/asio (real TCP sockets, production and end-to-end tests)
+// and sim/ (an in-memory network driven by the deterministic simulator). The interface moves
+// bytes only; all protocol state lives in the actors. Events are reported through a
+// connection_handler that the actor layer implements by sending messages to the owning actor.
+//
+// Read credits bound the memory in flight: after an `on_bytes` event the connection reads
+// again only when the owner calls `resume_reading` (DESIGN.md section 3).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gnatsd::net {
+
+struct endpoint {
+  std::string host;
+  int port = 0;
+};
+
+/// Receives the events of one connection. Calls may come from any thread, never
+/// concurrently for one connection. After `on_closed` no further events arrive.
+class connection_handler {
+ public:
+  virtual ~connection_handler() = default;
+  /// A whole read buffer. No further read is issued until `resume_reading`.
+  virtual void on_bytes(std::vector<char> data) = 0;
+  /// `bytes` previously passed to `write` reached the socket.
+  virtual void on_flushed(size_t bytes) = 0;
+  /// The connection is gone (peer closed, reset, or after our own `close`).
+  virtual void on_closed(std::string reason) = 0;
+};
+
+class connection {
+ public:
+  virtual ~connection() = default;
+  /// Starts delivering events to `handler`; reading begins with `initial_credits` credits.
+  virtual void start(std::shared_ptr<connection_handler> handler, int initial_credits) = 0;
+  /// Queues `bytes` for writing, after everything queued before.
+  virtual void write(std::vector<char> bytes) = 0;
+  /// Returns one read credit, allowing one more read buffer to be delivered.
+  virtual void resume_reading() = 0;
+  /// Closes the connection; with `flush`, queued writes are sent first.
+  virtual void close(bool flush) = 0;
+  virtual const endpoint& remote() const = 0;
+  virtual const endpoint& local() const = 0;
+};
+
+using connection_ptr = std::shared_ptr<connection>;
+
+/// Receives accepted connections of one listener.
+class accept_handler {
+ public:
+  virtual ~accept_handler() = default;
+  virtual void on_accept(connection_ptr conn) = 0;
+};
+
+class transport {
+ public:
+  virtual ~transport() = default;
+  /// Binds and listens on host:port (port 0 picks a free one). On success returns true and
+  /// stores the bound port; on failure stores a message.
+  virtual bool listen(const std::string& host, int port, std::shared_ptr<accept_handler> handler,
+                      int& bound_port, std::string& error) = 0;
+  /// Connects to host:port; `done` receives the connection, or null and an error message.
+  virtual void dial(const std::string& host, int port,
+                    std::function<void(connection_ptr, std::string)> done) = 0;
+  /// Stops every listener (connections stay open).
+  virtual void stop_listening() = 0;
+};
+
+}  // namespace gnatsd::net

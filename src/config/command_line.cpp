@@ -1,0 +1,213 @@
+#include "config/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <set>
+
+#include "config/config_parser.hpp"
+
+namespace gnatsd {
+namespace {
+
+const std::set<std::string> long_names = {
+    "addr", "net", "port", "name", "server_name", "config", "DV", "VV", "DVV", "logtime", "log",
+    "pid", "http_port", "user", "pass", "auth", "cluster", "cluster_listen", "routes",
+    "cluster_name", "cluster_advertise", "no_advertise", "connect_retries", "help", "version",
+};
+
+// Rewrites `-name` and `-name=value` to `--name...` for known long names.
+std::vector<std::string> normalize(int argc, const char* const* argv) {
+  std::vector<std::string> out;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-') {
+      const std::string name = arg.substr(1, arg.find('=') == std::string::npos
+                                                 ? std::string::npos
+                                                 : arg.find('=') - 1);
+      if (long_names.count(name) != 0) arg = "-" + arg;
+    }
+    out.push_back(std::move(arg));
+  }
+  return out;
+}
+
+struct overrides {
+  std::optional<std::string> host, server_name, config, log_file, pid_file, user, pass, auth;
+  std::optional<int> port, http_port, connect_retries;
+  std::optional<std::string> cluster, routes, cluster_name, cluster_advertise;
+  bool logtime = true, no_advertise = false;
+  bool debug = false, trace = false, debug_trace = false, test = false, help = false,
+       version = false;
+};
+
+void add_flags(CLI::App& app, overrides& o) {
+  app.add_option("-a,--addr,--net", o.host);
+  app.add_option("-p,--port", o.port);
+  app.add_option("-n,--name,--server_name", o.server_name);
+  app.add_option("-c,--config", o.config);
+  app.add_flag("-D", o.debug);
+  app.add_flag("-V", o.trace);
+  app.add_flag("--DV,--VV,--DVV", o.debug_trace);
+  app.add_flag("-T,--logtime", o.logtime);
+  app.add_option("-l,--log", o.log_file);
+  app.add_option("-P,--pid", o.pid_file);
+  app.add_option("-m,--http_port", o.http_port);
+  app.add_option("--user", o.user);
+  app.add_option("--pass", o.pass);
+  app.add_option("--auth", o.auth);
+  app.add_flag("-t", o.test);
+  app.add_flag("-h,--help", o.help);
+  app.add_flag("-v,--version", o.version);
+  app.add_option("--cluster,--cluster_listen", o.cluster);
+  app.add_option("--routes", o.routes);
+  app.add_option("--cluster_name", o.cluster_name);
+  app.add_option("--cluster_advertise", o.cluster_advertise);
+  app.add_flag("--no_advertise", o.no_advertise);
+  app.add_option("--connect_retries", o.connect_retries);
+}
+
+// Parses "nats://host:port" (or nats-route://, or bare host:port) into host and port.
+bool parse_cluster_url(const std::string& url, std::string& host, int& port) {
+  std::string rest = url;
+  const auto scheme = rest.find("://");
+  if (scheme != std::string::npos) rest = rest.substr(scheme + 3);
+  const auto at = rest.rfind('@');
+  if (at != std::string::npos) rest = rest.substr(at + 1);
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  const auto colon = rest.rfind(':');
+  if (colon == std::string::npos) return false;
+  const std::string p = rest.substr(colon + 1);
+  if (p.empty() || p.find_first_not_of("-0123456789") != std::string::npos) return false;
+  host = rest.substr(0, colon);
+  port = std::stoi(p);
+  return true;
+}
+
+std::vector<std::string> split_routes(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string item = list.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Applies the flags over the options loaded from the file. Returns an error or "".
+std::string apply_overrides(const overrides& o, const CLI::App& app, server_options& s) {
+  if (o.host) s.host = *o.host;
+  if (o.port) s.port = *o.port;
+  if (o.server_name) s.server_name = *o.server_name;
+  if (o.log_file) s.log_file = *o.log_file;
+  if (o.pid_file) s.pid_file = *o.pid_file;
+  if (o.http_port) s.http_port = *o.http_port;
+  if (app.count("-T") != 0) s.logtime = o.logtime;
+  if (o.debug || o.debug_trace) s.debug = true;
+  if (o.trace || o.debug_trace) s.trace = true;
+  if (o.user) s.authorization.user = *o.user;
+  if (o.pass) s.authorization.password = *o.pass;
+  if (o.auth) s.authorization.token = *o.auth;
+  if (o.cluster) {
+    if (!parse_cluster_url(*o.cluster, s.cluster.host, s.cluster.port))
+      return "invalid cluster URL \"" + *o.cluster + "\"";
+  }
+  if (o.routes) s.cluster.routes = split_routes(*o.routes);
+  if (o.cluster_name) s.cluster.name = *o.cluster_name;
+  if (o.cluster_advertise) s.cluster.advertise = *o.cluster_advertise;
+  if (app.count("--no_advertise") != 0) s.cluster.no_advertise = o.no_advertise;
+  if (o.connect_retries) s.cluster.connect_retries = *o.connect_retries;
+  return {};
+}
+
+command_line failure(std::string message) {
+  command_line r;
+  r.what = command_line::action::error;
+  r.error = std::move(message);
+  return r;
+}
+
+}  // namespace
+
+command_line parse_command_line(int argc, const char* const* argv) {
+  CLI::App app{"gnatsd"};
+  app.set_help_flag();  // -h is ours, printed with nats-server's usage text
+  app.allow_windows_style_options(false);
+  overrides o;
+  add_flags(app, o);
+  std::vector<std::string> args = normalize(argc, argv);
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return failure(e.what());
+  }
+  command_line r;
+  if (o.help) {
+    r.what = command_line::action::help;
+    return r;
+  }
+  if (o.version) {
+    r.what = command_line::action::version;
+    return r;
+  }
+  try {
+    if (o.config) {
+      r.options.config_file = *o.config;
+      apply_config(config::parse_file(*o.config), r.options, r.warnings);
+    }
+  } catch (const config::parse_error& e) {
+    return failure(e.what());
+  }
+  if (auto err = apply_overrides(o, app, r.options); !err.empty()) return failure(err);
+  if (auto err = validate(r.options); !err.empty()) return failure(err);
+  if (o.test) r.what = command_line::action::test_config;
+  return r;
+}
+
+const std::string& usage_text() {
+  static const std::string text = R"(Usage: gnatsd [options]
+
+Server Options:
+    -a, --addr, --net <host>         Bind to host address (default: 0.0.0.0)
+    -p, --port <port>                Use port for clients (default: 4222)
+    -n, --name, --server_name <name> Server name (default: server id)
+    -P, --pid <file>                 File to store PID
+    -m, --http_port <port>           Use port for http monitoring
+    -c, --config <file>              Configuration file
+    -t                               Test configuration and exit
+
+Logging Options:
+    -l, --log <file>                 File to redirect log output
+    -T, --logtime                    Timestamp log entries (default: true)
+    -D                               Enable debugging output
+    -V                               Trace the raw protocol
+    -DV                              Debug and trace
+
+Authorization Options:
+        --user <user>                User required for connections
+        --pass <password>            Password required for connections
+        --auth <token>               Authorization token required for connections
+
+Cluster Options:
+        --routes <rurl-1, rurl-2>    Routes to solicit and connect
+        --cluster <cluster-url>      Cluster URL for solicited routes
+        --cluster_name <string>      Cluster name (2.x)
+        --no_advertise <bool>        Do not advertise known cluster information to clients
+        --cluster_advertise <string> Cluster URL to advertise to other servers
+        --connect_retries <number>   For implicit routes, number of connect retries
+
+Common Options:
+    -h, --help                       Show this message
+    -v, --version                    Show version
+
+Long flags may be written with one dash or two (-config, --config), as with nats-server.
+)";
+  return text;
+}
+
+}  // namespace gnatsd

@@ -1,0 +1,274 @@
+#include "config/options.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include "config/config_parser.hpp"
+
+namespace gnatsd {
+namespace {
+
+using config::value;
+
+[[noreturn]] void bad(const value& v, const std::string& what) {
+  throw config::parse_error{v.where.describe() + ": " + what};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string as_string(const value& v, const std::string& key) {
+  if (v.type == value::kind::string) return v.str;
+  if (v.type == value::kind::integer) return std::to_string(v.integer);
+  bad(v, "expected a string for \"" + key + "\", got " + v.kind_name());
+}
+
+int64_t as_integer(const value& v, const std::string& key) {
+  if (v.type != value::kind::integer) bad(v, "expected an integer for \"" + key + "\", got " + v.kind_name());
+  return v.integer;
+}
+
+int as_int(const value& v, const std::string& key) {
+  const int64_t i = as_integer(v, key);
+  if (i < -2147483648LL || i > 2147483647LL) bad(v, "value out of range for \"" + key + "\"");
+  return static_cast<int>(i);
+}
+
+bool as_bool(const value& v, const std::string& key) {
+  if (v.type != value::kind::boolean) bad(v, "expected a boolean for \"" + key + "\", got " + v.kind_name());
+  return v.boolean;
+}
+
+// A duration is a Go duration string; a bare number means seconds (nats-server warns).
+duration as_duration(const value& v, const std::string& key, std::vector<std::string>& warnings) {
+  if (v.type == value::kind::string) {
+    duration d{};
+    if (!parse_go_duration(v.str, d)) bad(v, "invalid duration \"" + v.str + "\" for \"" + key + "\"");
+    return d;
+  }
+  if (v.type == value::kind::integer || v.type == value::kind::floating) {
+    const double secs = v.type == value::kind::integer ? static_cast<double>(v.integer) : v.floating;
+    warnings.push_back(v.where.describe() + ": " + key +
+                       " should be a duration string such as \"2m\"; a number means seconds");
+    return duration{static_cast<int64_t>(secs * 1e9)};
+  }
+  bad(v, "expected a duration for \"" + key + "\", got " + v.kind_name());
+}
+
+// The auth timeout is a number of seconds (float), or a duration string in 2.x.
+duration as_seconds(const value& v, const std::string& key, std::vector<std::string>& warnings) {
+  if (v.type == value::kind::integer) return duration{v.integer * 1000000000LL};
+  if (v.type == value::kind::floating) return duration{static_cast<int64_t>(v.floating * 1e9)};
+  return as_duration(v, key, warnings);
+}
+
+void set_listen(const value& v, std::string& host, int& port, const std::string& key) {
+  if (v.type == value::kind::integer) {
+    port = static_cast<int>(v.integer);
+    return;
+  }
+  const std::string s = as_string(v, key);
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos) bad(v, "could not parse address string \"" + s + "\"");
+  const std::string p = s.substr(colon + 1);
+  if (p.empty() || p.find_first_not_of("-0123456789") != std::string::npos)
+    bad(v, "could not parse port of \"" + s + "\"");
+  host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  port = std::stoi(p);
+}
+
+using handler = std::function<void(const value&, const std::string& key)>;
+
+// Applies every entry of `map` through `handlers`; an unknown key is an error as in
+// nats-server 2.x, except entries that only served as $variables.
+void apply_map(const value& map, const std::map<std::string, handler>& handlers) {
+  if (map.type != value::kind::map) bad(map, "expected a map");
+  for (const auto& [key, v] : map.entries) {
+    const auto it = handlers.find(lower(key));
+    if (it != handlers.end()) {
+      it->second(v, key);
+    } else if (!v.used_as_variable) {
+      bad(v, "unknown field \"" + key + "\"");
+    }
+  }
+}
+
+void apply_authorization(const value& map, authorization_options& auth,
+                         std::vector<std::string>& warnings) {
+  apply_map(map, {
+      {"user", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
+      {"username", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
+      {"password", [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
+      {"pass", [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
+      {"token", [&](const value& v, const std::string& k) { auth.token = as_string(v, k); }},
+      {"timeout", [&](const value& v, const std::string& k) { auth.timeout = as_seconds(v, k, warnings); }},
+  });
+  if (!auth.user.empty() && !auth.token.empty())
+    bad(map, "can not have a token and a user at the same time");
+}
+
+void apply_cluster(const value& map, cluster_options& c, std::vector<std::string>& warnings) {
+  apply_map(map, {
+      {"listen", [&](const value& v, const std::string& k) { set_listen(v, c.host, c.port, k); }},
+      {"host", [&](const value& v, const std::string& k) { c.host = as_string(v, k); }},
+      {"net", [&](const value& v, const std::string& k) { c.host = as_string(v, k); }},
+      {"port", [&](const value& v, const std::string& k) { c.port = as_int(v, k); }},
+      {"name", [&](const value& v, const std::string& k) { c.name = as_string(v, k); }},
+      {"routes", [&](const value& v, const std::string& k) {
+         c.routes.clear();
+         if (v.type == value::kind::array) {
+           for (const auto& item : v.items) c.routes.push_back(as_string(item, k));
+         } else {
+           c.routes.push_back(as_string(v, k));
+         }
+       }},
+      {"authorization", [&](const value& v, const std::string&) {
+         apply_authorization(v, c.authorization, warnings);
+         if (!c.authorization.token.empty()) bad(v, "cluster authorization does not support tokens");
+       }},
+      {"advertise", [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},
+      {"cluster_advertise", [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},
+      {"no_advertise", [&](const value& v, const std::string& k) { c.no_advertise = as_bool(v, k); }},
+      {"connect_retries", [&](const value& v, const std::string& k) { c.connect_retries = as_int(v, k); }},
+  });
+}
+
+}  // namespace
+
+void apply_config(const value& top, server_options& o, std::vector<std::string>& warnings) {
+  auto str = [](std::string& field) {
+    return [&field](const value& v, const std::string& k) { field = as_string(v, k); };
+  };
+  auto boolean = [](bool& field) {
+    return [&field](const value& v, const std::string& k) { field = as_bool(v, k); };
+  };
+  auto size = [](int64_t& field) {
+    return [&field](const value& v, const std::string& k) { field = as_integer(v, k); };
+  };
+  auto integer = [](int& field) {
+    return [&field](const value& v, const std::string& k) { field = as_int(v, k); };
+  };
+  auto dur = [&warnings](duration& field) {
+    return [&field, &warnings](const value& v, const std::string& k) {
+      field = as_duration(v, k, warnings);
+    };
+  };
+  apply_map(top, {
+      {"listen", [&](const value& v, const std::string& k) { set_listen(v, o.host, o.port, k); }},
+      {"host", str(o.host)},
+      {"net", str(o.host)},
+      {"port", integer(o.port)},
+      {"server_name", str(o.server_name)},
+      {"http", [&](const value& v, const std::string& k) { set_listen(v, o.http_host, o.http_port, k); }},
+      {"http_port", integer(o.http_port)},
+      {"monitor_port", integer(o.http_port)},
+      {"debug", boolean(o.debug)},
+      {"trace", boolean(o.trace)},
+      {"logtime", boolean(o.logtime)},
+      {"log_file", str(o.log_file)},
+      {"logfile", str(o.log_file)},
+      {"pid_file", str(o.pid_file)},
+      {"pidfile", str(o.pid_file)},
+      {"max_payload", size(o.max_payload)},
+      {"max_connections", integer(o.max_connections)},
+      {"max_conn", integer(o.max_connections)},
+      {"max_subscriptions", integer(o.max_subscriptions)},
+      {"max_subs", integer(o.max_subscriptions)},
+      {"max_control_line", size(o.max_control_line)},
+      {"max_pending", size(o.max_pending)},
+      {"ping_interval", dur(o.ping_interval)},
+      {"ping_max", integer(o.ping_max)},
+      {"write_deadline", dur(o.write_deadline)},
+      {"authorization", [&](const value& v, const std::string&) {
+         apply_authorization(v, o.authorization, warnings);
+       }},
+      {"cluster", [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
+  });
+}
+
+std::string validate(const server_options& o) {
+  if (o.max_payload <= 0) return "max_payload must be positive";
+  if (o.max_pending > 0 && o.max_payload > o.max_pending)
+    return "max_payload (" + std::to_string(o.max_payload) + ") cannot be higher than max_pending (" +
+           std::to_string(o.max_pending) + ")";
+  if (o.max_control_line <= 0) return "max_control_line must be positive";
+  if (o.port < -1 || o.port > 65535) return "invalid port " + std::to_string(o.port);
+  if (o.ping_interval <= duration::zero()) return "ping_interval must be positive";
+  if (o.ping_max < 1) return "ping_max must be at least 1";
+  if (!o.cluster.routes.empty() && o.cluster.port == 0)
+    return "solicited routes require cluster capabilities, e.g. --cluster";
+  return {};
+}
+
+bool parse_go_duration(const std::string& text, duration& out) {
+  static const std::pair<const char*, double> units[] = {
+      {"ns", 1.0}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
+  };
+  if (text.empty()) return false;
+  size_t i = 0;
+  bool negative = false;
+  if (text[0] == '-' || text[0] == '+') {
+    negative = text[0] == '-';
+    ++i;
+  }
+  if (text.substr(i) == "0") {
+    out = duration::zero();
+    return true;
+  }
+  double total = 0;
+  if (i == text.size()) return false;
+  while (i < text.size()) {
+    const size_t start = i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (i == start) return false;
+    const double amount = std::strtod(text.substr(start, i - start).c_str(), nullptr);
+    const size_t unit_start = i;
+    while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;
+    const std::string unit = text.substr(unit_start, i - unit_start);
+    bool found = false;
+    for (const auto& [name, scale] : units) {
+      if (unit == name) {
+        total += amount * scale;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  out = duration{static_cast<int64_t>(std::llround(negative ? -total : total))};
+  return true;
+}
+
+std::string format_go_duration(duration d) {
+  int64_t ns = d.count();
+  if (ns == 0) return "0s";
+  std::string sign = ns < 0 ? "-" : "";
+  if (ns < 0) ns = -ns;
+  if (ns < 1000) return sign + std::to_string(ns) + "ns";
+  if (ns < 1000000) return sign + std::to_string(ns / 1000) + "\xc2\xb5s";
+  if (ns < 1000000000) return sign + std::to_string(ns / 1000000) + "ms";
+  const int64_t h = ns / 3600000000000LL;
+  const int64_t m = (ns / 60000000000LL) % 60;
+  const int64_t s = (ns / 1000000000LL) % 60;
+  const int64_t frac_ms = (ns / 1000000) % 1000;
+  std::string out = sign;
+  if (h > 0) out += std::to_string(h) + "h";
+  if (h > 0 || m > 0) out += std::to_string(m) + "m";
+  out += std::to_string(s);
+  if (frac_ms > 0) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac_ms));
+    std::string f = buf;
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out + "s";
+}
+
+}  // namespace gnatsd

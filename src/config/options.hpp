@@ -1,0 +1,84 @@
+// Every setting of the server, with nats-server 2.9.10's defaults, in one struct.
+//
+// Filled from the config file (`apply_config`) and then from the command line, which
+// overrides the file. Limits are named here and nowhere else.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config_value.hpp"
+
+namespace gnatsd {
+
+using duration = std::chrono::nanoseconds;
+
+struct authorization_options {
+  std::string user;
+  std::string password;
+  std::string token;
+  duration timeout = std::chrono::seconds{2};
+};
+
+struct cluster_options {
+  std::string host;
+  int port = 0;  // 0: not clustered
+  std::string name;
+  std::vector<std::string> routes;
+  authorization_options authorization;
+  std::string advertise;
+  bool no_advertise = false;
+  int connect_retries = 0;
+};
+
+struct server_options {
+  std::string host = "0.0.0.0";
+  int port = 4222;  // -1: pick a free port
+  std::string server_name;
+  std::string http_host = "0.0.0.0";
+  int http_port = 0;  // 0: monitoring off
+
+  bool debug = false;
+  bool trace = false;
+  bool logtime = true;
+  std::string log_file;
+  std::string pid_file;
+
+  int64_t max_payload = 1024 * 1024;
+  int max_connections = 65536;
+  int64_t max_control_line = 4096;
+  int64_t max_pending = 64 * 1024 * 1024;
+  int max_subscriptions = 0;  // 0: unlimited
+  duration ping_interval = std::chrono::minutes{2};
+  int ping_max = 2;
+  duration write_deadline = std::chrono::seconds{10};
+
+  authorization_options authorization;
+  cluster_options cluster;
+
+  std::string config_file;
+
+  bool auth_required() const {
+    return !authorization.user.empty() || !authorization.token.empty();
+  }
+};
+
+/// Applies a parsed config file; throws config::parse_error naming file:line:column for an
+/// unknown field, a wrong type or a bad value. Warnings (e.g. a bare integer used as a
+/// duration) are appended to `warnings`.
+void apply_config(const config::value& top, server_options& opts,
+                  std::vector<std::string>& warnings);
+
+/// Checks the cross-field rules nats-server checks at startup; returns an error message or
+/// an empty string.
+std::string validate(const server_options& opts);
+
+/// Parses a Go duration such as "2m", "1h30m", "500ms", "1.5s". Returns false on error.
+bool parse_go_duration(const std::string& text, duration& out);
+
+/// Formats a duration the way Go prints it ("2m0s", "10s", "500ms").
+std::string format_go_duration(duration d);
+
+}  // namespace gnatsd

@@ -1,0 +1,30 @@
+// The INFO a server sends to clients first on every connection (section 1.3 of the
+// reference): the fields official clients depend on, in nats-server's names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gnatsd::proto {
+
+struct server_info {
+  std::string server_id;
+  std::string server_name;
+  std::string version;
+  std::string go = "go1.19.8";  // nats-server reports its Go version; some tools print it
+  std::string host;
+  int port = 0;
+  bool headers = true;
+  int64_t max_payload = 0;
+  int proto = 1;
+  uint64_t client_id = 0;
+  std::string client_ip;
+  bool auth_required = false;
+  std::vector<std::string> connect_urls;
+};
+
+/// Encodes `INFO {...} \r\n` exactly as nats-server frames it (note the space before CRLF).
+std::string encode_info(const server_info& info);
+
+}  // namespace gnatsd::proto

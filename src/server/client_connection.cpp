@@ -1,0 +1,475 @@
+#include "server/client_connection.hpp"
+
+#include <algorithm>
+
+#include "proto/msg_encoder.hpp"
+#include "subject/subject.hpp"
+#include "util/assert.hpp"
+
+namespace gnatsd {
+namespace {
+
+constexpr size_t cache_entries_max = 512;
+constexpr std::string_view no_responders_header = "NATS/1.0 503\r\n\r\n";
+
+close_reason reason_for(proto::error_code code) {
+  using proto::error_code;
+  switch (code) {
+    case error_code::authorization_violation: return close_reason::auth_violation;
+    case error_code::authentication_timeout: return close_reason::auth_timeout;
+    case error_code::stale_connection: return close_reason::stale_connection;
+    case error_code::maximum_connections_exceeded: return close_reason::max_connections;
+    default: return close_reason::protocol_error;
+  }
+}
+
+// Parses the UNSUB max argument; nats-server treats an unparsable max as "unsubscribe now".
+bool parse_max(std::string_view s, uint64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  out = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view close_reason_text(close_reason r) {
+  switch (r) {
+    case close_reason::client_closed: return "Client Closed";
+    case close_reason::protocol_error: return "Protocol Violation";
+    case close_reason::auth_violation: return "Authentication Failure";
+    case close_reason::auth_timeout: return "Authentication Timeout";
+    case close_reason::stale_connection: return "Stale Connection";
+    case close_reason::slow_consumer_pending: return "Slow Consumer (Pending Bytes)";
+    case close_reason::slow_consumer_deadline: return "Slow Consumer (Write Deadline)";
+    case close_reason::max_connections: return "Maximum Connections Exceeded";
+    case close_reason::server_shutdown: return "Server Shutdown";
+    case close_reason::write_error: return "Write Error";
+    case close_reason::read_error: return "Read Error";
+  }
+  return "Unknown";
+}
+
+client_connection::client_connection(server_context_ptr ctx, uint64_t cid,
+                                     std::string remote_host, int remote_port,
+                                     std::shared_ptr<subscriber> self, prng rng)
+    : ctx_(std::move(ctx)),
+      cid_(cid),
+      remote_host_(std::move(remote_host)),
+      self_(std::move(self)),
+      rng_(rng) {
+  GNATSD_ASSERT(ctx_ != nullptr);
+  GNATSD_ASSERT(self_ != nullptr && self_->cid() == cid_);
+  prefix_ = remote_host_ + ":" + std::to_string(remote_port) + " - cid:" + std::to_string(cid_) +
+            " - ";
+  const auto& o = ctx_->options;
+  parser_.set_limits(proto::parser_limits{static_cast<size_t>(o.max_control_line),
+                                          static_cast<size_t>(o.max_payload)});
+  authorized_ = !o.auth_required();
+}
+
+client_connection::~client_connection() = default;
+
+void client_connection::start() {
+  proto::server_info info = ctx_->client_info_template();
+  info.client_id = cid_;
+  info.client_ip = remote_host_;
+  append(proto::encode_info(info));
+  ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
+}
+
+void client_connection::receive(const char* data, size_t size) {
+  if (closing_) return;
+  const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
+  const auto status = parser_.parse(data, size, *this);
+  if (!status.ok && !status.stopped_by_handler) fail(status.error);
+  // Counters are aggregated once per read buffer, as nats-server does.
+  ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
+  ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
+}
+
+void client_connection::fail(proto::error_code code) {
+  if (closing_) return;
+  const auto text = proto::error_text(code);
+  if (!text.empty()) {
+    append("-ERR '");
+    append(text);
+    append("'\r\n");
+    if (ctx_->log->trace) trace_in("->>", std::string{"-ERR '"} + std::string{text} + "'");
+  }
+  if (!proto::error_closes(code)) return;
+  const log_level level = code == proto::error_code::stale_connection ? log_level::debug
+                                                                       : log_level::error;
+  ctx_->log->log(level, prefix_ + std::string{proto::error_log_reason(code)});
+  close(reason_for(code), true);
+}
+
+void client_connection::close(close_reason why, bool flush) {
+  if (closing_) return;
+  closing_ = true;
+  reason_ = why;
+  flush_before_close_ = flush;
+}
+
+bool client_connection::authorize() {
+  const auto& auth = ctx_->options.authorization;
+  if (!connect_.account.empty() || !connect_.new_account.empty()) return false;
+  if (!auth.token.empty()) return connect_.auth_token == auth.token;
+  if (!auth.user.empty()) return connect_.user == auth.user && connect_.pass == auth.password;
+  return true;
+}
+
+bool client_connection::on_connect(std::string_view json) {
+  if (ctx_->log->trace) trace_in("<<-", std::string{"CONNECT "} + std::string{json});
+  activity_since_ping_ = true;
+  if (!proto::apply_connect_json(json, connect_)) {
+    fail(proto::error_code::bad_connect_json);
+    return false;
+  }
+  connect_received_ = true;
+  if (!authorize()) {
+    fail(proto::error_code::authorization_violation);
+    return false;
+  }
+  authorized_ = true;
+  if (connect_.protocol < 0 || connect_.protocol > 1) {
+    fail(proto::error_code::invalid_client_protocol);
+    return false;
+  }
+  if (connect_.no_responders && !connect_.headers) {
+    fail(proto::error_code::no_responders_requires_headers);
+    return false;
+  }
+  parser_.set_headers_enabled(connect_.headers);
+  self_->headers.store(connect_.headers, std::memory_order_release);
+  ok();
+  return true;
+}
+
+bool client_connection::on_pub(std::string_view subject, std::string_view reply,
+                               std::string_view payload) {
+  if (ctx_->log->trace) {
+    trace_in("<<-", "PUB " + std::string{subject} + (reply.empty() ? "" : " ") +
+                        std::string{reply} + " " + std::to_string(payload.size()));
+    ctx_->log->log(log_level::trace, prefix_ + "<<- MSG_PAYLOAD: [\"" + std::string{payload} + "\"]");
+  }
+  return publish(subject, reply, 0, payload);
+}
+
+bool client_connection::on_hpub(std::string_view subject, std::string_view reply,
+                                size_t header_size, std::string_view message) {
+  if (ctx_->log->trace)
+    trace_in("<<-", "HPUB " + std::string{subject} + (reply.empty() ? "" : " ") +
+                        std::string{reply} + " " + std::to_string(header_size) + " " +
+                        std::to_string(message.size()));
+  return publish(subject, reply, header_size, message);
+}
+
+bool client_connection::publish(std::string_view subject, std::string_view reply,
+                                size_t header_size, std::string_view message) {
+  if (!authorized_) {
+    fail(proto::error_code::authorization_violation);
+    return false;
+  }
+  activity_since_ping_ = true;
+  ++in_msgs_;
+  in_bytes_ += message.size();
+  if (connect_.pedantic && !subject::valid_literal(subject)) {
+    // nats-server's quirk, kept on purpose: the error is sent but the message still flows.
+    fail(proto::error_code::invalid_publish_subject);
+  }
+  // Hold the result: delivering may expire one of our own subscriptions, which changes the
+  // sublist generation and would clear the cache entry we are iterating.
+  const match_result_ptr result_holder = match(subject);
+  const match_result& result = *result_holder;
+  size_t delivered = 0;
+  for (const auto& sub : result.plain)
+    if (deliver_to(sub, subject, reply, header_size, message)) ++delivered;
+  for (const auto& group : result.queues) {
+    // One member per group per message: start at a random member and take the first that
+    // accepts (closed or expired members are skipped).
+    const size_t n = group.members.size();
+    const size_t start = static_cast<size_t>(rng_.below(n));
+    for (size_t i = 0; i < n; ++i) {
+      if (deliver_to(group.members[(start + i) % n], subject, reply, header_size, message)) {
+        ++delivered;
+        break;
+      }
+    }
+  }
+  if (delivered == 0 && !reply.empty() && connect_.no_responders) send_no_responders(reply);
+  ok();
+  return !closing_;
+}
+
+match_result_ptr client_connection::match(std::string_view subject) {
+  const uint64_t generation = ctx_->subscriptions.generation();
+  if (generation != cache_generation_) {
+    cache_.clear();
+    cache_generation_ = generation;
+  }
+  cache_key_.assign(subject.data(), subject.size());
+  auto it = cache_.find(cache_key_);
+  if (it == cache_.end()) {
+    if (cache_.size() >= cache_entries_max) cache_.clear();
+    it = cache_.emplace(cache_key_, ctx_->subscriptions.match(subject)).first;
+  }
+  return it->second;
+}
+
+bool client_connection::deliver_to(const subscription_ptr& sub, std::string_view subject,
+                                   std::string_view reply, size_t header_size,
+                                   std::string_view message) {
+  subscriber* owner = sub->owner.get();
+  const bool own = owner == self_.get();
+  if (own && !connect_.echo) return false;
+  bool last = false;
+  if (!sub->reserve_delivery(last)) return false;
+  std::vector<char>* out;
+  if (own) {
+    out = &out_;
+  } else {
+    auto [it, fresh] = batch_index_.try_emplace(owner, batches_.size());
+    if (fresh) {
+      batches_.push_back(pending_batch{sub->owner, delivery_batch{}});
+      batches_.back().batch.bytes.reserve(batch_reserve_);
+    }
+    auto& pb = batches_[it->second];
+    ++pb.batch.messages;
+    out = &pb.batch.bytes;
+  }
+  if (header_size > 0 && owner->headers.load(std::memory_order_acquire)) {
+    proto::append_hmsg(*out, subject, sub->sid, reply, header_size, message);
+  } else {
+    proto::append_msg(*out, subject, sub->sid, reply, message.substr(header_size));
+  }
+  if (own) {
+    ++out_msgs_;
+    out_bytes_ += message.size();
+  }
+  if (last) {
+    if (own)
+      remove_subscription(sub);
+    else
+      owner->subscription_expired(sub->id);
+  }
+  return true;
+}
+
+void client_connection::send_no_responders(std::string_view reply) {
+  // The 503 goes to this client's own plain subscription on the reply subject, if any.
+  for (const auto& [sid, sub] : subs_) {
+    if (!sub->queue.empty() || !subject::matches(sub->subject, reply)) continue;
+    proto::append_hmsg(out_, reply, sid, {}, no_responders_header.size(), no_responders_header);
+    return;
+  }
+}
+
+bool client_connection::on_sub(std::string_view subject, std::string_view queue,
+                               std::string_view sid) {
+  if (ctx_->log->trace)
+    trace_in("<<-", "SUB " + std::string{subject} + (queue.empty() ? "" : " ") +
+                        std::string{queue} + " " + std::string{sid});
+  if (!authorized_) {
+    fail(proto::error_code::authorization_violation);
+    return false;
+  }
+  activity_since_ping_ = true;
+  if (!subject::valid_subscription(subject)) {
+    fail(proto::error_code::invalid_subject);
+    return true;
+  }
+  const auto max_subs = ctx_->options.max_subscriptions;
+  if (max_subs > 0 && subs_.size() >= static_cast<size_t>(max_subs)) {
+    fail(proto::error_code::maximum_subscriptions_exceeded);
+    return true;
+  }
+  std::string key{sid};
+  if (subs_.count(key) == 0) {
+    auto sub = std::make_shared<subscription>();
+    sub->subject.assign(subject);
+    sub->queue.assign(queue);
+    sub->sid = key;
+    sub->owner = self_;
+    sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
+    ctx_->subscriptions.insert(sub);
+    subs_.emplace(std::move(key), sub);
+    interest_changes_.push_back(interest_change{sub->subject, sub->queue, +1});
+  }
+  ok();
+  return true;
+}
+
+bool client_connection::on_unsub(std::string_view sid, std::string_view max) {
+  if (ctx_->log->trace)
+    trace_in("<<-", "UNSUB " + std::string{sid} + (max.empty() ? "" : " ") + std::string{max});
+  if (!authorized_) {
+    fail(proto::error_code::authorization_violation);
+    return false;
+  }
+  activity_since_ping_ = true;
+  auto it = subs_.find(std::string{sid});
+  if (it != subs_.end()) {
+    subscription_ptr sub = it->second;
+    uint64_t limit = 0;
+    if (!max.empty() && parse_max(max, limit) && limit > 0 &&
+        limit > sub->delivered.load(std::memory_order_acquire)) {
+      sub->max.store(limit, std::memory_order_release);
+      // A publisher may have counted past the limit before it was stored; then nobody will
+      // see the final delivery, so expire it here.
+      if (sub->delivered.load(std::memory_order_acquire) >= limit) remove_subscription(sub);
+    } else {
+      remove_subscription(sub);
+    }
+  }
+  ok();
+  return true;
+}
+
+void client_connection::remove_subscription(const subscription_ptr& sub) {
+  sub->closed.store(true, std::memory_order_release);
+  if (!ctx_->subscriptions.remove(sub)) return;
+  auto it = subs_.find(sub->sid);
+  if (it != subs_.end() && it->second == sub) subs_.erase(it);
+  interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
+}
+
+void client_connection::expire_subscription(uint64_t subscription_id) {
+  for (const auto& [sid, sub] : subs_) {
+    if (sub->id != subscription_id) continue;
+    remove_subscription(subscription_ptr{sub});
+    return;
+  }
+}
+
+bool client_connection::on_ping() {
+  if (ctx_->log->trace) trace_in("<<-", "PING");
+  if (!authorized_) {
+    fail(proto::error_code::authorization_violation);
+    return false;
+  }
+  activity_since_ping_ = true;
+  append("PONG\r\n");
+  if (ctx_->log->trace) trace_in("->>", "PONG");
+  return true;
+}
+
+bool client_connection::on_pong() {
+  if (ctx_->log->trace) trace_in("<<-", "PONG");
+  pings_outstanding_ = 0;
+  return true;
+}
+
+void client_connection::ping_timer() {
+  if (closing_) return;
+  if (activity_since_ping_ && pings_outstanding_ == 0) {
+    // Inbound traffic within the last interval proves the client is alive; skip this PING.
+    activity_since_ping_ = false;
+    return;
+  }
+  activity_since_ping_ = false;
+  if (pings_outstanding_ + 1 > ctx_->options.ping_max) {
+    fail(proto::error_code::stale_connection);
+    return;
+  }
+  ++pings_outstanding_;
+  append("PING\r\n");
+  if (ctx_->log->trace) trace_in("->>", "PING");
+}
+
+void client_connection::auth_timer() {
+  if (closing_ || authorized_) return;
+  fail(proto::error_code::authentication_timeout);
+}
+
+void client_connection::deliver(delivery_batch batch) {
+  if (closing_ || batch.bytes.empty()) return;
+  const size_t queued = pending_bytes_ + out_.size() + batch.bytes.size();
+  const auto max_pending = static_cast<size_t>(ctx_->options.max_pending);
+  if (max_pending > 0 && queued > max_pending) {
+    ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    ctx_->log->info(prefix_ + "Slow Consumer Detected: MaxPending of " +
+                    std::to_string(max_pending) + " Exceeded");
+    close(close_reason::slow_consumer_pending, false);
+    return;
+  }
+  out_msgs_ += batch.messages;
+  out_bytes_ += batch.bytes.size();
+  if (!out_.empty()) out_chunks_.push_back(std::move(out_));
+  out_.clear();
+  out_chunks_.push_back(std::move(batch.bytes));
+}
+
+void client_connection::flushed(size_t bytes) {
+  GNATSD_ASSERT(bytes <= pending_bytes_);
+  pending_bytes_ -= bytes;
+}
+
+std::vector<std::vector<char>> client_connection::take_output() {
+  if (!out_.empty()) {
+    out_chunks_.push_back(std::move(out_));
+    out_.clear();
+  }
+  std::vector<std::vector<char>> chunks;
+  chunks.swap(out_chunks_);
+  for (const auto& c : chunks) pending_bytes_ += c.size();
+  ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
+  ctx_->counters.out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
+  total_out_msgs_ += out_msgs_;
+  out_msgs_ = out_bytes_ = 0;
+  return chunks;
+}
+
+void client_connection::flush_deliveries() {
+  size_t largest = 0;
+  for (auto& pb : batches_) {
+    largest = std::max(largest, pb.batch.bytes.size());
+    pb.target->deliver(std::move(pb.batch));
+  }
+  // Size the next read's batches like this one's, so steady traffic does not regrow them.
+  if (largest > 0) batch_reserve_ = std::min<size_t>(largest + largest / 4, 1 << 20);
+  batches_.clear();
+  batch_index_.clear();
+}
+
+std::vector<interest_change> client_connection::take_interest_changes() {
+  std::vector<interest_change> out;
+  out.swap(interest_changes_);
+  return out;
+}
+
+void client_connection::cleanup() {
+  for (auto& [sid, sub] : subs_) {
+    sub->closed.store(true, std::memory_order_release);
+    if (ctx_->subscriptions.remove(sub))
+      interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
+  }
+  subs_.clear();
+  cache_.clear();
+  batches_.clear();
+  batch_index_.clear();
+}
+
+void client_connection::append(std::string_view bytes) {
+  out_.insert(out_.end(), bytes.begin(), bytes.end());
+}
+
+void client_connection::ok() {
+  if (!connect_.verbose || closing_) return;
+  append("+OK\r\n");
+  if (ctx_->log->trace) trace_in("->>", "OK");
+}
+
+void client_connection::trace_in(std::string_view direction, std::string_view op) {
+  std::string line = prefix_;
+  line += direction;
+  line += " [";
+  line += op;
+  line += ']';
+  ctx_->log->log(log_level::trace, line);
+}
+
+}  // namespace gnatsd

@@ -1,0 +1,172 @@
+// One client connection's protocol state and behaviour: the session logic of nats-server's
+// client.go (CONNECT, auth, PUB/HPUB delivery, SUB/UNSUB, PING/PONG, verbose, pedantic, echo,
+// no_responders, auto-unsubscribe, slow-consumer accounting), free of actors and sockets.
+//
+// The client_session actor owns one of these and turns its effects into sends: bytes for the
+// own socket (`take_output`), batches for other sessions (`flush_deliveries`, which calls each
+// destination's `subscriber::deliver` once per read buffer), and a close request. Everything
+// here runs inside one actor turn at a time; shared state is reached through server_context.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "proto/connect_options.hpp"
+#include "proto/protocol_parser.hpp"
+#include "server/server_context.hpp"
+#include "sublist/sublist.hpp"
+#include "util/prng.hpp"
+
+namespace gnatsd {
+
+/// Why a connection was closed; the texts follow nats-server's ClosedState strings.
+enum class close_reason {
+  client_closed,
+  protocol_error,     // -ERR then close, or a silent protocol violation
+  auth_violation,
+  auth_timeout,
+  stale_connection,
+  slow_consumer_pending,
+  slow_consumer_deadline,
+  max_connections,
+  server_shutdown,
+  write_error,
+  read_error,
+};
+
+std::string_view close_reason_text(close_reason r);
+
+/// A local subscription count change that routes must hear about (used by the sublist
+/// actor; the route protocol comes with clustering).
+struct interest_change {
+  std::string subject;
+  std::string queue;
+  int delta = 0;  // +1 added, -1 removed
+};
+
+class client_connection final : public proto::client_op_handler {
+ public:
+  client_connection(server_context_ptr ctx, uint64_t cid, std::string remote_host,
+                    int remote_port, std::shared_ptr<subscriber> self, prng rng);
+  ~client_connection() override;
+
+  // -- events ----------------------------------------------------------------------------------
+
+  /// Queues the INFO; call once when the connection is accepted.
+  void start();
+  /// Parses and processes one read buffer.
+  void receive(const char* data, size_t size);
+  /// The ping timer fired: send PING or close a stale connection.
+  void ping_timer();
+  /// The auth timer fired: close if CONNECT has not authenticated yet.
+  void auth_timer();
+  /// Frames from another publisher's read buffer arrived for this connection.
+  void deliver(delivery_batch batch);
+  /// A publisher used up the auto-unsubscribe limit of one of our subscriptions.
+  void expire_subscription(uint64_t subscription_id);
+  /// The socket wrote `bytes` that were counted as pending.
+  void flushed(size_t bytes);
+  /// Sends `-ERR '<text>'` for `code` and closes if the code closes.
+  void fail(proto::error_code code);
+  /// Removes every subscription; call once when the connection is gone.
+  void cleanup();
+
+  // -- effects ---------------------------------------------------------------------------------
+
+  /// Chunks to write to this connection's socket, in order; counted as pending bytes.
+  std::vector<std::vector<char>> take_output();
+  /// Hands each destination its batch of frames built during the last read buffer.
+  void flush_deliveries();
+  /// Local interest changes since the last call, in transition order.
+  std::vector<interest_change> take_interest_changes();
+
+  bool closing() const { return closing_; }
+  close_reason reason() const { return reason_; }
+  /// When closing: whether queued output should still be written before the socket closes
+  /// (-ERR closes flush; a slow consumer is closed without flushing, as nats-server does).
+  bool flush_before_close() const { return flush_before_close_; }
+
+  // -- properties ------------------------------------------------------------------------------
+
+  uint64_t cid() const { return cid_; }
+  const proto::connect_options& connect() const { return connect_; }
+  size_t pending_bytes() const { return pending_bytes_; }
+  size_t subscription_count() const { return subs_.size(); }
+  const std::string& log_prefix() const { return prefix_; }
+  uint64_t in_msgs() const { return in_msgs_; }
+  uint64_t out_msgs() const { return total_out_msgs_ + out_msgs_; }
+  bool mid_operation() const { return parser_.mid_operation(); }
+
+ private:
+  // proto::client_op_handler
+  bool on_connect(std::string_view json) override;
+  bool on_pub(std::string_view subject, std::string_view reply,
+              std::string_view payload) override;
+  bool on_hpub(std::string_view subject, std::string_view reply, size_t header_size,
+               std::string_view message) override;
+  bool on_sub(std::string_view subject, std::string_view queue, std::string_view sid) override;
+  bool on_unsub(std::string_view sid, std::string_view max) override;
+  bool on_ping() override;
+  bool on_pong() override;
+
+  bool authorize();
+  bool publish(std::string_view subject, std::string_view reply, size_t header_size,
+               std::string_view message);
+  match_result_ptr match(std::string_view subject);
+  bool deliver_to(const subscription_ptr& sub, std::string_view subject, std::string_view reply,
+                  size_t header_size, std::string_view message);
+  void send_no_responders(std::string_view reply);
+  void remove_subscription(const subscription_ptr& sub);
+  void append(std::string_view bytes);
+  void ok();
+  void close(close_reason why, bool flush);
+  void trace_in(std::string_view op, std::string_view args);
+
+  server_context_ptr ctx_;
+  uint64_t cid_;
+  std::string prefix_;  // "host:port - cid:N - " for log lines
+  std::string remote_host_;
+  std::shared_ptr<subscriber> self_;
+  prng rng_;
+  proto::protocol_parser parser_;
+  proto::connect_options connect_;
+  bool connect_received_ = false;
+  bool authorized_ = false;
+
+  std::unordered_map<std::string, subscription_ptr> subs_;  // by sid
+  std::vector<interest_change> interest_changes_;
+
+  // Per-connection match cache, valid while the sublist generation is unchanged.
+  std::unordered_map<std::string, match_result_ptr> cache_;
+  uint64_t cache_generation_ = ~0ull;
+  std::string cache_key_;
+
+  // Batches for other connections, built while one read buffer is processed.
+  struct pending_batch {
+    std::shared_ptr<subscriber> target;
+    delivery_batch batch;
+  };
+  std::vector<pending_batch> batches_;
+  std::unordered_map<const subscriber*, size_t> batch_index_;
+  size_t batch_reserve_ = 256;
+
+  std::vector<char> out_;                       // own protocol replies being built
+  std::vector<std::vector<char>> out_chunks_;   // sealed chunks, in order
+  size_t pending_bytes_ = 0;                    // handed to the socket, not yet flushed
+
+  int pings_outstanding_ = 0;
+  bool activity_since_ping_ = false;
+  bool closing_ = false;
+  bool flush_before_close_ = true;
+  close_reason reason_ = close_reason::client_closed;
+
+  uint64_t in_msgs_ = 0, in_bytes_ = 0;
+  uint64_t out_msgs_ = 0, out_bytes_ = 0;  // since the last take_output
+  uint64_t total_out_msgs_ = 0;
+};
+
+}  // namespace gnatsd

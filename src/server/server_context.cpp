@@ -1,0 +1,28 @@
+#include "server/server_context.hpp"
+
+#include "util/prng.hpp"
+
+namespace gnatsd {
+
+proto::server_info server_context::client_info_template() const {
+  proto::server_info info;
+  info.server_id = server_id;
+  info.server_name = server_name;
+  info.version = server_version;
+  info.host = options.host;
+  info.port = options.port;
+  info.headers = true;
+  info.max_payload = options.max_payload;
+  info.proto = 1;
+  info.auth_required = options.auth_required();
+  return info;
+}
+
+std::string generate_server_id(prng& rng) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string id = "N";
+  for (int i = 0; i < 55; ++i) id += alphabet[rng.below(32)];
+  return id;
+}
+
+}  // namespace gnatsd

@@ -1,0 +1,51 @@
+// What every connection of one server shares: options, identity, the subject index,
+// counters and the logger.
+//
+// Sessions read it from their own actor turns, possibly on different threads, so everything
+// mutable here is either internally synchronized (the sublist) or atomic (counters). It is
+// created by the server actor and outlives every session (held by shared_ptr).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/options.hpp"
+#include "log/logger.hpp"
+#include "proto/server_info.hpp"
+#include "sublist/sublist.hpp"
+
+namespace gnatsd {
+
+inline constexpr const char* server_version = "2.9.10";
+
+struct server_counters {
+  std::atomic<uint64_t> in_msgs{0};
+  std::atomic<uint64_t> in_bytes{0};
+  std::atomic<uint64_t> out_msgs{0};
+  std::atomic<uint64_t> out_bytes{0};
+  std::atomic<uint64_t> slow_consumers{0};
+  std::atomic<uint64_t> total_connections{0};
+};
+
+struct server_context {
+  server_options options;
+  std::string server_id;
+  std::string server_name;
+  logger_ptr log;
+  sublist subscriptions;
+  server_counters counters;
+  std::atomic<uint64_t> next_subscription_id{1};
+
+  /// The INFO sent to a new client, before its per-connection fields are filled in.
+  proto::server_info client_info_template() const;
+};
+
+using server_context_ptr = std::shared_ptr<server_context>;
+
+/// Generates a server id in nats-server 2.x's shape: 'N' followed by 55 base32 characters.
+class prng;
+std::string generate_server_id(prng& rng);
+
+}  // namespace gnatsd

@@ -1,0 +1,67 @@
+// A subscription and its owner, as stored in the sublist.
+//
+// Publishers on any thread read subscriptions through sublist match results, so the fields a
+// publisher touches while delivering (closed flag, delivered count, auto-unsubscribe max) are
+// atomics; everything else is immutable after insertion. This mirrors nats-server's
+// `subscription` struct, whose delivery checks run under the destination client's lock.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gnatsd {
+
+/// Bytes of encoded MSG/HMSG frames for one destination, produced while one read buffer of a
+/// publisher was processed. Handed to the destination as a whole (DESIGN.md section 3).
+struct delivery_batch {
+  std::vector<char> bytes;
+  uint64_t messages = 0;
+};
+
+/// The connection that owns subscriptions: a client session (routes come later). The actor
+/// layer implements `deliver` as one actor message per batch.
+class subscriber {
+ public:
+  explicit subscriber(uint64_t cid) : cid_(cid) {}
+  virtual ~subscriber() = default;
+
+  uint64_t cid() const { return cid_; }
+
+  /// Hands a batch of frames to the owner for writing. Called from the publisher's thread.
+  virtual void deliver(delivery_batch batch) = 0;
+
+  /// Tells the owner that a publisher closed one of its subscriptions because its
+  /// auto-unsubscribe limit was reached.
+  virtual void subscription_expired(uint64_t subscription_id) = 0;
+
+  /// Whether the owner negotiated message headers (HMSG); if not, headers are stripped.
+  /// Atomic: publishers on other threads read it while encoding.
+  std::atomic<bool> headers{false};
+
+ private:
+  uint64_t cid_;
+};
+
+struct subscription {
+  std::string subject;
+  std::string queue;  // empty for a plain subscription
+  std::string sid;
+  std::shared_ptr<subscriber> owner;
+  uint64_t id = 0;  // unique within the server
+
+  std::atomic<bool> closed{false};
+  std::atomic<uint64_t> delivered{0};
+  std::atomic<uint64_t> max{0};  // 0: no auto-unsubscribe limit
+
+  /// Counts one delivery against the auto-unsubscribe limit. Returns false if the
+  /// subscription is closed or its limit is used up; sets `last` when this delivery is the
+  /// final one the limit allows.
+  bool reserve_delivery(bool& last);
+};
+
+using subscription_ptr = std::shared_ptr<subscription>;
+
+}  // namespace gnatsd
