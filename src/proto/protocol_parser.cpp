@@ -122,6 +122,8 @@ parse_status protocol_parser::process_line(std::string_view line, const char* da
   }
   if (op == nullptr) return fail(error_code::unknown_protocol_operation);
   std::string_view rest = line.substr(op->text.size());
+  // nats-server measures the arguments, without the op and the separating whitespace.
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
   if (op->needs_space && limits_.max_control_line != 0 &&
       rest.size() > limits_.max_control_line)
     return fail(error_code::maximum_control_line_exceeded);
@@ -151,7 +153,6 @@ parse_status protocol_parser::process_line(std::string_view line, const char* da
     case 'C': {
       if (limits_.max_control_line != 0 && rest.size() > limits_.max_control_line)
         return fail(error_code::maximum_control_line_exceeded);
-      while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
       return handler.on_connect(rest) ? parse_status{} : stopped();
     }
     case 'I':  // INFO from a client is ignored, as by nats-server.

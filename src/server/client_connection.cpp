@@ -91,15 +91,17 @@ void client_connection::receive(const char* data, size_t size) {
   ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
 }
 
+void client_connection::send_err(std::string_view text) {
+  append("-ERR '");
+  append(text);
+  append("'\r\n");
+  if (ctx_->log->trace) trace_in("->>", "-ERR '" + std::string{text} + "'");
+}
+
 void client_connection::fail(proto::error_code code) {
   if (closing_) return;
   const auto text = proto::error_text(code);
-  if (!text.empty()) {
-    append("-ERR '");
-    append(text);
-    append("'\r\n");
-    if (ctx_->log->trace) trace_in("->>", std::string{"-ERR '"} + std::string{text} + "'");
-  }
+  if (!text.empty()) send_err(text);
   if (!proto::error_closes(code)) return;
   const log_level level = code == proto::error_code::stale_connection ? log_level::debug
                                                                        : log_level::error;
@@ -181,6 +183,8 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
     // nats-server's quirk, kept on purpose: the error is sent but the message still flows.
     fail(proto::error_code::invalid_publish_subject);
   }
+  ok();  // nats-server acknowledges before delivering
+
   // Hold the result: delivering may expire one of our own subscriptions, which changes the
   // sublist generation and would clear the cache entry we are iterating.
   const match_result_ptr result_holder = match(subject);
@@ -201,7 +205,6 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
     }
   }
   if (delivered == 0 && !reply.empty() && connect_.no_responders) send_no_responders(reply);
-  ok();
   return !closing_;
 }
 
@@ -280,6 +283,12 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
   activity_since_ping_ = true;
   if (!subject::valid_subscription(subject)) {
     fail(proto::error_code::invalid_subject);
+    return true;
+  }
+  if (queue == "_sys_") {
+    // Reserved by nats-server for system subscriptions; the connection stays open.
+    send_err("Permissions Violation for Subscription to \"" + std::string{subject} +
+             "\" using queue \"_sys_\"");
     return true;
   }
   const auto max_subs = ctx_->options.max_subscriptions;

@@ -122,6 +122,7 @@ class client_connection final : public proto::client_op_handler {
   void send_no_responders(std::string_view reply);
   void remove_subscription(const subscription_ptr& sub);
   void append(std::string_view bytes);
+  void send_err(std::string_view text);
   void ok();
   void close(close_reason why, bool flush);
   void trace_in(std::string_view op, std::string_view args);

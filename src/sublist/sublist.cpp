@@ -206,7 +206,7 @@ void match_level(const sublist::level* l, const std::string_view* tokens, size_t
         match_level(l->star->next.get(), tokens + i + 1, n - i - 1, r);
     }
     auto it = l->literals.find(tokens[i]);
-    if (it == l->literals.end()) return;
+    if (it == l->literals.end()) break;  // the `*` node found at this level still counts
     if (i + 1 == n) last = it->second.get();
     l = it->second->next.get();
   }
