@@ -1,0 +1,209 @@
+// Unit tests of the config-file parser, the option mapping and the command line.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "config/command_line.hpp"
+#include "config/config_parser.hpp"
+#include "config/options.hpp"
+
+namespace gnatsd {
+namespace {
+
+server_options load(const std::string& text) {
+  server_options o;
+  std::vector<std::string> warnings;
+  apply_config(config::parse_string(text, "test.conf"), o, warnings);
+  return o;
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    load(text);
+  } catch (const config::parse_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Config, ParsesTheGuidesSeedConf) {
+  const auto o = load(R"(# Cluster Seed Node
+
+listen: 127.0.0.1:4222
+http: 8222
+
+cluster {
+  listen: 127.0.0.1:4248
+}
+)");
+  EXPECT_EQ(o.host, "127.0.0.1");
+  EXPECT_EQ(o.port, 4222);
+  EXPECT_EQ(o.http_port, 8222);
+  EXPECT_EQ(o.cluster.host, "127.0.0.1");
+  EXPECT_EQ(o.cluster.port, 4248);
+}
+
+TEST(Config, AcceptsEverySeparatorAndCommentStyle) {
+  const auto o = load(
+      "port: 1\n"
+      "server_name = \"alpha\"  // a comment\n"
+      "max_payload 2KB; # another\n"
+      "debug: true, trace: yes\n"
+      "logtime: off\n");
+  EXPECT_EQ(o.port, 1);
+  EXPECT_EQ(o.server_name, "alpha");
+  EXPECT_EQ(o.max_payload, 2048);
+  EXPECT_TRUE(o.debug);
+  EXPECT_TRUE(o.trace);
+  EXPECT_FALSE(o.logtime);
+}
+
+TEST(Config, SizeSuffixesFollowNatsServer) {
+  EXPECT_EQ(load("max_pending: 1K").max_pending, 1000);
+  EXPECT_EQ(load("max_pending: 1KB").max_pending, 1024);
+  EXPECT_EQ(load("max_pending: 2mb").max_pending, 2 * 1024 * 1024);
+  EXPECT_EQ(load("max_pending: 1M").max_pending, 1000000);
+  EXPECT_EQ(load("max_pending: 1GB").max_pending, 1LL << 30);
+  EXPECT_EQ(load("max_pending: 3MiB").max_pending, 3LL << 20);
+}
+
+TEST(Config, DurationsAreGoDurationStrings) {
+  EXPECT_EQ(load("ping_interval: \"2m\"").ping_interval, std::chrono::minutes{2});
+  EXPECT_EQ(load("ping_interval: 10s").ping_interval, std::chrono::seconds{10});
+  EXPECT_EQ(load("write_deadline: \"500ms\"").write_deadline, std::chrono::milliseconds{500});
+  EXPECT_EQ(load("ping_interval: \"1h30m\"").ping_interval, std::chrono::minutes{90});
+  // A bare integer means seconds (nats-server warns).
+  EXPECT_EQ(load("ping_interval: 5").ping_interval, std::chrono::seconds{5});
+}
+
+TEST(Config, AuthorizationBlock) {
+  const auto o = load("authorization { user: alice, password: s3cret, timeout: 0.5 }");
+  EXPECT_EQ(o.authorization.user, "alice");
+  EXPECT_EQ(o.authorization.password, "s3cret");
+  EXPECT_EQ(o.authorization.timeout, std::chrono::milliseconds{500});
+  EXPECT_EQ(load("authorization { token: abc }").authorization.token, "abc");
+}
+
+TEST(Config, ClusterBlockIsKept) {
+  const auto o = load(R"(
+cluster {
+  host: 127.0.0.1
+  port: 4248
+  name: c1
+  routes = [
+    nats-route://127.0.0.1:5248
+    nats://user:pass@127.0.0.1:6248
+  ]
+  authorization { user: ruser, password: rpass, timeout: 2 }
+  no_advertise: true
+  connect_retries: 3
+})");
+  EXPECT_EQ(o.cluster.port, 4248);
+  EXPECT_EQ(o.cluster.name, "c1");
+  ASSERT_EQ(o.cluster.routes.size(), 2u);
+  EXPECT_EQ(o.cluster.routes[1], "nats://user:pass@127.0.0.1:6248");
+  EXPECT_EQ(o.cluster.authorization.user, "ruser");
+  EXPECT_TRUE(o.cluster.no_advertise);
+  EXPECT_EQ(o.cluster.connect_retries, 3);
+}
+
+TEST(Config, VariablesResolveFromBlocksThenEnvironment) {
+  EXPECT_EQ(load("PORT = 4333\nport: $PORT").port, 4333);
+  ::setenv("GNATSD_TEST_NAME", "from-env", 1);
+  EXPECT_EQ(load("server_name: $GNATSD_TEST_NAME").server_name, "from-env");
+  EXPECT_EQ(load("server_name: \"$NOT_A_VAR\"").server_name, "$NOT_A_VAR");
+  EXPECT_NE(error_of("port: $NO_SUCH_VARIABLE_X").find("can not be found"), std::string::npos);
+}
+
+TEST(Config, WholeFileMayBeWrappedInBraces) { EXPECT_EQ(load("{ port: 7 }").port, 7); }
+
+TEST(Config, IncludeIsRelativeToTheIncludingFile) {
+  const std::string dir = ::testing::TempDir() + "gnatsd_cfg";
+  std::system(("mkdir -p " + dir + "/sub").c_str());
+  std::ofstream{dir + "/sub/auth.conf"} << "authorization { token: tok }\n";
+  std::ofstream{dir + "/main.conf"} << "port: 9\ninclude ./sub/auth.conf\n";
+  server_options o;
+  std::vector<std::string> w;
+  apply_config(config::parse_file(dir + "/main.conf"), o, w);
+  EXPECT_EQ(o.port, 9);
+  EXPECT_EQ(o.authorization.token, "tok");
+}
+
+TEST(Config, ErrorsNameFileLineAndColumn) {
+  EXPECT_EQ(error_of("port: 1\nbogus_option: 2\n"), "test.conf:2:1: unknown field \"bogus_option\"");
+  EXPECT_EQ(error_of("port: \"abc\"\n"), "test.conf:1:1: expected an integer for \"port\", got string");
+  EXPECT_NE(error_of("cluster {\n  port: 1\n").find("test.conf:"), std::string::npos);
+  EXPECT_NE(error_of("server_name: \"open\n").find("test.conf:1:"), std::string::npos);
+  EXPECT_NE(error_of("max_payload: 1.5MB").find("expected an integer"), std::string::npos);
+  EXPECT_NE(error_of("ping_interval: \"2x\"").find("invalid duration"), std::string::npos);
+}
+
+TEST(Options, MaxPayloadCannotExceedMaxPending) {
+  server_options o;
+  o.max_payload = 10;
+  o.max_pending = 5;
+  EXPECT_EQ(validate(o), "max_payload (10) cannot be higher than max_pending (5)");
+}
+
+TEST(GoDuration, ParsesAndFormatsLikeGo) {
+  duration d{};
+  ASSERT_TRUE(parse_go_duration("1m30s", d));
+  EXPECT_EQ(d, std::chrono::seconds{90});
+  EXPECT_FALSE(parse_go_duration("10", d));
+  EXPECT_EQ(format_go_duration(std::chrono::minutes{2}), "2m0s");
+  EXPECT_EQ(format_go_duration(std::chrono::milliseconds{500}), "500ms");
+}
+
+command_line parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "gnatsd");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+TEST(CommandLine, AcceptsOneAndTwoDashLongFlags) {
+  auto c = parse({"-p", "5222", "-cluster", "nats://localhost:5248", "-routes",
+                  "nats://localhost:4248", "-D"});
+  ASSERT_EQ(c.what, command_line::action::run) << c.error;
+  EXPECT_EQ(c.options.port, 5222);
+  EXPECT_EQ(c.options.cluster.host, "localhost");
+  EXPECT_EQ(c.options.cluster.port, 5248);
+  ASSERT_EQ(c.options.cluster.routes.size(), 1u);
+  EXPECT_TRUE(c.options.debug);
+  c = parse({"--port=4333", "--addr", "127.0.0.1", "-DV", "--user", "u", "--pass", "p"});
+  ASSERT_EQ(c.what, command_line::action::run) << c.error;
+  EXPECT_EQ(c.options.port, 4333);
+  EXPECT_EQ(c.options.host, "127.0.0.1");
+  EXPECT_TRUE(c.options.debug && c.options.trace);
+  EXPECT_EQ(c.options.authorization.user, "u");
+}
+
+TEST(CommandLine, RoutesWithoutClusterAreRefused) {
+  const auto c = parse({"-routes", "nats://localhost:4248"});
+  EXPECT_EQ(c.what, command_line::action::error);
+  EXPECT_NE(c.error.find("cluster"), std::string::npos);
+}
+
+TEST(CommandLine, BadFlagsAndValuesAreErrors) {
+  EXPECT_EQ(parse({"--no-such-flag"}).what, command_line::action::error);
+  EXPECT_EQ(parse({"-p", "notanumber"}).what, command_line::action::error);
+  EXPECT_EQ(parse({"-c", "/nonexistent/file.conf"}).what, command_line::action::error);
+}
+
+TEST(CommandLine, FlagsOverrideTheConfigFile) {
+  const std::string path = ::testing::TempDir() + "gnatsd_override.conf";
+  std::ofstream{path} << "port: 1111\nserver_name: file\ndebug: false\n";
+  const auto c = parse({"-config", path.c_str(), "-p", "2222", "-D"});
+  ASSERT_EQ(c.what, command_line::action::run) << c.error;
+  EXPECT_EQ(c.options.port, 2222);
+  EXPECT_EQ(c.options.server_name, "file");
+  EXPECT_TRUE(c.options.debug);
+}
+
+TEST(CommandLine, HelpVersionAndTest) {
+  EXPECT_EQ(parse({"-h"}).what, command_line::action::help);
+  EXPECT_EQ(parse({"--version"}).what, command_line::action::version);
+  EXPECT_EQ(parse({"-t"}).what, command_line::action::test_config);
+}
+
+}  // namespace
+}  // namespace gnatsd
