@@ -1,0 +1,258 @@
+#include "sim/sim_network.hpp"
+
+#include <algorithm>
+
+#include "util/assert.hpp"
+
+namespace gnatsd::sim {
+
+// -- sim_end ------------------------------------------------------------------------------------
+
+sim_end::sim_end(sim_network& net, uint64_t id, net::endpoint local, net::endpoint remote)
+    : net_(net), id_(id), local_(std::move(local)), remote_(std::move(remote)) {}
+
+void sim_end::start(std::shared_ptr<net::connection_handler> handler, int initial_credits) {
+  GNATSD_ASSERT(handler != nullptr);
+  handler_ = std::move(handler);
+  credits_ = initial_credits;
+}
+
+void sim_end::write(std::vector<char> bytes) {
+  if (closed_ || bytes.empty()) return;
+  net_.transmit(*this, std::move(bytes));
+}
+
+void sim_end::resume_reading() { ++credits_; }
+
+void sim_end::close(bool flush) {
+  // With flush the peer reads what is in flight, then EOF; without, it sees a reset.
+  if (closed_) return;
+  closed_ = true;
+  ready_.clear();
+  net_.schedule_close(*this, flush);
+}
+
+size_t sim_end::unread_bytes() const {
+  size_t n = 0;
+  for (const auto& c : ready_) n += c.bytes.size();
+  return n;
+}
+
+// -- sim_client ---------------------------------------------------------------------------------
+
+void sim_client::on_bytes(std::vector<char> data) {
+  received_.append(data.data(), data.size());
+  if (reading_) end_->resume_reading();
+}
+
+void sim_client::on_closed(std::string) { closed_ = true; }
+
+void sim_client::send(const std::string& bytes) { end_->write({bytes.begin(), bytes.end()}); }
+
+std::string sim_client::take() {
+  std::string out;
+  out.swap(received_);
+  return out;
+}
+
+// -- sim_host -----------------------------------------------------------------------------------
+
+class sim_host final : public net::transport {
+ public:
+  sim_host(sim_network& net, std::string address) : net_(net), address_(std::move(address)) {}
+
+  bool listen(const std::string& host, int port, std::shared_ptr<net::accept_handler> handler,
+              int& bound_port, std::string& error) override {
+    (void)host;  // a simulated host listens on its own address, whatever it binds to
+    bound_port = port <= 0 ? net_.next_ephemeral_port_++ : port;
+    const std::string key = address_ + ":" + std::to_string(bound_port);
+    if (net_.listeners_.count(key) != 0) {
+      error = "address already in use";
+      return false;
+    }
+    net_.listeners_[key] = std::move(handler);
+    keys_.push_back(key);
+    return true;
+  }
+
+  void dial(const std::string& host, int port,
+            std::function<void(net::connection_ptr, std::string)> done) override {
+    const auto it = net_.listeners_.find(host + ":" + std::to_string(port));
+    if (it == net_.listeners_.end()) {
+      done(nullptr, "connection refused");
+      return;
+    }
+    auto [mine, theirs] = net_.make_pipe({address_, net_.next_ephemeral_port_++}, {host, port});
+    it->second->on_accept(theirs);
+    done(mine, {});
+  }
+
+  void stop_listening() override {
+    for (const auto& k : keys_) net_.listeners_.erase(k);
+    keys_.clear();
+  }
+
+ private:
+  sim_network& net_;
+  std::string address_;
+  std::vector<std::string> keys_;
+};
+
+// -- sim_network --------------------------------------------------------------------------------
+
+sim_network::sim_network(prng rng, std::function<int64_t()> now, network_profile profile)
+    : rng_(rng), now_(std::move(now)), profile_(profile) {}
+
+std::unique_ptr<net::transport> sim_network::host(std::string address) {
+  return std::make_unique<sim_host>(*this, std::move(address));
+}
+
+std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> sim_network::make_pipe(
+    const net::endpoint& client, const net::endpoint& server) {
+  auto a = std::make_shared<sim_end>(*this, next_end_id_++, client, server);
+  auto b = std::make_shared<sim_end>(*this, next_end_id_++, server, client);
+  a->peer_ = b;
+  b->peer_ = a;
+  ends_.push_back(a);
+  ends_.push_back(b);
+  return {a, b};
+}
+
+std::shared_ptr<sim_client> sim_network::connect_client(const std::string& host, int port) {
+  const auto it = listeners_.find(host + ":" + std::to_string(port));
+  if (it == listeners_.end()) return nullptr;
+  auto [mine, theirs] = make_pipe({"127.0.0.1", next_ephemeral_port_++}, {host, port});
+  auto client = std::make_shared<sim_client>();
+  client->end_ = mine;
+  mine->start(client, 1);
+  it->second->on_accept(theirs);
+  return client;
+}
+
+int64_t sim_network::arrival_time(sim_end& to) {
+  const int64_t span = profile_.latency_max_ns - profile_.latency_min_ns;
+  const int64_t latency =
+      profile_.latency_min_ns + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(span) + 1));
+  // Monotone per direction: a TCP stream never lets later bytes overtake earlier ones.
+  to.last_arrival_ns_ = std::max(to.last_arrival_ns_, now_() + latency);
+  return to.last_arrival_ns_;
+}
+
+void sim_network::transmit(sim_end& from, std::vector<char> bytes) {
+  auto to = from.peer_.lock();
+  if (!to || to->closed_) return;
+  // Cut the write into random pieces; each arrives separately, so the reader sees splits at
+  // arbitrary byte offsets (and, when several are ready at once, coalesced reads).
+  const size_t pieces = 1 + static_cast<size_t>(rng_.below(profile_.max_chunks_per_write));
+  std::vector<size_t> cuts;
+  for (size_t i = 1; i < pieces && bytes.size() > 1; ++i)
+    cuts.push_back(1 + static_cast<size_t>(rng_.below(bytes.size() - 1)));
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  cuts.push_back(bytes.size());
+  size_t start = 0;
+  for (size_t cut : cuts) {
+    event ev{event_kind::arrive, to, {bytes.begin() + static_cast<std::ptrdiff_t>(start),
+                                      bytes.begin() + static_cast<std::ptrdiff_t>(cut)},
+             from.weak_from_this()};
+    events_.emplace(std::make_pair(arrival_time(*to), sequence_++), std::move(ev));
+    start = cut;
+  }
+}
+
+void sim_network::schedule_close(sim_end& from, bool graceful) {
+  // The closing end learns at once; the peer after its in-flight bytes have arrived.
+  events_.emplace(std::make_pair(now_(), sequence_++),
+                  event{event_kind::closed, from.weak_from_this(), {}, {}});
+  if (auto to = from.peer_.lock())
+    events_.emplace(std::make_pair(arrival_time(*to), sequence_++),
+                    event{graceful ? event_kind::peer_finished : event_kind::closed, to, {}, {}});
+}
+
+int64_t sim_network::next_event_ns() const {
+  if (events_.empty()) return std::numeric_limits<int64_t>::max();
+  return events_.begin()->first.first;
+}
+
+bool sim_network::deliver_due(int64_t now_ns) {
+  bool progress = false;
+  while (!events_.empty() && events_.begin()->first.first <= now_ns) {
+    auto node = events_.extract(events_.begin());
+    event& ev = node.mapped();
+    auto to = ev.to.lock();
+    progress = true;
+    if (!to) continue;
+    switch (ev.kind) {
+      case event_kind::arrive:
+        if (!to->closed_) to->ready_.push_back(sim_end::chunk{std::move(ev.bytes), ev.writer});
+        break;
+      case event_kind::closed:
+        notify_closed(*to);
+        break;
+      case event_kind::peer_finished:
+        to->peer_finished_ = true;
+        break;
+    }
+  }
+  return hand_over_ready() || progress;
+}
+
+void sim_network::notify_closed(sim_end& end) {
+  if (end.close_notified_) return;
+  end.close_notified_ = true;
+  end.closed_ = true;
+  end.ready_.clear();
+  if (auto h = std::move(end.handler_)) h->on_closed("connection closed");
+}
+
+bool sim_network::hand_over_ready() {
+  bool progress = false;
+  for (size_t i = 0; i < ends_.size(); ++i) {
+    auto end = ends_[i].lock();
+    if (!end) continue;
+    if (end->peer_finished_ && end->ready_.empty() && !end->close_notified_) {
+      // Everything sent before the peer's close has been read: now the reader sees EOF.
+      notify_closed(*end);
+      progress = true;
+      continue;
+    }
+    if (end->closed_ || !end->handler_ || end->credits_ <= 0 || end->ready_.empty()) continue;
+    // Coalesce what has arrived into one read, like a socket read would, up to a read size
+    // that is usually the maximum and sometimes small (short reads happen on real sockets).
+    size_t budget = profile_.read_size_max;
+    if (rng_.below(4) == 0) budget = 1 + static_cast<size_t>(rng_.below(budget));
+    std::vector<char> data;
+    std::vector<std::pair<std::weak_ptr<sim_end>, size_t>> flushed;
+    while (!end->ready_.empty() && budget > 0) {
+      auto& c = end->ready_.front();
+      const size_t take = std::min(budget, c.bytes.size());
+      data.insert(data.end(), c.bytes.begin(), c.bytes.begin() + static_cast<std::ptrdiff_t>(take));
+      flushed.emplace_back(c.writer, take);
+      budget -= take;
+      if (take == c.bytes.size()) {
+        end->ready_.pop_front();
+      } else {
+        c.bytes.erase(c.bytes.begin(), c.bytes.begin() + static_cast<std::ptrdiff_t>(take));
+      }
+    }
+    --end->credits_;
+    end->handler_->on_bytes(std::move(data));
+    for (auto& [writer, n] : flushed)
+      if (auto w = writer.lock(); w && w->handler_) w->handler_->on_flushed(n);
+    progress = true;
+  }
+  // Forget ends that are gone so the vector does not grow without bound.
+  ends_.erase(std::remove_if(ends_.begin(), ends_.end(),
+                             [](const std::weak_ptr<sim_end>& e) { return e.expired(); }),
+              ends_.end());
+  return progress;
+}
+
+size_t sim_network::open_connections() const {
+  size_t n = 0;
+  for (const auto& e : ends_)
+    if (auto end = e.lock(); end && !end->closed_) ++n;
+  return n / 2 + n % 2;
+}
+
+}  // namespace gnatsd::sim

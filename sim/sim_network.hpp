@@ -1,0 +1,154 @@
+// The simulated network: in-memory TCP streams implementing net::transport, driven by the
+// simulation loop rather than by threads.
+//
+// It models streams, not packets: bytes written on one end arrive at the other in order, cut
+// into randomly sized chunks at randomly increasing virtual times (per-connection FIFO, with
+// reordering only across connections). A writer's bytes count as flushed only when the
+// reader has consumed them, so a peer that stops reading makes the writer's pending bytes
+// grow, as with a full TCP window. Nothing is delivered from inside `write`: the loop calls
+// `deliver_due`.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/transport.hpp"
+#include "util/prng.hpp"
+
+namespace gnatsd::sim {
+
+class sim_network;
+
+/// Latency and chunking of simulated connections, in virtual nanoseconds.
+struct network_profile {
+  int64_t latency_min_ns = 50'000;
+  int64_t latency_max_ns = 500'000;
+  size_t max_chunks_per_write = 4;  // a write is cut into 1..max pieces
+  size_t read_size_max = 64 * 1024;  // one read hands over at most this many bytes
+};
+
+/// One end of a simulated connection.
+class sim_end final : public net::connection, public std::enable_shared_from_this<sim_end> {
+ public:
+  sim_end(sim_network& net, uint64_t id, net::endpoint local, net::endpoint remote);
+
+  void start(std::shared_ptr<net::connection_handler> handler, int initial_credits) override;
+  void write(std::vector<char> bytes) override;
+  void resume_reading() override;
+  void close(bool flush) override;
+  const net::endpoint& remote() const override { return remote_; }
+  const net::endpoint& local() const override { return local_; }
+
+  uint64_t id() const { return id_; }
+  bool closed() const { return closed_; }
+  /// Bytes that arrived but were not yet handed to the handler (no read credit).
+  size_t unread_bytes() const;
+
+ private:
+  friend class sim_network;
+
+  struct chunk {
+    std::vector<char> bytes;
+    std::weak_ptr<sim_end> writer;
+  };
+
+  sim_network& net_;
+  uint64_t id_;
+  net::endpoint local_, remote_;
+  std::weak_ptr<sim_end> peer_;
+  std::shared_ptr<net::connection_handler> handler_;
+  int credits_ = 0;
+  std::deque<chunk> ready_;  // arrived, waiting for a read credit
+  int64_t last_arrival_ns_ = 0;  // keeps this direction's deliveries monotone
+  bool closed_ = false;        // this end closed itself, or learned the peer is gone
+  bool peer_finished_ = false; // the peer closed: deliver what arrived, then report closed
+  bool close_notified_ = false;
+};
+
+/// A test-side client end: collects what the server sends and always has read credit.
+class sim_client final : public net::connection_handler {
+ public:
+  void on_bytes(std::vector<char> data) override;
+  void on_flushed(size_t) override {}
+  void on_closed(std::string reason) override;
+
+  void send(const std::string& bytes);
+  /// Everything received so far.
+  const std::string& received() const { return received_; }
+  /// Removes and returns everything received so far.
+  std::string take();
+  /// Removes the first `n` received bytes.
+  void consume(size_t n) { received_.erase(0, n); }
+  bool closed() const { return closed_; }
+  /// Stops returning read credits (a client that stops reading, for slow-consumer tests).
+  void stop_reading() { reading_ = false; }
+  void close() { end_->close(false); }
+
+ private:
+  friend class sim_network;
+  std::shared_ptr<sim_end> end_;
+  std::string received_;
+  bool closed_ = false;
+  bool reading_ = true;
+};
+
+class sim_network {
+ public:
+  sim_network(prng rng, std::function<int64_t()> now, network_profile profile = {});
+
+  /// A transport bound to one simulated host address.
+  std::unique_ptr<net::transport> host(std::string address);
+
+  /// Connects a test client to host:port; null if nothing listens there.
+  std::shared_ptr<sim_client> connect_client(const std::string& host, int port);
+
+  /// The virtual time of the next pending event, or max() when idle.
+  int64_t next_event_ns() const;
+  /// Applies every event due at `now_ns` and hands readable bytes to handlers that have
+  /// read credit. Returns true if anything happened.
+  bool deliver_due(int64_t now_ns);
+
+  size_t open_connections() const;
+
+ private:
+  friend class sim_end;
+  friend class sim_host;
+
+  // arrive: bytes reach an end; closed: an end learns of its own close, or of the peer's
+  // abortive close (a reset: unread bytes are lost); peer_finished: the peer's graceful close
+  // reaches an end after the bytes sent before it (a TCP FIN).
+  enum class event_kind { arrive, closed, peer_finished };
+  struct event {
+    event_kind kind;
+    std::weak_ptr<sim_end> to;
+    std::vector<char> bytes;
+    std::weak_ptr<sim_end> writer;
+  };
+
+  std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> make_pipe(
+      const net::endpoint& client, const net::endpoint& server);
+  void transmit(sim_end& from, std::vector<char> bytes);
+  void schedule_close(sim_end& from, bool graceful);
+  int64_t arrival_time(sim_end& to);
+  bool hand_over_ready();
+  static void notify_closed(sim_end& end);
+
+  prng rng_;
+  std::function<int64_t()> now_;
+  network_profile profile_;
+  // (time, sequence) -> event; the sequence keeps equal-time events in scheduling order.
+  std::map<std::pair<int64_t, uint64_t>, event> events_;
+  uint64_t sequence_ = 0;
+  uint64_t next_end_id_ = 1;
+  int next_ephemeral_port_ = 40000;
+  std::map<std::string, std::shared_ptr<net::accept_handler>> listeners_;  // "host:port"
+  std::vector<std::weak_ptr<sim_end>> ends_;  // creation order, for deterministic iteration
+};
+
+}  // namespace gnatsd::sim
