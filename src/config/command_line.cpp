@@ -1,6 +1,7 @@
 #include "config/command_line.hpp"
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -15,11 +16,22 @@ const std::set<std::string> long_names = {
     "cluster_name", "cluster_advertise", "no_advertise", "connect_retries", "help", "version",
 };
 
-// Rewrites `-name` and `-name=value` to `--name...` for known long names.
+// Short flags Go also accepts as `-X=value` (e.g. `-T=false`), with their long names.
+const std::map<char, std::string> short_to_long = {
+    {'a', "addr"}, {'p', "port"}, {'n', "name"}, {'c', "config"}, {'T', "logtime"},
+    {'l', "log"},  {'P', "pid"},  {'m', "http_port"},
+};
+
+// Rewrites `-name` and `-name=value` to `--name...` for known long names, and `-X=value` to
+// `--long=value`, so that CLI11 accepts everything Go's flag package accepts.
 std::vector<std::string> normalize(int argc, const char* const* argv) {
   std::vector<std::string> out;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg.size() > 2 && arg[0] == '-' && arg[2] == '=' && short_to_long.count(arg[1]) != 0) {
+      out.push_back("--" + short_to_long.at(arg[1]) + arg.substr(2));
+      continue;
+    }
     if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-') {
       const std::string name = arg.substr(1, arg.find('=') == std::string::npos
                                                  ? std::string::npos

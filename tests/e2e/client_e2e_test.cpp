@@ -1,0 +1,288 @@
+// End-to-end tests: the real gnatsd binary on loopback, used through Debian's libnats C
+// client exactly as an application would use it, plus raw sockets where the check is about
+// what the server sends on the wire.
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include <atomic>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include "../support/server_process.hpp"
+
+namespace gnatsd::testing {
+namespace {
+
+struct conn_deleter {
+  void operator()(natsConnection* c) const { natsConnection_Destroy(c); }
+};
+struct sub_deleter {
+  void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }
+};
+struct msg_deleter {
+  void operator()(natsMsg* m) const { natsMsg_Destroy(m); }
+};
+struct opts_deleter {
+  void operator()(natsOptions* o) const { natsOptions_Destroy(o); }
+};
+using conn_ptr = std::unique_ptr<natsConnection, conn_deleter>;
+using sub_ptr = std::unique_ptr<natsSubscription, sub_deleter>;
+using msg_ptr = std::unique_ptr<natsMsg, msg_deleter>;
+using opts_ptr = std::unique_ptr<natsOptions, opts_deleter>;
+
+conn_ptr connect(const server_process& s) {
+  natsConnection* nc = nullptr;
+  const natsStatus st = natsConnection_ConnectTo(&nc, s.url().c_str());
+  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
+  return conn_ptr{nc};
+}
+
+sub_ptr subscribe(natsConnection* nc, const char* subject, const char* queue = nullptr) {
+  natsSubscription* sub = nullptr;
+  const natsStatus st = queue ? natsConnection_QueueSubscribeSync(&sub, nc, subject, queue)
+                              : natsConnection_SubscribeSync(&sub, nc, subject);
+  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
+  natsSubscription_SetPendingLimits(sub, -1, -1);
+  return sub_ptr{sub};
+}
+
+msg_ptr next(natsSubscription* sub, int64_t timeout_ms = 5000) {
+  natsMsg* m = nullptr;
+  natsSubscription_NextMsg(&m, sub, timeout_ms);
+  return msg_ptr{m};
+}
+
+std::string data_of(const msg_ptr& m) {
+  return std::string{natsMsg_GetData(m.get()), static_cast<size_t>(natsMsg_GetDataLength(m.get()))};
+}
+
+std::vector<std::string> local_args(std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"-a", "127.0.0.1", "-p", "-1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::string write_config(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_" + name;
+  std::ofstream{path} << text;
+  return path;
+}
+
+TEST(ClientE2E, PayloadsArriveExactly) {
+  server_process s{gnatsd_binary(), local_args()};
+  auto nc = connect(s);
+  auto sub = subscribe(nc.get(), "payload");
+  std::string binary;
+  for (int i = 0; i < 256; ++i) binary += static_cast<char>(i);
+  const std::string max(1024 * 1024, 'm');
+  const std::vector<std::string> payloads = {"hello world", binary, "", max, "\r\nPUB x 1\r\n"};
+  for (const auto& p : payloads)
+    ASSERT_EQ(natsConnection_Publish(nc.get(), "payload", p.data(), static_cast<int>(p.size())),
+              NATS_OK);
+  ASSERT_EQ(natsConnection_FlushTimeout(nc.get(), 5000), NATS_OK);
+  for (const auto& p : payloads) {
+    auto m = next(sub.get());
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(data_of(m), p);
+  }
+}
+
+TEST(ClientE2E, WildcardsMatchAsInNatsServer) {
+  server_process s{gnatsd_binary(), local_args()};
+  auto nc = connect(s);
+  auto star = subscribe(nc.get(), "a.*");
+  auto full = subscribe(nc.get(), "a.>");
+  natsConnection_PublishString(nc.get(), "a.b", "1");
+  natsConnection_PublishString(nc.get(), "a.b.c", "2");
+  natsConnection_PublishString(nc.get(), "b.c", "3");
+  natsConnection_FlushTimeout(nc.get(), 5000);
+  EXPECT_EQ(data_of(next(star.get())), "1");
+  EXPECT_EQ(next(star.get(), 200), nullptr);
+  EXPECT_EQ(data_of(next(full.get())), "1");
+  EXPECT_EQ(data_of(next(full.get())), "2");
+  EXPECT_EQ(next(full.get(), 200), nullptr);
+}
+
+TEST(ClientE2E, QueueGroupMembersShareTheMessages) {
+  server_process s{gnatsd_binary(), local_args()};
+  std::vector<conn_ptr> conns;
+  std::vector<sub_ptr> subs;
+  for (int i = 0; i < 3; ++i) {
+    conns.push_back(connect(s));
+    subs.push_back(subscribe(conns.back().get(), "jobs", "workers"));
+    natsConnection_FlushTimeout(conns.back().get(), 5000);
+  }
+  auto pub = connect(s);
+  for (int i = 0; i < 300; ++i) natsConnection_PublishString(pub.get(), "jobs", "x");
+  natsConnection_FlushTimeout(pub.get(), 5000);
+  int total = 0;
+  for (auto& sub : subs) {
+    int n = 0;
+    while (next(sub.get(), 300) != nullptr) ++n;
+    EXPECT_GT(n, 0);
+    total += n;
+  }
+  EXPECT_EQ(total, 300);
+}
+
+void respond(natsConnection* nc, natsSubscription*, natsMsg* msg, void*) {
+  const std::string reply = "re:" + std::string{natsMsg_GetData(msg),
+                                                static_cast<size_t>(natsMsg_GetDataLength(msg))};
+  natsConnection_PublishString(nc, natsMsg_GetReply(msg), reply.c_str());
+  natsMsg_Destroy(msg);
+}
+
+TEST(ClientE2E, RequestReplyAndNoResponders) {
+  server_process s{gnatsd_binary(), local_args()};
+  auto responder = connect(s);
+  natsSubscription* raw = nullptr;
+  ASSERT_EQ(natsConnection_Subscribe(&raw, responder.get(), "service", respond, nullptr), NATS_OK);
+  sub_ptr sub{raw};
+  natsConnection_FlushTimeout(responder.get(), 5000);
+  auto requester = connect(s);
+  for (int i = 0; i < 20; ++i) {
+    natsMsg* reply = nullptr;
+    const std::string body = "q" + std::to_string(i);
+    ASSERT_EQ(natsConnection_RequestString(&reply, requester.get(), "service", body.c_str(), 5000),
+              NATS_OK);
+    msg_ptr r{reply};
+    EXPECT_EQ(data_of(r), "re:" + body);
+  }
+  natsMsg* none = nullptr;
+  EXPECT_EQ(natsConnection_RequestString(&none, requester.get(), "nobody.home", "x", 5000),
+            NATS_NO_RESPONDERS);
+}
+
+TEST(ClientE2E, AutoUnsubscribeDeliversExactlyMax) {
+  server_process s{gnatsd_binary(), local_args()};
+  auto nc = connect(s);
+  auto sub = subscribe(nc.get(), "limited");
+  ASSERT_EQ(natsSubscription_AutoUnsubscribe(sub.get(), 3), NATS_OK);
+  ASSERT_EQ(natsConnection_FlushTimeout(nc.get(), 5000), NATS_OK);
+  auto pub = connect(s);
+  for (int i = 0; i < 10; ++i) natsConnection_PublishString(pub.get(), "limited", "x");
+  natsConnection_FlushTimeout(pub.get(), 5000);
+  int n = 0;
+  while (next(sub.get(), 300) != nullptr) ++n;
+  EXPECT_EQ(n, 3);
+}
+
+TEST(ClientE2E, HeadersTravelWithMessages) {
+  server_process s{gnatsd_binary(), local_args()};
+  auto nc = connect(s);
+  auto sub = subscribe(nc.get(), "hdr");
+  natsMsg* m = nullptr;
+  ASSERT_EQ(natsMsg_Create(&m, "hdr", nullptr, "body", 4), NATS_OK);
+  natsMsgHeader_Set(m, "X-Trace", "abc");
+  ASSERT_EQ(natsConnection_PublishMsg(nc.get(), m), NATS_OK);
+  natsMsg_Destroy(m);
+  auto got = next(sub.get());
+  ASSERT_NE(got, nullptr);
+  const char* value = nullptr;
+  ASSERT_EQ(natsMsgHeader_Get(got.get(), "X-Trace", &value), NATS_OK);
+  EXPECT_STREQ(value, "abc");
+  EXPECT_EQ(data_of(got), "body");
+}
+
+TEST(ClientE2E, NoEchoSuppressesOwnMessages) {
+  server_process s{gnatsd_binary(), local_args()};
+  natsOptions* raw = nullptr;
+  natsOptions_Create(&raw);
+  opts_ptr opts{raw};
+  natsOptions_SetURL(raw, s.url().c_str());
+  natsOptions_SetNoEcho(raw, true);
+  natsConnection* nc = nullptr;
+  ASSERT_EQ(natsConnection_Connect(&nc, raw), NATS_OK);
+  conn_ptr conn{nc};
+  auto sub = subscribe(nc, "echo");
+  auto other = connect(s);
+  auto other_sub = subscribe(other.get(), "echo");
+  natsConnection_FlushTimeout(other.get(), 5000);
+  natsConnection_PublishString(nc, "echo", "x");
+  natsConnection_FlushTimeout(nc, 5000);
+  EXPECT_NE(next(other_sub.get()), nullptr);
+  EXPECT_EQ(next(sub.get(), 300), nullptr);
+}
+
+natsStatus connect_with(const server_process& s, const char* user, const char* pass,
+                        const char* token) {
+  natsOptions* raw = nullptr;
+  natsOptions_Create(&raw);
+  opts_ptr opts{raw};
+  natsOptions_SetURL(raw, s.url().c_str());
+  natsOptions_SetAllowReconnect(raw, false);
+  if (user) natsOptions_SetUserInfo(raw, user, pass);
+  if (token) natsOptions_SetToken(raw, token);
+  natsConnection* nc = nullptr;
+  const natsStatus st = natsConnection_Connect(&nc, raw);
+  if (nc) natsConnection_Destroy(nc);
+  return st;
+}
+
+TEST(ClientE2E, UserAndPasswordAuthentication) {
+  server_process s{gnatsd_binary(), local_args({"--user", "alice", "--pass", "s3cret"})};
+  EXPECT_EQ(connect_with(s, "alice", "s3cret", nullptr), NATS_OK);
+  EXPECT_NE(connect_with(s, "alice", "wrong", nullptr), NATS_OK);
+  EXPECT_NE(connect_with(s, nullptr, nullptr, nullptr), NATS_OK);
+  raw_client raw{s.port()};
+  raw.send("CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"bad\"}\r\n");
+  EXPECT_NE(raw.read_until("Authorization Violation").find("-ERR 'Authorization Violation'\r\n"),
+            std::string::npos);
+  EXPECT_TRUE(raw.wait_closed());
+}
+
+TEST(ClientE2E, TokenAuthentication) {
+  server_process s{gnatsd_binary(), local_args({"--auth", "t0ken"})};
+  EXPECT_EQ(connect_with(s, nullptr, nullptr, "t0ken"), NATS_OK);
+  EXPECT_NE(connect_with(s, nullptr, nullptr, "nope"), NATS_OK);
+}
+
+TEST(ClientE2E, MaxPayloadViolationIsRefusedAndClosed) {
+  const auto conf = write_config("maxpayload.conf", "max_payload: 1KB\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  auto nc = connect(s);
+  const std::string big(2000, 'x');
+  EXPECT_EQ(natsConnection_Publish(nc.get(), "x", big.data(), static_cast<int>(big.size())),
+            NATS_MAX_PAYLOAD);
+  raw_client raw{s.port()};
+  raw.send("CONNECT {\"verbose\":false}\r\nPUB x 2000\r\n");
+  EXPECT_NE(raw.read_until("Violation").find("-ERR 'Maximum Payload Violation'\r\n"),
+            std::string::npos);
+  EXPECT_TRUE(raw.wait_closed());
+  EXPECT_EQ(natsConnection_FlushTimeout(nc.get(), 5000), NATS_OK);  // others unaffected
+}
+
+TEST(ClientE2E, SlowConsumerIsClosedWhileOthersCarryOn) {
+  // The reading subscriber must never come near max_pending, even on a busy machine: the
+  // publisher flushes every 20 KB, far below the 1 MB limit.
+  const auto conf = write_config("slow.conf", "max_pending: 1MB\nmax_payload: 64KB\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  raw_client slow{s.port(), 4096};
+  slow.send("CONNECT {\"verbose\":false}\r\nSUB data 1\r\nPING\r\n");
+  ASSERT_NE(slow.read_until("PONG").find("PONG"), std::string::npos);
+  auto fast_conn = connect(s);
+  auto fast = subscribe(fast_conn.get(), "data");
+  natsConnection_FlushTimeout(fast_conn.get(), 5000);
+  auto pub = connect(s);
+  const std::string payload(1024, 'p');
+  constexpr int total = 10000;
+  std::atomic<int> received{0};
+  std::thread reader{[&] {
+    while (received < total && next(fast.get(), 5000) != nullptr) ++received;
+  }};
+  for (int i = 0; i < total; ++i) {
+    natsConnection_Publish(pub.get(), "data", payload.data(), static_cast<int>(payload.size()));
+    if (i % 20 == 19) natsConnection_FlushTimeout(pub.get(), 5000);
+  }
+  natsConnection_FlushTimeout(pub.get(), 5000);
+  reader.join();
+  EXPECT_EQ(received.load(), total);
+  EXPECT_TRUE(s.wait_for_log("- cid:1 - Slow Consumer Detected: MaxPending of 1048576 Exceeded"));
+  EXPECT_EQ(s.log().find("- cid:2 - Slow Consumer"), std::string::npos) << s.log();
+  EXPECT_TRUE(slow.wait_closed(std::chrono::seconds{20}));
+  EXPECT_EQ(natsConnection_FlushTimeout(pub.get(), 5000), NATS_OK);
+}
+
+}  // namespace
+}  // namespace gnatsd::testing

@@ -1,0 +1,159 @@
+#include "server_process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace gnatsd::testing {
+
+std::string gnatsd_binary() { return GNATSD_BINARY; }
+
+namespace {
+
+// True while the process runs; false once it exited (a zombie not yet reaped counts as gone).
+bool alive(int pid) {
+  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string pid_field, name, state;
+  if (!(stat >> pid_field >> name >> state)) return false;
+  return state != "Z";
+}
+
+}  // namespace
+
+server_process::server_process(std::string binary, std::vector<std::string> args,
+                               std::string log_file) {
+  static int counter = 0;
+  log_path_ = "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+              ".log";
+  server_log_ = log_file.empty() ? log_path_ : log_file;
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv;
+    argv.push_back(binary.data());
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    std::_Exit(127);
+  }
+  if (!wait_for_log("server is ready") && !wait_for_log("Server is ready")) {
+    const std::string l = log();
+    stop(SIGKILL);
+    throw std::runtime_error("server did not start: " + l);
+  }
+  const std::string marker = "Listening for client connections on ";
+  const std::string l = log();
+  const auto at = l.find(marker);
+  const auto eol = l.find('\n', at);
+  const std::string address = l.substr(at + marker.size(), eol - at - marker.size());
+  port_ = std::stoi(address.substr(address.rfind(':') + 1));
+}
+
+server_process::~server_process() {
+  if (pid_ > 0) stop(SIGKILL);
+  ::unlink(log_path_.c_str());
+}
+
+std::string server_process::log() const {
+  std::ifstream in{server_log_};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool server_process::wait_for_log(const std::string& text, std::chrono::milliseconds deadline) const {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (log().find(text) != std::string::npos) return true;
+    if (pid_ > 0 && !alive(pid_)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  return log().find(text) != std::string::npos;
+}
+
+int server_process::stop(int sig) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, sig);
+  int status = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (std::chrono::steady_clock::now() < until) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+raw_client::raw_client(int port, int receive_buffer) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0)
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw std::runtime_error("connect failed");
+}
+
+raw_client::~raw_client() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void raw_client::send(const std::string& bytes) {
+  size_t off = 0;
+  while (off < bytes.size()) {
+    const ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    off += static_cast<size_t>(n);
+  }
+}
+
+bool raw_client::read_some(int timeout_ms) {
+  if (closed_) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return false;
+  char buf[65536];
+  const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) {
+    closed_ = true;
+    return false;
+  }
+  received_.append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+std::string raw_client::read_until(const std::string& text, std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (received_.find(text) == std::string::npos && !closed_ &&
+         std::chrono::steady_clock::now() < until)
+    read_some(20);
+  return received_;
+}
+
+bool raw_client::wait_closed(std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!closed_ && std::chrono::steady_clock::now() < until) read_some(20);
+  return closed_;
+}
+
+}  // namespace gnatsd::testing

@@ -1,0 +1,65 @@
+// Runs the real gnatsd binary (or nats-server) as a child process for end-to-end tests.
+//
+// The server is started with `-p -1` by default so the OS picks a free port; the port is read
+// from the "Listening for client connections on" log line. Every wait polls a condition with
+// a generous deadline; the process is stopped by its PID when the object goes away.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace gnatsd::testing {
+
+class server_process {
+ public:
+  /// Starts `binary` with `args`; waits until it logs "server is ready". When the server
+  /// logs to a file of its own (-l), pass that path as `log_file`.
+  server_process(std::string binary, std::vector<std::string> args, std::string log_file = {});
+  ~server_process();
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  /// Everything the server has logged so far.
+  std::string log() const;
+  /// Waits until the log contains `text`; false at the deadline.
+  bool wait_for_log(const std::string& text,
+                    std::chrono::milliseconds deadline = std::chrono::seconds{10}) const;
+  /// Sends `sig` and waits for the process to exit; returns its exit code (or -1).
+  int stop(int sig);
+  bool running() const { return pid_ > 0; }
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;     // where the child's stdout and stderr go
+  std::string server_log_;   // where the server writes its log lines
+};
+
+/// The gnatsd binary under test (from the build tree).
+std::string gnatsd_binary();
+
+/// A connected raw TCP socket to 127.0.0.1:port, for protocol-level checks.
+class raw_client {
+ public:
+  explicit raw_client(int port, int receive_buffer = 0);
+  ~raw_client();
+  void send(const std::string& bytes);
+  /// Reads until `text` appears or the deadline passes; returns everything read so far.
+  std::string read_until(const std::string& text,
+                         std::chrono::milliseconds deadline = std::chrono::seconds{5});
+  /// True once the server closed the connection (reads drain first).
+  bool wait_closed(std::chrono::milliseconds deadline = std::chrono::seconds{10});
+  const std::string& received() const { return received_; }
+
+ private:
+  bool read_some(int timeout_ms);
+  int fd_ = -1;
+  bool closed_ = false;
+  std::string received_;
+};
+
+}  // namespace gnatsd::testing
