@@ -111,7 +111,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->log->info("  ID:       " + ctx->server_id);
   if (!o.config_file.empty()) ctx->log->info("Using configuration file: " + o.config_file);
 
-  auto interest = spawn_sublist_actor(sys);
+  auto interest = spawn_sublist_actor(sys, ctx);
   auto fwd = std::make_shared<server_acceptor>();
   int bound = 0;
   if (!transport.listen(o.host, o.port, fwd, bound, error)) {

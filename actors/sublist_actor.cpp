@@ -9,12 +9,15 @@ namespace gnatsd {
 namespace {
 
 struct sublist_state {
+  server_context_ptr context;
   // (subject, queue) -> number of local subscriptions. std::map keeps any output that walks
   // it in a deterministic order.
   std::map<std::pair<std::string, std::string>, int64_t> interest;
 };
 
-sublist_actor::behavior_type sublist_behavior(sublist_actor::stateful_pointer<sublist_state> self) {
+sublist_actor::behavior_type sublist_behavior(sublist_actor::stateful_pointer<sublist_state> self,
+                                              server_context_ptr context) {
+  self->state.context = std::move(context);
   return {
       [=](interest_atom, std::vector<interest_change>& changes) {
         auto& interest = self->state.interest;
@@ -32,6 +35,8 @@ sublist_actor::behavior_type sublist_behavior(sublist_actor::stateful_pointer<su
 
 }  // namespace
 
-sublist_actor spawn_sublist_actor(caf::actor_system& sys) { return sys.spawn(sublist_behavior); }
+sublist_actor spawn_sublist_actor(caf::actor_system& sys, server_context_ptr context) {
+  return sys.spawn(sublist_behavior, std::move(context));
+}
 
 }  // namespace gnatsd

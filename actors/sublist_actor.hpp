@@ -7,9 +7,12 @@
 #pragma once
 
 #include "actors/messages.hpp"
+#include "server/server_context.hpp"
 
 namespace gnatsd {
 
-sublist_actor spawn_sublist_actor(caf::actor_system& sys);
+/// (The context is a real argument, and also keeps CAF 0.17's spawn away from an empty
+/// argument tuple, which it dereferences as a null pointer: a UBSan report in CAF's header.)
+sublist_actor spawn_sublist_actor(caf::actor_system& sys, server_context_ptr context);
 
 }  // namespace gnatsd
