@@ -16,6 +16,7 @@ struct session_state {
   session_config config;
   std::unique_ptr<client_connection> conn;
   bool finished = false;
+  bool deadline_armed = false;  // a write-deadline check is scheduled
 };
 
 using session_pointer = session_actor::stateful_pointer<session_state>;
@@ -53,7 +54,15 @@ void emit(session_pointer self) {
   if (!closing || conn.flush_before_close()) {
     for (auto& chunk : conn.take_output()) st.config.connection->write(std::move(chunk));
   }
-  if (closing) finish(self, conn.flush_before_close());
+  if (closing) {
+    finish(self, conn.flush_before_close());
+    return;
+  }
+  if (conn.pending_bytes() > 0 && !st.deadline_armed) {
+    // Bytes wait for the socket: check that they make progress within write_deadline.
+    st.deadline_armed = true;
+    self->delayed_send(self, st.config.context->options.write_deadline, deadline_timer_atom_v);
+  }
 }
 
 void arm_ping(session_pointer self, duration delay) {
@@ -108,6 +117,13 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         s.conn->ping_timer();
         emit(self);
         if (!s.finished) arm_ping(self, s.config.context->options.ping_interval);
+      },
+      [=](deadline_timer_atom) {
+        auto& s = self->state;
+        s.deadline_armed = false;
+        if (s.finished) return;
+        s.conn->write_deadline_check();
+        emit(self);
       },
       [=](auth_timer_atom) {
         if (self->state.finished) return;

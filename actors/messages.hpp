@@ -32,6 +32,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
   // Timers.
   CAF_ADD_ATOM(gnatsd, gnatsd, ping_timer_atom, "pingtimer")
   CAF_ADD_ATOM(gnatsd, gnatsd, auth_timer_atom, "authtimer")
+  CAF_ADD_ATOM(gnatsd, gnatsd, deadline_timer_atom, "deadline")
   // Local interest changes, session -> sublist actor.
   CAF_ADD_ATOM(gnatsd, gnatsd, interest_atom, "interest")
   // A session ended, session -> server.
@@ -57,6 +58,7 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<expired_atom, uint64_t>,
     caf::reacts_to<ping_timer_atom>,
     caf::reacts_to<auth_timer_atom>,
+    caf::reacts_to<deadline_timer_atom>,
     caf::reacts_to<shutdown_atom>>;
 
 /// One per server (actors/sublist_actor.hpp): orders local interest changes.

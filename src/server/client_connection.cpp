@@ -415,6 +415,20 @@ void client_connection::deliver(delivery_batch batch) {
 void client_connection::flushed(size_t bytes) {
   GNATSD_ASSERT(bytes <= pending_bytes_);
   pending_bytes_ -= bytes;
+  flushed_since_check_ = true;
+}
+
+void client_connection::write_deadline_check() {
+  if (closing_ || pending_bytes_ == 0) return;
+  if (flushed_since_check_) {
+    flushed_since_check_ = false;
+    return;
+  }
+  ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  ctx_->log->info(prefix_ + "Slow Consumer Detected: WriteDeadline of " +
+                  format_go_duration(ctx_->options.write_deadline) + " exceeded with " +
+                  std::to_string(pending_bytes_) + " total bytes.");
+  close(close_reason::slow_consumer_deadline, false);
 }
 
 std::vector<std::vector<char>> client_connection::take_output() {

@@ -70,6 +70,9 @@ class client_connection final : public proto::client_op_handler {
   void expire_subscription(uint64_t subscription_id);
   /// The socket wrote `bytes` that were counted as pending.
   void flushed(size_t bytes);
+  /// The write deadline passed since the last check: if pending bytes made no progress in
+  /// that time, the client is a slow consumer and is closed without flushing.
+  void write_deadline_check();
   /// Sends `-ERR '<text>'` for `code` and closes if the code closes.
   void fail(proto::error_code code);
   /// Removes every subscription; call once when the connection is gone.
@@ -158,6 +161,7 @@ class client_connection final : public proto::client_op_handler {
   std::vector<char> out_;                       // own protocol replies being built
   std::vector<std::vector<char>> out_chunks_;   // sealed chunks, in order
   size_t pending_bytes_ = 0;                    // handed to the socket, not yet flushed
+  bool flushed_since_check_ = false;
 
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;

@@ -174,6 +174,28 @@ TEST(ClientSessionSim, SlowConsumerIsClosedWhileOthersCarryOn) {
   f.flush(pub);  // the publisher is unaffected
 }
 
+TEST(ClientSessionSim, AConsumerThatStopsReadingIsClosedAtTheWriteDeadline) {
+  // max_pending is never reached here; what closes the consumer is that its pending bytes
+  // make no progress for write_deadline.
+  server_options o = quiet_options();
+  o.write_deadline = std::chrono::seconds{2};
+  fixture f{12, o};
+  auto stuck = f.client();
+  stuck->send("SUB data 1\r\n");
+  f.flush(stuck);
+  stuck->stop_reading();
+  auto pub = f.client();
+  pub->send("PUB data 5\r\nhello\r\n");
+  f.flush(pub);
+  ASSERT_TRUE(f.w.run_until([&] { return stuck->closed(); }));
+  EXPECT_GE(f.w.now_ns(), 2 * second);
+  const auto& trace = f.w.trace();
+  EXPECT_TRUE(std::any_of(trace.begin(), trace.end(), [](const std::string& l) {
+    return l.find("cid:1 - Slow Consumer Detected: WriteDeadline of 2s exceeded") !=
+           std::string::npos;
+  }));
+}
+
 TEST(ClientSessionSim, SilentClientIsClosedAsStaleAfterPingMaxPlusOneIntervals) {
   server_options o = quiet_options();
   o.ping_interval = std::chrono::seconds{1};
