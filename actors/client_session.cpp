@@ -36,8 +36,8 @@ void finish(session_pointer self, bool flush) {
   auto changes = st.conn->take_interest_changes();
   if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
   auto& log = *st.config.context->log;
-  log.debugf(st.conn->log_prefix() + "Client connection closed: " +
-             std::string{close_reason_text(st.conn->reason())});
+  log.debugf(st.conn->log_prefix() +
+             "Client connection closed: " + std::string{close_reason_text(st.conn->reason())});
   st.config.connection->close(flush);
   self->send(st.config.server, session_closed_atom_v, st.config.cid);
   self->quit();
@@ -52,7 +52,8 @@ void emit(session_pointer self) {
   if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
   const bool closing = conn.closing();
   if (!closing || conn.flush_before_close()) {
-    for (auto& chunk : conn.take_output()) st.config.connection->write(std::move(chunk));
+    for (auto& chunk : conn.take_output())
+      st.config.connection->write(std::move(chunk));
   }
   if (closing) {
     finish(self, conn.flush_before_close());

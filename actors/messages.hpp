@@ -8,9 +8,9 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
-#include <caf/replies_to.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,28 +19,28 @@
 #include "server/client_connection.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
-  // Network events from the transport adapter to the connection's actor.
-  CAF_ADD_ATOM(gnatsd, gnatsd, net_bytes_atom, "netbytes")
-  CAF_ADD_ATOM(gnatsd, gnatsd, net_flushed_atom, "netflushed")
-  CAF_ADD_ATOM(gnatsd, gnatsd, net_closed_atom, "netclosed")
-  // A listener accepted a connection.
-  CAF_ADD_ATOM(gnatsd, gnatsd, accepted_atom, "accepted")
-  // Frames from a publisher's read buffer for one destination session.
-  CAF_ADD_ATOM(gnatsd, gnatsd, deliver_atom, "deliver")
-  // A publisher used up a subscription's auto-unsubscribe limit.
-  CAF_ADD_ATOM(gnatsd, gnatsd, expired_atom, "expired")
-  // Timers.
-  CAF_ADD_ATOM(gnatsd, gnatsd, ping_timer_atom, "pingtimer")
-  CAF_ADD_ATOM(gnatsd, gnatsd, auth_timer_atom, "authtimer")
-  CAF_ADD_ATOM(gnatsd, gnatsd, deadline_timer_atom, "deadline")
-  // Local interest changes, session -> sublist actor.
-  CAF_ADD_ATOM(gnatsd, gnatsd, interest_atom, "interest")
-  // A session ended, session -> server.
-  CAF_ADD_ATOM(gnatsd, gnatsd, session_closed_atom, "sessclosed")
-  // Orderly shutdown, server -> everyone.
-  CAF_ADD_ATOM(gnatsd, gnatsd, shutdown_atom, "shutdown")
-  // Read-only queries (monitoring, tests).
-  CAF_ADD_ATOM(gnatsd, gnatsd, stats_atom, "stats")
+// Network events from the transport adapter to the connection's actor.
+CAF_ADD_ATOM(gnatsd, gnatsd, net_bytes_atom, "netbytes")
+CAF_ADD_ATOM(gnatsd, gnatsd, net_flushed_atom, "netflushed")
+CAF_ADD_ATOM(gnatsd, gnatsd, net_closed_atom, "netclosed")
+// A listener accepted a connection.
+CAF_ADD_ATOM(gnatsd, gnatsd, accepted_atom, "accepted")
+// Frames from a publisher's read buffer for one destination session.
+CAF_ADD_ATOM(gnatsd, gnatsd, deliver_atom, "deliver")
+// A publisher used up a subscription's auto-unsubscribe limit.
+CAF_ADD_ATOM(gnatsd, gnatsd, expired_atom, "expired")
+// Timers.
+CAF_ADD_ATOM(gnatsd, gnatsd, ping_timer_atom, "pingtimer")
+CAF_ADD_ATOM(gnatsd, gnatsd, auth_timer_atom, "authtimer")
+CAF_ADD_ATOM(gnatsd, gnatsd, deadline_timer_atom, "deadline")
+// Local interest changes, session -> sublist actor.
+CAF_ADD_ATOM(gnatsd, gnatsd, interest_atom, "interest")
+// A session ended, session -> server.
+CAF_ADD_ATOM(gnatsd, gnatsd, session_closed_atom, "sessclosed")
+// Orderly shutdown, server -> everyone.
+CAF_ADD_ATOM(gnatsd, gnatsd, shutdown_atom, "shutdown")
+// Read-only queries (monitoring, tests).
+CAF_ADD_ATOM(gnatsd, gnatsd, stats_atom, "stats")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -50,28 +50,24 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<gnatsd::interest_change>)
 namespace gnatsd {
 
 /// One per client connection (actors/client_session.hpp).
-using session_actor = caf::typed_actor<
-    caf::reacts_to<net_bytes_atom, std::vector<char>>,
-    caf::reacts_to<net_flushed_atom, uint64_t>,
-    caf::reacts_to<net_closed_atom, std::string>,
-    caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
-    caf::reacts_to<expired_atom, uint64_t>,
-    caf::reacts_to<ping_timer_atom>,
-    caf::reacts_to<auth_timer_atom>,
-    caf::reacts_to<deadline_timer_atom>,
-    caf::reacts_to<shutdown_atom>>;
+using session_actor =
+    caf::typed_actor<caf::reacts_to<net_bytes_atom, std::vector<char>>,
+                     caf::reacts_to<net_flushed_atom, uint64_t>,
+                     caf::reacts_to<net_closed_atom, std::string>,
+                     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
+                     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
+                     caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
+                     caf::reacts_to<shutdown_atom>>;
 
 /// One per server (actors/sublist_actor.hpp): orders local interest changes.
-using sublist_actor = caf::typed_actor<
-    caf::reacts_to<interest_atom, std::vector<interest_change>>,
-    caf::replies_to<stats_atom>::with<uint64_t>,
-    caf::reacts_to<shutdown_atom>>;
+using sublist_actor =
+    caf::typed_actor<caf::reacts_to<interest_atom, std::vector<interest_change>>,
+                     caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 /// One per server process (actors/server.hpp).
-using server_actor = caf::typed_actor<
-    caf::reacts_to<accepted_atom, net::connection_ptr>,
-    caf::reacts_to<session_closed_atom, uint64_t>,
-    caf::replies_to<stats_atom>::with<uint64_t>,
-    caf::reacts_to<shutdown_atom>>;
+using server_actor =
+    caf::typed_actor<caf::reacts_to<accepted_atom, net::connection_ptr>,
+                     caf::reacts_to<session_closed_atom, uint64_t>,
+                     caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 }  // namespace gnatsd

@@ -60,7 +60,8 @@ server_actor::behavior_type server_behavior(server_pointer self, server_context_
         auto& st = self->state;
         if (st.shutting_down) return;
         st.shutting_down = true;
-        for (auto& [cid, session] : st.sessions) self->send(session, shutdown_atom_v);
+        for (auto& [cid, session] : st.sessions)
+          self->send(session, shutdown_atom_v);
         if (st.sessions.empty()) {
           self->send(st.interest, shutdown_atom_v);
           self->quit();
@@ -85,7 +86,8 @@ class server_acceptor final : public net::accept_handler {
   void set_target(server_actor target) {
     std::lock_guard<std::mutex> guard{mutex_};
     target_ = std::move(target);
-    for (auto& conn : early_) caf::anon_send(target_, accepted_atom_v, std::move(conn));
+    for (auto& conn : early_)
+      caf::anon_send(target_, accepted_atom_v, std::move(conn));
     early_.clear();
   }
 

@@ -3,6 +3,7 @@
 // waits for signals (SIGINT/SIGTERM shut down, SIGUSR1 reopens the log file).
 //
 // It is the only place that knows both CAF and Asio; see docs/ARCHITECTURE.md.
+#include <unistd.h>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <iostream>
 #include <random>
-#include <unistd.h>
 
 #include "actors/server.hpp"
 #include "config/command_line.hpp"
@@ -118,12 +118,14 @@ int main(int argc, char** argv) {
       std::cerr << "gnatsd: " << cmd.error << "\n\n" << gnatsd::usage_text();
       return 1;
     case action::test_config:
-      for (const auto& w : cmd.warnings) std::cerr << w << "\n";
+      for (const auto& w : cmd.warnings)
+        std::cerr << w << "\n";
       std::cout << "gnatsd: configuration file " << cmd.options.config_file << " is valid\n";
       return 0;
     case action::run:
       break;
   }
-  for (const auto& w : cmd.warnings) std::cerr << "gnatsd: warning: " << w << "\n";
+  for (const auto& w : cmd.warnings)
+    std::cerr << "gnatsd: warning: " << w << "\n";
   return run(cmd.options);
 }

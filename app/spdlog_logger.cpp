@@ -10,12 +10,18 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(log_level level) {
   switch (level) {
-    case log_level::fatal: return spdlog::level::critical;
-    case log_level::error: return spdlog::level::err;
-    case log_level::warn: return spdlog::level::warn;
-    case log_level::info: return spdlog::level::info;
-    case log_level::debug: return spdlog::level::debug;
-    case log_level::trace: return spdlog::level::trace;
+    case log_level::fatal:
+      return spdlog::level::critical;
+    case log_level::error:
+      return spdlog::level::err;
+    case log_level::warn:
+      return spdlog::level::warn;
+    case log_level::info:
+      return spdlog::level::info;
+    case log_level::debug:
+      return spdlog::level::debug;
+    case log_level::trace:
+      return spdlog::level::trace;
   }
   return spdlog::level::info;
 }
@@ -27,12 +33,23 @@ class level_label_flag final : public spdlog::custom_flag_formatter {
               spdlog::memory_buf_t& dest) override {
     std::string_view label = "INF";
     switch (msg.level) {
-      case spdlog::level::critical: label = "FTL"; break;
-      case spdlog::level::err: label = "ERR"; break;
-      case spdlog::level::warn: label = "WRN"; break;
-      case spdlog::level::debug: label = "DBG"; break;
-      case spdlog::level::trace: label = "TRC"; break;
-      default: break;
+      case spdlog::level::critical:
+        label = "FTL";
+        break;
+      case spdlog::level::err:
+        label = "ERR";
+        break;
+      case spdlog::level::warn:
+        label = "WRN";
+        break;
+      case spdlog::level::debug:
+        label = "DBG";
+        break;
+      case spdlog::level::trace:
+        label = "TRC";
+        break;
+      default:
+        break;
     }
     dest.append(label.data(), label.data() + label.size());
   }

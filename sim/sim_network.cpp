@@ -22,7 +22,9 @@ void sim_end::write(std::vector<char> bytes) {
   net_.transmit(*this, std::move(bytes));
 }
 
-void sim_end::resume_reading() { ++credits_; }
+void sim_end::resume_reading() {
+  ++credits_;
+}
 
 void sim_end::close(bool flush) {
   // With flush the peer reads what is in flight, then EOF; without, it sees a reset.
@@ -34,7 +36,8 @@ void sim_end::close(bool flush) {
 
 size_t sim_end::unread_bytes() const {
   size_t n = 0;
-  for (const auto& c : ready_) n += c.bytes.size();
+  for (const auto& c : ready_)
+    n += c.bytes.size();
   return n;
 }
 
@@ -45,9 +48,13 @@ void sim_client::on_bytes(std::vector<char> data) {
   if (reading_) end_->resume_reading();
 }
 
-void sim_client::on_closed(std::string) { closed_ = true; }
+void sim_client::on_closed(std::string) {
+  closed_ = true;
+}
 
-void sim_client::send(const std::string& bytes) { end_->write({bytes.begin(), bytes.end()}); }
+void sim_client::send(const std::string& bytes) {
+  end_->write({bytes.begin(), bytes.end()});
+}
 
 std::string sim_client::take() {
   std::string out;
@@ -88,7 +95,8 @@ class sim_host final : public net::transport {
   }
 
   void stop_listening() override {
-    for (const auto& k : keys_) net_.listeners_.erase(k);
+    for (const auto& k : keys_)
+      net_.listeners_.erase(k);
     keys_.clear();
   }
 
@@ -152,8 +160,10 @@ void sim_network::transmit(sim_end& from, std::vector<char> bytes) {
   cuts.push_back(bytes.size());
   size_t start = 0;
   for (size_t cut : cuts) {
-    event ev{event_kind::arrive, to, {bytes.begin() + static_cast<std::ptrdiff_t>(start),
-                                      bytes.begin() + static_cast<std::ptrdiff_t>(cut)},
+    event ev{event_kind::arrive,
+             to,
+             {bytes.begin() + static_cast<std::ptrdiff_t>(start),
+              bytes.begin() + static_cast<std::ptrdiff_t>(cut)},
              from.weak_from_this()};
     events_.emplace(std::make_pair(arrival_time(*to), sequence_++), std::move(ev));
     start = cut;

@@ -29,7 +29,7 @@ class sim_network;
 struct network_profile {
   int64_t latency_min_ns = 50'000;
   int64_t latency_max_ns = 500'000;
-  size_t max_chunks_per_write = 4;  // a write is cut into 1..max pieces
+  size_t max_chunks_per_write = 4;   // a write is cut into 1..max pieces
   size_t read_size_max = 64 * 1024;  // one read hands over at most this many bytes
 };
 
@@ -64,10 +64,10 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   std::weak_ptr<sim_end> peer_;
   std::shared_ptr<net::connection_handler> handler_;
   int credits_ = 0;
-  std::deque<chunk> ready_;  // arrived, waiting for a read credit
+  std::deque<chunk> ready_;      // arrived, waiting for a read credit
   int64_t last_arrival_ns_ = 0;  // keeps this direction's deliveries monotone
-  bool closed_ = false;        // this end closed itself, or learned the peer is gone
-  bool peer_finished_ = false; // the peer closed: deliver what arrived, then report closed
+  bool closed_ = false;          // this end closed itself, or learned the peer is gone
+  bool peer_finished_ = false;   // the peer closed: deliver what arrived, then report closed
   bool close_notified_ = false;
 };
 

@@ -40,20 +40,28 @@ struct world::impl {
 };
 
 world::world(uint64_t seed, network_profile profile)
-    : impl_(std::make_unique<impl>()), scheduler_rng_(seed ^ 0x5c4ed01e), server_rng_(seed ^ 0x5e4ae4) {
+    : impl_(std::make_unique<impl>()),
+      scheduler_rng_(seed ^ 0x5c4ed01e),
+      server_rng_(seed ^ 0x5e4ae4) {
   prng network_rng{seed ^ 0x4e7e0};
-  network_ = std::make_unique<sim_network>(network_rng, [this] { return now_ns(); }, profile);
+  network_ = std::make_unique<sim_network>(
+      network_rng, [this] { return now_ns(); }, profile);
 }
 
 world::~world() {
-  for (auto& s : servers_) caf::anon_send(s->actor, shutdown_atom_v);
+  for (auto& s : servers_)
+    caf::anon_send(s->actor, shutdown_atom_v);
   // Let the actors wind down deterministically before the system is destroyed.
   run_until([] { return false; }, 100'000);
 }
 
-caf::actor_system& world::system() { return *impl_->sys; }
+caf::actor_system& world::system() {
+  return *impl_->sys;
+}
 
-int64_t world::now_ns() const { return impl_->now(); }
+int64_t world::now_ns() const {
+  return impl_->now();
+}
 
 running_server& world::start_server(const std::string& address, server_options options) {
   hosts_.push_back(network_->host(address));

@@ -25,12 +25,12 @@ asio_connection::asio_connection(asio::ip::tcp::socket socket) : socket_(std::mo
 }
 
 void asio_connection::start(std::shared_ptr<connection_handler> handler, int initial_credits) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), handler = std::move(handler),
-                                      initial_credits]() mutable {
-    self->handler_ = std::move(handler);
-    self->credits_ = initial_credits;
-    self->do_read();
-  });
+  asio::post(socket_.get_executor(),
+             [self = shared_from_this(), handler = std::move(handler), initial_credits]() mutable {
+               self->handler_ = std::move(handler);
+               self->credits_ = initial_credits;
+               self->do_read();
+             });
 }
 
 void asio_connection::write(std::vector<char> bytes) {

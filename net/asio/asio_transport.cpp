@@ -20,19 +20,21 @@ struct asio_transport::impl {
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
                  std::shared_ptr<accept_handler> handler) {
     // Each accepted socket gets its own strand as executor.
-    acceptor->async_accept(asio::make_strand(io), [this, acceptor, handler](
-                                                      const boost::system::error_code& ec,
-                                                      asio::ip::tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-      if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket)));
-      do_accept(acceptor, handler);
-    });
+    acceptor->async_accept(
+        asio::make_strand(io), [this, acceptor, handler](const boost::system::error_code& ec,
+                                                         asio::ip::tcp::socket socket) {
+          if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+          if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket)));
+          do_accept(acceptor, handler);
+        });
   }
 };
 
 asio_transport::asio_transport() : impl_(std::make_unique<impl>()) {}
 
-asio_transport::~asio_transport() { stop(); }
+asio_transport::~asio_transport() {
+  stop();
+}
 
 bool asio_transport::listen(const std::string& host, int port,
                             std::shared_ptr<accept_handler> handler, int& bound_port,
@@ -69,15 +71,15 @@ void asio_transport::dial(const std::string& host, int port,
           done(nullptr, ec.message());
           return;
         }
-        asio::async_connect(*socket, results,
-                            [socket, done](const boost::system::error_code& ec2,
-                                           const asio::ip::tcp::endpoint&) {
-                              if (ec2) {
-                                done(nullptr, ec2.message());
-                                return;
-                              }
-                              done(std::make_shared<asio_connection>(std::move(*socket)), {});
-                            });
+        asio::async_connect(
+            *socket, results,
+            [socket, done](const boost::system::error_code& ec2, const asio::ip::tcp::endpoint&) {
+              if (ec2) {
+                done(nullptr, ec2.message());
+                return;
+              }
+              done(std::make_shared<asio_connection>(std::move(*socket)), {});
+            });
       });
 }
 
@@ -92,7 +94,8 @@ void asio_transport::stop_listening() {
 }
 
 void asio_transport::run(int threads) {
-  for (int i = 0; i < threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 0; i < threads; ++i)
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
 }
 
 void asio_transport::stop() {

@@ -11,15 +11,37 @@ namespace gnatsd {
 namespace {
 
 const std::set<std::string> long_names = {
-    "addr", "net", "port", "name", "server_name", "config", "DV", "VV", "DVV", "logtime", "log",
-    "pid", "http_port", "user", "pass", "auth", "cluster", "cluster_listen", "routes",
-    "cluster_name", "cluster_advertise", "no_advertise", "connect_retries", "help", "version",
+    "addr",
+    "net",
+    "port",
+    "name",
+    "server_name",
+    "config",
+    "DV",
+    "VV",
+    "DVV",
+    "logtime",
+    "log",
+    "pid",
+    "http_port",
+    "user",
+    "pass",
+    "auth",
+    "cluster",
+    "cluster_listen",
+    "routes",
+    "cluster_name",
+    "cluster_advertise",
+    "no_advertise",
+    "connect_retries",
+    "help",
+    "version",
 };
 
 // Short flags Go also accepts as `-X=value` (e.g. `-T=false`), with their long names.
 const std::map<char, std::string> short_to_long = {
-    {'a', "addr"}, {'p', "port"}, {'n', "name"}, {'c', "config"}, {'T', "logtime"},
-    {'l', "log"},  {'P', "pid"},  {'m', "http_port"},
+    {'a', "addr"},    {'p', "port"}, {'n', "name"}, {'c', "config"},
+    {'T', "logtime"}, {'l', "log"},  {'P', "pid"},  {'m', "http_port"},
 };
 
 // Rewrites `-name` and `-name=value` to `--name...` for known long names, and `-X=value` to
@@ -33,9 +55,8 @@ std::vector<std::string> normalize(int argc, const char* const* argv) {
       continue;
     }
     if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-') {
-      const std::string name = arg.substr(1, arg.find('=') == std::string::npos
-                                                 ? std::string::npos
-                                                 : arg.find('=') - 1);
+      const std::string name =
+          arg.substr(1, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 1);
       if (long_names.count(name) != 0) arg = "-" + arg;
     }
     out.push_back(std::move(arg));
@@ -85,7 +106,8 @@ bool parse_cluster_url(const std::string& url, std::string& host, int& port) {
   if (scheme != std::string::npos) rest = rest.substr(scheme + 3);
   const auto at = rest.rfind('@');
   if (at != std::string::npos) rest = rest.substr(at + 1);
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  while (!rest.empty() && rest.back() == '/')
+    rest.pop_back();
   const auto colon = rest.rfind(':');
   if (colon == std::string::npos) return false;
   const std::string p = rest.substr(colon + 1);
@@ -102,8 +124,10 @@ std::vector<std::string> split_routes(const std::string& list) {
     size_t comma = list.find(',', start);
     if (comma == std::string::npos) comma = list.size();
     std::string item = list.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
+    while (!item.empty() && item.front() == ' ')
+      item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ')
+      item.pop_back();
     if (!item.empty()) out.push_back(item);
     start = comma + 1;
   }

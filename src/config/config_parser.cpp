@@ -25,12 +25,18 @@ const value* value::find(const std::string& lower_key) const {
 
 const char* value::kind_name() const {
   switch (type) {
-    case kind::string: return "string";
-    case kind::integer: return "integer";
-    case kind::floating: return "float";
-    case kind::boolean: return "bool";
-    case kind::map: return "map";
-    case kind::array: return "array";
+    case kind::string:
+      return "string";
+    case kind::integer:
+      return "integer";
+    case kind::floating:
+      return "float";
+    case kind::boolean:
+      return "bool";
+    case kind::map:
+      return "map";
+    case kind::array:
+      return "array";
   }
   return "?";
 }
@@ -50,7 +56,9 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? std::string{"."} : path.substr(0, slash);
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 // Ends a bare (unquoted) key.
 bool ends_key(char c) {
@@ -69,9 +77,9 @@ struct suffix {
 
 // Size suffixes of nats-server 2.x, lower case; longest first so "kb" wins over "k".
 constexpr suffix suffixes[] = {
-    {"kib", 1LL << 10}, {"mib", 1LL << 20}, {"gib", 1LL << 30}, {"tib", 1LL << 40},
-    {"kb", 1LL << 10},  {"mb", 1LL << 20},  {"gb", 1LL << 30},  {"tb", 1LL << 40},
-    {"ki", 1LL << 10},  {"mi", 1LL << 20},  {"gi", 1LL << 30},  {"ti", 1LL << 40},
+    {"kib", 1LL << 10}, {"mib", 1LL << 20}, {"gib", 1LL << 30},  {"tib", 1LL << 40},
+    {"kb", 1LL << 10},  {"mb", 1LL << 20},  {"gb", 1LL << 30},   {"tb", 1LL << 40},
+    {"ki", 1LL << 10},  {"mi", 1LL << 20},  {"gi", 1LL << 30},   {"ti", 1LL << 40},
     {"k", 1000LL},      {"m", 1000000LL},   {"g", 1000000000LL}, {"t", 1000000000000LL},
 };
 
@@ -115,9 +123,7 @@ class parser {
     ++pos_;
   }
 
-  position here() const {
-    return position{file_, line_, static_cast<int>(pos_ - line_start_) + 1};
-  }
+  position here() const { return position{file_, line_, static_cast<int>(pos_ - line_start_) + 1}; }
 
   [[noreturn]] void fail(const std::string& what) const {
     throw parse_error{here().describe() + ": " + what};
@@ -136,13 +142,15 @@ class parser {
   }
 
   void skip_comment() {
-    while (!at_end() && peek() != '\n') advance();
+    while (!at_end() && peek() != '\n')
+      advance();
   }
 
   bool at_comment() const { return peek() == '#' || (peek() == '/' && peek(1) == '/'); }
 
   void skip_blanks() {
-    while (!at_end() && is_blank(peek())) advance();
+    while (!at_end() && is_blank(peek()))
+      advance();
   }
 
   // Skips whitespace, newlines, comments and the optional separators `,` and `;`.
@@ -170,11 +178,21 @@ class parser {
         advance();
         const char e = peek();
         switch (e) {
-          case 't': out += '\t'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
+          case 't':
+            out += '\t';
+            break;
+          case 'n':
+            out += '\n';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case '"':
+            out += '"';
+            break;
+          case '\\':
+            out += '\\';
+            break;
           case 'x': {
             const std::string hex = text_.substr(pos_ + 1, 2);
             if (hex.size() != 2 || !std::isxdigit(static_cast<unsigned char>(hex[0])) ||
@@ -185,7 +203,8 @@ class parser {
             advance();
             break;
           }
-          default: fail(std::string{"invalid escape '\\"} + e + "'");
+          default:
+            fail(std::string{"invalid escape '\\"} + e + "'");
         }
         advance();
         continue;
@@ -253,7 +272,8 @@ class parser {
     parser inner{read_file(full), full, dir_of(full), depth_ + 1};
     inner.scopes = scopes;
     value included = inner.parse_top();
-    for (auto& entry : included.entries) into.entries.push_back(std::move(entry));
+    for (auto& entry : included.entries)
+      into.entries.push_back(std::move(entry));
   }
 
   value parse_value() {
@@ -328,7 +348,8 @@ class parser {
     value v;
     v.where = at;
     std::string lower;
-    for (char ch : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char ch : word)
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (lower == "true" || lower == "yes" || lower == "on") {
       v.type = value::kind::boolean;
       v.boolean = true;
@@ -340,7 +361,8 @@ class parser {
     }
     size_t i = (lower[0] == '-') ? 1 : 0;
     const size_t digits_start = i;
-    while (i < lower.size() && std::isdigit(static_cast<unsigned char>(lower[i]))) ++i;
+    while (i < lower.size() && std::isdigit(static_cast<unsigned char>(lower[i])))
+      ++i;
     if (i == digits_start) return as_string(v, word);
     const std::string number = lower.substr(0, i);
     if (i == lower.size()) {
@@ -350,7 +372,8 @@ class parser {
     }
     if (lower[i] == '.') {
       size_t j = i + 1;
-      while (j < lower.size() && std::isdigit(static_cast<unsigned char>(lower[j]))) ++j;
+      while (j < lower.size() && std::isdigit(static_cast<unsigned char>(lower[j])))
+        ++j;
       if (j == i + 1 || j != lower.size()) return as_string(v, word);  // an IP address, say
       v.type = value::kind::floating;
       v.floating = std::strtod(lower.c_str(), nullptr);
@@ -388,6 +411,8 @@ value parse_string(const std::string& text, const std::string& name, const std::
   return p.parse_top();
 }
 
-value parse_file(const std::string& path) { return parse_string(read_file(path), path, dir_of(path)); }
+value parse_file(const std::string& path) {
+  return parse_string(read_file(path), path, dir_of(path));
+}
 
 }  // namespace gnatsd::config

@@ -17,7 +17,8 @@ using config::value;
 }
 
 std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -28,7 +29,8 @@ std::string as_string(const value& v, const std::string& key) {
 }
 
 int64_t as_integer(const value& v, const std::string& key) {
-  if (v.type != value::kind::integer) bad(v, "expected an integer for \"" + key + "\", got " + v.kind_name());
+  if (v.type != value::kind::integer)
+    bad(v, "expected an integer for \"" + key + "\", got " + v.kind_name());
   return v.integer;
 }
 
@@ -39,7 +41,8 @@ int as_int(const value& v, const std::string& key) {
 }
 
 bool as_bool(const value& v, const std::string& key) {
-  if (v.type != value::kind::boolean) bad(v, "expected a boolean for \"" + key + "\", got " + v.kind_name());
+  if (v.type != value::kind::boolean)
+    bad(v, "expected a boolean for \"" + key + "\", got " + v.kind_name());
   return v.boolean;
 }
 
@@ -47,11 +50,13 @@ bool as_bool(const value& v, const std::string& key) {
 duration as_duration(const value& v, const std::string& key, std::vector<std::string>& warnings) {
   if (v.type == value::kind::string) {
     duration d{};
-    if (!parse_go_duration(v.str, d)) bad(v, "invalid duration \"" + v.str + "\" for \"" + key + "\"");
+    if (!parse_go_duration(v.str, d))
+      bad(v, "invalid duration \"" + v.str + "\" for \"" + key + "\"");
     return d;
   }
   if (v.type == value::kind::integer || v.type == value::kind::floating) {
-    const double secs = v.type == value::kind::integer ? static_cast<double>(v.integer) : v.floating;
+    const double secs =
+        v.type == value::kind::integer ? static_cast<double>(v.integer) : v.floating;
     warnings.push_back(v.where.describe() + ": " + key +
                        " should be a duration string such as \"2m\"; a number means seconds");
     return duration{static_cast<int64_t>(secs * 1e9)};
@@ -101,42 +106,56 @@ void apply_map(const value& map, const std::map<std::string, handler>& handlers)
 
 void apply_authorization(const value& map, authorization_options& auth,
                          std::vector<std::string>& warnings) {
-  apply_map(map, {
-      {"user", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
-      {"username", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
-      {"password", [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
-      {"pass", [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
-      {"token", [&](const value& v, const std::string& k) { auth.token = as_string(v, k); }},
-      {"timeout", [&](const value& v, const std::string& k) { auth.timeout = as_seconds(v, k, warnings); }},
-  });
+  apply_map(
+      map,
+      {
+          {"user", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
+          {"username", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
+          {"password",
+           [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
+          {"pass", [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
+          {"token", [&](const value& v, const std::string& k) { auth.token = as_string(v, k); }},
+          {"timeout", [&](const value& v,
+                          const std::string& k) { auth.timeout = as_seconds(v, k, warnings); }},
+      });
   if (!auth.user.empty() && !auth.token.empty())
     bad(map, "can not have a token and a user at the same time");
 }
 
 void apply_cluster(const value& map, cluster_options& c, std::vector<std::string>& warnings) {
-  apply_map(map, {
-      {"listen", [&](const value& v, const std::string& k) { set_listen(v, c.host, c.port, k); }},
-      {"host", [&](const value& v, const std::string& k) { c.host = as_string(v, k); }},
-      {"net", [&](const value& v, const std::string& k) { c.host = as_string(v, k); }},
-      {"port", [&](const value& v, const std::string& k) { c.port = as_int(v, k); }},
-      {"name", [&](const value& v, const std::string& k) { c.name = as_string(v, k); }},
-      {"routes", [&](const value& v, const std::string& k) {
-         c.routes.clear();
-         if (v.type == value::kind::array) {
-           for (const auto& item : v.items) c.routes.push_back(as_string(item, k));
-         } else {
-           c.routes.push_back(as_string(v, k));
-         }
-       }},
-      {"authorization", [&](const value& v, const std::string&) {
-         apply_authorization(v, c.authorization, warnings);
-         if (!c.authorization.token.empty()) bad(v, "cluster authorization does not support tokens");
-       }},
-      {"advertise", [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},
-      {"cluster_advertise", [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},
-      {"no_advertise", [&](const value& v, const std::string& k) { c.no_advertise = as_bool(v, k); }},
-      {"connect_retries", [&](const value& v, const std::string& k) { c.connect_retries = as_int(v, k); }},
-  });
+  apply_map(map,
+            {
+                {"listen",
+                 [&](const value& v, const std::string& k) { set_listen(v, c.host, c.port, k); }},
+                {"host", [&](const value& v, const std::string& k) { c.host = as_string(v, k); }},
+                {"net", [&](const value& v, const std::string& k) { c.host = as_string(v, k); }},
+                {"port", [&](const value& v, const std::string& k) { c.port = as_int(v, k); }},
+                {"name", [&](const value& v, const std::string& k) { c.name = as_string(v, k); }},
+                {"routes",
+                 [&](const value& v, const std::string& k) {
+                   c.routes.clear();
+                   if (v.type == value::kind::array) {
+                     for (const auto& item : v.items)
+                       c.routes.push_back(as_string(item, k));
+                   } else {
+                     c.routes.push_back(as_string(v, k));
+                   }
+                 }},
+                {"authorization",
+                 [&](const value& v, const std::string&) {
+                   apply_authorization(v, c.authorization, warnings);
+                   if (!c.authorization.token.empty())
+                     bad(v, "cluster authorization does not support tokens");
+                 }},
+                {"advertise",
+                 [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},
+                {"cluster_advertise",
+                 [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},
+                {"no_advertise",
+                 [&](const value& v, const std::string& k) { c.no_advertise = as_bool(v, k); }},
+                {"connect_retries",
+                 [&](const value& v, const std::string& k) { c.connect_retries = as_int(v, k); }},
+            });
 }
 
 }  // namespace
@@ -159,44 +178,49 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
       field = as_duration(v, k, warnings);
     };
   };
-  apply_map(top, {
-      {"listen", [&](const value& v, const std::string& k) { set_listen(v, o.host, o.port, k); }},
-      {"host", str(o.host)},
-      {"net", str(o.host)},
-      {"port", integer(o.port)},
-      {"server_name", str(o.server_name)},
-      {"http", [&](const value& v, const std::string& k) { set_listen(v, o.http_host, o.http_port, k); }},
-      {"http_port", integer(o.http_port)},
-      {"monitor_port", integer(o.http_port)},
-      {"debug", boolean(o.debug)},
-      {"trace", boolean(o.trace)},
-      {"logtime", boolean(o.logtime)},
-      {"log_file", str(o.log_file)},
-      {"logfile", str(o.log_file)},
-      {"pid_file", str(o.pid_file)},
-      {"pidfile", str(o.pid_file)},
-      {"max_payload", size(o.max_payload)},
-      {"max_connections", integer(o.max_connections)},
-      {"max_conn", integer(o.max_connections)},
-      {"max_subscriptions", integer(o.max_subscriptions)},
-      {"max_subs", integer(o.max_subscriptions)},
-      {"max_control_line", size(o.max_control_line)},
-      {"max_pending", size(o.max_pending)},
-      {"ping_interval", dur(o.ping_interval)},
-      {"ping_max", integer(o.ping_max)},
-      {"write_deadline", dur(o.write_deadline)},
-      {"authorization", [&](const value& v, const std::string&) {
-         apply_authorization(v, o.authorization, warnings);
-       }},
-      {"cluster", [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
-  });
+  apply_map(
+      top, {
+               {"listen",
+                [&](const value& v, const std::string& k) { set_listen(v, o.host, o.port, k); }},
+               {"host", str(o.host)},
+               {"net", str(o.host)},
+               {"port", integer(o.port)},
+               {"server_name", str(o.server_name)},
+               {"http", [&](const value& v,
+                            const std::string& k) { set_listen(v, o.http_host, o.http_port, k); }},
+               {"http_port", integer(o.http_port)},
+               {"monitor_port", integer(o.http_port)},
+               {"debug", boolean(o.debug)},
+               {"trace", boolean(o.trace)},
+               {"logtime", boolean(o.logtime)},
+               {"log_file", str(o.log_file)},
+               {"logfile", str(o.log_file)},
+               {"pid_file", str(o.pid_file)},
+               {"pidfile", str(o.pid_file)},
+               {"max_payload", size(o.max_payload)},
+               {"max_connections", integer(o.max_connections)},
+               {"max_conn", integer(o.max_connections)},
+               {"max_subscriptions", integer(o.max_subscriptions)},
+               {"max_subs", integer(o.max_subscriptions)},
+               {"max_control_line", size(o.max_control_line)},
+               {"max_pending", size(o.max_pending)},
+               {"ping_interval", dur(o.ping_interval)},
+               {"ping_max", integer(o.ping_max)},
+               {"write_deadline", dur(o.write_deadline)},
+               {"authorization",
+                [&](const value& v, const std::string&) {
+                  apply_authorization(v, o.authorization, warnings);
+                }},
+               {"cluster",
+                [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
+           });
 }
 
 std::string validate(const server_options& o) {
   if (o.max_payload <= 0) return "max_payload must be positive";
   if (o.max_pending > 0 && o.max_payload > o.max_pending)
-    return "max_payload (" + std::to_string(o.max_payload) + ") cannot be higher than max_pending (" +
-           std::to_string(o.max_pending) + ")";
+    return "max_payload (" + std::to_string(o.max_payload) +
+           ") cannot be higher than max_pending (" + std::to_string(o.max_pending) + ")";
   if (o.max_control_line <= 0) return "max_control_line must be positive";
   if (o.port < -1 || o.port > 65535) return "invalid port " + std::to_string(o.port);
   if (o.ping_interval <= duration::zero()) return "ping_interval must be positive";
@@ -208,7 +232,8 @@ std::string validate(const server_options& o) {
 
 bool parse_go_duration(const std::string& text, duration& out) {
   static const std::pair<const char*, double> units[] = {
-      {"ns", 1.0}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
+      {"ns", 1.0}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6},
+      {"s", 1e9},  {"m", 60e9}, {"h", 3600e9},
   };
   if (text.empty()) return false;
   size_t i = 0;
@@ -225,11 +250,13 @@ bool parse_go_duration(const std::string& text, duration& out) {
   if (i == text.size()) return false;
   while (i < text.size()) {
     const size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+      ++i;
     if (i == start) return false;
     const double amount = std::strtod(text.substr(start, i - start).c_str(), nullptr);
     const size_t unit_start = i;
-    while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;
+    while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.')
+      ++i;
     const std::string unit = text.substr(unit_start, i - unit_start);
     bool found = false;
     for (const auto& [name, scale] : units) {
@@ -265,7 +292,8 @@ std::string format_go_duration(duration d) {
     char buf[8];
     std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac_ms));
     std::string f = buf;
-    while (f.back() == '0') f.pop_back();
+    while (f.back() == '0')
+      f.pop_back();
     out += f;
   }
   return out + "s";

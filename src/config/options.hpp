@@ -60,9 +60,7 @@ struct server_options {
 
   std::string config_file;
 
-  bool auth_required() const {
-    return !authorization.user.empty() || !authorization.token.empty();
-  }
+  bool auth_required() const { return !authorization.user.empty() || !authorization.token.empty(); }
 };
 
 /// Applies a parsed config file; throws config::parse_error naming file:line:column for an

@@ -37,9 +37,13 @@ static_assert(sizeof(table) / sizeof(table[0]) ==
 
 }  // namespace
 
-std::string_view error_text(error_code code) { return table[static_cast<size_t>(code)].text; }
+std::string_view error_text(error_code code) {
+  return table[static_cast<size_t>(code)].text;
+}
 
-bool error_closes(error_code code) { return table[static_cast<size_t>(code)].closes; }
+bool error_closes(error_code code) {
+  return table[static_cast<size_t>(code)].closes;
+}
 
 std::string_view error_log_reason(error_code code) {
   return table[static_cast<size_t>(code)].log_reason;

@@ -15,10 +15,13 @@ void append_number(std::vector<char>& out, size_t n) {
   } while (n != 0);
   const size_t at = out.size();
   out.resize(at + len);
-  for (size_t i = 0; i < len; ++i) out[at + i] = digits[len - 1 - i];
+  for (size_t i = 0; i < len; ++i)
+    out[at + i] = digits[len - 1 - i];
 }
 
-void append(std::vector<char>& out, std::string_view s) { out.insert(out.end(), s.begin(), s.end()); }
+void append(std::vector<char>& out, std::string_view s) {
+  out.insert(out.end(), s.begin(), s.end());
+}
 
 void append_head(std::vector<char>& out, std::string_view op, std::string_view subject,
                  std::string_view sid, std::string_view reply) {

@@ -9,9 +9,13 @@ namespace {
 
 constexpr size_t max_args = 4;
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
-char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 // Case-insensitive check that `s` starts with the upper-case keyword `kw`.
 bool starts_with_keyword(std::string_view s, std::string_view kw) {
@@ -26,19 +30,25 @@ bool starts_with_keyword(std::string_view s, std::string_view kw) {
 size_t split_args(std::string_view s, std::string_view (&out)[max_args]) {
   size_t n = 0, i = 0;
   while (i < s.size()) {
-    while (i < s.size() && is_space(s[i])) ++i;
+    while (i < s.size() && is_space(s[i]))
+      ++i;
     if (i == s.size()) break;
     const size_t start = i;
-    while (i < s.size() && !is_space(s[i])) ++i;
+    while (i < s.size() && !is_space(s[i]))
+      ++i;
     if (n == max_args) return max_args + 1;
     out[n++] = s.substr(start, i - start);
   }
   return n;
 }
 
-parse_status fail(error_code code) { return parse_status{false, code, false}; }
+parse_status fail(error_code code) {
+  return parse_status{false, code, false};
+}
 
-parse_status stopped() { return parse_status{false, error_code::unknown_protocol_operation, true}; }
+parse_status stopped() {
+  return parse_status{false, error_code::unknown_protocol_operation, true};
+}
 
 // The op keywords a client may send, each followed by what must come after it.
 struct keyword {
@@ -47,8 +57,8 @@ struct keyword {
 };
 
 constexpr keyword client_keywords[] = {
-    {"PUB", true},  {"HPUB", true},    {"SUB", true},  {"UNSUB", true}, {"PING", false},
-    {"PONG", false}, {"CONNECT", false}, {"INFO", false}, {"+OK", false}, {"-ERR", false},
+    {"PUB", true},   {"HPUB", true},     {"SUB", true},   {"UNSUB", true}, {"PING", false},
+    {"PONG", false}, {"CONNECT", false}, {"INFO", false}, {"+OK", false},  {"-ERR", false},
 };
 
 }  // namespace
@@ -123,9 +133,9 @@ parse_status protocol_parser::process_line(std::string_view line, const char* da
   if (op == nullptr) return fail(error_code::unknown_protocol_operation);
   std::string_view rest = line.substr(op->text.size());
   // nats-server measures the arguments, without the op and the separating whitespace.
-  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
-  if (op->needs_space && limits_.max_control_line != 0 &&
-      rest.size() > limits_.max_control_line)
+  while (!rest.empty() && is_space(rest.front()))
+    rest.remove_prefix(1);
+  if (op->needs_space && limits_.max_control_line != 0 && rest.size() > limits_.max_control_line)
     return fail(error_code::maximum_control_line_exceeded);
   const char first = upper(line[0]);
   const size_t kw_len = op->text.size();

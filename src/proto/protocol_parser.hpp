@@ -39,7 +39,7 @@ class client_op_handler {
 };
 
 struct parser_limits {
-  size_t max_control_line = 4096;  // 0: unlimited
+  size_t max_control_line = 4096;    // 0: unlimited
   size_t max_payload = 1024 * 1024;  // 0: unlimited
 };
 

@@ -15,11 +15,16 @@ constexpr std::string_view no_responders_header = "NATS/1.0 503\r\n\r\n";
 close_reason reason_for(proto::error_code code) {
   using proto::error_code;
   switch (code) {
-    case error_code::authorization_violation: return close_reason::auth_violation;
-    case error_code::authentication_timeout: return close_reason::auth_timeout;
-    case error_code::stale_connection: return close_reason::stale_connection;
-    case error_code::maximum_connections_exceeded: return close_reason::max_connections;
-    default: return close_reason::protocol_error;
+    case error_code::authorization_violation:
+      return close_reason::auth_violation;
+    case error_code::authentication_timeout:
+      return close_reason::auth_timeout;
+    case error_code::stale_connection:
+      return close_reason::stale_connection;
+    case error_code::maximum_connections_exceeded:
+      return close_reason::max_connections;
+    default:
+      return close_reason::protocol_error;
   }
 }
 
@@ -38,24 +43,34 @@ bool parse_max(std::string_view s, uint64_t& out) {
 
 std::string_view close_reason_text(close_reason r) {
   switch (r) {
-    case close_reason::client_closed: return "Client Closed";
-    case close_reason::protocol_error: return "Protocol Violation";
-    case close_reason::auth_violation: return "Authentication Failure";
-    case close_reason::auth_timeout: return "Authentication Timeout";
-    case close_reason::stale_connection: return "Stale Connection";
-    case close_reason::slow_consumer_pending: return "Slow Consumer (Pending Bytes)";
-    case close_reason::slow_consumer_deadline: return "Slow Consumer (Write Deadline)";
-    case close_reason::max_connections: return "Maximum Connections Exceeded";
-    case close_reason::server_shutdown: return "Server Shutdown";
-    case close_reason::write_error: return "Write Error";
-    case close_reason::read_error: return "Read Error";
+    case close_reason::client_closed:
+      return "Client Closed";
+    case close_reason::protocol_error:
+      return "Protocol Violation";
+    case close_reason::auth_violation:
+      return "Authentication Failure";
+    case close_reason::auth_timeout:
+      return "Authentication Timeout";
+    case close_reason::stale_connection:
+      return "Stale Connection";
+    case close_reason::slow_consumer_pending:
+      return "Slow Consumer (Pending Bytes)";
+    case close_reason::slow_consumer_deadline:
+      return "Slow Consumer (Write Deadline)";
+    case close_reason::max_connections:
+      return "Maximum Connections Exceeded";
+    case close_reason::server_shutdown:
+      return "Server Shutdown";
+    case close_reason::write_error:
+      return "Write Error";
+    case close_reason::read_error:
+      return "Read Error";
   }
   return "Unknown";
 }
 
-client_connection::client_connection(server_context_ptr ctx, uint64_t cid,
-                                     std::string remote_host, int remote_port,
-                                     std::shared_ptr<subscriber> self, prng rng)
+client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::string remote_host,
+                                     int remote_port, std::shared_ptr<subscriber> self, prng rng)
     : ctx_(std::move(ctx)),
       cid_(cid),
       remote_host_(std::move(remote_host)),
@@ -63,8 +78,8 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid,
       rng_(rng) {
   GNATSD_ASSERT(ctx_ != nullptr);
   GNATSD_ASSERT(self_ != nullptr && self_->cid() == cid_);
-  prefix_ = remote_host_ + ":" + std::to_string(remote_port) + " - cid:" + std::to_string(cid_) +
-            " - ";
+  prefix_ =
+      remote_host_ + ":" + std::to_string(remote_port) + " - cid:" + std::to_string(cid_) + " - ";
   const auto& o = ctx_->options;
   parser_.set_limits(proto::parser_limits{static_cast<size_t>(o.max_control_line),
                                           static_cast<size_t>(o.max_payload)});
@@ -103,8 +118,8 @@ void client_connection::fail(proto::error_code code) {
   const auto text = proto::error_text(code);
   if (!text.empty()) send_err(text);
   if (!proto::error_closes(code)) return;
-  const log_level level = code == proto::error_code::stale_connection ? log_level::debug
-                                                                       : log_level::error;
+  const log_level level =
+      code == proto::error_code::stale_connection ? log_level::debug : log_level::error;
   ctx_->log->log(level, prefix_ + std::string{proto::error_log_reason(code)});
   close(reason_for(code), true);
 }
@@ -156,7 +171,8 @@ bool client_connection::on_pub(std::string_view subject, std::string_view reply,
   if (ctx_->log->trace) {
     trace_in("<<-", "PUB " + std::string{subject} + (reply.empty() ? "" : " ") +
                         std::string{reply} + " " + std::to_string(payload.size()));
-    ctx_->log->log(log_level::trace, prefix_ + "<<- MSG_PAYLOAD: [\"" + std::string{payload} + "\"]");
+    ctx_->log->log(log_level::trace,
+                   prefix_ + "<<- MSG_PAYLOAD: [\"" + std::string{payload} + "\"]");
   }
   return publish(subject, reply, 0, payload);
 }
@@ -438,7 +454,8 @@ std::vector<std::vector<char>> client_connection::take_output() {
   }
   std::vector<std::vector<char>> chunks;
   chunks.swap(out_chunks_);
-  for (const auto& c : chunks) pending_bytes_ += c.size();
+  for (const auto& c : chunks)
+    pending_bytes_ += c.size();
   ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   ctx_->counters.out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
   total_out_msgs_ += out_msgs_;

@@ -26,7 +26,7 @@ namespace gnatsd {
 /// Why a connection was closed; the texts follow nats-server's ClosedState strings.
 enum class close_reason {
   client_closed,
-  protocol_error,     // -ERR then close, or a silent protocol violation
+  protocol_error,  // -ERR then close, or a silent protocol violation
   auth_violation,
   auth_timeout,
   stale_connection,
@@ -50,8 +50,8 @@ struct interest_change {
 
 class client_connection final : public proto::client_op_handler {
  public:
-  client_connection(server_context_ptr ctx, uint64_t cid, std::string remote_host,
-                    int remote_port, std::shared_ptr<subscriber> self, prng rng);
+  client_connection(server_context_ptr ctx, uint64_t cid, std::string remote_host, int remote_port,
+                    std::shared_ptr<subscriber> self, prng rng);
   ~client_connection() override;
 
   // -- events ----------------------------------------------------------------------------------
@@ -107,8 +107,7 @@ class client_connection final : public proto::client_op_handler {
  private:
   // proto::client_op_handler
   bool on_connect(std::string_view json) override;
-  bool on_pub(std::string_view subject, std::string_view reply,
-              std::string_view payload) override;
+  bool on_pub(std::string_view subject, std::string_view reply, std::string_view payload) override;
   bool on_hpub(std::string_view subject, std::string_view reply, size_t header_size,
                std::string_view message) override;
   bool on_sub(std::string_view subject, std::string_view queue, std::string_view sid) override;
@@ -158,9 +157,9 @@ class client_connection final : public proto::client_op_handler {
   std::unordered_map<const subscriber*, size_t> batch_index_;
   size_t batch_reserve_ = 256;
 
-  std::vector<char> out_;                       // own protocol replies being built
-  std::vector<std::vector<char>> out_chunks_;   // sealed chunks, in order
-  size_t pending_bytes_ = 0;                    // handed to the socket, not yet flushed
+  std::vector<char> out_;                      // own protocol replies being built
+  std::vector<std::vector<char>> out_chunks_;  // sealed chunks, in order
+  size_t pending_bytes_ = 0;                   // handed to the socket, not yet flushed
   bool flushed_since_check_ = false;
 
   int pings_outstanding_ = 0;

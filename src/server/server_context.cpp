@@ -21,7 +21,8 @@ proto::server_info server_context::client_info_template() const {
 std::string generate_server_id(prng& rng) {
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   std::string id = "N";
-  for (int i = 0; i < 55; ++i) id += alphabet[rng.below(32)];
+  for (int i = 0; i < 55; ++i)
+    id += alphabet[rng.below(32)];
   return id;
 }
 

@@ -25,9 +25,13 @@ bool valid_tokens(std::string_view s, bool allow_wildcards) {
 
 }  // namespace
 
-bool valid_subscription(std::string_view s) { return valid_tokens(s, true); }
+bool valid_subscription(std::string_view s) {
+  return valid_tokens(s, true);
+}
 
-bool valid_literal(std::string_view s) { return valid_tokens(s, false); }
+bool valid_literal(std::string_view s) {
+  return valid_tokens(s, false);
+}
 
 bool matches(std::string_view pattern, std::string_view literal) {
   // A literal with an empty token matches nothing, whatever the pattern (sublist.go).

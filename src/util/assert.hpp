@@ -11,7 +11,7 @@ namespace gnatsd {
 
 }  // namespace gnatsd
 
-#define GNATSD_ASSERT(cond)                                     \
-  do {                                                          \
+#define GNATSD_ASSERT(cond)                                             \
+  do {                                                                  \
     if (!(cond)) ::gnatsd::assertion_failed(#cond, __FILE__, __LINE__); \
   } while (false)

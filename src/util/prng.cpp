@@ -12,12 +12,15 @@ uint64_t splitmix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 
 prng::prng(uint64_t seed) {
-  for (auto& word : s_) word = splitmix64(seed);
+  for (auto& word : s_)
+    word = splitmix64(seed);
 }
 
 uint64_t prng::next() {
@@ -41,6 +44,8 @@ uint64_t prng::below(uint64_t bound) {
   }
 }
 
-prng prng::fork() { return prng{next()}; }
+prng prng::fork() {
+  return prng{next()};
+}
 
 }  // namespace gnatsd

@@ -84,7 +84,8 @@ TEST(ClientSessionSim, TheSameSeedGivesTheSameTrace) {
     b->send("SUB y q 3\r\nSUB x 4\r\n");
     f.flush(a);
     f.flush(b);
-    for (int i = 0; i < 20; ++i) a->send("PUB y 2\r\n" + std::to_string(10 + i) + "\r\n");
+    for (int i = 0; i < 20; ++i)
+      a->send("PUB y 2\r\n" + std::to_string(10 + i) + "\r\n");
     b->send("PUB x 1\r\nz\r\n");
     f.w.run_for(second / 10);
     auto trace = f.w.trace();
@@ -107,12 +108,14 @@ TEST(ClientSessionSim, QueueGroupDeliversEachMessageToExactlyOneMember) {
     f.flush(members.back());
   }
   auto pub = f.client();
-  for (int i = 0; i < 300; ++i) pub->send("PUB work 1\r\nx\r\n");
+  for (int i = 0; i < 300; ++i)
+    pub->send("PUB work 1\r\nx\r\n");
   f.flush(pub);
   size_t total = 0;
   ASSERT_TRUE(f.w.run_until([&] {
     total = 0;
-    for (auto& m : members) total += count(m->received(), "MSG work ");
+    for (auto& m : members)
+      total += count(m->received(), "MSG work ");
     return total >= 300;
   }));
   f.w.run_for(second / 10);
@@ -131,7 +134,8 @@ TEST(ClientSessionSim, AutoUnsubscribeStopsAfterMaxAcrossSessions) {
   sub->send("SUB foo 1\r\nUNSUB 1 3\r\n");
   f.flush(sub);
   auto pub = f.client();
-  for (int i = 0; i < 10; ++i) pub->send("PUB foo 1\r\nx\r\n");
+  for (int i = 0; i < 10; ++i)
+    pub->send("PUB foo 1\r\nx\r\n");
   f.flush(pub);
   f.w.run_for(second / 10);
   EXPECT_EQ(count(sub->received(), "MSG foo 1 1"), 3u);
@@ -157,7 +161,8 @@ TEST(ClientSessionSim, SlowConsumerIsClosedWhileOthersCarryOn) {
   const std::string payload(1000, 'p');
   constexpr int bursts = 20, per_burst = 50;
   for (int b = 0; b < bursts; ++b) {
-    for (int i = 0; i < per_burst; ++i) pub->send("PUB data 1000\r\n" + payload + "\r\n");
+    for (int i = 0; i < per_burst; ++i)
+      pub->send("PUB data 1000\r\n" + payload + "\r\n");
     f.w.run_for(5'000'000);
   }
   f.flush(pub);
@@ -267,8 +272,8 @@ TEST(ClientSessionSim, ClosedClientsInterestDisappears) {
   f.flush(c);
   EXPECT_EQ(f.server->context->subscriptions.stats().subscriptions, 2u);
   c->close();
-  ASSERT_TRUE(f.w.run_until(
-      [&] { return f.server->context->subscriptions.stats().subscriptions == 0; }));
+  ASSERT_TRUE(
+      f.w.run_until([&] { return f.server->context->subscriptions.stats().subscriptions == 0; }));
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ int dial(const std::string& url) {
   addrinfo hints{}, *res = nullptr;
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) throw std::runtime_error("resolve " + url);
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0)
+    throw std::runtime_error("resolve " + url);
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (::connect(fd, res->ai_addr, res->ai_addrlen) != 0) throw std::runtime_error("connect " + url);
   freeaddrinfo(res);
@@ -64,7 +65,9 @@ void send_all(int fd, const char* p, size_t n) {
   }
 }
 
-void send_all(int fd, const std::string& s) { send_all(fd, s.data(), s.size()); }
+void send_all(int fd, const std::string& s) {
+  send_all(fd, s.data(), s.size());
+}
 
 // Reads until `needle` has been seen `times` times; returns the bytes after the last one.
 std::string read_until(int fd, const std::string& needle, int times = 1) {
@@ -88,7 +91,10 @@ std::string read_until(int fd, const std::string& needle, int times = 1) {
 // Connects, consumes INFO, sends CONNECT and waits for the PONG of a PING.
 int open_client(const std::string& url) {
   const int fd = dial(url);
-  send_all(fd, "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false,\"name\":\"loadgen\"}\r\nPING\r\n");
+  send_all(
+      fd,
+      "CONNECT "
+      "{\"verbose\":false,\"pedantic\":false,\"echo\":false,\"name\":\"loadgen\"}\r\nPING\r\n");
   read_until(fd, "PONG\r\n");
   return fd;
 }
@@ -123,11 +129,13 @@ void publish(int fd, const config& cfg) {
       send_all(fd, batch);
       batch.clear();
     }
-    while (outstanding - pongs > 4) collect_pongs(true);
+    while (outstanding - pongs > 4)
+      collect_pongs(true);
   }
   send_all(fd, "PING\r\n");
   ++outstanding;
-  while (pongs < outstanding) collect_pongs(true);
+  while (pongs < outstanding)
+    collect_pongs(true);
 }
 
 // Counts MSG frames of the known size; checks every frame header position.
@@ -177,13 +185,20 @@ config parse(int argc, char** argv) {
   config c;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--url") c.url = v;
-    else if (k == "--sub-url") c.sub_url = v;
-    else if (k == "--scenario") c.scenario = v;
-    else if (k == "--msgs") c.msgs = std::atol(v.c_str());
-    else if (k == "--size") c.size = static_cast<size_t>(std::atol(v.c_str()));
-    else if (k == "--window") c.window = std::atol(v.c_str());
-    else throw std::runtime_error("unknown option " + k);
+    if (k == "--url")
+      c.url = v;
+    else if (k == "--sub-url")
+      c.sub_url = v;
+    else if (k == "--scenario")
+      c.scenario = v;
+    else if (k == "--msgs")
+      c.msgs = std::atol(v.c_str());
+    else if (k == "--size")
+      c.size = static_cast<size_t>(std::atol(v.c_str()));
+    else if (k == "--window")
+      c.window = std::atol(v.c_str());
+    else
+      throw std::runtime_error("unknown option " + k);
   }
   if (c.sub_url.empty()) c.sub_url = c.url;
   return c;
@@ -197,7 +212,8 @@ int main(int argc, char** argv) try {
     const int pub = open_client(cfg.url);
     const auto t0 = clock_type::now();
     publish(pub, cfg);
-    report("pub", cfg.msgs, cfg.size, std::chrono::duration<double>(clock_type::now() - t0).count());
+    report("pub", cfg.msgs, cfg.size,
+           std::chrono::duration<double>(clock_type::now() - t0).count());
     ::close(pub);
     return 0;
   }

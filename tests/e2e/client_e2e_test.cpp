@@ -74,7 +74,8 @@ TEST(ClientE2E, PayloadsArriveExactly) {
   auto nc = connect(s);
   auto sub = subscribe(nc.get(), "payload");
   std::string binary;
-  for (int i = 0; i < 256; ++i) binary += static_cast<char>(i);
+  for (int i = 0; i < 256; ++i)
+    binary += static_cast<char>(i);
   const std::string max(1024 * 1024, 'm');
   const std::vector<std::string> payloads = {"hello world", binary, "", max, "\r\nPUB x 1\r\n"};
   for (const auto& p : payloads)
@@ -114,12 +115,14 @@ TEST(ClientE2E, QueueGroupMembersShareTheMessages) {
     natsConnection_FlushTimeout(conns.back().get(), 5000);
   }
   auto pub = connect(s);
-  for (int i = 0; i < 300; ++i) natsConnection_PublishString(pub.get(), "jobs", "x");
+  for (int i = 0; i < 300; ++i)
+    natsConnection_PublishString(pub.get(), "jobs", "x");
   natsConnection_FlushTimeout(pub.get(), 5000);
   int total = 0;
   for (auto& sub : subs) {
     int n = 0;
-    while (next(sub.get(), 300) != nullptr) ++n;
+    while (next(sub.get(), 300) != nullptr)
+      ++n;
     EXPECT_GT(n, 0);
     total += n;
   }
@@ -127,8 +130,8 @@ TEST(ClientE2E, QueueGroupMembersShareTheMessages) {
 }
 
 void respond(natsConnection* nc, natsSubscription*, natsMsg* msg, void*) {
-  const std::string reply = "re:" + std::string{natsMsg_GetData(msg),
-                                                static_cast<size_t>(natsMsg_GetDataLength(msg))};
+  const std::string reply =
+      "re:" + std::string{natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))};
   natsConnection_PublishString(nc, natsMsg_GetReply(msg), reply.c_str());
   natsMsg_Destroy(msg);
 }
@@ -161,10 +164,12 @@ TEST(ClientE2E, AutoUnsubscribeDeliversExactlyMax) {
   ASSERT_EQ(natsSubscription_AutoUnsubscribe(sub.get(), 3), NATS_OK);
   ASSERT_EQ(natsConnection_FlushTimeout(nc.get(), 5000), NATS_OK);
   auto pub = connect(s);
-  for (int i = 0; i < 10; ++i) natsConnection_PublishString(pub.get(), "limited", "x");
+  for (int i = 0; i < 10; ++i)
+    natsConnection_PublishString(pub.get(), "limited", "x");
   natsConnection_FlushTimeout(pub.get(), 5000);
   int n = 0;
-  while (next(sub.get(), 300) != nullptr) ++n;
+  while (next(sub.get(), 300) != nullptr)
+    ++n;
   EXPECT_EQ(n, 3);
 }
 
@@ -269,7 +274,8 @@ TEST(ClientE2E, SlowConsumerIsClosedWhileOthersCarryOn) {
   constexpr int total = 10000;
   std::atomic<int> received{0};
   std::thread reader{[&] {
-    while (received < total && next(fast.get(), 5000) != nullptr) ++received;
+    while (received < total && next(fast.get(), 5000) != nullptr)
+      ++received;
   }};
   for (int i = 0; i < total; ++i) {
     natsConnection_Publish(pub.get(), "data", payload.data(), static_cast<int>(payload.size()));

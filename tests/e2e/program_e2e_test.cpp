@@ -26,7 +26,8 @@ command_result run_gnatsd(const std::string& args) {
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  while (size_t n = std::fread(buf.data(), 1, buf.size(), p))
+    out.append(buf.data(), n);
   const int status = ::pclose(p);
   return {WEXITSTATUS(status), out};
 }
@@ -45,7 +46,8 @@ std::string slurp(const std::string& path) {
 TEST(Program, LogsTheGuidesStartupLinesInItsFormat) {
   server_process s{gnatsd_binary(), {"-a", "127.0.0.1", "-p", "-1", "-D"}};
   const std::string log = s.log();
-  const std::regex line{R"(\[\d+\] \d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}\.\d{6} \[INF\] Listening for client connections on 127\.0\.0\.1:\d+)"};
+  const std::regex line{
+      R"(\[\d+\] \d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}\.\d{6} \[INF\] Listening for client connections on 127\.0\.0\.1:\d+)"};
   EXPECT_TRUE(std::regex_search(log, line)) << log;
   EXPECT_TRUE(std::regex_search(log, std::regex{R"(\[DBG\] server id is N[A-Z2-7]{55})"})) << log;
   EXPECT_NE(log.find("[INF] server is ready"), std::string::npos);
@@ -58,7 +60,8 @@ TEST(Program, TraceShowsProtocolOperations) {
   c.send("CONNECT {\"verbose\":false}\r\nPUB foo 5\r\nhello\r\nPING\r\n");
   c.read_until("PONG");
   EXPECT_TRUE(s.wait_for_log("- cid:1 - <<- [PUB foo 5]"));
-  EXPECT_TRUE(std::regex_search(s.log(), std::regex{R"(\[TRC\] 127\.0\.0\.1:\d+ - cid:1 - <<- \[PUB foo 5\])"}));
+  EXPECT_TRUE(std::regex_search(
+      s.log(), std::regex{R"(\[TRC\] 127\.0\.0\.1:\d+ - cid:1 - <<- \[PUB foo 5\])"}));
 }
 
 TEST(Program, LogtimeCanBeTurnedOff) {
@@ -89,7 +92,8 @@ TEST(Program, BadFlagsPrintAMessageAndUsage) {
 
 TEST(Program, TestFlagChecksTheConfig) {
   const auto good = temp_path("good.conf");
-  std::ofstream{good} << "# Cluster Seed Node\n\nlisten: 127.0.0.1:4222\nhttp: 8222\n\ncluster {\n  listen: 127.0.0.1:4248\n}\n";
+  std::ofstream{good} << "# Cluster Seed Node\n\nlisten: 127.0.0.1:4222\nhttp: 8222\n\ncluster {\n "
+                         " listen: 127.0.0.1:4248\n}\n";
   auto r = run_gnatsd("-t -c " + good);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("is valid"), std::string::npos);

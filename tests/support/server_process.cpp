@@ -17,7 +17,9 @@
 
 namespace gnatsd::testing {
 
-std::string gnatsd_binary() { return GNATSD_BINARY; }
+std::string gnatsd_binary() {
+  return GNATSD_BINARY;
+}
 
 namespace {
 
@@ -34,8 +36,8 @@ bool alive(int pid) {
 server_process::server_process(std::string binary, std::vector<std::string> args,
                                std::string log_file) {
   static int counter = 0;
-  log_path_ = "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
-              ".log";
+  log_path_ =
+      "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".log";
   server_log_ = log_file.empty() ? log_path_ : log_file;
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -45,7 +47,8 @@ server_process::server_process(std::string binary, std::vector<std::string> args
     ::dup2(fd, 2);
     std::vector<char*> argv;
     argv.push_back(binary.data());
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : args)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(binary.c_str(), argv.data());
     std::_Exit(127);
@@ -75,7 +78,8 @@ std::string server_process::log() const {
   return ss.str();
 }
 
-bool server_process::wait_for_log(const std::string& text, std::chrono::milliseconds deadline) const {
+bool server_process::wait_for_log(const std::string& text,
+                                  std::chrono::milliseconds deadline) const {
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     if (log().find(text) != std::string::npos) return true;
@@ -152,7 +156,8 @@ std::string raw_client::read_until(const std::string& text, std::chrono::millise
 
 bool raw_client::wait_closed(std::chrono::milliseconds deadline) {
   const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!closed_ && std::chrono::steady_clock::now() < until) read_some(20);
+  while (!closed_ && std::chrono::steady_clock::now() < until)
+    read_some(20);
   return closed_;
 }
 

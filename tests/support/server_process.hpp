@@ -35,8 +35,8 @@ class server_process {
  private:
   int pid_ = -1;
   int port_ = 0;
-  std::string log_path_;     // where the child's stdout and stderr go
-  std::string server_log_;   // where the server writes its log lines
+  std::string log_path_;    // where the child's stdout and stderr go
+  std::string server_log_;  // where the server writes its log lines
 };
 
 /// The gnatsd binary under test (from the build tree).

@@ -116,7 +116,9 @@ TEST(Config, VariablesResolveFromBlocksThenEnvironment) {
   EXPECT_NE(error_of("port: $NO_SUCH_VARIABLE_X").find("can not be found"), std::string::npos);
 }
 
-TEST(Config, WholeFileMayBeWrappedInBraces) { EXPECT_EQ(load("{ port: 7 }").port, 7); }
+TEST(Config, WholeFileMayBeWrappedInBraces) {
+  EXPECT_EQ(load("{ port: 7 }").port, 7);
+}
 
 TEST(Config, IncludeIsRelativeToTheIncludingFile) {
   const std::string dir = ::testing::TempDir() + "gnatsd_cfg";
@@ -131,8 +133,10 @@ TEST(Config, IncludeIsRelativeToTheIncludingFile) {
 }
 
 TEST(Config, ErrorsNameFileLineAndColumn) {
-  EXPECT_EQ(error_of("port: 1\nbogus_option: 2\n"), "test.conf:2:1: unknown field \"bogus_option\"");
-  EXPECT_EQ(error_of("port: \"abc\"\n"), "test.conf:1:1: expected an integer for \"port\", got string");
+  EXPECT_EQ(error_of("port: 1\nbogus_option: 2\n"),
+            "test.conf:2:1: unknown field \"bogus_option\"");
+  EXPECT_EQ(error_of("port: \"abc\"\n"),
+            "test.conf:1:1: expected an integer for \"port\", got string");
   EXPECT_NE(error_of("cluster {\n  port: 1\n").find("test.conf:"), std::string::npos);
   EXPECT_NE(error_of("server_name: \"open\n").find("test.conf:1:"), std::string::npos);
   EXPECT_NE(error_of("max_payload: 1.5MB").find("expected an integer"), std::string::npos);

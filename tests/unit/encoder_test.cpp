@@ -10,7 +10,9 @@
 namespace gnatsd::proto {
 namespace {
 
-std::string str(const std::vector<char>& v) { return {v.begin(), v.end()}; }
+std::string str(const std::vector<char>& v) {
+  return {v.begin(), v.end()};
+}
 
 TEST(MsgEncoder, EncodesMsgWithAndWithoutReply) {
   std::vector<char> out;

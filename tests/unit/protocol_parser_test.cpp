@@ -25,8 +25,8 @@ class recorder final : public client_op_handler {
     return true;
   }
   bool on_hpub(std::string_view s, std::string_view r, size_t h, std::string_view m) override {
-    ops.push_back("HPUB " + std::string{s} + "|" + std::string{r} + "|" + std::to_string(h) +
-                  "|" + std::string{m});
+    ops.push_back("HPUB " + std::string{s} + "|" + std::string{r} + "|" + std::to_string(h) + "|" +
+                  std::string{m});
     return true;
   }
   bool on_sub(std::string_view s, std::string_view q, std::string_view sid) override {
@@ -122,15 +122,16 @@ TEST(ProtocolParser, GivesTheSameResultForEverySplitIntoTwoReads) {
 
 TEST(ProtocolParser, GivesTheSameResultFedOneByteAtATime) {
   std::vector<std::string> bytes;
-  for (char c : transcript) bytes.emplace_back(1, c);
+  for (char c : transcript)
+    bytes.emplace_back(1, c);
   EXPECT_EQ(feed(bytes), feed(transcript));
 }
 
 TEST(ProtocolParser, OpsAreCaseInsensitive) {
   const auto out = feed("sUb foo 1\r\nPiNg\r\npong\r\nunsub 1\r\nconnect {}\r\n");
   ASSERT_TRUE(out.ok);
-  EXPECT_EQ(out.ops, (std::vector<std::string>{"SUB foo||1", "PING", "PONG", "UNSUB 1|",
-                                                "CONNECT {}"}));
+  EXPECT_EQ(out.ops,
+            (std::vector<std::string>{"SUB foo||1", "PING", "PONG", "UNSUB 1|", "CONNECT {}"}));
 }
 
 TEST(ProtocolParser, PingAndPongIgnoreTrailingBytes) {
@@ -173,7 +174,8 @@ INSTANTIATE_TEST_SUITE_P(
                    error_code::unknown_protocol_operation},
         error_case{"bad payload end", "PUB foo 1\r\nab\r\n",
                    error_code::unknown_protocol_operation},
-        error_case{"payload not CRLF", "PUB foo 1\r\na\n\n", error_code::unknown_protocol_operation},
+        error_case{"payload not CRLF", "PUB foo 1\r\na\n\n",
+                   error_code::unknown_protocol_operation},
         error_case{"garbage without newline", "XYZ", error_code::unknown_protocol_operation},
         error_case{"pub one arg", "PUB foo\r\n", error_code::protocol_arguments},
         error_case{"pub four args", "PUB a b c 1\r\n", error_code::protocol_arguments},

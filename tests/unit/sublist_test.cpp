@@ -35,9 +35,11 @@ subscription_ptr make_sub(const std::string& subject, const std::string& queue =
 
 std::set<uint64_t> ids(const match_result& r) {
   std::set<uint64_t> out;
-  for (const auto& s : r.plain) out.insert(s->id);
+  for (const auto& s : r.plain)
+    out.insert(s->id);
   for (const auto& g : r.queues)
-    for (const auto& s : g.members) out.insert(s->id);
+    for (const auto& s : g.members)
+      out.insert(s->id);
   return out;
 }
 
@@ -112,7 +114,8 @@ TEST(Sublist, RemovePrunesAndBumpsTheGeneration) {
 TEST(Sublist, DeepSubjectsBeyondTheInlineTokenStackMatch) {
   sublist sl;
   std::string deep = "t";
-  for (int i = 0; i < 40; ++i) deep += ".t";
+  for (int i = 0; i < 40; ++i)
+    deep += ".t";
   sl.insert(make_sub(deep, {}, 1));
   sl.insert(make_sub("t.>", {}, 2));
   EXPECT_EQ(ids(*sl.match(deep)), (std::set<uint64_t>{1, 2}));
@@ -121,21 +124,22 @@ TEST(Sublist, DeepSubjectsBeyondTheInlineTokenStackMatch) {
 // Subjects from a tiny alphabet so that random subscriptions and publishes collide often.
 rc::Gen<std::string> token_gen(bool wildcards) {
   if (wildcards)
-    return rc::gen::weightedElement<std::string>({{4, "a"}, {4, "b"}, {2, "c"}, {2, "*"}, {1, ">"}});
+    return rc::gen::weightedElement<std::string>(
+        {{4, "a"}, {4, "b"}, {2, "c"}, {2, "*"}, {1, ">"}});
   return rc::gen::element<std::string>("a", "b", "c", "*");
 }
 
 rc::Gen<std::string> subject_gen(bool wildcards) {
-  return rc::gen::map(rc::gen::container<std::vector<std::string>>(
-                          *rc::gen::inRange(1, 5), token_gen(wildcards)),
-                      [](const std::vector<std::string>& tokens) {
-                        std::string s;
-                        for (size_t i = 0; i < tokens.size(); ++i) {
-                          if (i) s += '.';
-                          s += tokens[i];
-                        }
-                        return s;
-                      });
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::string>>(*rc::gen::inRange(1, 5), token_gen(wildcards)),
+      [](const std::vector<std::string>& tokens) {
+        std::string s;
+        for (size_t i = 0; i < tokens.size(); ++i) {
+          if (i) s += '.';
+          s += tokens[i];
+        }
+        return s;
+      });
 }
 
 RC_GTEST_PROP(Sublist, MatchesEqualABruteForceMatcher, ()) {
