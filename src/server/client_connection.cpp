@@ -80,6 +80,7 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
   GNATSD_ASSERT(self_ != nullptr && self_->cid() == cid_);
   prefix_ =
       remote_host_ + ":" + std::to_string(remote_port) + " - cid:" + std::to_string(cid_) + " - ";
+  self_->log_prefix = prefix_;
   const auto& o = ctx_->options;
   parser_.set_limits(proto::parser_limits{static_cast<size_t>(o.max_control_line),
                                           static_cast<size_t>(o.max_payload)});
@@ -260,11 +261,15 @@ bool client_connection::deliver_to(const subscription_ptr& sub, std::string_view
     ++pb.batch.messages;
     out = &pb.batch.bytes;
   }
-  if (header_size > 0 && owner->headers.load(std::memory_order_acquire)) {
+  const bool hmsg = header_size > 0 && owner->headers.load(std::memory_order_acquire);
+  if (hmsg) {
     proto::append_hmsg(*out, subject, sub->sid, reply, header_size, message);
   } else {
     proto::append_msg(*out, subject, sub->sid, reply, message.substr(header_size));
   }
+  if (ctx_->log->trace)
+    trace_out(*sub, subject, reply, hmsg ? header_size : 0,
+              hmsg ? message.size() : message.size() - header_size);
   if (own) {
     ++out_msgs_;
     out_bytes_ += message.size();
@@ -501,6 +506,16 @@ void client_connection::ok() {
   if (!connect_.verbose || closing_) return;
   append("+OK\r\n");
   if (ctx_->log->trace) trace_in("->>", "OK");
+}
+
+void client_connection::trace_out(const subscription& sub, std::string_view subject,
+                                  std::string_view reply, size_t header_size, size_t total) {
+  std::string line = sub.owner->log_prefix + "->> [" + (header_size > 0 ? "HMSG " : "MSG ");
+  line += std::string{subject} + " " + sub.sid + " ";
+  if (!reply.empty()) line += std::string{reply} + " ";
+  if (header_size > 0) line += std::to_string(header_size) + " ";
+  line += std::to_string(total) + "]";
+  ctx_->log->log(log_level::trace, line);
 }
 
 void client_connection::trace_in(std::string_view direction, std::string_view op) {

@@ -128,6 +128,8 @@ class client_connection final : public proto::client_op_handler {
   void ok();
   void close(close_reason why, bool flush);
   void trace_in(std::string_view op, std::string_view args);
+  void trace_out(const subscription& sub, std::string_view subject, std::string_view reply,
+                 size_t header_size, size_t total);
 
   server_context_ptr ctx_;
   uint64_t cid_;

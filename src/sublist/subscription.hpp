@@ -37,6 +37,10 @@ class subscriber {
   /// auto-unsubscribe limit was reached.
   virtual void subscription_expired(uint64_t subscription_id) = 0;
 
+  /// The owner's log prefix ("host:port - cid:N - "), set before any subscription of it is
+  /// visible to publishers; used for outbound traces.
+  std::string log_prefix;
+
   /// Whether the owner negotiated message headers (HMSG); if not, headers are stripped.
   /// Atomic: publishers on other threads read it while encoding.
   std::atomic<bool> headers{false};

@@ -57,9 +57,11 @@ TEST(Program, LogsTheGuidesStartupLinesInItsFormat) {
 TEST(Program, TraceShowsProtocolOperations) {
   server_process s{gnatsd_binary(), {"-a", "127.0.0.1", "-p", "-1", "-DV"}};
   raw_client c{s.port()};
-  c.send("CONNECT {\"verbose\":false}\r\nPUB foo 5\r\nhello\r\nPING\r\n");
+  c.send("CONNECT {\"verbose\":false}\r\nSUB foo 9\r\nPUB foo 5\r\nhello\r\nPING\r\n");
   c.read_until("PONG");
   EXPECT_TRUE(s.wait_for_log("- cid:1 - <<- [PUB foo 5]"));
+  EXPECT_TRUE(s.wait_for_log("- cid:1 - <<- MSG_PAYLOAD: [\"hello\"]"));
+  EXPECT_TRUE(s.wait_for_log("- cid:1 - ->> [MSG foo 9 5]"));
   EXPECT_TRUE(std::regex_search(
       s.log(), std::regex{R"(\[TRC\] 127\.0\.0\.1:\d+ - cid:1 - <<- \[PUB foo 5\])"}));
 }

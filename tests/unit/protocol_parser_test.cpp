@@ -4,48 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/op_recorder.hpp"
+
 #include <string>
 #include <vector>
 
 namespace gnatsd::proto {
 namespace {
 
-// Records each operation as one line of text.
-class recorder final : public client_op_handler {
- public:
-  std::vector<std::string> ops;
-  bool stop_on_ping = false;
-
-  bool on_connect(std::string_view json) override {
-    ops.push_back("CONNECT " + std::string{json});
-    return true;
-  }
-  bool on_pub(std::string_view s, std::string_view r, std::string_view p) override {
-    ops.push_back("PUB " + std::string{s} + "|" + std::string{r} + "|" + std::string{p});
-    return true;
-  }
-  bool on_hpub(std::string_view s, std::string_view r, size_t h, std::string_view m) override {
-    ops.push_back("HPUB " + std::string{s} + "|" + std::string{r} + "|" + std::to_string(h) + "|" +
-                  std::string{m});
-    return true;
-  }
-  bool on_sub(std::string_view s, std::string_view q, std::string_view sid) override {
-    ops.push_back("SUB " + std::string{s} + "|" + std::string{q} + "|" + std::string{sid});
-    return true;
-  }
-  bool on_unsub(std::string_view sid, std::string_view max) override {
-    ops.push_back("UNSUB " + std::string{sid} + "|" + std::string{max});
-    return true;
-  }
-  bool on_ping() override {
-    ops.push_back("PING");
-    return !stop_on_ping;
-  }
-  bool on_pong() override {
-    ops.push_back("PONG");
-    return true;
-  }
-};
+using recorder = gnatsd::testing::op_recorder;
 
 struct outcome {
   std::vector<std::string> ops;
