@@ -99,6 +99,20 @@ TEST(ClientSessionSim, TheSameSeedGivesTheSameTrace) {
   EXPECT_NE(run(42), run(43));
 }
 
+TEST(ClientSessionSim, HeadersAreStrippedForClientsThatDidNotAskForThem) {
+  fixture f{13};
+  auto plain = f.client();
+  auto with_headers = f.client(R"({"verbose":false,"headers":true})");
+  plain->send("SUB h 1\r\n");
+  with_headers->send("SUB h 2\r\n");
+  f.flush(plain);
+  f.flush(with_headers);
+  with_headers->send("HPUB h 12 14\r\nNATS/1.0\r\n\r\nhi\r\n");
+  ASSERT_TRUE(f.w.run_until([&] { return has(plain, "MSG h 1 2\r\nhi\r\n"); }));
+  ASSERT_TRUE(
+      f.w.run_until([&] { return has(with_headers, "HMSG h 2 12 14\r\nNATS/1.0\r\n\r\nhi\r\n"); }));
+}
+
 TEST(ClientSessionSim, QueueGroupDeliversEachMessageToExactlyOneMember) {
   fixture f{3};
   std::vector<std::shared_ptr<sim_client>> members;
