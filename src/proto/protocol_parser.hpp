@@ -1,12 +1,10 @@
-// The NATS protocol parser for client connections (route operations come with clustering).
+// The NATS protocol parser for client connections.
 //
-// It consumes whole read buffers and calls the handler once per complete operation. Control
-// lines are found with memchr and split in place; arguments and payloads are views into the
-// read buffer (zero copy). Only what straddles two reads is copied: a partial control line
-// into a line buffer bounded by max_control_line, a partial payload into a buffer sized to the
-// payload. This mirrors nats-server's parser.go semantics (case-insensitive ops, bare LF ends
-// a control line, payload must end in exactly CRLF, sizes of 1-9 digits) with a line-at-a-time
-// rather than byte-at-a-time loop.
+// It consumes whole read buffers (framing in framed_parser) and calls the handler once per
+// complete operation, with arguments and payloads as views into the read buffer whenever
+// they are complete in one read. It mirrors nats-server's parser.go semantics:
+// case-insensitive ops, bare LF ends a control line, the payload must end in exactly CRLF,
+// sizes of 1-9 digits, max_control_line measured on the arguments.
 //
 // The views passed to the handler are valid only during the call.
 #pragma once
@@ -15,8 +13,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "proto/errors.hpp"
+#include "proto/framed_parser.hpp"
+#include "proto/tokens.hpp"
 
 namespace gnatsd::proto {
 
@@ -38,23 +38,9 @@ class client_op_handler {
   virtual bool on_pong() = 0;
 };
 
-struct parser_limits {
-  size_t max_control_line = 4096;    // 0: unlimited
-  size_t max_payload = 1024 * 1024;  // 0: unlimited
-};
-
-/// Outcome of feeding one buffer.
-struct parse_status {
-  bool ok = true;  // false: stop reading, close after reporting `error`
-  error_code error = error_code::unknown_protocol_operation;
-  bool stopped_by_handler = false;
-};
-
-class protocol_parser {
+class protocol_parser final : public framed_parser {
  public:
-  explicit protocol_parser(parser_limits limits = {}) : limits_(limits) {}
-
-  void set_limits(parser_limits limits) { limits_ = limits; }
+  explicit protocol_parser(parser_limits limits = {}) : framed_parser(limits) {}
 
   /// HPUB is a protocol violation until the client negotiated headers in CONNECT.
   void set_headers_enabled(bool enabled) { headers_enabled_ = enabled; }
@@ -62,39 +48,22 @@ class protocol_parser {
   /// Parses `data`, calling `handler` for each complete operation.
   parse_status parse(const char* data, size_t size, client_op_handler& handler);
 
-  /// True if a control line or payload is held across reads (used by tests and coverage).
-  bool mid_operation() const { return !line_.empty() || awaiting_payload_; }
-
-  /// Bytes currently buffered across reads; bounded by max_control_line and the payload size.
-  size_t buffered_bytes() const { return line_.size() + payload_.size(); }
-
  private:
-  enum class pub_kind : uint8_t { pub, hpub };
+  parse_status process_line(std::string_view line) override;
+  parse_status process_payload(std::string_view message) override;
+  bool partial_line_possible(std::string_view partial) const override;
+  parse_status start_payload(bool headers, std::string_view args);
 
-  parse_status process_line(std::string_view line, const char* data, size_t size, size_t& pos,
-                            client_op_handler& handler);
-  parse_status start_payload(pub_kind kind, std::string_view line_args, const char* data,
-                             size_t size, size_t& pos, client_op_handler& handler);
-  parse_status dispatch_payload(std::string_view message, client_op_handler& handler);
-  parse_status continue_payload(const char* data, size_t size, size_t& pos,
-                                client_op_handler& handler);
-  bool line_prefix_possible() const;
-
-  parser_limits limits_;
+  client_op_handler* handler_ = nullptr;
   bool headers_enabled_ = false;
-  std::string line_;  // a control line split across reads
+  std::vector<std::string_view> args_;
 
-  // A PUB/HPUB whose payload spans reads: its arguments are copied here.
-  bool awaiting_payload_ = false;
-  pub_kind pending_kind_ = pub_kind::pub;
-  std::string pending_subject_;
-  std::string pending_reply_;
+  // The PUB/HPUB whose payload is expected. Views point into the read buffer, or into the
+  // owned copies below when the payload spans reads.
+  bool pending_headers_ = false;
+  std::string_view pending_subject_, pending_reply_;
   size_t pending_header_size_ = 0;
-  size_t pending_total_ = 0;  // payload bytes plus the trailing CRLF
-  std::string payload_;
+  std::string owned_subject_, owned_reply_;
 };
-
-/// Parses a decimal size of 1-9 digits; returns -1 for anything else (as nats-server does).
-int64_t parse_size(std::string_view s);
 
 }  // namespace gnatsd::proto

@@ -1,0 +1,88 @@
+#include "proto/framed_parser.hpp"
+
+#include <cstring>
+
+#include "proto/tokens.hpp"
+#include "util/assert.hpp"
+
+namespace gnatsd::proto {
+
+int64_t parse_size(std::string_view s) {
+  if (s.empty() || s.size() > 9) return -1;
+  int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+parse_status framed_parser::parse_frames(const char* data, size_t size) {
+  data_ = data;
+  size_ = size;
+  pos_ = 0;
+  while (pos_ < size_) {
+    if (awaiting_payload_) {
+      GNATSD_ASSERT(payload_.size() < pending_total_);
+      const size_t take = std::min(pending_total_ - payload_.size(), size_ - pos_);
+      payload_.append(data_ + pos_, take);
+      pos_ += take;
+      if (payload_.size() < pending_total_) return parse_status{};
+      awaiting_payload_ = false;
+      auto st = finish_payload(payload_);
+      if (payload_.capacity() > 64 * 1024) std::string{}.swap(payload_);  // give big ones back
+      payload_.clear();
+      if (!st.ok) return st;
+      continue;
+    }
+    const void* nl = std::memchr(data_ + pos_, '\n', size_ - pos_);
+    if (nl == nullptr) {
+      line_.append(data_ + pos_, size_ - pos_);
+      if (limits_.max_control_line != 0 && line_.size() > limits_.max_control_line)
+        return parse_status::fail(error_code::maximum_control_line_exceeded);
+      if (!partial_line_possible(line_))
+        return parse_status::fail(error_code::unknown_protocol_operation);
+      return parse_status{};
+    }
+    const size_t end = static_cast<size_t>(static_cast<const char*>(nl) - data_);
+    std::string_view line;
+    if (line_.empty()) {
+      line = std::string_view{data_ + pos_, end - pos_};
+    } else {
+      line_.append(data_ + pos_, end - pos_);
+      line = line_;
+    }
+    pos_ = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto st = process_line(line);
+    // The line buffer may back the views just used; it is free again only now.
+    line_.clear();
+    if (!st.ok) return st;
+  }
+  return parse_status{};
+}
+
+parse_status framed_parser::expect_payload(size_t total) {
+  const size_t need = total + 2;
+  if (size_ - pos_ >= need) {
+    // The whole payload is in this read buffer: hand out a view, no copy (the payload jump).
+    std::string_view message{data_ + pos_, need};
+    pos_ += need;
+    return finish_payload(message);
+  }
+  awaiting_payload_ = true;
+  pending_total_ = need;
+  payload_.clear();
+  payload_.reserve(need);
+  return parse_status{};
+}
+
+parse_status framed_parser::finish_payload(std::string_view with_crlf) {
+  const size_t n = with_crlf.size();
+  GNATSD_ASSERT(n >= 2);
+  if (with_crlf[n - 2] != '\r' || with_crlf[n - 1] != '\n')
+    return parse_status::fail(error_code::unknown_protocol_operation);
+  return process_payload(with_crlf.substr(0, n - 2));
+}
+
+}  // namespace gnatsd::proto

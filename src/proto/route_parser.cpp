@@ -1,0 +1,143 @@
+#include "proto/route_parser.hpp"
+
+#include "util/assert.hpp"
+
+namespace gnatsd::proto {
+namespace {
+
+constexpr keyword route_keywords[] = {
+    {"RMSG", true},  {"HMSG", true},  {"RS+", true},      {"RS-", true},  {"PING", false},
+    {"PONG", false}, {"INFO", false}, {"CONNECT", false}, {"+OK", false}, {"-ERR", false},
+};
+
+// Parses an RS+ queue weight: a positive decimal that fits in 31 bits.
+int32_t parse_weight(std::string_view s) {
+  if (s.empty() || s.size() > 9) return -1;
+  int32_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+// Strips the quotes of `-ERR '<text>'`.
+std::string_view err_text(std::string_view rest) {
+  if (rest.size() >= 2 && rest.front() == '\'' && rest.back() == '\'')
+    return rest.substr(1, rest.size() - 2);
+  return rest;
+}
+
+}  // namespace
+
+parse_status route_parser::parse(const char* data, size_t size, route_op_handler& handler) {
+  handler_ = &handler;
+  return parse_frames(data, size);
+}
+
+bool route_parser::partial_line_possible(std::string_view partial) const {
+  return keyword_prefix_possible(partial, route_keywords);
+}
+
+parse_status route_parser::process_line(std::string_view line) {
+  const keyword* op = match_keyword(line, route_keywords);
+  if (op == nullptr) return parse_status::fail(error_code::unknown_protocol_operation);
+  const std::string_view rest = trim_front(line.substr(op->text.size()));
+  const std::string_view kw = op->text;
+  if (kw == "RMSG") return start_message(false, rest);
+  if (kw == "HMSG") return start_message(true, rest);
+  if (kw == "RS+") return remote_sub(rest);
+  if (kw == "RS-") return remote_unsub(rest);
+  if (kw == "PING") return parse_status::go_on(handler_->on_ping());
+  if (kw == "PONG") return parse_status::go_on(handler_->on_pong());
+  if (kw == "INFO") return parse_status::go_on(handler_->on_info(rest));
+  if (kw == "CONNECT") return parse_status::go_on(handler_->on_connect(rest));
+  if (kw == "-ERR") return parse_status::go_on(handler_->on_err(err_text(rest)));
+  return parse_status{};  // +OK
+}
+
+parse_status route_parser::remote_sub(std::string_view args) {
+  split_args(args, args_);
+  if (args_.size() == 2)
+    return parse_status::go_on(handler_->on_remote_sub(args_[0], args_[1], {}, 0));
+  if (args_.size() != 4) return parse_status::fail(error_code::protocol_arguments);
+  const int32_t weight = parse_weight(args_[3]);
+  if (weight < 0) return parse_status::fail(error_code::protocol_arguments);
+  return parse_status::go_on(handler_->on_remote_sub(args_[0], args_[1], args_[2], weight));
+}
+
+parse_status route_parser::remote_unsub(std::string_view args) {
+  split_args(args, args_);
+  if (args_.size() == 2)
+    return parse_status::go_on(handler_->on_remote_unsub(args_[0], args_[1], {}));
+  if (args_.size() == 3)
+    return parse_status::go_on(handler_->on_remote_unsub(args_[0], args_[1], args_[2]));
+  return parse_status::fail(error_code::protocol_arguments);
+}
+
+parse_status route_parser::start_message(bool headers, std::string_view args) {
+  split_args(args, args_);
+  const size_t sizes = headers ? 2 : 1;
+  const size_t n = args_.size();
+  if (n < 2 + sizes) return parse_status::fail(error_code::protocol_arguments);
+  int64_t header_size = 0;
+  if (headers) {
+    header_size = parse_size(args_[n - 2]);
+    if (header_size < 0) return parse_status::fail(error_code::bad_size);
+  }
+  const int64_t total = parse_size(args_[n - 1]);
+  if (total < 0) return parse_status::fail(error_code::bad_size);
+  if (header_size > total) return parse_status::fail(error_code::bad_header_size);
+  const size_t max_payload = limits().max_payload;
+  if (max_payload != 0 && static_cast<size_t>(total) > max_payload)
+    return parse_status::fail(error_code::maximum_payload_violation);
+
+  // Between the subject and the sizes: nothing, a reply, `+ reply queues...` or `| queues...`.
+  const size_t middle_begin = 2, middle_end = n - sizes;
+  pending_ = routed_message{};
+  queues_.clear();
+  if (middle_end - middle_begin == 1) {
+    pending_.reply = args_[middle_begin];
+    if (pending_.reply == "+" || pending_.reply == "|")
+      return parse_status::fail(error_code::protocol_arguments);
+  } else if (middle_end - middle_begin > 1) {
+    const std::string_view marker = args_[middle_begin];
+    size_t first_queue = middle_begin + 1;
+    if (marker == "+") {
+      pending_.reply = args_[middle_begin + 1];
+      first_queue = middle_begin + 2;
+      if (first_queue == middle_end) return parse_status::fail(error_code::protocol_arguments);
+    } else if (marker != "|") {
+      return parse_status::fail(error_code::protocol_arguments);
+    }
+    queues_.assign(args_.begin() + static_cast<std::ptrdiff_t>(first_queue),
+                   args_.begin() + static_cast<std::ptrdiff_t>(middle_end));
+  }
+  pending_.account = args_[0];
+  pending_.subject = args_[1];
+  pending_.queues = &queues_;
+  pending_.header_size = static_cast<size_t>(header_size);
+  pending_.has_headers = headers;
+  auto st = expect_payload(static_cast<size_t>(total));
+  if (st.ok && mid_operation()) {
+    // The payload spans reads: copy the argument text and re-point the views into it.
+    owned_.assign(args.data(), args.size());
+    auto rebase = [&](std::string_view& v) {
+      if (v.empty()) return;
+      v = std::string_view{owned_.data() + (v.data() - args.data()), v.size()};
+    };
+    rebase(pending_.account);
+    rebase(pending_.subject);
+    rebase(pending_.reply);
+    for (auto& q : queues_)
+      rebase(q);
+  }
+  return st;
+}
+
+parse_status route_parser::process_payload(std::string_view message) {
+  pending_.message = message;
+  return parse_status::go_on(handler_->on_routed_message(pending_));
+}
+
+}  // namespace gnatsd::proto
