@@ -9,7 +9,6 @@
 namespace gnatsd {
 namespace {
 
-constexpr size_t cache_entries_max = 512;
 constexpr std::string_view no_responders_header = "NATS/1.0 503\r\n\r\n";
 
 close_reason reason_for(proto::error_code code) {
@@ -75,7 +74,8 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
       cid_(cid),
       remote_host_(std::move(remote_host)),
       self_(std::move(self)),
-      rng_(rng) {
+      rng_(rng),
+      router_(*ctx_, rng_) {
   GNATSD_ASSERT(ctx_ != nullptr);
   GNATSD_ASSERT(self_ != nullptr && self_->cid() == cid_);
   prefix_ =
@@ -202,85 +202,18 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
   }
   ok();  // nats-server acknowledges before delivering
 
-  // Hold the result: delivering may expire one of our own subscriptions, which changes the
-  // sublist generation and would clear the cache entry we are iterating.
-  const match_result_ptr result_holder = match(subject);
-  const match_result& result = *result_holder;
-  size_t delivered = 0;
-  for (const auto& sub : result.plain)
-    if (deliver_to(sub, subject, reply, header_size, message)) ++delivered;
-  for (const auto& group : result.queues) {
-    // One member per group per message: start at a random member and take the first that
-    // accepts (closed or expired members are skipped).
-    const size_t n = group.members.size();
-    const size_t start = static_cast<size_t>(rng_.below(n));
-    for (size_t i = 0; i < n; ++i) {
-      if (deliver_to(group.members[(start + i) % n], subject, reply, header_size, message)) {
-        ++delivered;
-        break;
-      }
-    }
-  }
+  message_origin origin;
+  origin.self = self_.get();
+  origin.echo = connect_.echo;
+  origin.self_out = &out_;
+  const size_t delivered =
+      router_.route(subject, reply, header_size, header_size > 0, message, origin);
+  out_msgs_ += router_.take_self_deliveries();
+  for (auto& sub : router_.expired_own())
+    remove_subscription(sub);
+  router_.expired_own().clear();
   if (delivered == 0 && !reply.empty() && connect_.no_responders) send_no_responders(reply);
   return !closing_;
-}
-
-match_result_ptr client_connection::match(std::string_view subject) {
-  const uint64_t generation = ctx_->subscriptions.generation();
-  if (generation != cache_generation_) {
-    cache_.clear();
-    cache_generation_ = generation;
-  }
-  cache_key_.assign(subject.data(), subject.size());
-  auto it = cache_.find(cache_key_);
-  if (it == cache_.end()) {
-    if (cache_.size() >= cache_entries_max) cache_.clear();
-    it = cache_.emplace(cache_key_, ctx_->subscriptions.match(subject)).first;
-  }
-  return it->second;
-}
-
-bool client_connection::deliver_to(const subscription_ptr& sub, std::string_view subject,
-                                   std::string_view reply, size_t header_size,
-                                   std::string_view message) {
-  subscriber* owner = sub->owner.get();
-  const bool own = owner == self_.get();
-  if (own && !connect_.echo) return false;
-  bool last = false;
-  if (!sub->reserve_delivery(last)) return false;
-  std::vector<char>* out;
-  if (own) {
-    out = &out_;
-  } else {
-    auto [it, fresh] = batch_index_.try_emplace(owner, batches_.size());
-    if (fresh) {
-      batches_.push_back(pending_batch{sub->owner, delivery_batch{}});
-      batches_.back().batch.bytes.reserve(batch_reserve_);
-    }
-    auto& pb = batches_[it->second];
-    ++pb.batch.messages;
-    out = &pb.batch.bytes;
-  }
-  const bool hmsg = header_size > 0 && owner->headers.load(std::memory_order_acquire);
-  if (hmsg) {
-    proto::append_hmsg(*out, subject, sub->sid, reply, header_size, message);
-  } else {
-    proto::append_msg(*out, subject, sub->sid, reply, message.substr(header_size));
-  }
-  if (ctx_->log->trace)
-    trace_out(*sub, subject, reply, hmsg ? header_size : 0,
-              hmsg ? message.size() : message.size() - header_size);
-  if (own) {
-    ++out_msgs_;
-    out_bytes_ += message.size();
-  }
-  if (last) {
-    if (own)
-      remove_subscription(sub);
-    else
-      owner->subscription_expired(sub->id);
-  }
-  return true;
 }
 
 void client_connection::send_no_responders(std::string_view reply) {
@@ -469,15 +402,7 @@ std::vector<std::vector<char>> client_connection::take_output() {
 }
 
 void client_connection::flush_deliveries() {
-  size_t largest = 0;
-  for (auto& pb : batches_) {
-    largest = std::max(largest, pb.batch.bytes.size());
-    pb.target->deliver(std::move(pb.batch));
-  }
-  // Size the next read's batches like this one's, so steady traffic does not regrow them.
-  if (largest > 0) batch_reserve_ = std::min<size_t>(largest + largest / 4, 1 << 20);
-  batches_.clear();
-  batch_index_.clear();
+  router_.flush();
 }
 
 std::vector<interest_change> client_connection::take_interest_changes() {
@@ -493,9 +418,6 @@ void client_connection::cleanup() {
       interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
   }
   subs_.clear();
-  cache_.clear();
-  batches_.clear();
-  batch_index_.clear();
 }
 
 void client_connection::append(std::string_view bytes) {
@@ -506,16 +428,6 @@ void client_connection::ok() {
   if (!connect_.verbose || closing_) return;
   append("+OK\r\n");
   if (ctx_->log->trace) trace_in("->>", "OK");
-}
-
-void client_connection::trace_out(const subscription& sub, std::string_view subject,
-                                  std::string_view reply, size_t header_size, size_t total) {
-  std::string line = sub.owner->log_prefix + "->> [" + (header_size > 0 ? "HMSG " : "MSG ");
-  line += std::string{subject} + " " + sub.sid + " ";
-  if (!reply.empty()) line += std::string{reply} + " ";
-  if (header_size > 0) line += std::to_string(header_size) + " ";
-  line += std::to_string(total) + "]";
-  ctx_->log->log(log_level::trace, line);
 }
 
 void client_connection::trace_in(std::string_view direction, std::string_view op) {

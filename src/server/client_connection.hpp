@@ -17,6 +17,7 @@
 
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
+#include "server/message_router.hpp"
 #include "server/server_context.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
@@ -118,9 +119,6 @@ class client_connection final : public proto::client_op_handler {
   bool authorize();
   bool publish(std::string_view subject, std::string_view reply, size_t header_size,
                std::string_view message);
-  match_result_ptr match(std::string_view subject);
-  bool deliver_to(const subscription_ptr& sub, std::string_view subject, std::string_view reply,
-                  size_t header_size, std::string_view message);
   void send_no_responders(std::string_view reply);
   void remove_subscription(const subscription_ptr& sub);
   void append(std::string_view bytes);
@@ -128,8 +126,6 @@ class client_connection final : public proto::client_op_handler {
   void ok();
   void close(close_reason why, bool flush);
   void trace_in(std::string_view op, std::string_view args);
-  void trace_out(const subscription& sub, std::string_view subject, std::string_view reply,
-                 size_t header_size, size_t total);
 
   server_context_ptr ctx_;
   uint64_t cid_;
@@ -145,19 +141,7 @@ class client_connection final : public proto::client_op_handler {
   std::unordered_map<std::string, subscription_ptr> subs_;  // by sid
   std::vector<interest_change> interest_changes_;
 
-  // Per-connection match cache, valid while the sublist generation is unchanged.
-  std::unordered_map<std::string, match_result_ptr> cache_;
-  uint64_t cache_generation_ = ~0ull;
-  std::string cache_key_;
-
-  // Batches for other connections, built while one read buffer is processed.
-  struct pending_batch {
-    std::shared_ptr<subscriber> target;
-    delivery_batch batch;
-  };
-  std::vector<pending_batch> batches_;
-  std::unordered_map<const subscriber*, size_t> batch_index_;
-  size_t batch_reserve_ = 256;
+  message_router router_;
 
   std::vector<char> out_;                      // own protocol replies being built
   std::vector<std::vector<char>> out_chunks_;  // sealed chunks, in order

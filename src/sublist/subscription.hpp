@@ -25,10 +25,13 @@ struct delivery_batch {
 /// layer implements `deliver` as one actor message per batch.
 class subscriber {
  public:
-  explicit subscriber(uint64_t cid) : cid_(cid) {}
+  explicit subscriber(uint64_t cid, bool is_route = false) : cid_(cid), is_route_(is_route) {}
   virtual ~subscriber() = default;
 
   uint64_t cid() const { return cid_; }
+  /// Route connections own the remote interest of their peer; messages to them are RMSGs
+  /// and never come from another route (the one-hop rule).
+  bool is_route() const { return is_route_; }
 
   /// Hands a batch of frames to the owner for writing. Called from the publisher's thread.
   virtual void deliver(delivery_batch batch) = 0;
@@ -47,6 +50,7 @@ class subscriber {
 
  private:
   uint64_t cid_;
+  bool is_route_;
 };
 
 struct subscription {
@@ -59,6 +63,8 @@ struct subscription {
   std::atomic<bool> closed{false};
   std::atomic<uint64_t> delivered{0};
   std::atomic<uint64_t> max{0};  // 0: no auto-unsubscribe limit
+  /// For a route's queue subscription: how many members the peer has in the group.
+  std::atomic<int32_t> weight{1};
 
   /// Counts one delivery against the auto-unsubscribe limit. Returns false if the
   /// subscription is closed or its limit is used up; sets `last` when this delivery is the

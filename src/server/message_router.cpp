@@ -1,0 +1,185 @@
+#include "server/message_router.hpp"
+
+#include <algorithm>
+
+#include "proto/msg_encoder.hpp"
+#include "proto/route_encoder.hpp"
+#include "util/assert.hpp"
+
+namespace gnatsd {
+namespace {
+
+constexpr size_t cache_entries_max = 512;
+constexpr std::string_view global_account = "$G";
+
+int32_t weight_of(const subscription& sub) {
+  if (!sub.owner->is_route()) return 1;
+  return std::max<int32_t>(1, sub.weight.load(std::memory_order_relaxed));
+}
+
+bool named(const std::vector<std::string_view>* queues, std::string_view name) {
+  return queues != nullptr && std::find(queues->begin(), queues->end(), name) != queues->end();
+}
+
+}  // namespace
+
+match_result_ptr message_router::match(std::string_view subject) {
+  const uint64_t generation = ctx_.subscriptions.generation();
+  if (generation != cache_generation_) {
+    cache_.clear();
+    cache_generation_ = generation;
+  }
+  cache_key_.assign(subject.data(), subject.size());
+  auto it = cache_.find(cache_key_);
+  if (it == cache_.end()) {
+    if (cache_.size() >= cache_entries_max) cache_.clear();
+    it = cache_.emplace(cache_key_, ctx_.subscriptions.match(subject)).first;
+  }
+  return it->second;
+}
+
+std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
+  auto [it, fresh] = batch_index_.try_emplace(sub->owner.get(), batches_.size());
+  if (fresh) {
+    batches_.push_back(pending_batch{sub->owner, delivery_batch{}});
+    batches_.back().batch.bytes.reserve(batch_reserve_);
+  }
+  auto& pb = batches_[it->second];
+  ++pb.batch.messages;
+  return pb.batch.bytes;
+}
+
+size_t message_router::route(std::string_view subject, std::string_view reply, size_t header_size,
+                             bool headers, std::string_view message, const message_origin& origin) {
+  // Hold the result: delivering may expire a subscription, which changes the sublist
+  // generation and would clear the cache entry being iterated.
+  const match_result_ptr holder = match(subject);
+  const match_result& result = *holder;
+  target_count_ = 0;
+  size_t delivered = 0;
+  for (const auto& sub : result.plain) {
+    if (sub->owner->is_route()) {
+      // One hop: a message that came from a route never goes to another route.
+      if (!origin.from_route && !sub->closed.load(std::memory_order_acquire)) target_for(sub);
+      continue;
+    }
+    if (deliver_local(sub, subject, reply, header_size, headers, message, origin)) ++delivered;
+  }
+  for (const auto& group : result.queues) {
+    // From a route, only the groups the sender chose for this server are served here.
+    if (origin.from_route && !named(origin.queues, group.name)) continue;
+    if (serve_group(group, subject, reply, header_size, headers, message, origin)) ++delivered;
+  }
+  for (size_t i = 0; i < target_count_; ++i) {
+    // Exactly one RMSG per route, carrying every queue group chosen for it. A group served
+    // by a route was already counted above; plain interest counts here.
+    auto& t = targets_[i];
+    proto::append_routed_message(batch_for(*t.any_sub), global_account, subject, reply, t.queues,
+                                 headers, header_size, message);
+    if (t.queues.empty()) ++delivered;
+  }
+  return delivered;
+}
+
+message_router::route_target& message_router::target_for(const subscription_ptr& route_sub) {
+  for (size_t i = 0; i < target_count_; ++i)
+    if ((*targets_[i].any_sub)->owner == route_sub->owner) return targets_[i];
+  if (target_count_ == targets_.size()) targets_.emplace_back();
+  auto& t = targets_[target_count_++];
+  t.any_sub = &route_sub;
+  t.queues.clear();
+  return t;
+}
+
+size_t message_router::weighted_start(const queue_group& group) {
+  // A route's member counts `weight` times, so a server with five members is five times as
+  // likely to be chosen as one local member.
+  const auto& members = group.members;
+  int64_t total = 0;
+  for (const auto& m : members)
+    total += weight_of(*m);
+  int64_t r = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(total)));
+  size_t start = 0;
+  while (start + 1 < members.size() && (r -= weight_of(*members[start])) >= 0)
+    ++start;
+  return start;
+}
+
+bool message_router::serve_group(const queue_group& group, std::string_view subject,
+                                 std::string_view reply, size_t header_size, bool headers,
+                                 std::string_view message, const message_origin& origin) {
+  const auto& members = group.members;
+  const size_t n = members.size();
+  GNATSD_ASSERT(n > 0);
+  const size_t start = weighted_start(group);
+  // Take the first member from the start that accepts: closed or used-up members are skipped.
+  for (size_t i = 0; i < n; ++i) {
+    const subscription_ptr& m = members[(start + i) % n];
+    if (m->owner->is_route()) {
+      // A routed message is served by local members only (one hop).
+      if (origin.from_route || m->closed.load(std::memory_order_acquire)) continue;
+      target_for(m).queues.push_back(group.name);
+      return true;
+    }
+    if (deliver_local(m, subject, reply, header_size, headers, message, origin)) return true;
+  }
+  return false;
+}
+
+bool message_router::deliver_local(const subscription_ptr& sub, std::string_view subject,
+                                   std::string_view reply, size_t header_size, bool headers,
+                                   std::string_view message, const message_origin& origin) {
+  subscriber* owner = sub->owner.get();
+  const bool own = owner == origin.self;
+  if (own && !origin.echo) return false;
+  bool last = false;
+  if (!sub->reserve_delivery(last)) return false;
+  std::vector<char>& out = own ? *origin.self_out : batch_for(sub);
+  const bool hmsg = headers && owner->headers.load(std::memory_order_acquire);
+  if (hmsg) {
+    proto::append_hmsg(out, subject, sub->sid, reply, header_size, message);
+  } else {
+    proto::append_msg(out, subject, sub->sid, reply, message.substr(header_size));
+  }
+  if (ctx_.log->trace)
+    trace_out(*sub, subject, reply, hmsg ? header_size : 0,
+              hmsg ? message.size() : message.size() - header_size);
+  if (own) ++self_deliveries_;
+  if (last) {
+    if (own)
+      expired_own_.push_back(sub);
+    else
+      owner->subscription_expired(sub->id);
+  }
+  return true;
+}
+
+void message_router::flush() {
+  size_t largest = 0;
+  for (auto& pb : batches_) {
+    largest = std::max(largest, pb.batch.bytes.size());
+    pb.target->deliver(std::move(pb.batch));
+  }
+  // Size the next read's batches like this one's, so steady traffic does not regrow them.
+  if (largest > 0) batch_reserve_ = std::min<size_t>(largest + largest / 4, 1 << 20);
+  batches_.clear();
+  batch_index_.clear();
+}
+
+uint64_t message_router::take_self_deliveries() {
+  const uint64_t n = self_deliveries_;
+  self_deliveries_ = 0;
+  return n;
+}
+
+void message_router::trace_out(const subscription& sub, std::string_view subject,
+                               std::string_view reply, size_t header_size, size_t total) {
+  std::string line = sub.owner->log_prefix + "->> [" + (header_size > 0 ? "HMSG " : "MSG ");
+  line += std::string{subject} + " " + sub.sid + " ";
+  if (!reply.empty()) line += std::string{reply} + " ";
+  if (header_size > 0) line += std::to_string(header_size) + " ";
+  line += std::to_string(total) + "]";
+  ctx_.log->log(log_level::trace, line);
+}
+
+}  // namespace gnatsd

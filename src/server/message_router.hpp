@@ -1,0 +1,99 @@
+// Delivers published messages to the subscriptions that match them: the fan-out half of
+// nats-server's processMsgResults, shared by client and route connections.
+//
+// Rules it enforces (DESIGN.md section 2):
+// - From a client: every matching local subscription gets the message; each route with
+//   matching plain interest, or chosen for a queue group, gets it exactly once, as one
+//   RMSG carrying the queue groups chosen for it.
+// - From a route (the one-hop rule): only local subscriptions, never another route; queue
+//   groups only those named in the RMSG, each served by one local member.
+// - One member per queue group per message, picked at random weighted by queue weights
+//   (a route's queue subscription stands for `weight` members on that server).
+//
+// Frames are appended to one batch per destination while a read buffer is processed;
+// `flush` hands each destination its batch once. No allocation per message once the
+// batches have grown to their working size.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/server_context.hpp"
+#include "sublist/sublist.hpp"
+#include "util/prng.hpp"
+
+namespace gnatsd {
+
+/// Where a message came from, and what the publisher's own subscriptions may receive.
+struct message_origin {
+  const subscriber* self = nullptr;  // the publishing connection (a client or a route)
+  bool from_route = false;
+  /// From a route: the queue groups the sender chose for this server (may be empty).
+  const std::vector<std::string_view>* queues = nullptr;
+  bool echo = true;                       // may the publisher's own subscriptions receive it
+  std::vector<char>* self_out = nullptr;  // where frames for the publisher itself go
+};
+
+class message_router {
+ public:
+  message_router(server_context& ctx, prng& rng) : ctx_(ctx), rng_(rng) {}
+
+  /// Delivers one message; returns how many subscriptions and routes received it.
+  size_t route(std::string_view subject, std::string_view reply, size_t header_size, bool headers,
+               std::string_view message, const message_origin& origin);
+
+  /// Own subscriptions whose auto-unsubscribe limit was used up by the last `route` call;
+  /// the caller removes them (they belong to it).
+  std::vector<subscription_ptr>& expired_own() { return expired_own_; }
+
+  /// Hands each destination its batch of frames; call once per read buffer.
+  void flush();
+
+  /// Messages appended to `self_out` since the last call (for the publisher's counters).
+  uint64_t take_self_deliveries();
+
+ private:
+  struct pending_batch {
+    std::shared_ptr<subscriber> target;
+    delivery_batch batch;
+  };
+  struct route_target {
+    const subscription_ptr* any_sub = nullptr;  // a subscription owned by that route
+    std::vector<std::string_view> queues;       // queue groups chosen for it
+  };
+
+  match_result_ptr match(std::string_view subject);
+  std::vector<char>& batch_for(const subscription_ptr& sub);
+  bool deliver_local(const subscription_ptr& sub, std::string_view subject, std::string_view reply,
+                     size_t header_size, bool headers, std::string_view message,
+                     const message_origin& origin);
+  route_target& target_for(const subscription_ptr& route_sub);
+  size_t weighted_start(const queue_group& group);
+  bool serve_group(const queue_group& group, std::string_view subject, std::string_view reply,
+                   size_t header_size, bool headers, std::string_view message,
+                   const message_origin& origin);
+  void trace_out(const subscription& sub, std::string_view subject, std::string_view reply,
+                 size_t header_size, size_t total);
+
+  server_context& ctx_;
+  prng& rng_;
+
+  // Per-connection match cache, valid while the sublist generation is unchanged.
+  std::unordered_map<std::string, match_result_ptr> cache_;
+  uint64_t cache_generation_ = ~0ull;
+  std::string cache_key_;
+
+  std::vector<pending_batch> batches_;
+  std::unordered_map<const subscriber*, size_t> batch_index_;
+  size_t batch_reserve_ = 256;
+
+  std::vector<route_target> targets_;  // reused; the first `target_count_` are live
+  size_t target_count_ = 0;
+  std::vector<subscription_ptr> expired_own_;
+  uint64_t self_deliveries_ = 0;
+};
+
+}  // namespace gnatsd
