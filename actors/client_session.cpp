@@ -2,7 +2,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/session_bridge.hpp"
+#include "actors/connection_bridge.hpp"
 #include "server/client_connection.hpp"
 
 namespace gnatsd {
@@ -74,12 +74,13 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
   auto& st = self->state;
   st.config = std::move(config);
   auto& c = st.config;
-  auto sub = std::make_shared<session_subscriber>(c.cid, session_actor{self});
+  auto sub = std::make_shared<actor_subscriber<session_actor>>(c.cid, false, session_actor{self});
   st.conn = std::make_unique<client_connection>(c.context, c.cid, c.connection->remote().host,
                                                 c.connection->remote().port, sub, c.rng.fork());
   st.conn->start();
   if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
-  c.connection->start(std::make_shared<session_events>(session_actor{self}), read_credits);
+  c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}),
+                      read_credits);
   const auto& opts = c.context->options;
   arm_ping(self, std::min<duration>(opts.ping_interval, first_ping_max));
   if (opts.auth_required()) self->delayed_send(self, opts.authorization.timeout, auth_timer_atom_v);

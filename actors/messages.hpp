@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "net/transport.hpp"
+#include "proto/route_info.hpp"
 #include "server/client_connection.hpp"
+#include "server/route_connection.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
 // Network events from the transport adapter to the connection's actor.
@@ -41,11 +43,26 @@ CAF_ADD_ATOM(gnatsd, gnatsd, session_closed_atom, "sessclosed")
 CAF_ADD_ATOM(gnatsd, gnatsd, shutdown_atom, "shutdown")
 // Read-only queries (monitoring, tests).
 CAF_ADD_ATOM(gnatsd, gnatsd, stats_atom, "stats")
+// Routes: accepted or dialled connections, registration, gossip, interest, retries.
+CAF_ADD_ATOM(gnatsd, gnatsd, route_accepted_atom, "raccepted")
+CAF_ADD_ATOM(gnatsd, gnatsd, route_dialed_atom, "rdialed")
+CAF_ADD_ATOM(gnatsd, gnatsd, route_retry_atom, "rretry")
+CAF_ADD_ATOM(gnatsd, gnatsd, register_route_atom, "rregister")
+CAF_ADD_ATOM(gnatsd, gnatsd, registered_atom, "registered")
+CAF_ADD_ATOM(gnatsd, gnatsd, refused_atom, "refused")
+CAF_ADD_ATOM(gnatsd, gnatsd, learned_route_atom, "rlearned")
+CAF_ADD_ATOM(gnatsd, gnatsd, route_closed_atom, "rclosed")
+CAF_ADD_ATOM(gnatsd, gnatsd, route_send_atom, "rsend")
+CAF_ADD_ATOM(gnatsd, gnatsd, snapshot_atom, "snapshot")
+CAF_ADD_ATOM(gnatsd, gnatsd, add_route_atom, "raddroute")
+CAF_ADD_ATOM(gnatsd, gnatsd, remove_route_atom, "rremove")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::connection_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<gnatsd::interest_change>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::route_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::route_role)
 
 namespace gnatsd {
 
@@ -59,15 +76,34 @@ using session_actor =
                      caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
                      caf::reacts_to<shutdown_atom>>;
 
-/// One per server (actors/sublist_actor.hpp): orders local interest changes.
+/// One per route connection (actors/route.hpp).
+using route_actor = caf::typed_actor<
+    caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_flushed_atom, uint64_t>,
+    caf::reacts_to<net_closed_atom, std::string>,
+    caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
+    caf::reacts_to<route_send_atom, std::string>, caf::reacts_to<snapshot_atom, std::string>,
+    caf::reacts_to<registered_atom>, caf::reacts_to<refused_atom, std::string>,
+    caf::reacts_to<ping_timer_atom>, caf::reacts_to<shutdown_atom>>;
+
+/// One per server (actors/sublist_actor.hpp): orders local interest changes and tells
+/// every registered route about them, in the order they happened.
 using sublist_actor =
     caf::typed_actor<caf::reacts_to<interest_atom, std::vector<interest_change>>,
+                     caf::reacts_to<add_route_atom, uint64_t, route_actor>,
+                     caf::reacts_to<remove_route_atom, uint64_t>,
                      caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 /// One per server process (actors/server.hpp).
-using server_actor =
-    caf::typed_actor<caf::reacts_to<accepted_atom, net::connection_ptr>,
-                     caf::reacts_to<session_closed_atom, uint64_t>,
-                     caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
+using server_actor = caf::typed_actor<
+    caf::reacts_to<accepted_atom, net::connection_ptr>,
+    caf::reacts_to<session_closed_atom, uint64_t>,
+    caf::reacts_to<route_accepted_atom, net::connection_ptr>,
+    caf::reacts_to<route_dialed_atom, std::string, route_role, net::connection_ptr, std::string>,
+    caf::reacts_to<route_retry_atom, std::string, route_role, int32_t>,
+    caf::reacts_to<register_route_atom, uint64_t, route_actor, proto::route_info, route_role,
+                   std::string>,
+    caf::reacts_to<learned_route_atom, proto::route_info>,
+    caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
+    caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 }  // namespace gnatsd

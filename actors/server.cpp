@@ -3,82 +3,354 @@
 #include <caf/all.hpp>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "actors/client_session.hpp"
+#include "actors/route.hpp"
 #include "actors/sublist_actor.hpp"
+#include "config/nats_url.hpp"
 #include "util/prng.hpp"
 
 namespace gnatsd {
 namespace {
 
+constexpr auto route_retry_delay = std::chrono::seconds{1};
+constexpr int64_t reconnect_jitter_ms_max = 100;
+
+struct route_entry {
+  uint64_t rid = 0;
+  route_actor actor;
+  route_role role;
+  proto::route_info info;  // the peer's INFO
+  std::string gossip_url;  // where others reach the peer's cluster port
+};
+
 struct server_state {
   server_context_ptr context;
+  net::transport* transport = nullptr;
   sublist_actor interest;
   prng rng;
   uint64_t next_cid = 1;
   std::map<uint64_t, session_actor> sessions;
   bool shutting_down = false;
+
+  // -- cluster -------------------------------------------------------------------------------
+  proto::route_info local_route;  // what we tell peers about ourselves
+  bool cluster_dynamic = false;   // our cluster name was generated, not configured
+  uint64_t next_rid = 1;
+  std::map<uint64_t, route_actor> route_actors;  // every live route actor, by rid
+  std::map<std::string, route_entry> routes;     // registered routes, by peer server id
+  std::set<std::string> dialing;                 // host:port being dialled
+  std::set<std::string> configured;              // host:port of configured routes
+  std::map<std::string, std::string> url_peer;   // configured host:port -> peer server id
+  std::map<std::string, int32_t> dial_failures;  // URL -> failed dials in a row
 };
 
 using server_pointer = server_actor::stateful_pointer<server_state>;
 
-server_actor::behavior_type server_behavior(server_pointer self, server_context_ptr context,
-                                            sublist_actor interest, uint64_t seed) {
-  self->state.context = std::move(context);
-  self->state.interest = std::move(interest);
-  self->state.rng = prng{seed};
+// -- clients ------------------------------------------------------------------------------------
+
+void accept_client(server_pointer self, net::connection_ptr& conn) {
+  auto& st = self->state;
+  if (st.shutting_down) {
+    conn->close(false);
+    return;
+  }
+  session_config cfg;
+  cfg.context = st.context;
+  cfg.connection = std::move(conn);
+  cfg.cid = st.next_cid++;
+  cfg.rng = st.rng.fork();
+  cfg.server = server_actor{self};
+  cfg.interest = st.interest;
+  cfg.over_connection_limit =
+      st.sessions.size() >= static_cast<size_t>(st.context->options.max_connections);
+  const uint64_t cid = cfg.cid;
+  st.context->counters.total_connections.fetch_add(1, std::memory_order_relaxed);
+  st.sessions.emplace(cid, spawn_client_session(self->system(), std::move(cfg)));
+}
+
+// -- routes: connecting ---------------------------------------------------------------------------
+
+void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role role) {
+  auto& st = self->state;
+  route_config cfg;
+  cfg.context = st.context;
+  cfg.connection = std::move(conn);
+  cfg.rid = st.next_rid++;
+  cfg.role = std::move(role);
+  cfg.local_info = st.local_route;
+  cfg.rng = st.rng.fork();
+  cfg.server = server_actor{self};
+  cfg.interest = st.interest;
+  const uint64_t rid = cfg.rid;
+  st.route_actors.emplace(rid, spawn_route(self->system(), std::move(cfg)));
+}
+
+bool peer_connected(const server_state& st, const std::string& host_port) {
+  const auto it = st.url_peer.find(host_port);
+  return it != st.url_peer.end() && st.routes.count(it->second) != 0;
+}
+
+void solicit(server_pointer self, const std::string& url_text, route_role role, int32_t attempt) {
+  auto& st = self->state;
+  nats_url url;
+  if (st.shutting_down || !parse_nats_url(url_text, url)) return;
+  const std::string key = url.host_port();
+  if (st.dialing.count(key) != 0) return;
+  if (peer_connected(st, key)) {
+    st.context->log->debugf("Not attempting reconnect for solicited route, already connected");
+    return;
+  }
+  st.dialing.insert(key);
+  role.solicited = true;
+  role.url = url_text;
+  role.user = url.user;
+  role.pass = url.pass;
+  st.context->log->debugf("Trying to connect to route on " + key);
+  server_actor me{self};
+  st.transport->dial(url.host, url.port,
+                     [me, url_text, role, attempt](net::connection_ptr conn, std::string error) {
+                       caf::anon_send(me, route_dialed_atom_v, url_text, role, std::move(conn),
+                                      std::move(error));
+                       (void)attempt;
+                     });
+}
+
+void schedule_retry(server_pointer self, const std::string& url, const route_role& role,
+                    int32_t attempt, bool jitter) {
+  auto delay = caf::timespan{route_retry_delay};
+  if (jitter)
+    delay += std::chrono::milliseconds{
+        static_cast<int64_t>(self->state.rng.below(reconnect_jitter_ms_max + 1))};
+  self->delayed_send(self, delay, route_retry_atom_v, url, role, attempt);
+}
+
+void on_dialed(server_pointer self, const std::string& url_text, route_role& role,
+               net::connection_ptr& conn, const std::string& error) {
+  auto& st = self->state;
+  nats_url url;
+  parse_nats_url(url_text, url);
+  st.dialing.erase(url.host_port());
+  if (conn) {
+    st.dial_failures.erase(url_text);
+    spawn_route_actor(self, std::move(conn), role);
+    return;
+  }
+  if (st.shutting_down) return;
+  // Configured routes are retried every second forever; learned ones connect_retries times.
+  const int32_t attempt = ++st.dial_failures[url_text];
+  const std::string line =
+      "Error trying to connect to route (attempt " + std::to_string(attempt) + "): " + error;
+  if (attempt == 1)
+    st.context->log->error(line);
+  else
+    st.context->log->debugf(line);
+  if (role.configured || attempt <= st.context->options.cluster.connect_retries) {
+    schedule_retry(self, url_text, role, attempt, false);
+  } else {
+    st.dial_failures.erase(url_text);
+  }
+}
+
+// -- routes: registration and gossip
+// ---------------------------------------------------------------
+
+// The connection both ends keep when two routes join the same pair of servers: the one
+// solicited by the server with the smaller id. Both ends compute the same answer, so
+// simultaneous dials settle on one route without a reconnect storm.
+bool canonical(const std::string& my_id, const std::string& peer_id, bool solicited_by_me) {
+  return solicited_by_me == (my_id < peer_id);
+}
+
+bool accept_cluster_name(server_pointer self, const proto::route_info& peer) {
+  auto& st = self->state;
+  if (peer.cluster == st.local_route.cluster) return true;
+  // Static names win; among generated names, the greatest wins (nats-server 2.9).
+  if (st.cluster_dynamic && (!peer.cluster_dynamic || st.local_route.cluster < peer.cluster)) {
+    st.local_route.cluster = peer.cluster;
+    st.local_route.cluster_dynamic = peer.cluster_dynamic;
+    st.cluster_dynamic = peer.cluster_dynamic;
+    st.context->log->info("Cluster name updated to " + peer.cluster);
+    return true;
+  }
+  // The peer's name was generated and loses to ours: it adopts ours when it reads our INFO,
+  // so keep the connection (nats-server rejects it and lets the peer reconnect).
+  return peer.cluster_dynamic;
+}
+
+void gossip_new_route(server_pointer self, const route_entry& added) {
+  // Tell every other route about the new peer; they connect to it, and the mesh closes.
+  proto::route_info about = added.info;
+  about.ip = added.gossip_url;
+  const std::string info = proto::encode_route_info(about);
+  for (auto& [id, r] : self->state.routes)
+    if (id != added.info.server_id) self->send(r.actor, route_send_atom_v, info);
+}
+
+void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto::route_info& peer,
+                    route_role& role, const std::string& remote_host) {
+  auto& st = self->state;
+  if (st.shutting_down) {
+    self->send(actor, refused_atom_v, std::string{"Server Shutdown"});
+    return;
+  }
+  if (!accept_cluster_name(self, peer)) {
+    self->send(actor, refused_atom_v,
+               "Rejecting connection, cluster name \"" + peer.cluster + "\" does not match \"" +
+                   st.local_route.cluster + "\"");
+    return;
+  }
+  if (role.solicited && role.configured) {
+    nats_url url;
+    if (parse_nats_url(role.url, url)) st.url_peer[url.host_port()] = peer.server_id;
+  }
+  auto existing = st.routes.find(peer.server_id);
+  if (existing != st.routes.end()) {
+    const std::string& me = st.context->server_id;
+    if (!canonical(me, peer.server_id, role.solicited) ||
+        canonical(me, peer.server_id, existing->second.role.solicited)) {
+      self->send(actor, refused_atom_v, std::string{"Detected duplicate remote route"});
+      return;
+    }
+    self->send(existing->second.actor, refused_atom_v,
+               std::string{"Detected duplicate remote route"});
+    st.routes.erase(existing);
+  }
+  route_entry entry;
+  entry.rid = rid;
+  entry.actor = actor;
+  entry.role = role;
+  entry.info = peer;
+  entry.gossip_url = !peer.ip.empty()
+                         ? peer.ip
+                         : "nats-route://" + remote_host + ":" + std::to_string(peer.port) + "/";
+  self->send(actor, registered_atom_v);
+  self->send(st.interest, add_route_atom_v, rid, actor);
+  auto& added = st.routes[peer.server_id] = std::move(entry);
+  gossip_new_route(self, added);
+}
+
+void learned_route(server_pointer self, const proto::route_info& info) {
+  auto& st = self->state;
+  if (info.server_id == st.context->server_id || st.routes.count(info.server_id) != 0) return;
+  nats_url url;
+  if (info.ip.empty() || !parse_nats_url(info.ip, url)) return;
+  if (st.configured.count(url.host_port()) != 0) return;  // ours to dial anyway
+  route_role role;
+  role.configured = false;
+  solicit(self, info.ip, role, 0);
+}
+
+void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
+                  const route_role& role) {
+  auto& st = self->state;
+  st.route_actors.erase(rid);
+  auto it = st.routes.find(peer_id);
+  const bool was_registered = it != st.routes.end() && it->second.rid == rid;
+  if (was_registered) st.routes.erase(it);
+  if (st.shutting_down) {
+    if (st.sessions.empty() && st.route_actors.empty()) {
+      self->send(st.interest, shutdown_atom_v);
+      self->quit();
+    }
+    return;
+  }
+  // Reconnect what we solicited: configured routes always, learned ones connect_retries
+  // times. A route refused as a duplicate is not redialled while its peer is connected.
+  if (role.solicited && (role.configured || was_registered))
+    schedule_retry(self, role.url, role, 0, true);
+  if (was_registered) {
+    // Configured routes that were covered by this connection try again.
+    for (const auto& [url, peer] : st.url_peer)
+      if (peer == peer_id && url != role.url) {
+        route_role r;
+        r.configured = true;
+        schedule_retry(self, "nats-route://" + url, r, 0, true);
+      }
+  }
+}
+
+void shutdown(server_pointer self) {
+  auto& st = self->state;
+  if (st.shutting_down) return;
+  st.shutting_down = true;
+  for (auto& [cid, session] : st.sessions)
+    self->send(session, shutdown_atom_v);
+  for (auto& [rid, route] : st.route_actors)
+    self->send(route, shutdown_atom_v);
+  if (st.sessions.empty() && st.route_actors.empty()) {
+    self->send(st.interest, shutdown_atom_v);
+    self->quit();
+  }
+}
+
+struct server_args {
+  server_context_ptr context;
+  sublist_actor interest;
+  net::transport* transport;
+  proto::route_info local_route;
+  bool cluster_dynamic;
+  uint64_t seed;
+};
+
+server_actor::behavior_type server_behavior(server_pointer self, server_args args) {
+  auto& st = self->state;
+  st.context = std::move(args.context);
+  st.interest = std::move(args.interest);
+  st.transport = args.transport;
+  st.local_route = std::move(args.local_route);
+  st.cluster_dynamic = args.cluster_dynamic;
+  st.rng = prng{args.seed};
+  for (const auto& r : st.context->options.cluster.routes) {
+    nats_url url;
+    if (parse_nats_url(r, url)) st.configured.insert(url.host_port());
+  }
   return {
-      [=](accepted_atom, net::connection_ptr& conn) {
-        auto& st = self->state;
-        if (st.shutting_down) {
+      [=](accepted_atom, net::connection_ptr& conn) { accept_client(self, conn); },
+      [=](session_closed_atom, uint64_t cid) {
+        auto& s = self->state;
+        s.sessions.erase(cid);
+        if (s.shutting_down && s.sessions.empty() && s.route_actors.empty()) {
+          self->send(s.interest, shutdown_atom_v);
+          self->quit();
+        }
+      },
+      [=](route_accepted_atom, net::connection_ptr& conn) {
+        if (self->state.shutting_down) {
           conn->close(false);
           return;
         }
-        session_config cfg;
-        cfg.context = st.context;
-        cfg.connection = std::move(conn);
-        cfg.cid = st.next_cid++;
-        cfg.rng = st.rng.fork();
-        cfg.server = server_actor{self};
-        cfg.interest = st.interest;
-        cfg.over_connection_limit =
-            st.sessions.size() >= static_cast<size_t>(st.context->options.max_connections);
-        const uint64_t cid = cfg.cid;
-        st.context->counters.total_connections.fetch_add(1, std::memory_order_relaxed);
-        st.sessions.emplace(cid, spawn_client_session(self->system(), std::move(cfg)));
+        spawn_route_actor(self, std::move(conn), route_role{});
       },
-      [=](session_closed_atom, uint64_t cid) {
-        auto& st = self->state;
-        st.sessions.erase(cid);
-        if (st.shutting_down && st.sessions.empty()) {
-          self->send(st.interest, shutdown_atom_v);
-          self->quit();
-        }
+      [=](route_dialed_atom, const std::string& url, route_role& role, net::connection_ptr& conn,
+          const std::string& error) { on_dialed(self, url, role, conn, error); },
+      [=](route_retry_atom, const std::string& url, route_role& role, int32_t attempt) {
+        solicit(self, url, role, attempt);
+      },
+      [=](register_route_atom, uint64_t rid, route_actor& actor, proto::route_info& peer,
+          route_role& role, const std::string& remote_host) {
+        register_route(self, rid, actor, peer, role, remote_host);
+      },
+      [=](learned_route_atom, const proto::route_info& info) { learned_route(self, info); },
+      [=](route_closed_atom, uint64_t rid, const std::string& peer_id, const route_role& role) {
+        route_closed(self, rid, peer_id, role);
       },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },
-      [=](shutdown_atom) {
-        auto& st = self->state;
-        if (st.shutting_down) return;
-        st.shutting_down = true;
-        for (auto& [cid, session] : st.sessions)
-          self->send(session, shutdown_atom_v);
-        if (st.sessions.empty()) {
-          self->send(st.interest, shutdown_atom_v);
-          self->quit();
-        }
-      },
+      [=](shutdown_atom) { shutdown(self); },
   };
 }
 
 // Forwards accepted connections to the server actor. The listener starts accepting before
 // the actor exists (the actor's context needs the bound port), so connections accepted in
 // between are held until the target is set.
+template <class Atom>
 class server_acceptor final : public net::accept_handler {
  public:
   void on_accept(net::connection_ptr conn) override {
     std::lock_guard<std::mutex> guard{mutex_};
     if (target_) {
-      caf::anon_send(target_, accepted_atom_v, std::move(conn));
+      caf::anon_send(target_, Atom{}, std::move(conn));
     } else {
       early_.push_back(std::move(conn));
     }
@@ -87,7 +359,7 @@ class server_acceptor final : public net::accept_handler {
     std::lock_guard<std::mutex> guard{mutex_};
     target_ = std::move(target);
     for (auto& conn : early_)
-      caf::anon_send(target_, accepted_atom_v, std::move(conn));
+      caf::anon_send(target_, Atom{}, std::move(conn));
     early_.clear();
   }
 
@@ -96,6 +368,15 @@ class server_acceptor final : public net::accept_handler {
   server_actor target_;
   std::vector<net::connection_ptr> early_;
 };
+
+std::string generated_cluster_name(prng& rng) {
+  static constexpr char alphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string name;
+  for (int i = 0; i < 22; ++i)
+    name += alphabet[rng.below(62)];
+  return name;
+}
 
 }  // namespace
 
@@ -114,20 +395,56 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   if (!o.config_file.empty()) ctx->log->info("Using configuration file: " + o.config_file);
 
   auto interest = spawn_sublist_actor(sys, ctx);
-  auto fwd = std::make_shared<server_acceptor>();
-  int bound = 0;
-  if (!transport.listen(o.host, o.port, fwd, bound, error)) {
-    error = "Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error;
+  auto clients = std::make_shared<server_acceptor<accepted_atom>>();
+  auto routes = std::make_shared<server_acceptor<route_accepted_atom>>();
+  const bool clustered = o.cluster.port != 0;
+  int cluster_bound = 0;
+  auto fail = [&](const std::string& what) {
+    error = what;
     caf::anon_send(interest, shutdown_atom_v);
+    transport.stop_listening();
     return false;
+  };
+  if (clustered) {
+    const std::string host = o.cluster.host.empty() ? "0.0.0.0" : o.cluster.host;
+    if (!transport.listen(host, o.cluster.port, routes, cluster_bound, error))
+      return fail("Error listening on router port: " + host + ":" + std::to_string(o.cluster.port) +
+                  ", " + error);
+    o.cluster.port = cluster_bound;
+    ctx->log->info("Listening for route connections on " + host + ":" +
+                   std::to_string(cluster_bound));
   }
+  int bound = 0;
+  if (!transport.listen(o.host, o.port, clients, bound, error))
+    return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
   o.port = bound;
-  auto actor = sys.spawn(server_behavior, ctx, interest, rng.next());
-  fwd->set_target(actor);
+
+  server_args args{ctx, interest, &transport, {}, false, rng.next()};
+  args.local_route.server_id = ctx->server_id;
+  args.local_route.server_name = ctx->server_name;
+  args.local_route.version = server_version;
+  args.local_route.host = o.cluster.host.empty() ? "0.0.0.0" : o.cluster.host;
+  args.local_route.port = cluster_bound;
+  args.local_route.max_payload = o.max_payload;
+  args.local_route.auth_required = !o.cluster.authorization.user.empty();
+  if (!o.cluster.advertise.empty())
+    args.local_route.ip = "nats-route://" + o.cluster.advertise + "/";
+  args.cluster_dynamic = o.cluster.name.empty();
+  args.local_route.cluster = args.cluster_dynamic ? generated_cluster_name(rng) : o.cluster.name;
+  args.local_route.cluster_dynamic = args.cluster_dynamic;
+  auto actor = sys.spawn(server_behavior, std::move(args));
+  clients->set_target(actor);
+  routes->set_target(actor);
   ctx->log->info("Listening for client connections on " + o.host + ":" + std::to_string(bound));
   ctx->log->debugf("server id is " + ctx->server_id);
   ctx->log->info("server is ready");
-  out = running_server{actor, interest, ctx, bound};
+  // Solicit the configured routes only now, so that their log lines follow "server is ready".
+  for (const auto& r : o.cluster.routes) {
+    route_role role;
+    role.configured = true;
+    caf::anon_send(actor, route_retry_atom_v, r, role, int32_t{0});
+  }
+  out = running_server{actor, interest, ctx, bound, cluster_bound};
   return true;
 }
 

@@ -1,11 +1,12 @@
 // The server actor: one per server process (one per simulated node). It owns the server's
-// identity and shared context, accepts connections from the listener and spawns a
-// client_session for each, and keeps the registry of live sessions. Clustering (routes,
-// gossip) joins it in the clustering issue.
+// identity and shared context, accepts client and route connections and spawns a
+// client_session or route actor for each, and keeps cluster membership: the registry of
+// routes by peer server id (one route per peer), the routes it solicits and their retries,
+// and gossip, which turns any connected set of routes into a full mesh.
 //
 // `start_server` is the one entry point used by the production program and by the
-// simulator alike: it binds the client listener through the given transport, spawns the
-// actors and logs the startup lines of the clustering guide.
+// simulator alike: it binds the listeners through the given transport, spawns the actors
+// and logs the startup lines of the clustering guide.
 #pragma once
 
 #include <string>
@@ -23,10 +24,12 @@ struct running_server {
   sublist_actor interest;
   server_context_ptr context;
   int client_port = 0;
+  int cluster_port = 0;  // 0 when not clustered
 };
 
-/// Starts a server. Returns false and sets `error` if the listener cannot be bound.
+/// Starts a server. Returns false and sets `error` if a listener cannot be bound.
 /// `seed` seeds every random choice of the server (its id, queue choices, jitter).
+/// `transport` must outlive the server's actors (it is used to dial routes).
 bool start_server(caf::actor_system& sys, net::transport& transport, server_options options,
                   logger_ptr log, uint64_t seed, running_server& out, std::string& error);
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config/config_parser.hpp"
+#include "config/nats_url.hpp"
 
 namespace gnatsd {
 namespace {
@@ -99,24 +100,6 @@ void add_flags(CLI::App& app, overrides& o) {
   app.add_option("--connect_retries", o.connect_retries);
 }
 
-// Parses "nats://host:port" (or nats-route://, or bare host:port) into host and port.
-bool parse_cluster_url(const std::string& url, std::string& host, int& port) {
-  std::string rest = url;
-  const auto scheme = rest.find("://");
-  if (scheme != std::string::npos) rest = rest.substr(scheme + 3);
-  const auto at = rest.rfind('@');
-  if (at != std::string::npos) rest = rest.substr(at + 1);
-  while (!rest.empty() && rest.back() == '/')
-    rest.pop_back();
-  const auto colon = rest.rfind(':');
-  if (colon == std::string::npos) return false;
-  const std::string p = rest.substr(colon + 1);
-  if (p.empty() || p.find_first_not_of("-0123456789") != std::string::npos) return false;
-  host = rest.substr(0, colon);
-  port = std::stoi(p);
-  return true;
-}
-
 std::vector<std::string> split_routes(const std::string& list) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -149,8 +132,10 @@ std::string apply_overrides(const overrides& o, const CLI::App& app, server_opti
   if (o.pass) s.authorization.password = *o.pass;
   if (o.auth) s.authorization.token = *o.auth;
   if (o.cluster) {
-    if (!parse_cluster_url(*o.cluster, s.cluster.host, s.cluster.port))
-      return "invalid cluster URL \"" + *o.cluster + "\"";
+    nats_url url;
+    if (!parse_nats_url(*o.cluster, url)) return "invalid cluster URL \"" + *o.cluster + "\"";
+    s.cluster.host = url.host;
+    s.cluster.port = url.port;
   }
   if (o.routes) s.cluster.routes = split_routes(*o.routes);
   if (o.cluster_name) s.cluster.name = *o.cluster_name;

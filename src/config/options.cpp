@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config/config_parser.hpp"
+#include "config/nats_url.hpp"
 
 namespace gnatsd {
 namespace {
@@ -227,6 +228,10 @@ std::string validate(const server_options& o) {
   if (o.ping_max < 1) return "ping_max must be at least 1";
   if (!o.cluster.routes.empty() && o.cluster.port == 0)
     return "solicited routes require cluster capabilities, e.g. --cluster";
+  for (const auto& r : o.cluster.routes) {
+    nats_url url;
+    if (!parse_nats_url(r, url)) return "invalid route URL \"" + r + "\"";
+  }
   return {};
 }
 

@@ -1,0 +1,131 @@
+#include "actors/route.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/connection_bridge.hpp"
+#include "server/route_connection.hpp"
+
+namespace gnatsd {
+namespace {
+
+constexpr int read_credits = 2;
+constexpr auto first_ping = std::chrono::seconds{1};
+
+struct route_state {
+  route_config config;
+  std::unique_ptr<route_connection> conn;
+  bool finished = false;
+};
+
+using route_pointer = route_actor::stateful_pointer<route_state>;
+
+void finish(route_pointer self) {
+  auto& st = self->state;
+  if (st.finished) return;
+  st.finished = true;
+  st.conn->cleanup();
+  self->send(st.config.interest, remove_route_atom_v, st.config.rid);
+  st.config.context->log->debugf(st.conn->log_prefix() +
+                                 "Route connection closed: " + st.conn->close_reason());
+  st.config.connection->close(true);
+  self->send(st.config.server, route_closed_atom_v, st.config.rid, st.conn->peer().server_id,
+             st.config.role);
+  self->quit();
+}
+
+// Emits everything the connection produced during this turn.
+void emit(route_pointer self) {
+  auto& st = self->state;
+  auto& conn = *st.conn;
+  conn.flush_deliveries();
+  if (auto reg = conn.take_registration())
+    self->send(st.config.server, register_route_atom_v, st.config.rid, route_actor{self},
+               std::move(*reg), st.config.role, conn.remote_host());
+  for (auto& info : conn.take_gossip())
+    self->send(st.config.server, learned_route_atom_v, info);
+  for (auto& chunk : conn.take_output())
+    st.config.connection->write(std::move(chunk));
+  if (conn.closing()) finish(self);
+}
+
+route_actor::behavior_type route_behavior(route_pointer self, route_config config) {
+  auto& st = self->state;
+  st.config = std::move(config);
+  auto& c = st.config;
+  auto sub = std::make_shared<actor_subscriber<route_actor>>(c.rid, true, route_actor{self});
+  st.conn =
+      std::make_unique<route_connection>(c.context, c.rid, c.connection->remote().host,
+                                         c.connection->remote().port, c.role, sub, c.rng.fork());
+  st.conn->start(c.local_info);
+  c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}),
+                      read_credits);
+  self->delayed_send(self, std::min<duration>(c.context->options.ping_interval, first_ping),
+                     ping_timer_atom_v);
+  emit(self);
+  return {
+      [=](net_bytes_atom, std::vector<char>& data) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->receive(data.data(), data.size());
+        emit(self);
+        if (!s.finished) s.config.connection->resume_reading();
+      },
+      [=](net_flushed_atom, uint64_t) {},
+      [=](net_closed_atom, std::string& reason) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->refused(reason);
+        finish(self);
+      },
+      [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->deliver(delivery_batch{std::move(bytes), messages});
+        emit(self);
+      },
+      [=](route_send_atom, std::string& bytes) {
+        if (self->state.finished) return;
+        self->state.conn->send(bytes);
+        emit(self);
+      },
+      [=](snapshot_atom, std::string& bytes) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->send(bytes);
+        s.config.context->log->debugf(s.conn->log_prefix() + "Route sent local subscriptions");
+        emit(self);
+      },
+      [=](registered_atom) {
+        if (self->state.finished) return;
+        self->state.conn->registered();
+        emit(self);
+      },
+      [=](refused_atom, std::string& why) {
+        if (self->state.finished) return;
+        self->state.conn->refused(why);
+        emit(self);
+      },
+      [=](ping_timer_atom) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->ping_timer();
+        emit(self);
+        if (!s.finished)
+          self->delayed_send(self, s.config.context->options.ping_interval, ping_timer_atom_v);
+      },
+      [=](shutdown_atom) {
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->refused("Server Shutdown");
+        finish(self);
+      },
+  };
+}
+
+}  // namespace
+
+route_actor spawn_route(caf::actor_system& sys, route_config config) {
+  return sys.spawn(route_behavior, std::move(config));
+}
+
+}  // namespace gnatsd

@@ -1,0 +1,27 @@
+// The route actor: one per route connection. It owns a route_connection (src/server) and
+// the net::connection, and turns events into sends: read buffers in; protocol, interest and
+// RMSG batches out; registration requests and gossip to the server actor; its end to the
+// server and the sublist actor.
+#pragma once
+
+#include "actors/messages.hpp"
+#include "proto/route_info.hpp"
+#include "server/server_context.hpp"
+#include "util/prng.hpp"
+
+namespace gnatsd {
+
+struct route_config {
+  server_context_ptr context;
+  net::connection_ptr connection;
+  uint64_t rid = 0;
+  route_role role;
+  proto::route_info local_info;  // what we tell the peer about ourselves
+  prng rng;
+  server_actor server;
+  sublist_actor interest;
+};
+
+route_actor spawn_route(caf::actor_system& sys, route_config config);
+
+}  // namespace gnatsd

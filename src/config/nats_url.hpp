@@ -1,0 +1,22 @@
+// Parsing of the URLs the clustering guide uses: `nats://host:port`,
+// `nats-route://user:pass@host:port/`, or a bare `host:port`.
+#pragma once
+
+#include <string>
+
+namespace gnatsd {
+
+struct nats_url {
+  std::string host;
+  int port = 0;
+  std::string user;
+  std::string pass;
+
+  /// "host:port", the form used in log lines and to compare URLs.
+  std::string host_port() const { return host + ":" + std::to_string(port); }
+};
+
+/// Returns false if `text` has no host:port with a numeric port.
+bool parse_nats_url(const std::string& text, nats_url& out);
+
+}  // namespace gnatsd

@@ -1,0 +1,45 @@
+// The JSON a route peer sends in INFO and CONNECT (nats-server 2.9.10 shapes, section 2.2 of
+// the reference). gnatsd does not advertise `lnoc` (it has no leafnodes), so peers never
+// send it LS+/LMSG.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gnatsd::proto {
+
+struct route_info {
+  std::string server_id;
+  std::string server_name;
+  std::string version;
+  std::string host;  // the cluster listen host (or advertise)
+  int port = 0;      // the cluster listen port
+  bool headers = true;
+  int64_t max_payload = 0;
+  std::string cluster;
+  bool cluster_dynamic = false;
+  bool auth_required = false;
+  std::string ip;  // set on gossip: where to reach this server's cluster port
+  std::vector<std::string> connect_urls;
+};
+
+struct route_connect {
+  std::string name;  // the sender's server id
+  std::string cluster;
+  bool cluster_dynamic = false;
+  bool headers = true;
+  std::string user;
+  std::string pass;
+  std::string lang;  // non-empty: a client on the route port
+};
+
+/// `INFO {...} \r\n` for a route.
+std::string encode_route_info(const route_info& info);
+/// `CONNECT {...}\r\n` for a route we solicited.
+std::string encode_route_connect(const route_connect& c);
+
+bool parse_route_info(std::string_view json, route_info& out);
+bool parse_route_connect(std::string_view json, route_connect& out);
+
+}  // namespace gnatsd::proto

@@ -1,0 +1,286 @@
+#include "server/route_connection.hpp"
+
+#include "subject/subject.hpp"
+#include "util/assert.hpp"
+
+namespace gnatsd {
+namespace {
+
+constexpr std::string_view global_account = "$G";
+
+std::string interest_key(std::string_view subject, std::string_view queue) {
+  std::string key{subject};
+  key += ' ';
+  key += queue;
+  return key;
+}
+
+}  // namespace
+
+route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::string remote_host,
+                                   int remote_port, route_role role,
+                                   std::shared_ptr<subscriber> self, prng rng)
+    : ctx_(std::move(ctx)),
+      rid_(rid),
+      remote_host_(std::move(remote_host)),
+      role_(std::move(role)),
+      self_(std::move(self)),
+      rng_(rng),
+      router_(*ctx_, rng_) {
+  GNATSD_ASSERT(self_ != nullptr && self_->is_route());
+  prefix_ =
+      remote_host_ + ":" + std::to_string(remote_port) + " - rid:" + std::to_string(rid_) + " - ";
+  self_->log_prefix = prefix_;
+}
+
+void route_connection::start(const proto::route_info& local_info) {
+  ctx_->log->debugf(prefix_ + "Route connection created");
+  if (role_.solicited) {
+    proto::route_connect c;
+    c.name = ctx_->server_id;
+    c.cluster = local_info.cluster;
+    c.cluster_dynamic = local_info.cluster_dynamic;
+    c.user = role_.user;
+    c.pass = role_.pass;
+    append(proto::encode_route_connect(c));
+    append(proto::encode_route_info(local_info));
+    ctx_->log->debugf(prefix_ + "Route connect msg sent");
+  } else {
+    append(proto::encode_route_info(local_info));
+  }
+}
+
+void route_connection::receive(const char* data, size_t size) {
+  if (closing_) return;
+  const auto st = parser_.parse(data, size, *this);
+  if (!st.ok && !st.stopped_by_handler) {
+    const auto text = proto::error_text(st.error);
+    if (!text.empty()) append("-ERR '" + std::string{text} + "'\r\n");
+    ctx_->log->error(prefix_ + "Route Error " + std::string{proto::error_log_reason(st.error)});
+    close("Protocol Violation");
+  }
+}
+
+bool route_connection::on_info(std::string_view json) {
+  if (ctx_->log->trace) trace("<<-", "INFO " + std::string{json});
+  proto::route_info info;
+  if (!proto::parse_route_info(json, info)) {
+    close("Bad INFO");
+    return false;
+  }
+  if (!info_received_) {
+    info_received_ = true;
+    if (info.server_id == ctx_->server_id) {
+      ctx_->log->debugf(prefix_ + "Detected route to self, ignoring \"" + role_.url + "\"");
+      close("Duplicate Route");
+      return false;
+    }
+    if (!role_.solicited && ctx_->options.cluster.authorization.user.size() > 0 &&
+        !connect_received_) {
+      append("-ERR 'Authorization Violation'\r\n");
+      close("Authorization Violation");
+      return false;
+    }
+    peer_ = info;
+    registration_ = info;
+    return true;
+  }
+  if (info.server_id != peer_.server_id) {
+    gossip_.push_back(std::move(info));  // the peer tells us of another server
+  } else {
+    peer_.connect_urls = info.connect_urls;
+  }
+  return true;
+}
+
+bool route_connection::on_connect(std::string_view json) {
+  if (ctx_->log->trace) trace("<<-", "CONNECT " + std::string{json});
+  proto::route_connect c;
+  if (!proto::parse_route_connect(json, c)) {
+    close("Bad CONNECT");
+    return false;
+  }
+  if (!c.lang.empty()) {
+    // A client dialled the cluster port.
+    append("-ERR 'attempted to connect to route port'\r\n");
+    close("Client on Route Port");
+    return false;
+  }
+  const auto& auth = ctx_->options.cluster.authorization;
+  if (!auth.user.empty() && (c.user != auth.user || c.pass != auth.password)) {
+    append("-ERR 'Authorization Violation'\r\n");
+    ctx_->log->error(prefix_ + "Route Error Authorization Violation");
+    close("Authorization Violation");
+    return false;
+  }
+  connect_received_ = true;
+  return true;
+}
+
+void route_connection::registered() {
+  registered_ = true;
+  ctx_->log->debugf(prefix_ + "Registering remote route \"" + peer_.server_id + "\"");
+}
+
+void route_connection::refused(const std::string& why) {
+  ctx_->log->debugf(prefix_ + why);
+  close(why);
+}
+
+bool route_connection::on_ping() {
+  if (ctx_->log->trace) trace("<<-", "PING");
+  append("PONG\r\n");
+  if (ctx_->log->trace) trace("->>", "PONG");
+  return true;
+}
+
+bool route_connection::on_pong() {
+  if (ctx_->log->trace) trace("<<-", "PONG");
+  pings_outstanding_ = 0;
+  return true;
+}
+
+bool route_connection::on_err(std::string_view text) {
+  ctx_->log->error(prefix_ + "Route Error '" + std::string{text} + "'");
+  close("Route Error");
+  return false;
+}
+
+bool route_connection::on_remote_sub(std::string_view account, std::string_view subject,
+                                     std::string_view queue, int32_t weight) {
+  if (ctx_->log->trace)
+    trace("<<-",
+          "RS+ " + std::string{account} + " " + std::string{subject} +
+              (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
+  pings_outstanding_ = 0;
+  // Only the global account exists here; nats-server's $SYS traffic is not ours to serve.
+  if (account != global_account || !subject::valid_subscription(subject)) return true;
+  const std::string key = interest_key(subject, queue);
+  auto it = remote_subs_.find(key);
+  if (it != remote_subs_.end()) {
+    // A queue RS+ for a known key carries the new weight; a repeated plain RS+ is ignored.
+    it->second->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
+    return true;
+  }
+  auto sub = std::make_shared<subscription>();
+  sub->subject.assign(subject);
+  sub->queue.assign(queue);
+  sub->sid = key;
+  sub->owner = self_;
+  sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
+  sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
+  ctx_->subscriptions.insert(sub);
+  remote_subs_.emplace(key, std::move(sub));
+  return true;
+}
+
+bool route_connection::on_remote_unsub(std::string_view account, std::string_view subject,
+                                       std::string_view queue) {
+  if (ctx_->log->trace)
+    trace("<<-", "RS- " + std::string{account} + " " + std::string{subject} +
+                     (queue.empty() ? "" : " " + std::string{queue}));
+  if (account != global_account) return true;
+  auto it = remote_subs_.find(interest_key(subject, queue));
+  if (it == remote_subs_.end()) return true;
+  it->second->closed.store(true, std::memory_order_release);
+  ctx_->subscriptions.remove(it->second);
+  remote_subs_.erase(it);
+  return true;
+}
+
+bool route_connection::on_routed_message(const proto::routed_message& msg) {
+  if (ctx_->log->trace) {
+    std::string op = msg.has_headers ? "HMSG " : "RMSG ";
+    op += std::string{msg.account} + " " + std::string{msg.subject};
+    if (!msg.queues->empty()) {
+      op += msg.reply.empty() ? " |" : " + " + std::string{msg.reply};
+      for (auto q : *msg.queues)
+        op += " " + std::string{q};
+    } else if (!msg.reply.empty()) {
+      op += " " + std::string{msg.reply};
+    }
+    if (msg.has_headers) op += " " + std::to_string(msg.header_size);
+    op += " " + std::to_string(msg.message.size());
+    trace("<<-", op);
+  }
+  pings_outstanding_ = 0;
+  if (msg.account != global_account) return true;
+  ctx_->counters.in_msgs.fetch_add(1, std::memory_order_relaxed);
+  ctx_->counters.in_bytes.fetch_add(msg.message.size(), std::memory_order_relaxed);
+  message_origin origin;
+  origin.self = self_.get();
+  origin.from_route = true;
+  origin.queues = msg.queues;
+  router_.route(msg.subject, msg.reply, msg.header_size, msg.has_headers, msg.message, origin);
+  return true;
+}
+
+void route_connection::send(std::string_view bytes) {
+  if (!closing_) append(bytes);
+}
+
+void route_connection::deliver(delivery_batch batch) {
+  if (closing_ || batch.bytes.empty()) return;
+  // Routes have no max_pending in nats-server 2.x: a slow route is not dropped for it.
+  if (!out_.empty()) out_chunks_.push_back(std::move(out_));
+  out_.clear();
+  out_chunks_.push_back(std::move(batch.bytes));
+}
+
+void route_connection::ping_timer() {
+  if (closing_) return;
+  if (pings_outstanding_ + 1 > ctx_->options.ping_max) {
+    append("-ERR 'Stale Connection'\r\n");
+    ctx_->log->debugf(prefix_ + "Stale Route Connection");
+    close("Stale Connection");
+    return;
+  }
+  ++pings_outstanding_;
+  append("PING\r\n");
+}
+
+void route_connection::cleanup() {
+  for (auto& [key, sub] : remote_subs_) {
+    sub->closed.store(true, std::memory_order_release);
+    ctx_->subscriptions.remove(sub);
+  }
+  remote_subs_.clear();
+}
+
+std::vector<std::vector<char>> route_connection::take_output() {
+  if (!out_.empty()) {
+    out_chunks_.push_back(std::move(out_));
+    out_.clear();
+  }
+  std::vector<std::vector<char>> chunks;
+  chunks.swap(out_chunks_);
+  return chunks;
+}
+
+std::optional<proto::route_info> route_connection::take_registration() {
+  auto r = std::move(registration_);
+  registration_.reset();
+  return r;
+}
+
+std::vector<proto::route_info> route_connection::take_gossip() {
+  std::vector<proto::route_info> g;
+  g.swap(gossip_);
+  return g;
+}
+
+void route_connection::close(std::string why) {
+  if (closing_) return;
+  closing_ = true;
+  close_reason_ = std::move(why);
+}
+
+void route_connection::append(std::string_view bytes) {
+  out_.insert(out_.end(), bytes.begin(), bytes.end());
+}
+
+void route_connection::trace(std::string_view direction, std::string_view op) {
+  ctx_->log->log(log_level::trace, prefix_ + std::string{direction} + " [" + std::string{op} + "]");
+}
+
+}  // namespace gnatsd

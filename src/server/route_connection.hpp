@@ -1,0 +1,121 @@
+// One route connection's protocol state and behaviour: the route half of nats-server's
+// route.go (handshake, remote interest, routed messages, keepalive), free of actors and
+// sockets.
+//
+// The route actor owns one of these. Decisions that need the whole server (is this peer a
+// duplicate, does its cluster name fit, whom to gossip to) are handed up as effects: the
+// first INFO becomes a registration request, INFOs about other servers become gossip.
+// Remote interest (RS+/RS-) is inserted into the shared sublist as subscriptions owned by
+// this route's subscriber, so publishers on this server find the route when they match.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/route_info.hpp"
+#include "proto/route_parser.hpp"
+#include "server/message_router.hpp"
+#include "server/server_context.hpp"
+
+namespace gnatsd {
+
+/// How this connection came to be.
+struct route_role {
+  bool solicited = false;   // we dialled it
+  bool configured = false;  // from `routes` (retried forever), not learned by gossip
+  std::string url;          // for solicited routes: the URL dialled
+  std::string user, pass;   // credentials from the URL
+};
+
+class route_connection final : public proto::route_op_handler {
+ public:
+  route_connection(server_context_ptr ctx, uint64_t rid, std::string remote_host, int remote_port,
+                   route_role role, std::shared_ptr<subscriber> self, prng rng);
+
+  // -- events ----------------------------------------------------------------------------------
+
+  /// Queues the opening: INFO when accepted; CONNECT then INFO when solicited.
+  void start(const proto::route_info& local_info);
+  void receive(const char* data, size_t size);
+  /// The server registered this route: it is now the route to its peer.
+  void registered();
+  /// The server refused it (self, duplicate, cluster name): close with a log line.
+  void refused(const std::string& why);
+  /// Raw protocol to send: interest (RS+/RS-) or gossip (INFO).
+  void send(std::string_view bytes);
+  /// RMSG frames from a publisher's read buffer.
+  void deliver(delivery_batch batch);
+  void ping_timer();
+  /// Removes the peer's interest from the sublist; call once when the connection is gone.
+  void cleanup();
+
+  // -- effects ---------------------------------------------------------------------------------
+
+  std::vector<std::vector<char>> take_output();
+  void flush_deliveries() { router_.flush(); }
+  /// The peer's first INFO, once: the server decides whether to register this route.
+  std::optional<proto::route_info> take_registration();
+  /// INFOs about other servers the peer told us of.
+  std::vector<proto::route_info> take_gossip();
+
+  bool closing() const { return closing_; }
+  const std::string& close_reason() const { return close_reason_; }
+
+  // -- properties ------------------------------------------------------------------------------
+
+  uint64_t rid() const { return rid_; }
+  const route_role& role() const { return role_; }
+  const proto::route_info& peer() const { return peer_; }
+  bool is_registered() const { return registered_; }
+  const std::string& remote_host() const { return remote_host_; }
+  const std::string& log_prefix() const { return prefix_; }
+  size_t remote_subscriptions() const { return remote_subs_.size(); }
+
+ private:
+  bool on_info(std::string_view json) override;
+  bool on_connect(std::string_view json) override;
+  bool on_ping() override;
+  bool on_pong() override;
+  bool on_err(std::string_view text) override;
+  bool on_remote_sub(std::string_view account, std::string_view subject, std::string_view queue,
+                     int32_t weight) override;
+  bool on_remote_unsub(std::string_view account, std::string_view subject,
+                       std::string_view queue) override;
+  bool on_routed_message(const proto::routed_message& msg) override;
+
+  void close(std::string why);
+  void append(std::string_view bytes);
+  void trace(std::string_view direction, std::string_view op);
+
+  server_context_ptr ctx_;
+  uint64_t rid_;
+  std::string remote_host_;
+  std::string prefix_;  // "host:port - rid:N - "
+  route_role role_;
+  std::shared_ptr<subscriber> self_;
+  prng rng_;
+  proto::route_parser parser_;
+  message_router router_;
+
+  proto::route_info peer_;
+  bool info_received_ = false;
+  bool connect_received_ = false;
+  bool registered_ = false;
+  std::optional<proto::route_info> registration_;
+  std::vector<proto::route_info> gossip_;
+
+  // The peer's interest: "<subject> <queue>" -> the subscription standing for it here.
+  std::map<std::string, subscription_ptr> remote_subs_;
+
+  std::vector<char> out_;
+  std::vector<std::vector<char>> out_chunks_;
+  int pings_outstanding_ = 0;
+  bool closing_ = false;
+  std::string close_reason_;
+};
+
+}  // namespace gnatsd
