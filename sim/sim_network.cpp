@@ -258,6 +258,11 @@ bool sim_network::hand_over_ready() {
   return progress;
 }
 
+void sim_network::reset_connections(const std::string& host) {
+  for (const auto& e : ends_)
+    if (auto end = e.lock(); end && !end->closed_ && end->local_.host == host) end->close(false);
+}
+
 size_t sim_network::open_connections() const {
   size_t n = 0;
   for (const auto& e : ends_)

@@ -116,6 +116,10 @@ class sim_network {
 
   size_t open_connections() const;
 
+  /// Fault: resets every open connection with an end on simulated host `host` (both ends
+  /// see the reset; bytes in flight are lost).
+  void reset_connections(const std::string& host);
+
  private:
   friend class sim_end;
   friend class sim_host;

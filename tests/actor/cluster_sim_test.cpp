@@ -1,0 +1,192 @@
+// Cluster tests on the simulated network: real server, route and session actors forming
+// routes, meshing by gossip and forwarding messages, deterministically from a seed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "sim/world.hpp"
+
+namespace gnatsd::sim {
+namespace {
+
+constexpr int64_t second = 1'000'000'000;
+
+server_options node(int cluster_port, std::vector<std::string> routes = {}) {
+  server_options o;
+  o.port = 4222;
+  o.cluster.port = cluster_port;
+  o.cluster.routes = std::move(routes);
+  o.debug = true;
+  return o;
+}
+
+size_t count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size()))
+    ++n;
+  return n;
+}
+
+size_t trace_count(const world& w, const std::string& server, const std::string& text) {
+  size_t n = 0;
+  for (const auto& l : w.trace())
+    if (l.find(" " + server + " ") != std::string::npos && l.find(text) != std::string::npos) ++n;
+  return n;
+}
+
+struct client {
+  std::shared_ptr<sim_client> c;
+  world* w;
+  void send(const std::string& s) { c->send(s); }
+  bool wait(const std::string& text) {
+    return w->run_until([&] { return c->received().find(text) != std::string::npos; });
+  }
+  void flush() {
+    const size_t before = count(c->received(), "PONG\r\n");
+    c->send("PING\r\n");
+    ASSERT_TRUE(w->run_until([&] { return count(c->received(), "PONG\r\n") > before; }));
+  }
+};
+
+client connect(world& w, running_server& s) {
+  client cl{w.connect(s), &w};
+  EXPECT_TRUE(cl.wait("} \r\n"));
+  cl.c->consume(cl.c->received().find("} \r\n") + 4);
+  cl.send("CONNECT {\"verbose\":false}\r\n");
+  return cl;
+}
+
+// Interest travels asynchronously (as in nats-server): give routes virtual time to hear it.
+void settle(world& w) {
+  w.run_for(second / 2);
+}
+
+TEST(ClusterSim, TwoServersFormARouteAndForwardMessages) {
+  world w{1};
+  auto& a = w.start_server("10.0.0.1", node(6222));
+  auto& b = w.start_server("10.0.0.2", node(6222, {"nats://10.0.0.1:6222"}));
+  w.run_for(2 * second);
+  EXPECT_EQ(trace_count(w, "10.0.0.1", "Registering remote route"), 1u);
+  EXPECT_EQ(trace_count(w, "10.0.0.2", "Route connect msg sent"), 1u);
+  auto sub = connect(w, a);
+  sub.send("SUB greet.* 1\r\n");
+  sub.flush();
+  settle(w);
+  auto pub = connect(w, b);
+  pub.send("PUB greet.bob 2\r\nhi\r\n");
+  pub.flush();
+  ASSERT_TRUE(sub.wait("MSG greet.bob 1 2\r\nhi\r\n"));
+  w.run_for(second);
+  EXPECT_EQ(count(sub.c->received(), "MSG greet.bob"), 1u);
+}
+
+TEST(ClusterSim, ThreeServersReachAFullMeshByGossipFromASeed) {
+  // The guide's example: B and C know only the seed A; B and C must find each other.
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    world w{seed};
+    auto& a = w.start_server("10.0.0.1", node(4248));
+    auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+    auto& c = w.start_server("10.0.0.3", node(6248, {"nats://10.0.0.1:4248"}));
+    (void)a;
+    w.run_for(5 * second);
+    EXPECT_EQ(w.network().open_connections(), 3u) << "seed " << seed;
+    // One hop: a message published on B reaches C only over a direct B-C route.
+    auto sub = connect(w, c);
+    sub.send("SUB hello 1\r\n");
+    sub.flush();
+    settle(w);
+    auto pub = connect(w, b);
+    pub.send("PUB hello 5\r\nworld\r\n");
+    pub.flush();
+    ASSERT_TRUE(sub.wait("MSG hello 1 5\r\nworld\r\n")) << "seed " << seed;
+  }
+}
+
+TEST(ClusterSim, TwoServersSolicitingEachOtherEndWithOneRoute) {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    world w{seed};
+    w.start_server("10.0.0.1", node(6222, {"nats://10.0.0.2:6222"}));
+    w.start_server("10.0.0.2", node(6222, {"nats://10.0.0.1:6222"}));
+    w.run_for(5 * second);
+    EXPECT_EQ(w.network().open_connections(), 1u) << "seed " << seed;
+    const size_t registrations = trace_count(w, "10.0.0.1", "Registering remote route");
+    w.run_for(30 * second);
+    // No reconnect storm: nothing re-registers once one route stands.
+    EXPECT_EQ(w.network().open_connections(), 1u) << "seed " << seed;
+    EXPECT_EQ(trace_count(w, "10.0.0.1", "Registering remote route"), registrations);
+  }
+}
+
+TEST(ClusterSim, QueueGroupAcrossServersGetsEachMessageOnce) {
+  world w{7};
+  auto& a = w.start_server("10.0.0.1", node(4248));
+  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+  auto& c = w.start_server("10.0.0.3", node(6248, {"nats://10.0.0.1:4248"}));
+  w.run_for(3 * second);
+  std::vector<client> members;
+  for (auto* s : {&a, &b, &c}) {
+    members.push_back(connect(w, *s));
+    members.back().send("SUB jobs workers 1\r\n");
+    members.back().flush();
+  }
+  settle(w);
+  auto pub = connect(w, b);
+  for (int i = 0; i < 300; ++i)
+    pub.send("PUB jobs 1\r\nx\r\n");
+  pub.flush();
+  size_t total = 0;
+  ASSERT_TRUE(w.run_until([&] {
+    total = 0;
+    for (auto& m : members)
+      total += count(m.c->received(), "MSG jobs");
+    return total >= 300;
+  }));
+  w.run_for(second);
+  total = 0;
+  for (auto& m : members) {
+    const size_t n = count(m.c->received(), "MSG jobs");
+    EXPECT_GT(n, 30u);
+    total += n;
+  }
+  EXPECT_EQ(total, 300u);
+}
+
+TEST(ClusterSim, InterestOfAClosedClientDisappearsFromPeers) {
+  world w{8};
+  auto& a = w.start_server("10.0.0.1", node(4248));
+  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+  w.run_for(2 * second);
+  auto sub = connect(w, a);
+  sub.send("SUB x 1\r\nSUB y q 2\r\n");
+  sub.flush();
+  settle(w);
+  EXPECT_EQ(b.context->subscriptions.stats().subscriptions, 2u);
+  sub.c->close();
+  ASSERT_TRUE(w.run_until([&] { return b.context->subscriptions.stats().subscriptions == 0; }));
+}
+
+TEST(ClusterSim, AConfiguredRouteIsReestablishedAfterTheLinkResets) {
+  world w{9};
+  auto& a = w.start_server("10.0.0.1", node(4248));
+  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+  w.run_for(2 * second);
+  ASSERT_EQ(w.network().open_connections(), 1u);
+  ASSERT_EQ(trace_count(w, "10.0.0.2", "Registering remote route"), 1u);
+  w.network().reset_connections("10.0.0.1");
+  w.run_for(3 * second);
+  // B's configured route is retried (after 1s plus jitter) and registers again.
+  EXPECT_EQ(w.network().open_connections(), 1u);
+  EXPECT_EQ(trace_count(w, "10.0.0.2", "Registering remote route"), 2u);
+  auto sub = connect(w, a);
+  sub.send("SUB z 1\r\n");
+  sub.flush();
+  settle(w);
+  auto pub = connect(w, b);
+  pub.send("PUB z 1\r\nq\r\n");
+  pub.flush();
+  EXPECT_TRUE(sub.wait("MSG z 1 1\r\nq\r\n"));
+}
+
+}  // namespace
+}  // namespace gnatsd::sim
