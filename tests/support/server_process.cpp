@@ -21,6 +21,22 @@ std::string gnatsd_binary() {
   return GNATSD_BINARY;
 }
 
+std::string nats_server_binary() {
+  return NATS_SERVER_BINARY;
+}
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 namespace {
 
 // True while the process runs; false once it exited (a zombie not yet reaped counts as gone).
@@ -53,7 +69,8 @@ server_process::server_process(std::string binary, std::vector<std::string> args
     ::execv(binary.c_str(), argv.data());
     std::_Exit(127);
   }
-  if (!wait_for_log("server is ready") && !wait_for_log("Server is ready")) {
+  // gnatsd logs the guide's "server is ready"; nats-server 2.9 logs "Server is ready".
+  if (!wait_for_log("erver is ready")) {
     const std::string l = log();
     stop(SIGKILL);
     throw std::runtime_error("server did not start: " + l);

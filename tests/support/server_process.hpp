@@ -39,8 +39,12 @@ class server_process {
   std::string server_log_;  // where the server writes its log lines
 };
 
-/// The gnatsd binary under test (from the build tree).
+/// The gnatsd binary under test (from the build tree), and Debian's nats-server.
 std::string gnatsd_binary();
+std::string nats_server_binary();
+
+/// A loopback TCP port that was free a moment ago (bound to port 0, then released).
+int free_port();
 
 /// A connected raw TCP socket to 127.0.0.1:port, for protocol-level checks.
 class raw_client {

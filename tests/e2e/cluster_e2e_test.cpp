@@ -1,0 +1,263 @@
+// End-to-end cluster tests: the real gnatsd binary started exactly as the clustering guide
+// shows (flags, then seed.conf), clients from Debian's libnats, and mixed clusters with
+// Debian's nats-server 2.9.10. Ports are picked free by the test.
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include "../support/server_process.hpp"
+
+namespace gnatsd::testing {
+namespace {
+
+struct conn_deleter {
+  void operator()(natsConnection* c) const { natsConnection_Destroy(c); }
+};
+struct sub_deleter {
+  void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }
+};
+using conn_ptr = std::unique_ptr<natsConnection, conn_deleter>;
+using sub_ptr = std::unique_ptr<natsSubscription, sub_deleter>;
+
+conn_ptr connect(int port) {
+  natsConnection* nc = nullptr;
+  const std::string url = "nats://127.0.0.1:" + std::to_string(port);
+  const natsStatus st = natsConnection_ConnectTo(&nc, url.c_str());
+  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
+  return conn_ptr{nc};
+}
+
+sub_ptr subscribe(natsConnection* nc, const char* subject, const char* queue = nullptr) {
+  natsSubscription* sub = nullptr;
+  if (queue)
+    natsConnection_QueueSubscribeSync(&sub, nc, subject, queue);
+  else
+    natsConnection_SubscribeSync(&sub, nc, subject);
+  natsConnection_FlushTimeout(nc, 5000);
+  return sub_ptr{sub};
+}
+
+int drain(natsSubscription* sub, int64_t timeout_ms = 500) {
+  int n = 0;
+  for (;;) {
+    natsMsg* m = nullptr;
+    if (natsSubscription_NextMsg(&m, sub, timeout_ms) != NATS_OK) return n;
+    natsMsg_Destroy(m);
+    ++n;
+  }
+}
+
+// Interest reaches other servers asynchronously (as with nats-server): publish probes until
+// one arrives, then drain the probes, so that the real test starts with interest in place.
+void wait_for_interest(natsConnection* pub, natsSubscription* sub, const char* subject) {
+  for (int i = 0; i < 100; ++i) {
+    natsConnection_PublishString(pub, subject, "probe");
+    natsConnection_FlushTimeout(pub, 5000);
+    natsMsg* m = nullptr;
+    if (natsSubscription_NextMsg(&m, sub, 100) == NATS_OK) {
+      natsMsg_Destroy(m);
+      drain(sub, 200);
+      return;
+    }
+  }
+  FAIL() << "interest in " << subject << " never reached the publisher's server";
+}
+
+struct cluster_ports {
+  int client[3];
+  int route[3];
+  cluster_ports() {
+    for (int i = 0; i < 3; ++i) {
+      client[i] = free_port();
+      route[i] = free_port();
+    }
+  }
+  std::string route_url(int i) const { return "nats://localhost:" + std::to_string(route[i]); }
+};
+
+// The guide's three-server example, with free ports in place of 4222/4248, 5222/5248...
+std::vector<std::string> guide_args(const cluster_ports& p, int i) {
+  std::vector<std::string> args = {"-p", std::to_string(p.client[i]), "-cluster", p.route_url(i)};
+  if (i > 0) {
+    args.push_back("-routes");
+    args.push_back(p.route_url(0));
+  }
+  args.push_back("-D");
+  return args;
+}
+
+bool full_mesh(const std::vector<server_process*>& servers) {
+  for (auto* s : servers) {
+    size_t n = 0;
+    const std::string log = s->log();
+    for (size_t at = log.find("Registering remote route"); at != std::string::npos;
+         at = log.find("Registering remote route", at + 1))
+      ++n;
+    if (n < servers.size() - 1) return false;
+  }
+  return true;
+}
+
+bool wait_mesh(const std::vector<server_process*>& servers) {
+  for (int i = 0; i < 500 && !full_mesh(servers); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  return full_mesh(servers);
+}
+
+TEST(ClusterE2E, TheGuidesThreeServerExampleFormsAFullMesh) {
+  cluster_ports p;
+  server_process a{gnatsd_binary(), guide_args(p, 0)};
+  server_process b{gnatsd_binary(), guide_args(p, 1)};
+  server_process c{gnatsd_binary(), guide_args(p, 2)};
+  ASSERT_TRUE(wait_mesh({&a, &b, &c})) << a.log() << b.log() << c.log();
+  EXPECT_NE(
+      a.log().find("Listening for route connections on localhost:" + std::to_string(p.route[0])),
+      std::string::npos);
+  EXPECT_NE(b.log().find("Trying to connect to route on localhost:" + std::to_string(p.route[0])),
+            std::string::npos);
+  EXPECT_NE(b.log().find("- rid:1 - Route connection created"), std::string::npos);
+  EXPECT_NE(b.log().find("- rid:1 - Route connect msg sent"), std::string::npos);
+  EXPECT_NE(b.log().find("Route sent local subscriptions"), std::string::npos);
+
+  // Subscribe on A, publish on C: received exactly once.
+  auto ca = connect(a.port());
+  auto sub = subscribe(ca.get(), "hello");
+  auto cc = connect(c.port());
+  wait_for_interest(cc.get(), sub.get(), "hello");
+  natsConnection_PublishString(cc.get(), "hello", "world");
+  natsConnection_FlushTimeout(cc.get(), 5000);
+  EXPECT_EQ(drain(sub.get()), 1);
+
+  // B to C needs the route gossip created: the one-hop rule forbids relaying through A.
+  auto cb = connect(b.port());
+  auto sub_c = subscribe(cc.get(), "direct");
+  wait_for_interest(cb.get(), sub_c.get(), "direct");
+  natsConnection_PublishString(cb.get(), "direct", "x");
+  natsConnection_FlushTimeout(cb.get(), 5000);
+  EXPECT_EQ(drain(sub_c.get()), 1);
+}
+
+TEST(ClusterE2E, TheGuidesSeedConfWorks) {
+  cluster_ports p;
+  const std::string conf = "/tmp/gnatsd_seed_" + std::to_string(::getpid()) + ".conf";
+  std::ofstream{conf} << "# Cluster Seed Node\n\nlisten: 127.0.0.1:" << p.client[0]
+                      << "\nhttp: " << free_port()
+                      << "\n\ncluster {\n  listen: 127.0.0.1:" << p.route[0] << "\n}\n";
+  server_process seed{gnatsd_binary(), {"-config", conf, "-D"}};
+  EXPECT_NE(
+      seed.log().find("Listening for route connections on 127.0.0.1:" + std::to_string(p.route[0])),
+      std::string::npos);
+  server_process b{gnatsd_binary(), guide_args(p, 1)};
+  ASSERT_TRUE(wait_mesh({&seed, &b}));
+  ::unlink(conf.c_str());
+}
+
+TEST(ClusterE2E, AQueueGroupSpreadOverThreeServersGetsEachMessageOnce) {
+  cluster_ports p;
+  server_process a{gnatsd_binary(), guide_args(p, 0)};
+  server_process b{gnatsd_binary(), guide_args(p, 1)};
+  server_process c{gnatsd_binary(), guide_args(p, 2)};
+  ASSERT_TRUE(wait_mesh({&a, &b, &c}));
+  std::vector<conn_ptr> conns;
+  std::vector<sub_ptr> subs;
+  for (int port : {a.port(), b.port(), c.port()}) {
+    conns.push_back(connect(port));
+    subs.push_back(subscribe(conns.back().get(), "jobs", "workers"));
+  }
+  auto pub = connect(b.port());
+  // Let every server hear every member (probe on a plain subject that travels the same way).
+  auto probe = subscribe(conns[0].get(), "jobs.probe");
+  auto probe_c = subscribe(conns[2].get(), "jobs.probe");
+  wait_for_interest(pub.get(), probe.get(), "jobs.probe");
+  wait_for_interest(pub.get(), probe_c.get(), "jobs.probe");
+  for (int i = 0; i < 300; ++i)
+    natsConnection_PublishString(pub.get(), "jobs", "x");
+  natsConnection_FlushTimeout(pub.get(), 5000);
+  int total = 0;
+  for (auto& s : subs) {
+    const int n = drain(s.get());
+    EXPECT_GT(n, 0);
+    total += n;
+  }
+  EXPECT_EQ(total, 300);
+}
+
+TEST(ClusterE2E, TheMeshReformsWhenAServerIsRestarted) {
+  cluster_ports p;
+  server_process a{gnatsd_binary(), guide_args(p, 0)};
+  auto b = std::make_unique<server_process>(gnatsd_binary(), guide_args(p, 1));
+  server_process c{gnatsd_binary(), guide_args(p, 2)};
+  ASSERT_TRUE(wait_mesh({&a, b.get(), &c}));
+  b.reset();  // killed
+  b = std::make_unique<server_process>(gnatsd_binary(), guide_args(p, 1));
+  ASSERT_TRUE(wait_mesh({b.get()})) << b->log();
+  auto cc = connect(c.port());
+  auto sub = subscribe(cc.get(), "again");
+  auto cb = connect(b->port());
+  wait_for_interest(cb.get(), sub.get(), "again");
+  natsConnection_PublishString(cb.get(), "again", "x");
+  natsConnection_FlushTimeout(cb.get(), 5000);
+  EXPECT_EQ(drain(sub.get()), 1);
+}
+
+TEST(ClusterE2E, GnatsdAndNatsServerFormOneClusterFromEitherSide) {
+  cluster_ports p;
+  // A nats-server seed, a gnatsd joining it, a second nats-server joining the gnatsd node.
+  server_process seed{nats_server_binary(),
+                      {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-cluster",
+                       "nats://127.0.0.1:" + std::to_string(p.route[0]), "-D"}};
+  server_process g{gnatsd_binary(),
+                   {"-a", "127.0.0.1", "-p", std::to_string(p.client[1]), "-cluster",
+                    "nats://127.0.0.1:" + std::to_string(p.route[1]), "-routes",
+                    "nats://127.0.0.1:" + std::to_string(p.route[0]), "-D"}};
+  server_process n2{nats_server_binary(),
+                    {"-a", "127.0.0.1", "-p", std::to_string(p.client[2]), "-cluster",
+                     "nats://127.0.0.1:" + std::to_string(p.route[2]), "-routes",
+                     "nats://127.0.0.1:" + std::to_string(p.route[1]), "-D"}};
+  ASSERT_TRUE(wait_mesh({&seed, &g, &n2})) << seed.log() << g.log() << n2.log();
+
+  auto c_seed = connect(seed.port());
+  auto c_g = connect(g.port());
+  auto c_n2 = connect(n2.port());
+  // Messages flow both ways between the implementations.
+  auto on_g = subscribe(c_g.get(), "to.gnatsd");
+  wait_for_interest(c_seed.get(), on_g.get(), "to.gnatsd");
+  natsConnection_PublishString(c_seed.get(), "to.gnatsd", "x");
+  natsConnection_FlushTimeout(c_seed.get(), 5000);
+  EXPECT_EQ(drain(on_g.get()), 1);
+  auto on_n2 = subscribe(c_n2.get(), "to.nats");
+  wait_for_interest(c_g.get(), on_n2.get(), "to.nats");
+  natsConnection_PublishString(c_g.get(), "to.nats", "y");
+  natsConnection_FlushTimeout(c_g.get(), 5000);
+  EXPECT_EQ(drain(on_n2.get()), 1);
+  // One hop across the mixed mesh: seed -> n2 directly, received once.
+  auto on_n2b = subscribe(c_n2.get(), "hop");
+  wait_for_interest(c_seed.get(), on_n2b.get(), "hop");
+  natsConnection_PublishString(c_seed.get(), "hop", "z");
+  natsConnection_FlushTimeout(c_seed.get(), 5000);
+  EXPECT_EQ(drain(on_n2b.get()), 1);
+
+  // A queue group spanning both implementations.
+  auto q1 = subscribe(c_seed.get(), "work", "q");
+  auto q2 = subscribe(c_g.get(), "work", "q");
+  auto q3 = subscribe(c_n2.get(), "work", "q");
+  auto probe1 = subscribe(c_seed.get(), "work.probe");
+  auto probe3 = subscribe(c_n2.get(), "work.probe");
+  wait_for_interest(c_g.get(), probe1.get(), "work.probe");
+  wait_for_interest(c_g.get(), probe3.get(), "work.probe");
+  for (int i = 0; i < 300; ++i)
+    natsConnection_PublishString(c_g.get(), "work", "w");
+  natsConnection_FlushTimeout(c_g.get(), 5000);
+  const int n1 = drain(q1.get()), n2c = drain(q2.get()), n3 = drain(q3.get());
+  EXPECT_EQ(n1 + n2c + n3, 300);
+  EXPECT_GT(n1, 0);
+  EXPECT_GT(n2c, 0);
+  EXPECT_GT(n3, 0);
+}
+
+}  // namespace
+}  // namespace gnatsd::testing
