@@ -127,6 +127,11 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         s.conn->write_deadline_check();
         emit(self);
       },
+      [=](urls_atom) {
+        if (self->state.finished) return;
+        self->state.conn->connect_urls_changed();
+        emit(self);
+      },
       [=](auth_timer_atom) {
         if (self->state.finished) return;
         self->state.conn->auth_timer();

@@ -56,6 +56,8 @@ CAF_ADD_ATOM(gnatsd, gnatsd, route_send_atom, "rsend")
 CAF_ADD_ATOM(gnatsd, gnatsd, snapshot_atom, "snapshot")
 CAF_ADD_ATOM(gnatsd, gnatsd, add_route_atom, "raddroute")
 CAF_ADD_ATOM(gnatsd, gnatsd, remove_route_atom, "rremove")
+// The cluster's client URLs changed (server -> sessions).
+CAF_ADD_ATOM(gnatsd, gnatsd, urls_atom, "urls")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -74,7 +76,7 @@ using session_actor =
                      caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
                      caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
                      caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
-                     caf::reacts_to<shutdown_atom>>;
+                     caf::reacts_to<urls_atom>, caf::reacts_to<shutdown_atom>>;
 
 /// One per route connection (actors/route.hpp).
 using route_actor = caf::typed_actor<

@@ -1,5 +1,6 @@
 #include "actors/server.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <map>
 #include <mutex>
@@ -44,6 +45,7 @@ struct server_state {
   std::set<std::string> configured;              // host:port of configured routes
   std::map<std::string, std::string> url_peer;   // configured host:port -> peer server id
   std::map<std::string, int32_t> dial_failures;  // URL -> failed dials in a row
+  std::vector<std::string> own_urls;             // this server's client URLs
 };
 
 using server_pointer = server_actor::stateful_pointer<server_state>;
@@ -188,6 +190,23 @@ void gossip_new_route(server_pointer self, const route_entry& added) {
     if (id != added.info.server_id) self->send(r.actor, route_send_atom_v, info);
 }
 
+// Recomputes `connect_urls` (ours first, then each peer's) and, if it changed, tells every
+// session so that protocol-1 clients learn the cluster's members.
+void update_connect_urls(server_pointer self) {
+  auto& st = self->state;
+  std::vector<std::string> urls;
+  if (!st.routes.empty()) {
+    urls = st.own_urls;
+    for (const auto& [id, r] : st.routes)
+      for (const auto& u : r.info.connect_urls)
+        if (std::find(urls.begin(), urls.end(), u) == urls.end()) urls.push_back(u);
+  }
+  if (urls == st.context->connect_urls()) return;
+  st.context->set_connect_urls(std::move(urls));
+  for (auto& [cid, session] : st.sessions)
+    self->send(session, urls_atom_v);
+}
+
 void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto::route_info& peer,
                     route_role& role, const std::string& remote_host) {
   auto& st = self->state;
@@ -229,6 +248,7 @@ void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto
   self->send(st.interest, add_route_atom_v, rid, actor);
   auto& added = st.routes[peer.server_id] = std::move(entry);
   gossip_new_route(self, added);
+  update_connect_urls(self);
 }
 
 void learned_route(server_pointer self, const proto::route_info& info) {
@@ -248,7 +268,10 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
   st.route_actors.erase(rid);
   auto it = st.routes.find(peer_id);
   const bool was_registered = it != st.routes.end() && it->second.rid == rid;
-  if (was_registered) st.routes.erase(it);
+  if (was_registered) {
+    st.routes.erase(it);
+    update_connect_urls(self);
+  }
   if (st.shutting_down) {
     if (st.sessions.empty() && st.route_actors.empty()) {
       self->send(st.interest, shutdown_atom_v);
@@ -286,6 +309,7 @@ void shutdown(server_pointer self) {
 }
 
 struct server_args {
+  std::vector<std::string> own_urls;
   server_context_ptr context;
   sublist_actor interest;
   net::transport* transport;
@@ -302,6 +326,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.local_route = std::move(args.local_route);
   st.cluster_dynamic = args.cluster_dynamic;
   st.rng = prng{args.seed};
+  st.own_urls = std::move(args.own_urls);
   for (const auto& r : st.context->options.cluster.routes) {
     nats_url url;
     if (parse_nats_url(r, url)) st.configured.insert(url.host_port());
@@ -419,7 +444,15 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
     return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
   o.port = bound;
 
-  server_args args{ctx, interest, &transport, {}, false, rng.next()};
+  server_args args{{}, ctx, interest, &transport, {}, false, rng.next()};
+  // Our client URLs: the listen host, or every interface address for 0.0.0.0.
+  if (o.host == "0.0.0.0" || o.host == "::" || o.host.empty()) {
+    for (const auto& a : transport.interface_addresses())
+      args.own_urls.push_back(a + ":" + std::to_string(bound));
+  } else {
+    args.own_urls.push_back(o.host + ":" + std::to_string(bound));
+  }
+  if (!o.cluster.no_advertise) args.local_route.connect_urls = args.own_urls;
   args.local_route.server_id = ctx->server_id;
   args.local_route.server_name = ctx->server_name;
   args.local_route.version = server_version;

@@ -94,6 +94,8 @@ class sim_host final : public net::transport {
     done(mine, {});
   }
 
+  std::vector<std::string> interface_addresses() override { return {address_}; }
+
   void stop_listening() override {
     for (const auto& k : keys_)
       net_.listeners_.erase(k);

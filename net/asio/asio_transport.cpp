@@ -1,5 +1,9 @@
 #include "net/asio/asio_transport.hpp"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+
 #include <boost/asio.hpp>
 #include <chrono>
 #include <list>
@@ -91,6 +95,23 @@ void asio_transport::stop_listening() {
     }
     impl_->acceptors.clear();
   });
+}
+
+std::vector<std::string> asio_transport::interface_addresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) == 0) {
+    for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+      if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+      if ((i->ifa_flags & IFF_LOOPBACK) != 0 || (i->ifa_flags & IFF_UP) == 0) continue;
+      char text[INET_ADDRSTRLEN];
+      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      if (::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text)) out.emplace_back(text);
+    }
+    ::freeifaddrs(list);
+  }
+  if (out.empty()) out.emplace_back("127.0.0.1");
+  return out;
 }
 
 void asio_transport::run(int threads) {

@@ -20,6 +20,7 @@ class asio_transport final : public transport {
   void dial(const std::string& host, int port,
             std::function<void(connection_ptr, std::string)> done) override;
   void stop_listening() override;
+  std::vector<std::string> interface_addresses() override;
 
   /// Runs the io_context on `threads` background threads.
   void run(int threads);

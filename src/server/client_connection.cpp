@@ -90,11 +90,22 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
 client_connection::~client_connection() = default;
 
 void client_connection::start() {
+  append(current_info());
+  ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
+}
+
+std::string client_connection::current_info() const {
   proto::server_info info = ctx_->client_info_template();
   info.client_id = cid_;
   info.client_ip = remote_host_;
-  append(proto::encode_info(info));
-  ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
+  if (ctx_->options.cluster.no_advertise) info.connect_urls.clear();
+  return proto::encode_info(info);
+}
+
+void client_connection::connect_urls_changed() {
+  // Only clients that said they understand async INFO (protocol 1) get one, as nats-server.
+  if (closing_ || connect_.protocol < 1 || ctx_->options.cluster.no_advertise) return;
+  append(current_info());
 }
 
 void client_connection::receive(const char* data, size_t size) {

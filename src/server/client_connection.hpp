@@ -78,6 +78,8 @@ class client_connection final : public proto::client_op_handler {
   void fail(proto::error_code code);
   /// Removes every subscription; call once when the connection is gone.
   void cleanup();
+  /// The cluster's client URLs changed: protocol-1 clients get an INFO with the new list.
+  void connect_urls_changed();
 
   // -- effects ---------------------------------------------------------------------------------
 
@@ -117,6 +119,7 @@ class client_connection final : public proto::client_op_handler {
   bool on_pong() override;
 
   bool authorize();
+  std::string current_info() const;
   bool publish(std::string_view subject, std::string_view reply, size_t header_size,
                std::string_view message);
   void send_no_responders(std::string_view reply);

@@ -15,7 +15,18 @@ proto::server_info server_context::client_info_template() const {
   info.max_payload = options.max_payload;
   info.proto = 1;
   info.auth_required = options.auth_required();
+  info.connect_urls = connect_urls();
   return info;
+}
+
+void server_context::set_connect_urls(std::vector<std::string> urls) {
+  std::lock_guard<std::mutex> guard{urls_mutex_};
+  connect_urls_ = std::move(urls);
+}
+
+std::vector<std::string> server_context::connect_urls() const {
+  std::lock_guard<std::mutex> guard{urls_mutex_};
+  return connect_urls_;
 }
 
 std::string generate_server_id(prng& rng) {

@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "config/options.hpp"
 #include "log/logger.hpp"
@@ -40,6 +42,15 @@ struct server_context {
 
   /// The INFO sent to a new client, before its per-connection fields are filled in.
   proto::server_info client_info_template() const;
+
+  /// The client URLs of this server, then of every route peer (nats-server's
+  /// `connect_urls`): written by the server actor, read by sessions for their INFO.
+  void set_connect_urls(std::vector<std::string> urls);
+  std::vector<std::string> connect_urls() const;
+
+ private:
+  mutable std::mutex urls_mutex_;
+  std::vector<std::string> connect_urls_;
 };
 
 using server_context_ptr = std::shared_ptr<server_context>;

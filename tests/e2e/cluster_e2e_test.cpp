@@ -259,5 +259,58 @@ TEST(ClusterE2E, GnatsdAndNatsServerFormOneClusterFromEitherSide) {
   EXPECT_GT(n3, 0);
 }
 
+std::vector<std::string> loopback_args(const cluster_ports& p, int i) {
+  auto args = guide_args(p, i);
+  args.insert(args.begin(), {"-a", "127.0.0.1"});
+  return args;
+}
+
+TEST(ClusterE2E, AClientGivenOneServerLearnsTheOthersAndFailsOver) {
+  cluster_ports p;
+  auto a = std::make_unique<server_process>(gnatsd_binary(), loopback_args(p, 0));
+  server_process b{gnatsd_binary(), loopback_args(p, 1)};
+  server_process c{gnatsd_binary(), loopback_args(p, 2)};
+  ASSERT_TRUE(wait_mesh({a.get(), &b, &c}));
+
+  natsOptions* opts = nullptr;
+  natsOptions_Create(&opts);
+  natsOptions_SetURL(opts, a->url().c_str());
+  natsOptions_SetMaxReconnect(opts, 60);
+  natsOptions_SetReconnectWait(opts, 100);
+  natsConnection* raw = nullptr;
+  ASSERT_EQ(natsConnection_Connect(&raw, opts), NATS_OK);
+  natsOptions_Destroy(opts);
+  conn_ptr nc{raw};
+  auto sub = subscribe(nc.get(), "failover");
+
+  // The client learns B and C from connect_urls (its INFO after the first PONG, or later).
+  bool learned = false;
+  for (int i = 0; i < 200 && !learned; ++i) {
+    char** servers = nullptr;
+    int count = 0;
+    natsConnection_GetDiscoveredServers(nc.get(), &servers, &count);
+    learned = count >= 2;
+    for (int j = 0; j < count; ++j)
+      free(servers[j]);
+    free(servers);
+    if (!learned) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  ASSERT_TRUE(learned) << "connect_urls never reached the client";
+
+  a.reset();  // kill A: the client must move to B or C and keep its subscription
+  auto pub = connect(c.port());
+  bool delivered = false;
+  for (int i = 0; i < 100 && !delivered; ++i) {
+    natsConnection_PublishString(pub.get(), "failover", "x");
+    natsConnection_FlushTimeout(pub.get(), 5000);
+    natsMsg* m = nullptr;
+    if (natsSubscription_NextMsg(&m, sub.get(), 100) == NATS_OK) {
+      natsMsg_Destroy(m);
+      delivered = true;
+    }
+  }
+  EXPECT_TRUE(delivered) << "the client did not fail over";
+}
+
 }  // namespace
 }  // namespace gnatsd::testing
