@@ -1,0 +1,35 @@
+// The server's aggregated local interest: how many local subscriptions exist per
+// (subject, queue) - nats-server's `acc.rm` - and the RS+/RS- that routes must hear when a
+// count changes: plain interest on 0->1 and 1->0, queue interest on every weight change
+// (with the new weight), RS- when a queue's weight reaches 0.
+//
+// Applying changes returns the protocol lines in the order of the transitions, which is the
+// order each route must receive them (DESIGN.md section 2, "interest order").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/client_connection.hpp"
+
+namespace gnatsd {
+
+class interest_table {
+ public:
+  /// Applies local subscription changes; returns the RS+/RS- lines they cause.
+  std::string apply(const std::vector<interest_change>& changes);
+
+  /// RS+ lines for all current interest (sent to a route when it registers).
+  std::string snapshot() const;
+
+  size_t keys() const { return counts_.size(); }
+  int64_t count(const std::string& subject, const std::string& queue = {}) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, int64_t> counts_;
+};
+
+}  // namespace gnatsd

@@ -1,0 +1,146 @@
+// Unit tests of the forwarding rules in message_router: what a message from a client and a
+// message from a route reach, with local and route-owned subscriptions in one sublist.
+#include "server/message_router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace gnatsd {
+namespace {
+
+class null_log final : public logger {
+ public:
+  void write(log_level, std::string_view) override {}
+};
+
+// Records what each destination was handed.
+class recording_subscriber final : public subscriber {
+ public:
+  recording_subscriber(uint64_t id, bool route) : subscriber(id, route) {}
+  void deliver(delivery_batch batch) override {
+    received.append(batch.bytes.begin(), batch.bytes.end());
+    messages += batch.messages;
+  }
+  void subscription_expired(uint64_t) override {}
+  std::string received;
+  uint64_t messages = 0;
+};
+
+struct fixture {
+  fixture() {
+    ctx = std::make_shared<server_context>();
+    ctx->log = std::make_shared<null_log>();
+  }
+  std::shared_ptr<recording_subscriber> client(uint64_t id) {
+    return std::make_shared<recording_subscriber>(id, false);
+  }
+  std::shared_ptr<recording_subscriber> route(uint64_t id) {
+    return std::make_shared<recording_subscriber>(id, true);
+  }
+  void sub(const std::shared_ptr<recording_subscriber>& owner, std::string subject,
+           std::string queue = {}, int32_t weight = 1) {
+    auto s = std::make_shared<subscription>();
+    s->subject = std::move(subject);
+    s->queue = std::move(queue);
+    s->sid = std::to_string(++next_sid);
+    s->owner = owner;
+    s->id = next_sid;
+    s->weight = weight;
+    ctx->subscriptions.insert(s);
+  }
+  size_t publish(std::string_view subject, const subscriber* self, bool from_route,
+                 const std::vector<std::string_view>* queues = nullptr) {
+    message_router r{*ctx, rng};
+    message_origin o;
+    o.self = self;
+    o.from_route = from_route;
+    o.queues = queues;
+    std::vector<char> self_out;
+    o.self_out = &self_out;
+    const size_t n = r.route(subject, "", 0, false, "x", o);
+    r.flush();
+    return n;
+  }
+  server_context_ptr ctx;
+  prng rng{42};
+  uint64_t next_sid = 0;
+};
+
+size_t count(const std::string& s, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = s.find(needle); at != std::string::npos; at = s.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+TEST(MessageRouter, AMessageFromAClientReachesEachRouteOnceWhateverMatches) {
+  fixture f;
+  auto publisher = f.client(1), local = f.client(2), r1 = f.route(10), r2 = f.route(11);
+  f.sub(local, "a.b");
+  f.sub(r1, "a.*");
+  f.sub(r1, "a.>");  // two matches on one route: still one RMSG
+  f.sub(r1, "a.b", "q1", 3);
+  f.sub(r2, "a.b");
+  EXPECT_EQ(f.publish("a.b", publisher.get(), false), 3u);  // local, r1 (plain), r2
+  EXPECT_EQ(count(local->received, "MSG a.b"), 1u);
+  EXPECT_EQ(r1->received, "RMSG $G a.b | q1 1\r\nx\r\n");
+  EXPECT_EQ(r2->received, "RMSG $G a.b 1\r\nx\r\n");
+}
+
+TEST(MessageRouter, AMessageFromARouteNeverGoesToAnotherRoute) {
+  fixture f;
+  auto from = f.route(10), other = f.route(11), local = f.client(2);
+  f.sub(other, "a.b");
+  f.sub(other, "a.b", "q1", 5);
+  f.sub(local, "a.b");
+  const std::vector<std::string_view> queues{"q1"};
+  f.publish("a.b", from.get(), true, &queues);
+  EXPECT_EQ(other->messages, 0u);
+  EXPECT_EQ(count(local->received, "MSG a.b"), 1u);
+}
+
+TEST(MessageRouter, RoutedQueueGroupsAreServedByALocalMemberOnlyWhenNamed) {
+  fixture f;
+  auto from = f.route(10), m1 = f.client(2), m2 = f.client(3);
+  f.sub(m1, "jobs", "workers");
+  f.sub(m2, "jobs", "workers");
+  const std::vector<std::string_view> none, named{"workers"};
+  f.publish("jobs", from.get(), true, &none);
+  EXPECT_EQ(m1->messages + m2->messages, 0u) << "no queue list: queue members get nothing";
+  for (int i = 0; i < 100; ++i)
+    f.publish("jobs", from.get(), true, &named);
+  EXPECT_EQ(m1->messages + m2->messages, 100u);
+  EXPECT_GT(m1->messages, 0u);
+  EXPECT_GT(m2->messages, 0u);
+}
+
+TEST(MessageRouter, QueueChoiceIsWeightedByRemoteMemberCounts) {
+  fixture f;
+  auto publisher = f.client(1), local = f.client(2), remote = f.route(10);
+  f.sub(local, "jobs", "workers");
+  f.sub(remote, "jobs", "workers", 9);  // nine members on the remote server
+  for (int i = 0; i < 2000; ++i)
+    f.publish("jobs", publisher.get(), false);
+  EXPECT_EQ(local->messages + remote->messages, 2000u) << "exactly one member per message";
+  // Expect about 10% local; allow a wide margin (the generator is seeded, so this is fixed).
+  EXPECT_GT(local->messages, 100u);
+  EXPECT_LT(local->messages, 300u);
+}
+
+TEST(MessageRouter, ClosedMembersAreSkipped) {
+  fixture f;
+  auto publisher = f.client(1), gone = f.client(2), alive = f.client(3);
+  f.sub(gone, "jobs", "workers");
+  f.sub(alive, "jobs", "workers");
+  auto result = f.ctx->subscriptions.match("jobs");
+  for (auto& m : result->queues[0].members)
+    if (m->owner == gone) m->closed = true;
+  for (int i = 0; i < 50; ++i)
+    f.publish("jobs", publisher.get(), false);
+  EXPECT_EQ(gone->messages, 0u);
+  EXPECT_EQ(alive->messages, 50u);
+}
+
+}  // namespace
+}  // namespace gnatsd
