@@ -77,6 +77,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
   auto sub = std::make_shared<actor_subscriber<session_actor>>(c.cid, false, session_actor{self});
   st.conn = std::make_unique<client_connection>(c.context, c.cid, c.connection->remote().host,
                                                 c.connection->remote().port, sub, c.rng.fork());
+  if (c.stats) st.conn->use_stats(c.stats);
   st.conn->start();
   if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
   c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}),

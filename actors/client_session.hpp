@@ -9,6 +9,7 @@
 #pragma once
 
 #include "actors/messages.hpp"
+#include "monitor/connection_stats.hpp"
 #include "server/server_context.hpp"
 #include "util/prng.hpp"
 
@@ -22,6 +23,7 @@ struct session_config {
   server_actor server;
   sublist_actor interest;
   bool over_connection_limit = false;
+  connection_stats_ptr stats;  // shared with the server actor, for /connz
 };
 
 /// Spawns a session for an accepted connection.

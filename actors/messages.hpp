@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "monitor/monitor.hpp"
+#include "net/http_server.hpp"
 #include "net/transport.hpp"
 #include "proto/route_info.hpp"
 #include "server/client_connection.hpp"
@@ -58,6 +60,8 @@ CAF_ADD_ATOM(gnatsd, gnatsd, add_route_atom, "raddroute")
 CAF_ADD_ATOM(gnatsd, gnatsd, remove_route_atom, "rremove")
 // The cluster's client URLs changed (server -> sessions).
 CAF_ADD_ATOM(gnatsd, gnatsd, urls_atom, "urls")
+// A monitoring HTTP request (HTTP layer -> server).
+CAF_ADD_ATOM(gnatsd, gnatsd, monitor_atom, "monitor")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -65,6 +69,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::connection_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<gnatsd::interest_change>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::route_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::route_role)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::monitor::clock_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::http_respond)
 
 namespace gnatsd {
 
@@ -106,6 +112,7 @@ using server_actor = caf::typed_actor<
                    std::string>,
     caf::reacts_to<learned_route_atom, proto::route_info>,
     caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
+    caf::reacts_to<monitor_atom, std::string, std::string, monitor::clock_view, net::http_respond>,
     caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 }  // namespace gnatsd

@@ -56,6 +56,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
   st.conn =
       std::make_unique<route_connection>(c.context, c.rid, c.connection->remote().host,
                                          c.connection->remote().port, c.role, sub, c.rng.fork());
+  if (c.stats) st.conn->use_stats(c.stats);
   st.conn->start(c.local_info);
   c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}),
                       read_credits);

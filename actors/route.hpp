@@ -20,6 +20,7 @@ struct route_config {
   prng rng;
   server_actor server;
   sublist_actor interest;
+  connection_stats_ptr stats;  // shared with the server actor, for /routez
 };
 
 route_actor spawn_route(caf::actor_system& sys, route_config config);

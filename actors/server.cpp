@@ -32,20 +32,32 @@ struct server_state {
   sublist_actor interest;
   prng rng;
   uint64_t next_cid = 1;
-  std::map<uint64_t, session_actor> sessions;
+  struct session_entry {
+    session_actor actor;
+    connection_stats_ptr stats;
+    std::string ip;
+    int port = 0;
+  };
+  std::map<uint64_t, session_entry> sessions;
   bool shutting_down = false;
 
   // -- cluster -------------------------------------------------------------------------------
   proto::route_info local_route;  // what we tell peers about ourselves
   bool cluster_dynamic = false;   // our cluster name was generated, not configured
   uint64_t next_rid = 1;
-  std::map<uint64_t, route_actor> route_actors;  // every live route actor, by rid
-  std::map<std::string, route_entry> routes;     // registered routes, by peer server id
-  std::set<std::string> dialing;                 // host:port being dialled
-  std::set<std::string> configured;              // host:port of configured routes
-  std::map<std::string, std::string> url_peer;   // configured host:port -> peer server id
-  std::map<std::string, int32_t> dial_failures;  // URL -> failed dials in a row
-  std::vector<std::string> own_urls;             // this server's client URLs
+  struct route_actor_entry {
+    route_actor actor;
+    connection_stats_ptr stats;
+    std::string ip;
+    int port = 0;
+  };
+  std::map<uint64_t, route_actor_entry> route_actors;  // every live route actor, by rid
+  std::map<std::string, route_entry> routes;           // registered routes, by peer server id
+  std::set<std::string> dialing;                       // host:port being dialled
+  std::set<std::string> configured;                    // host:port of configured routes
+  std::map<std::string, std::string> url_peer;         // configured host:port -> peer server id
+  std::map<std::string, int32_t> dial_failures;        // URL -> failed dials in a row
+  std::vector<std::string> own_urls;                   // this server's client URLs
 };
 
 using server_pointer = server_actor::stateful_pointer<server_state>;
@@ -68,8 +80,13 @@ void accept_client(server_pointer self, net::connection_ptr& conn) {
   cfg.over_connection_limit =
       st.sessions.size() >= static_cast<size_t>(st.context->options.max_connections);
   const uint64_t cid = cfg.cid;
+  cfg.stats = std::make_shared<connection_stats>();
+  auto stats = cfg.stats;
+  const auto remote = cfg.connection->remote();
   st.context->counters.total_connections.fetch_add(1, std::memory_order_relaxed);
-  st.sessions.emplace(cid, spawn_client_session(self->system(), std::move(cfg)));
+  st.sessions.emplace(
+      cid, server_state::session_entry{spawn_client_session(self->system(), std::move(cfg)), stats,
+                                       remote.host, remote.port});
 }
 
 // -- routes: connecting ---------------------------------------------------------------------------
@@ -86,7 +103,12 @@ void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role
   cfg.server = server_actor{self};
   cfg.interest = st.interest;
   const uint64_t rid = cfg.rid;
-  st.route_actors.emplace(rid, spawn_route(self->system(), std::move(cfg)));
+  cfg.stats = std::make_shared<connection_stats>();
+  auto stats = cfg.stats;
+  const auto remote = cfg.connection->remote();
+  st.route_actors.emplace(
+      rid, server_state::route_actor_entry{spawn_route(self->system(), std::move(cfg)), stats,
+                                           remote.host, remote.port});
 }
 
 bool peer_connected(const server_state& st, const std::string& host_port) {
@@ -204,7 +226,7 @@ void update_connect_urls(server_pointer self) {
   if (urls == st.context->connect_urls()) return;
   st.context->set_connect_urls(std::move(urls));
   for (auto& [cid, session] : st.sessions)
-    self->send(session, urls_atom_v);
+    self->send(session.actor, urls_atom_v);
 }
 
 void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto::route_info& peer,
@@ -299,13 +321,42 @@ void shutdown(server_pointer self) {
   if (st.shutting_down) return;
   st.shutting_down = true;
   for (auto& [cid, session] : st.sessions)
-    self->send(session, shutdown_atom_v);
+    self->send(session.actor, shutdown_atom_v);
   for (auto& [rid, route] : st.route_actors)
-    self->send(route, shutdown_atom_v);
+    self->send(route.actor, shutdown_atom_v);
   if (st.sessions.empty() && st.route_actors.empty()) {
     self->send(st.interest, shutdown_atom_v);
     self->quit();
   }
+}
+
+monitor::server_view snapshot(const server_state& st) {
+  monitor::server_view v;
+  const auto& ctx = *st.context;
+  v.server_id = ctx.server_id;
+  v.server_name = ctx.server_name;
+  v.version = server_version;
+  v.cluster_name = st.local_route.cluster;
+  v.options = &ctx.options;
+  v.connect_urls = ctx.connect_urls();
+  v.in_msgs = ctx.counters.in_msgs.load();
+  v.in_bytes = ctx.counters.in_bytes.load();
+  v.out_msgs = ctx.counters.out_msgs.load();
+  v.out_bytes = ctx.counters.out_bytes.load();
+  v.slow_consumers = ctx.counters.slow_consumers.load();
+  v.total_connections = ctx.counters.total_connections.load();
+  v.subs = ctx.subscriptions.stats();
+  for (const auto& [cid, s] : st.sessions)
+    v.connections.push_back({cid, s.ip, s.port, s.stats});
+  for (const auto& [id, r] : st.routes) {
+    const auto it = st.route_actors.find(r.rid);
+    if (it == st.route_actors.end()) continue;
+    v.routes.push_back({r.rid, id, r.info.server_name, r.role.solicited, r.role.configured,
+                        it->second.ip, it->second.port, it->second.stats});
+  }
+  std::sort(v.routes.begin(), v.routes.end(),
+            [](const auto& a, const auto& b) { return a.rid < b.rid; });
+  return v;
 }
 
 struct server_args {
@@ -360,6 +411,12 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](learned_route_atom, const proto::route_info& info) { learned_route(self, info); },
       [=](route_closed_atom, uint64_t rid, const std::string& peer_id, const route_role& role) {
         route_closed(self, rid, peer_id, role);
+      },
+      [=](monitor_atom, const std::string& path, const std::string& query,
+          const monitor::clock_view& clock, net::http_respond& respond) {
+        const auto r = monitor::handle(path, query, snapshot(self->state), clock);
+        respond(r.status, r.status == 200 && path != "/" ? "application/json" : "text/html",
+                r.body);
       },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },
       [=](shutdown_atom) { shutdown(self); },

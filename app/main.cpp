@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -71,6 +72,47 @@ int wait_for_shutdown(const sigset_t& set, spdlog_logger& log) {
   }
 }
 
+int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t resident_bytes() {
+  std::ifstream status{"/proc/self/status"};
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
+// Serves the monitoring endpoints: the HTTP layer adds wall-clock and process facts, the
+// server actor answers from its state without blocking the I/O thread.
+bool start_monitoring(const server_options& opts, net::asio_transport& transport,
+                      const server_actor& server, logger& log) {
+  if (opts.http_port == 0) return true;
+  const int64_t start = unix_now_ns();
+  auto handler = [server, start](const std::string& target, net::http_respond respond) {
+    const auto q = target.find('?');
+    monitor::clock_view clock;
+    clock.now_ns = unix_now_ns();
+    clock.start_ns = start;
+    clock.rss_bytes = resident_bytes();
+    caf::anon_send(server, monitor_atom_v, target.substr(0, q),
+                   q == std::string::npos ? std::string{} : target.substr(q + 1), clock,
+                   std::move(respond));
+  };
+  int bound = 0;
+  std::string error;
+  const std::string host = opts.http_host.empty() ? opts.host : opts.http_host;
+  if (!transport.serve_http(host, opts.http_port, handler, bound, error)) {
+    log.log(log_level::fatal, "Can't listen to the monitor port: " + error);
+    return false;
+  }
+  log.info("Starting http monitor on " + host + ":" + std::to_string(bound));
+  return true;
+}
+
 int run(const server_options& opts) {
   const sigset_t signals = handled_signals();
   auto log = std::make_shared<spdlog_logger>(opts.log_file, opts.logtime);
@@ -88,6 +130,11 @@ int run(const server_options& opts) {
   std::string error;
   if (!start_server(sys, transport, opts, log, os_seed(), server, error)) {
     log->log(log_level::fatal, error);
+    return 1;
+  }
+  if (!start_monitoring(server.context->options, transport, server.actor, *log)) {
+    caf::anon_send(server.actor, shutdown_atom_v);
+    sys.await_all_actors_done();
     return 1;
   }
   transport.run(1);

@@ -9,6 +9,7 @@
 #include <list>
 
 #include "net/asio/asio_connection.hpp"
+#include "net/asio/http_listener.hpp"
 
 namespace gnatsd::net {
 
@@ -20,6 +21,7 @@ struct asio_transport::impl {
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::vector<std::thread> threads;
   std::list<std::shared_ptr<asio::ip::tcp::acceptor>> acceptors;
+  std::vector<std::shared_ptr<asio_impl::http_listener>> http;
 
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
                  std::shared_ptr<accept_handler> handler) {
@@ -87,7 +89,17 @@ void asio_transport::dial(const std::string& host, int port,
       });
 }
 
+bool asio_transport::serve_http(const std::string& host, int port, http_handler handler,
+                                int& bound_port, std::string& error) {
+  auto listener = std::make_shared<asio_impl::http_listener>(impl_->io, std::move(handler));
+  if (!listener->listen(host, port, bound_port, error)) return false;
+  impl_->http.push_back(std::move(listener));
+  return true;
+}
+
 void asio_transport::stop_listening() {
+  for (auto& h : impl_->http)
+    h->stop();
   asio::post(impl_->io, [this] {
     for (auto& a : impl_->acceptors) {
       boost::system::error_code ignored;

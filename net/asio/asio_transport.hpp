@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/http_server.hpp"
 #include "net/transport.hpp"
 
 namespace gnatsd::net {
@@ -21,6 +22,10 @@ class asio_transport final : public transport {
             std::function<void(connection_ptr, std::string)> done) override;
   void stop_listening() override;
   std::vector<std::string> interface_addresses() override;
+
+  /// Serves monitoring HTTP on host:port with `handler` (Boost.Beast).
+  bool serve_http(const std::string& host, int port, http_handler handler, int& bound_port,
+                  std::string& error);
 
   /// Runs the io_context on `threads` background threads.
   void run(int threads);

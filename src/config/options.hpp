@@ -37,7 +37,7 @@ struct server_options {
   std::string host = "0.0.0.0";
   int port = 4222;  // -1: pick a free port
   std::string server_name;
-  std::string http_host = "0.0.0.0";
+  std::string http_host;  // empty: the client listen host, as nats-server does
   int http_port = 0;  // 0: monitoring off
 
   bool debug = false;

@@ -116,6 +116,8 @@ void client_connection::receive(const char* data, size_t size) {
   // Counters are aggregated once per read buffer, as nats-server does.
   ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
   ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
+  stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
+  stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
 }
 
 void client_connection::send_err(std::string_view text) {
@@ -173,6 +175,12 @@ bool client_connection::on_connect(std::string_view json) {
     return false;
   }
   parser_.set_headers_enabled(connect_.headers);
+  {
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->name = connect_.name;
+    stats_->lang = connect_.lang;
+    stats_->version = connect_.version;
+  }
   self_->headers.store(connect_.headers, std::memory_order_release);
   ok();
   return true;
@@ -270,7 +278,12 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     sub->owner = self_;
     sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
     ctx_->subscriptions.insert(sub);
+    {
+      std::lock_guard<std::mutex> guard{stats_->mutex};
+      stats_->subs[key] = sub->queue.empty() ? sub->subject : sub->subject + " " + sub->queue;
+    }
     subs_.emplace(std::move(key), sub);
+    stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
     interest_changes_.push_back(interest_change{sub->subject, sub->queue, +1});
   }
   ok();
@@ -307,7 +320,12 @@ void client_connection::remove_subscription(const subscription_ptr& sub) {
   sub->closed.store(true, std::memory_order_release);
   if (!ctx_->subscriptions.remove(sub)) return;
   auto it = subs_.find(sub->sid);
-  if (it != subs_.end() && it->second == sub) subs_.erase(it);
+  if (it != subs_.end() && it->second == sub) {
+    subs_.erase(it);
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->subs.erase(sub->sid);
+  }
+  stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
   interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
 }
 
@@ -380,6 +398,7 @@ void client_connection::deliver(delivery_batch batch) {
 void client_connection::flushed(size_t bytes) {
   GNATSD_ASSERT(bytes <= pending_bytes_);
   pending_bytes_ -= bytes;
+  stats_->pending_bytes.store(pending_bytes_, std::memory_order_relaxed);
   flushed_since_check_ = true;
 }
 
@@ -408,6 +427,9 @@ std::vector<std::vector<char>> client_connection::take_output() {
   ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   ctx_->counters.out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
   total_out_msgs_ += out_msgs_;
+  stats_->out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
+  stats_->out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
+  stats_->pending_bytes.store(pending_bytes_, std::memory_order_relaxed);
   out_msgs_ = out_bytes_ = 0;
   return chunks;
 }

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "monitor/connection_stats.hpp"
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
 #include "server/message_router.hpp"
@@ -106,6 +107,10 @@ class client_connection final : public proto::client_op_handler {
   uint64_t in_msgs() const { return in_msgs_; }
   uint64_t out_msgs() const { return total_out_msgs_ + out_msgs_; }
   bool mid_operation() const { return parser_.mid_operation(); }
+  /// Live statistics for monitoring (shared with the server actor).
+  const connection_stats_ptr& stats() const { return stats_; }
+  /// Writes statistics into `stats` (created by the server); call before start().
+  void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
 
  private:
   // proto::client_op_handler
@@ -131,6 +136,7 @@ class client_connection final : public proto::client_op_handler {
   void trace_in(std::string_view op, std::string_view args);
 
   server_context_ptr ctx_;
+  connection_stats_ptr stats_ = std::make_shared<connection_stats>();
   uint64_t cid_;
   std::string prefix_;  // "host:port - cid:N - " for log lines
   std::string remote_host_;

@@ -171,6 +171,11 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
   sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
   ctx_->subscriptions.insert(sub);
   remote_subs_.emplace(key, std::move(sub));
+  {
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->subs[key] = queue.empty() ? std::string{subject} : key;
+  }
+  stats_->subscription_count.store(remote_subs_.size(), std::memory_order_relaxed);
   return true;
 }
 
@@ -184,7 +189,12 @@ bool route_connection::on_remote_unsub(std::string_view account, std::string_vie
   if (it == remote_subs_.end()) return true;
   it->second->closed.store(true, std::memory_order_release);
   ctx_->subscriptions.remove(it->second);
+  {
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->subs.erase(it->first);
+  }
   remote_subs_.erase(it);
+  stats_->subscription_count.store(remote_subs_.size(), std::memory_order_relaxed);
   return true;
 }
 
@@ -207,6 +217,8 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
   if (msg.account != global_account) return true;
   ctx_->counters.in_msgs.fetch_add(1, std::memory_order_relaxed);
   ctx_->counters.in_bytes.fetch_add(msg.message.size(), std::memory_order_relaxed);
+  stats_->in_msgs.fetch_add(1, std::memory_order_relaxed);
+  stats_->in_bytes.fetch_add(msg.message.size(), std::memory_order_relaxed);
   message_origin origin;
   origin.self = self_.get();
   origin.from_route = true;
@@ -222,6 +234,8 @@ void route_connection::send(std::string_view bytes) {
 void route_connection::deliver(delivery_batch batch) {
   if (closing_ || batch.bytes.empty()) return;
   // Routes have no max_pending in nats-server 2.x: a slow route is not dropped for it.
+  stats_->out_msgs.fetch_add(batch.messages, std::memory_order_relaxed);
+  stats_->out_bytes.fetch_add(batch.bytes.size(), std::memory_order_relaxed);
   if (!out_.empty()) out_chunks_.push_back(std::move(out_));
   out_.clear();
   out_chunks_.push_back(std::move(batch.bytes));

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
 #include "server/message_router.hpp"
@@ -74,6 +75,9 @@ class route_connection final : public proto::route_op_handler {
   const std::string& remote_host() const { return remote_host_; }
   const std::string& log_prefix() const { return prefix_; }
   size_t remote_subscriptions() const { return remote_subs_.size(); }
+  const connection_stats_ptr& stats() const { return stats_; }
+  /// Writes statistics into `stats` (created by the server); call before start().
+  void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
 
  private:
   bool on_info(std::string_view json) override;
@@ -92,6 +96,7 @@ class route_connection final : public proto::route_op_handler {
   void trace(std::string_view direction, std::string_view op);
 
   server_context_ptr ctx_;
+  connection_stats_ptr stats_ = std::make_shared<connection_stats>();
   uint64_t rid_;
   std::string remote_host_;
   std::string prefix_;  // "host:port - rid:N - "

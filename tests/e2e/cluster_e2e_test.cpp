@@ -312,5 +312,50 @@ TEST(ClusterE2E, AClientGivenOneServerLearnsTheOthersAndFailsOver) {
   EXPECT_TRUE(delivered) << "the client did not fail over";
 }
 
+// A plain HTTP GET over a raw socket; returns the body ("" on failure).
+std::string http_get(int port, const std::string& path, int* status = nullptr) {
+  raw_client c{port};
+  c.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  c.wait_closed(std::chrono::seconds{10});
+  const std::string& r = c.received();
+  if (status && r.size() > 12) *status = std::stoi(r.substr(9, 3));
+  const auto body = r.find("\r\n\r\n");
+  return body == std::string::npos ? std::string{} : r.substr(body + 4);
+}
+
+TEST(ClusterE2E, MonitoringEndpointsDescribeTheCluster) {
+  cluster_ports p;
+  const int http = free_port();
+  auto args = loopback_args(p, 0);
+  args.push_back("-m");
+  args.push_back(std::to_string(http));
+  server_process a{gnatsd_binary(), args};
+  server_process b{gnatsd_binary(), loopback_args(p, 1)};
+  ASSERT_TRUE(wait_mesh({&a, &b}));
+  ASSERT_TRUE(a.wait_for_log("Starting http monitor on 127.0.0.1:" + std::to_string(http)));
+  auto nc = connect(a.port());
+  auto sub = subscribe(nc.get(), "watched");
+
+  const std::string varz = http_get(http, "/varz");
+  for (const char* field : {"\"server_id\"", "\"connections\": 1", "\"routes\": 1",
+                            "\"max_payload\": 1048576", "\"cluster\"", "\"uptime\""})
+    EXPECT_NE(varz.find(field), std::string::npos) << field << " in " << varz;
+  const std::string routez = http_get(http, "/routez");
+  EXPECT_NE(routez.find("\"num_routes\": 1"), std::string::npos) << routez;
+  EXPECT_NE(routez.find("\"remote_id\": \"N"), std::string::npos) << routez;
+  const std::string connz = http_get(http, "/connz?subs=1");
+  EXPECT_NE(connz.find("\"num_connections\": 1"), std::string::npos) << connz;
+  EXPECT_NE(connz.find("\"watched\""), std::string::npos) << connz;
+  EXPECT_NE(connz.find("\"lang\": \"C\""), std::string::npos) << connz;
+  const std::string subsz = http_get(http, "/subsz?subs=1");
+  EXPECT_NE(subsz.find("\"subject\": \"watched\""), std::string::npos) << subsz;
+  EXPECT_EQ(http_get(http, "/healthz"), "{\"status\":\"ok\"}");
+  int status = 0;
+  http_get(http, "/connz?sort=stop", &status);
+  EXPECT_EQ(status, 400);
+  http_get(http, "/nope", &status);
+  EXPECT_EQ(status, 404);
+}
+
 }  // namespace
 }  // namespace gnatsd::testing

@@ -1,0 +1,27 @@
+// Live statistics of one connection, shared between the connection's actor (which writes
+// them, once per read buffer) and the server actor (which reads them for /connz and
+// /routez). Counters are atomics; the few strings are guarded by a mutex.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace gnatsd {
+
+struct connection_stats {
+  std::atomic<uint64_t> in_msgs{0}, in_bytes{0}, out_msgs{0}, out_bytes{0};
+  std::atomic<uint64_t> pending_bytes{0};
+  std::atomic<uint64_t> subscription_count{0};
+
+  mutable std::mutex mutex;
+  std::string name, lang, version;          // from CONNECT
+  std::map<std::string, std::string> subs;  // sid -> subject (with " queue" when grouped)
+};
+
+using connection_stats_ptr = std::shared_ptr<connection_stats>;
+
+}  // namespace gnatsd

@@ -1,0 +1,285 @@
+#include "monitor/monitor.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+namespace gnatsd::monitor {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
+std::string rfc3339(int64_t ns) {
+  const std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(ns % 1000000000));
+  return buf;
+}
+
+// Go's uptime format: "1d2h3m4s" without the sub-second part.
+std::string uptime(int64_t ns) {
+  int64_t s = ns / 1000000000;
+  const int64_t d = s / 86400, h = (s / 3600) % 24, m = (s / 60) % 60;
+  s %= 60;
+  std::string out;
+  if (d > 0) out += std::to_string(d) + "d";
+  if (d > 0 || h > 0) out += std::to_string(h) + "h";
+  if (d > 0 || h > 0 || m > 0) out += std::to_string(m) + "m";
+  return out + std::to_string(s) + "s";
+}
+
+int64_t to_int(const std::map<std::string, std::string>& q, const std::string& key, int64_t def) {
+  const auto it = q.find(key);
+  if (it == q.end() || it->second.empty()) return def;
+  try {
+    return std::stoll(it->second);
+  } catch (...) {
+    return def;
+  }
+}
+
+response varz(const server_view& s, const clock_view& c) {
+  const auto& o = *s.options;
+  json j;
+  j["server_id"] = s.server_id;
+  j["server_name"] = s.server_name;
+  j["version"] = s.version;
+  j["proto"] = 1;
+  j["go"] = "go1.19.8";
+  j["host"] = o.host;
+  j["port"] = o.port;
+  j["max_connections"] = o.max_connections;
+  j["ping_interval"] = o.ping_interval.count();
+  j["ping_max"] = o.ping_max;
+  j["http_host"] = o.http_host.empty() ? o.host : o.http_host;
+  j["http_port"] = o.http_port;
+  j["http_base_path"] = "";
+  j["https_port"] = 0;
+  j["auth_timeout"] = std::chrono::duration<double>(o.authorization.timeout).count();
+  j["max_control_line"] = o.max_control_line;
+  j["max_payload"] = o.max_payload;
+  j["max_pending"] = o.max_pending;
+  j["cluster"] = {
+      {"name", s.cluster_name},
+      {"addr", o.cluster.host},
+      {"cluster_port", o.cluster.port},
+      {"auth_timeout", std::chrono::duration<double>(o.cluster.authorization.timeout).count()},
+      {"urls", o.cluster.routes}};
+  j["gateway"] = json::object();
+  j["leaf"] = json::object();
+  j["mqtt"] = json::object();
+  j["websocket"] = json::object();
+  j["jetstream"] = json::object();
+  j["tls_timeout"] = 2;
+  j["write_deadline"] = o.write_deadline.count();
+  j["start"] = rfc3339(c.start_ns);
+  j["now"] = rfc3339(c.now_ns);
+  j["uptime"] = uptime(c.now_ns - c.start_ns);
+  j["mem"] = c.rss_bytes;
+  j["cores"] = 2;
+  j["gomaxprocs"] = 2;
+  j["cpu"] = c.cpu_percent;
+  j["connections"] = s.connections.size();
+  j["total_connections"] = s.total_connections;
+  j["routes"] = s.routes.size();
+  j["remotes"] = s.routes.size();
+  j["leafnodes"] = 0;
+  j["in_msgs"] = s.in_msgs;
+  j["out_msgs"] = s.out_msgs;
+  j["in_bytes"] = s.in_bytes;
+  j["out_bytes"] = s.out_bytes;
+  j["slow_consumers"] = s.slow_consumers;
+  j["subscriptions"] = s.subs.subscriptions;
+  j["http_req_stats"] = json::object();
+  j["config_load_time"] = rfc3339(c.start_ns);
+  if (!s.connect_urls.empty()) j["connect_urls"] = s.connect_urls;
+  return {200, j.dump(2)};
+}
+
+json subscriptions_list(const connection_stats& st) {
+  std::lock_guard<std::mutex> guard{st.mutex};
+  json list = json::array();
+  for (const auto& [sid, subject] : st.subs)
+    list.push_back(subject);
+  return list;
+}
+
+response connz(const server_view& s, const std::map<std::string, std::string>& q,
+               const clock_view& c) {
+  const std::string state = q.count("state") ? q.at("state") : "open";
+  const std::string sort = q.count("sort") ? q.at("sort") : "cid";
+  if (sort == "stop" || sort == "reason")
+    return {400, "{\"error\":\"sort by " + sort + " only valid on closed connections\"}"};
+  auto conns = s.connections;
+  if (state == "closed") conns.clear();  // closed connections are not kept (yet)
+  if (const int64_t cid = to_int(q, "cid", 0); cid > 0)
+    conns.erase(std::remove_if(
+                    conns.begin(), conns.end(),
+                    [&](const connection_view& v) { return v.cid != static_cast<uint64_t>(cid); }),
+                conns.end());
+  auto key = [&](const connection_view& v) -> uint64_t {
+    const auto& st = *v.stats;
+    if (sort == "subs") return st.subscription_count;
+    if (sort == "pending") return st.pending_bytes;
+    if (sort == "msgs_to") return st.out_msgs;
+    if (sort == "msgs_from") return st.in_msgs;
+    if (sort == "bytes_to") return st.out_bytes;
+    if (sort == "bytes_from") return st.in_bytes;
+    return v.cid;
+  };
+  if (sort == "cid" || sort == "start")
+    std::sort(conns.begin(), conns.end(), [](auto& a, auto& b) { return a.cid < b.cid; });
+  else
+    std::stable_sort(conns.begin(), conns.end(), [&](auto& a, auto& b) { return key(a) > key(b); });
+  const int64_t offset = std::max<int64_t>(0, to_int(q, "offset", 0));
+  const int64_t limit = std::max<int64_t>(0, to_int(q, "limit", 1024));
+  const std::string subs = q.count("subs") ? q.at("subs") : "";
+  json list = json::array();
+  for (size_t i = static_cast<size_t>(offset);
+       i < conns.size() && list.size() < static_cast<size_t>(limit); ++i) {
+    const auto& v = conns[i];
+    const auto& st = *v.stats;
+    json e;
+    e["cid"] = v.cid;
+    e["kind"] = "Client";
+    e["type"] = "nats";
+    e["ip"] = v.ip;
+    e["port"] = v.port;
+    e["pending_bytes"] = st.pending_bytes.load();
+    e["in_msgs"] = st.in_msgs.load();
+    e["out_msgs"] = st.out_msgs.load();
+    e["in_bytes"] = st.in_bytes.load();
+    e["out_bytes"] = st.out_bytes.load();
+    e["subscriptions"] = st.subscription_count.load();
+    {
+      std::lock_guard<std::mutex> guard{st.mutex};
+      if (!st.name.empty()) e["name"] = st.name;
+      if (!st.lang.empty()) e["lang"] = st.lang;
+      if (!st.version.empty()) e["version"] = st.version;
+    }
+    if (subs == "1" || subs == "true" || subs == "detail")
+      e["subscriptions_list"] = subscriptions_list(st);
+    list.push_back(std::move(e));
+  }
+  json j;
+  j["server_id"] = s.server_id;
+  j["now"] = rfc3339(c.now_ns);
+  j["num_connections"] = list.size();
+  j["total"] = conns.size();
+  j["offset"] = offset;
+  j["limit"] = limit;
+  j["connections"] = std::move(list);
+  return {200, j.dump(2)};
+}
+
+response routez(const server_view& s, const std::map<std::string, std::string>& q,
+                const clock_view& c) {
+  const bool subs = q.count("subs") != 0;
+  json list = json::array();
+  for (const auto& r : s.routes) {
+    json e;
+    e["rid"] = r.rid;
+    e["remote_id"] = r.remote_id;
+    e["remote_name"] = r.remote_name;
+    e["did_solicit"] = r.did_solicit;
+    e["is_configured"] = r.is_configured;
+    e["ip"] = r.ip;
+    e["port"] = r.port;
+    e["pending_size"] = r.stats->pending_bytes.load();
+    e["in_msgs"] = r.stats->in_msgs.load();
+    e["out_msgs"] = r.stats->out_msgs.load();
+    e["in_bytes"] = r.stats->in_bytes.load();
+    e["out_bytes"] = r.stats->out_bytes.load();
+    e["subscriptions"] = r.stats->subscription_count.load();
+    if (subs) e["subscriptions_list"] = subscriptions_list(*r.stats);
+    list.push_back(std::move(e));
+  }
+  json j;
+  j["server_id"] = s.server_id;
+  j["now"] = rfc3339(c.now_ns);
+  j["import"] = nullptr;
+  j["export"] = nullptr;
+  j["num_routes"] = list.size();
+  j["routes"] = std::move(list);
+  return {200, j.dump(2)};
+}
+
+response subsz(const server_view& s, const std::map<std::string, std::string>& q,
+               const clock_view& c) {
+  json stats;
+  stats["num_subscriptions"] = s.subs.subscriptions;
+  stats["num_cache"] = 0;
+  stats["num_inserts"] = s.subs.inserts;
+  stats["num_removes"] = s.subs.removes;
+  stats["num_matches"] = s.subs.matches;
+  stats["cache_hit_rate"] = 0;
+  stats["max_fanout"] = 0;
+  stats["avg_fanout"] = 0;
+  const std::string subs = q.count("subs") ? q.at("subs") : "";
+  if (subs != "1" && subs != "true" && subs != "detail") return {200, stats.dump(2)};
+  // Only local subscriptions are listed, as in nats-server.
+  json list = json::array();
+  for (const auto& v : s.connections) {
+    std::lock_guard<std::mutex> guard{v.stats->mutex};
+    for (const auto& [sid, subject] : v.stats->subs) {
+      const auto space = subject.find(' ');
+      json e;
+      e["account"] = "$G";
+      e["subject"] = subject.substr(0, space);
+      if (space != std::string::npos) e["qgroup"] = subject.substr(space + 1);
+      e["sid"] = sid;
+      e["cid"] = v.cid;
+      list.push_back(std::move(e));
+    }
+  }
+  json j;
+  j["server_id"] = s.server_id;
+  j["now"] = rfc3339(c.now_ns);
+  for (auto& [k, v] : stats.items())
+    j[k] = v;
+  j["total"] = list.size();
+  j["offset"] = 0;
+  j["limit"] = 1024;
+  j["subscriptions_list"] = std::move(list);
+  return {200, j.dump(2)};
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_query(const std::string& query) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    const std::string pair = query.substr(start, amp - start);
+    const auto eq = pair.find('=');
+    if (!pair.empty()) out[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+    start = amp + 1;
+  }
+  return out;
+}
+
+response handle(const std::string& path, const std::string& query, const server_view& server,
+                const clock_view& clock) {
+  const auto q = parse_query(query);
+  if (path == "/varz") return varz(server, clock);
+  if (path == "/connz") return connz(server, q, clock);
+  if (path == "/routez") return routez(server, q, clock);
+  if (path == "/subsz" || path == "/subscriptionsz") return subsz(server, q, clock);
+  if (path == "/healthz") return {200, "{\"status\":\"ok\"}"};
+  if (path == "/" || path.empty())
+    return {200,
+            "<html><body><a href=/varz>varz</a><br><a href=/connz>connz</a><br>"
+            "<a href=/routez>routez</a><br><a href=/subsz>subsz</a><br>"
+            "<a href=/healthz>healthz</a></body></html>"};
+  return {404, "404 page not found\n"};
+}
+
+}  // namespace gnatsd::monitor

@@ -1,0 +1,69 @@
+// The monitoring endpoints of nats-server 2.9 (/varz, /connz, /routez, /subsz, /healthz):
+// plain snapshots of server state in, JSON with nats-server's field names out, so that
+// tools written for nats-server read gnatsd's endpoints unchanged.
+//
+// The snapshots are taken by the server actor; wall-clock times are passed in by the HTTP
+// layer, since nothing in src/ reads a clock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/options.hpp"
+#include "monitor/connection_stats.hpp"
+#include "sublist/sublist.hpp"
+
+namespace gnatsd::monitor {
+
+struct connection_view {
+  uint64_t cid = 0;
+  std::string ip;
+  int port = 0;
+  connection_stats_ptr stats;
+};
+
+struct route_view {
+  uint64_t rid = 0;
+  std::string remote_id;
+  std::string remote_name;
+  bool did_solicit = false;
+  bool is_configured = false;
+  std::string ip;
+  int port = 0;
+  connection_stats_ptr stats;
+};
+
+struct server_view {
+  std::string server_id, server_name, version, cluster_name;
+  const server_options* options = nullptr;
+  std::vector<std::string> connect_urls;
+  uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0;
+  uint64_t slow_consumers = 0, total_connections = 0;
+  sublist_stats subs;
+  std::vector<connection_view> connections;  // open client connections, by cid
+  std::vector<route_view> routes;            // registered routes, by rid
+};
+
+/// Times in nanoseconds since the Unix epoch.
+struct clock_view {
+  int64_t now_ns = 0;
+  int64_t start_ns = 0;
+  uint64_t rss_bytes = 0;
+  double cpu_percent = 0;
+};
+
+struct response {
+  int status = 200;
+  std::string body;
+};
+
+/// Answers `path` (without the base path) with query string `query`.
+response handle(const std::string& path, const std::string& query, const server_view& server,
+                const clock_view& clock);
+
+/// Splits "a=1&b=2" into a map.
+std::map<std::string, std::string> parse_query(const std::string& query);
+
+}  // namespace gnatsd::monitor
