@@ -21,6 +21,11 @@ struct session_state {
 
 using session_pointer = session_actor::stateful_pointer<session_state>;
 
+// The actor clock's time in nanoseconds (the steady clock in production, virtual in sim).
+int64_t steady_ns(caf::actor_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
 // Adds 0-20% jitter, drawn from the session's seeded generator.
 caf::timespan jittered(duration base, prng& rng) {
   const auto extra = static_cast<int64_t>(rng.below(static_cast<uint64_t>(base.count() / 5) + 1));
@@ -77,7 +82,12 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
   auto sub = std::make_shared<actor_subscriber<session_actor>>(c.cid, false, session_actor{self});
   st.conn = std::make_unique<client_connection>(c.context, c.cid, c.connection->remote().host,
                                                 c.connection->remote().port, sub, c.rng.fork());
-  if (c.stats) st.conn->use_stats(c.stats);
+  if (c.stats) {
+    const int64_t now = steady_ns(self->clock().now());
+    c.stats->start_steady_ns = now;
+    c.stats->last_activity_steady_ns = now;
+    st.conn->use_stats(c.stats);
+  }
   st.conn->start();
   if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
   c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}),
@@ -91,6 +101,9 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         auto& s = self->state;
         if (s.finished) return;
         s.conn->receive(data.data(), data.size());
+        if (s.config.stats)
+          s.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),
+                                                        std::memory_order_relaxed);
         emit(self);
         if (!s.finished) s.config.connection->resume_reading();
       },

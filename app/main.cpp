@@ -96,6 +96,10 @@ bool start_monitoring(const server_options& opts, net::asio_transport& transport
     const auto q = target.find('?');
     monitor::clock_view clock;
     clock.now_ns = unix_now_ns();
+    // The actor clock is CAF's steady clock: connection times are read against it.
+    clock.steady_now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
     clock.start_ns = start;
     clock.rss_bytes = resident_bytes();
     caf::anon_send(server, monitor_atom_v, target.substr(0, q),

@@ -16,6 +16,9 @@ struct connection_stats {
   std::atomic<uint64_t> in_msgs{0}, in_bytes{0}, out_msgs{0}, out_bytes{0};
   std::atomic<uint64_t> pending_bytes{0};
   std::atomic<uint64_t> subscription_count{0};
+  // Actor-clock (steady) times in nanoseconds; the HTTP layer maps them to wall time.
+  std::atomic<int64_t> start_steady_ns{0};
+  std::atomic<int64_t> last_activity_steady_ns{0};
 
   mutable std::mutex mutex;
   std::string name, lang, version;          // from CONNECT

@@ -151,6 +151,13 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
     e["type"] = "nats";
     e["ip"] = v.ip;
     e["port"] = v.port;
+    const int64_t since_start = c.steady_now_ns - st.start_steady_ns.load();
+    const int64_t since_activity = c.steady_now_ns - st.last_activity_steady_ns.load();
+    e["start"] = rfc3339(c.now_ns - since_start);
+    e["last_activity"] = rfc3339(c.now_ns - since_activity);
+    e["rtt"] = "0s";
+    e["uptime"] = uptime(since_start);
+    e["idle"] = uptime(since_activity);
     e["pending_bytes"] = st.pending_bytes.load();
     e["in_msgs"] = st.in_msgs.load();
     e["out_msgs"] = st.out_msgs.load();

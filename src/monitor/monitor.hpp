@@ -49,6 +49,7 @@ struct server_view {
 /// Times in nanoseconds since the Unix epoch.
 struct clock_view {
   int64_t now_ns = 0;
+  int64_t steady_now_ns = 0;  // the actor clock's now, to place connection times
   int64_t start_ns = 0;
   uint64_t rss_bytes = 0;
   double cpu_percent = 0;

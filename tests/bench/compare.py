@@ -35,8 +35,8 @@ def free_port():
     return port
 
 
-def start(binary, port):
-    proc = subprocess.Popen([binary, "-a", "127.0.0.1", "-p", str(port)],
+def start(binary, port, extra=()):
+    proc = subprocess.Popen([binary, "-a", "127.0.0.1", "-p", str(port), *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -82,6 +82,32 @@ def run_round(name, binary, loadgen, msgs, results):
             proc.kill()
 
 
+CLUSTER_LABEL = "cluster A->B 16B"
+
+
+def run_cluster_round(name, binary, loadgen, msgs, results):
+    """1 publisher on server A -> 1 subscriber on server B of a two-server cluster."""
+    pa, pb, ra, rb = free_port(), free_port(), free_port(), free_port()
+    a = start(binary, pa, ["-cluster", f"nats://127.0.0.1:{ra}"])
+    b = start(binary, pb, ["-cluster", f"nats://127.0.0.1:{rb}", "-routes", f"nats://127.0.0.1:{ra}"])
+    try:
+        time.sleep(1.5)  # route formation (the load generator also waits for interest)
+        out = subprocess.run([loadgen, "--url", f"127.0.0.1:{pa}", "--sub-url", f"127.0.0.1:{pb}",
+                              "--msgs", str(msgs), "--scenario", "pubsub", "--size", "16"],
+                             capture_output=True, text=True, timeout=600)
+        if out.returncode != 0:
+            raise RuntimeError(f"{name} cluster: {out.stderr.strip()}")
+        rate = float(re.search(r"^sub: .* = (\d+) msgs/s", out.stdout, re.M).group(1))
+        results.setdefault((name, CLUSTER_LABEL), []).append(rate)
+    finally:
+        for p in (a, b):
+            p.send_signal(signal.SIGINT)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gnatsd", default="build/gnatsd")
@@ -97,12 +123,13 @@ def main():
     for r in range(a.rounds):
         for name, binary in servers:
             run_round(name, binary, a.loadgen, a.msgs, results)
+            run_cluster_round(name, binary, a.loadgen, a.msgs, results)
         print(f"round {r + 1}/{a.rounds} done", flush=True)
     b = other[0]
     print(f"\n{a.rounds} rounds, {a.msgs} messages per run, medians (msgs/s)\n")
     print(f"| scenario | gnatsd | {b} | ratio |")
     print("| --- | ---: | ---: | ---: |")
-    for label, _, _ in SCENARIOS:
+    for label in [l for l, _, _ in SCENARIOS] + [CLUSTER_LABEL]:
         g = statistics.median(results[("gnatsd", label)])
         n = statistics.median(results[(b, label)])
         print(f"| {label} | {g:,.0f} | {n:,.0f} | {g / n:.2f}x |")

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -176,6 +177,29 @@ void consume(int fd, const config& cfg, std::atomic<long>& received, clock_type:
   }
 }
 
+// Across a cluster, interest reaches the publisher's server asynchronously. Subscribe to a
+// probe subject after `bench` (routes hear interest in order) and publish probes until one
+// arrives; then `bench` is known there too. Leftover probes are drained before the run.
+void wait_for_route_interest(int pub, int sub) {
+  send_all(sub, "SUB probe 2\r\nPING\r\n");
+  read_until(sub, "PONG\r\n");
+  timeval tv{0, 50'000};
+  ::setsockopt(sub, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char tmp[4096];
+  bool arrived = false;
+  for (int i = 0; i < 400 && !arrived; ++i) {
+    send_all(pub, "PUB probe 0\r\n\r\n");
+    const ssize_t n = ::recv(sub, tmp, sizeof tmp, 0);
+    arrived =
+        n > 0 && std::string(tmp, static_cast<size_t>(n)).find("MSG probe") != std::string::npos;
+  }
+  tv = timeval{0, 0};
+  ::setsockopt(sub, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (!arrived) throw std::runtime_error("interest never reached the publisher's server");
+  send_all(sub, "UNSUB 2\r\nPING\r\n");
+  read_until(sub, "PONG\r\n");
+}
+
 void report(const char* what, long msgs, size_t size, double secs) {
   std::printf("%s: %ld msgs in %.3f s = %.0f msgs/s (%.1f MB/s payload)\n", what, msgs, secs,
               msgs / secs, msgs * static_cast<double>(size) / secs / 1e6);
@@ -222,12 +246,7 @@ int main(int argc, char** argv) try {
   send_all(sub, "SUB bench 1\r\nPING\r\n");
   read_until(sub, "PONG\r\n");
   const int pub = open_client(cfg.url);
-  if (cfg.sub_url != cfg.url) {
-    // Across a cluster, wait until the interest reached the publisher's server.
-    send_all(pub, "SUB bench.ready.probe 1\r\nPING\r\n");
-    read_until(pub, "PONG\r\n");
-    std::this_thread::sleep_for(std::chrono::milliseconds{500});
-  }
+  if (cfg.sub_url != cfg.url) wait_for_route_interest(pub, sub);
   std::atomic<long> received{0};
   clock_type::time_point last{};
   const auto t0 = clock_type::now();

@@ -141,18 +141,28 @@ TEST(ClusterE2E, TheGuidesThreeServerExampleFormsAFullMesh) {
   EXPECT_EQ(drain(sub_c.get()), 1);
 }
 
-TEST(ClusterE2E, TheGuidesSeedConfWorks) {
+std::string http_get(int port, const std::string& path, int* status = nullptr);
+
+TEST(ClusterE2E, TheGuidesSeedConfWorksAndRoutezShowsTheMesh) {
   cluster_ports p;
+  const int http = free_port();
   const std::string conf = "/tmp/gnatsd_seed_" + std::to_string(::getpid()) + ".conf";
   std::ofstream{conf} << "# Cluster Seed Node\n\nlisten: 127.0.0.1:" << p.client[0]
-                      << "\nhttp: " << free_port()
-                      << "\n\ncluster {\n  listen: 127.0.0.1:" << p.route[0] << "\n}\n";
+                      << "\nhttp: " << http << "\n\ncluster {\n  listen: 127.0.0.1:" << p.route[0]
+                      << "\n}\n";
   server_process seed{gnatsd_binary(), {"-config", conf, "-D"}};
   EXPECT_NE(
       seed.log().find("Listening for route connections on 127.0.0.1:" + std::to_string(p.route[0])),
       std::string::npos);
   server_process b{gnatsd_binary(), guide_args(p, 1)};
-  ASSERT_TRUE(wait_mesh({&seed, &b}));
+  server_process c{gnatsd_binary(), guide_args(p, 2)};
+  ASSERT_TRUE(wait_mesh({&seed, &b, &c}));
+  const std::string routez = http_get(http, "/routez");
+  EXPECT_NE(routez.find("\"num_routes\": 2"), std::string::npos) << routez;
+  for (auto* s : {&b, &c}) {
+    const std::string id_line = s->log().substr(s->log().find("server id is ") + 13, 56);
+    EXPECT_NE(routez.find("\"remote_id\": \"" + id_line + "\""), std::string::npos) << routez;
+  }
   ::unlink(conf.c_str());
 }
 
@@ -313,7 +323,7 @@ TEST(ClusterE2E, AClientGivenOneServerLearnsTheOthersAndFailsOver) {
 }
 
 // A plain HTTP GET over a raw socket; returns the body ("" on failure).
-std::string http_get(int port, const std::string& path, int* status = nullptr) {
+std::string http_get(int port, const std::string& path, int* status) {
   raw_client c{port};
   c.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   c.wait_closed(std::chrono::seconds{10});
