@@ -188,5 +188,43 @@ TEST(ClusterSim, AConfiguredRouteIsReestablishedAfterTheLinkResets) {
   EXPECT_TRUE(sub.wait("MSG z 1 1\r\nq\r\n"));
 }
 
+TEST(ClusterSim, AutoUnsubscribeLimitsHoldAcrossRoutes) {
+  world w{10};
+  auto& a = w.start_server("10.0.0.1", node(4248));
+  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+  w.run_for(2 * second);
+  auto sub = connect(w, a);
+  sub.send("SUB limited 1\r\nUNSUB 1 3\r\n");
+  sub.flush();
+  settle(w);
+  ASSERT_EQ(b.context->subscriptions.stats().subscriptions, 1u);
+  auto pub = connect(w, b);
+  for (int i = 0; i < 10; ++i)
+    pub.send("PUB limited 1\r\nx\r\n");
+  pub.flush();
+  w.run_for(second);
+  EXPECT_EQ(count(sub.c->received(), "MSG limited 1 1"), 3u);
+  // The limit removed the subscription, and the peer heard the RS-.
+  EXPECT_EQ(a.context->subscriptions.stats().subscriptions, 0u);
+  EXPECT_EQ(b.context->subscriptions.stats().subscriptions, 0u);
+}
+
+TEST(ClusterSim, RouteAuthorizationAdmitsOnlyTheConfiguredUser) {
+  world w{11};
+  auto protected_node = node(4248);
+  protected_node.cluster.authorization.user = "ruser";
+  protected_node.cluster.authorization.password = "rpass";
+  w.start_server("10.0.0.1", protected_node);
+  w.start_server("10.0.0.2", node(5248, {"nats://ruser:rpass@10.0.0.1:4248"}));
+  w.start_server("10.0.0.3", node(6248, {"nats://ruser:wrong@10.0.0.1:4248"}));
+  w.run_for(3 * second);
+  EXPECT_GE(trace_count(w, "10.0.0.2", "Registering remote route"), 1u);
+  EXPECT_GE(trace_count(w, "10.0.0.1", "Route Error Authorization Violation"), 1u);
+  // The protected server registers only the peer with the right credentials, so it never
+  // gossips the other one either: B and C stay unconnected.
+  EXPECT_EQ(trace_count(w, "10.0.0.1", "Registering remote route"), 1u);
+  EXPECT_EQ(trace_count(w, "10.0.0.2", "Registering remote route"), 1u);
+}
+
 }  // namespace
 }  // namespace gnatsd::sim
