@@ -44,7 +44,8 @@ void finish(session_pointer self, bool flush) {
   log.debugf(st.conn->log_prefix() +
              "Client connection closed: " + std::string{close_reason_text(st.conn->reason())});
   st.config.connection->close(flush);
-  self->send(st.config.server, session_closed_atom_v, st.config.cid);
+  self->send(st.config.server, session_closed_atom_v, st.config.cid,
+             std::string{close_reason_text(st.conn->reason())});
   self->quit();
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <caf/all.hpp>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -17,6 +18,7 @@ namespace {
 
 constexpr auto route_retry_delay = std::chrono::seconds{1};
 constexpr int64_t reconnect_jitter_ms_max = 100;
+constexpr size_t closed_connections_max = 10000;  // nats-server's max_closed_clients
 
 struct route_entry {
   uint64_t rid = 0;
@@ -39,6 +41,7 @@ struct server_state {
     int port = 0;
   };
   std::map<uint64_t, session_entry> sessions;
+  std::deque<monitor::connection_view> closed;  // the last closed connections, for /connz
   bool shutting_down = false;
 
   // -- cluster -------------------------------------------------------------------------------
@@ -347,7 +350,8 @@ monitor::server_view snapshot(const server_state& st) {
   v.total_connections = ctx.counters.total_connections.load();
   v.subs = ctx.subscriptions.stats();
   for (const auto& [cid, s] : st.sessions)
-    v.connections.push_back({cid, s.ip, s.port, s.stats});
+    v.connections.push_back({cid, s.ip, s.port, s.stats, {}});
+  v.closed.assign(st.closed.begin(), st.closed.end());
   for (const auto& [id, r] : st.routes) {
     const auto it = st.route_actors.find(r.rid);
     if (it == st.route_actors.end()) continue;
@@ -384,8 +388,17 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   }
   return {
       [=](accepted_atom, net::connection_ptr& conn) { accept_client(self, conn); },
-      [=](session_closed_atom, uint64_t cid) {
+      [=](session_closed_atom, uint64_t cid, std::string& reason) {
         auto& s = self->state;
+        if (auto it = s.sessions.find(cid); it != s.sessions.end()) {
+          // Keep the last closed connections for /connz?state=closed, as nats-server does.
+          auto& e = it->second;
+          e.stats->stop_steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        self->clock().now().time_since_epoch())
+                                        .count();
+          s.closed.push_back({cid, e.ip, e.port, e.stats, std::move(reason)});
+          if (s.closed.size() > closed_connections_max) s.closed.pop_front();
+        }
         s.sessions.erase(cid);
         if (s.shutting_down && s.sessions.empty() && s.route_actors.empty()) {
           self->send(s.interest, shutdown_atom_v);

@@ -19,6 +19,7 @@ struct connection_stats {
   // Actor-clock (steady) times in nanoseconds; the HTTP layer maps them to wall time.
   std::atomic<int64_t> start_steady_ns{0};
   std::atomic<int64_t> last_activity_steady_ns{0};
+  std::atomic<int64_t> stop_steady_ns{0};  // 0 while open
 
   mutable std::mutex mutex;
   std::string name, lang, version;          // from CONNECT

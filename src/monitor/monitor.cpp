@@ -114,10 +114,12 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
                const clock_view& c) {
   const std::string state = q.count("state") ? q.at("state") : "open";
   const std::string sort = q.count("sort") ? q.at("sort") : "cid";
-  if (sort == "stop" || sort == "reason")
+  if ((sort == "stop" || sort == "reason") && state != "closed")
     return {400, "{\"error\":\"sort by " + sort + " only valid on closed connections\"}"};
-  auto conns = s.connections;
-  if (state == "closed") conns.clear();  // closed connections are not kept (yet)
+  std::vector<connection_view> conns;
+  if (state == "open" || state == "any") conns = s.connections;
+  if (state == "closed" || state == "any")
+    conns.insert(conns.end(), s.closed.begin(), s.closed.end());
   if (const int64_t cid = to_int(q, "cid", 0); cid > 0)
     conns.erase(std::remove_if(
                     conns.begin(), conns.end(),
@@ -131,9 +133,13 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
     if (sort == "msgs_from") return st.in_msgs;
     if (sort == "bytes_to") return st.out_bytes;
     if (sort == "bytes_from") return st.in_bytes;
+    if (sort == "stop") return static_cast<uint64_t>(st.stop_steady_ns.load());
     return v.cid;
   };
-  if (sort == "cid" || sort == "start")
+  if (sort == "reason")
+    std::stable_sort(conns.begin(), conns.end(),
+                     [](auto& a, auto& b) { return a.reason < b.reason; });
+  else if (sort == "cid" || sort == "start")
     std::sort(conns.begin(), conns.end(), [](auto& a, auto& b) { return a.cid < b.cid; });
   else
     std::stable_sort(conns.begin(), conns.end(), [&](auto& a, auto& b) { return key(a) > key(b); });
@@ -156,6 +162,10 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
     e["start"] = rfc3339(c.now_ns - since_start);
     e["last_activity"] = rfc3339(c.now_ns - since_activity);
     e["rtt"] = "0s";
+    if (const int64_t stop = st.stop_steady_ns.load(); stop != 0) {
+      e["stop"] = rfc3339(c.now_ns - (c.steady_now_ns - stop));
+      e["reason"] = v.reason;
+    }
     e["uptime"] = uptime(since_start);
     e["idle"] = uptime(since_activity);
     e["pending_bytes"] = st.pending_bytes.load();

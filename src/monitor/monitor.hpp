@@ -22,6 +22,7 @@ struct connection_view {
   std::string ip;
   int port = 0;
   connection_stats_ptr stats;
+  std::string reason;  // closed connections only
 };
 
 struct route_view {
@@ -43,6 +44,7 @@ struct server_view {
   uint64_t slow_consumers = 0, total_connections = 0;
   sublist_stats subs;
   std::vector<connection_view> connections;  // open client connections, by cid
+  std::vector<connection_view> closed;       // the most recently closed, oldest first
   std::vector<route_view> routes;            // registered routes, by rid
 };
 

@@ -363,6 +363,18 @@ TEST(ClusterE2E, MonitoringEndpointsDescribeTheCluster) {
   int status = 0;
   http_get(http, "/connz?sort=stop", &status);
   EXPECT_EQ(status, 400);
+  {
+    raw_client gone{a.port()};
+    gone.send("CONNECT {\"verbose\":false,\"name\":\"leaver\"}\r\nPING\r\n");
+    gone.read_until("PONG");
+  }
+  std::string closed;
+  for (int i = 0; i < 100 && closed.find("leaver") == std::string::npos; ++i) {
+    closed = http_get(http, "/connz?state=closed&sort=stop");
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  EXPECT_NE(closed.find("\"name\": \"leaver\""), std::string::npos) << closed;
+  EXPECT_NE(closed.find("\"reason\": \"Client Closed\""), std::string::npos) << closed;
   http_get(http, "/nope", &status);
   EXPECT_EQ(status, 404);
 }
