@@ -77,6 +77,25 @@ parse_status framed_parser::expect_payload(size_t total) {
   return parse_status{};
 }
 
+parse_status framed_parser::read_sizes(const std::vector<std::string_view>& args, bool headers,
+                                       size_t& header_size, size_t& total) const {
+  const size_t n = args.size();
+  GNATSD_ASSERT(n >= (headers ? 2u : 1u));
+  int64_t hdr = 0;
+  if (headers) {
+    hdr = parse_size(args[n - 2]);
+    if (hdr < 0) return parse_status::fail(error_code::bad_size);
+  }
+  const int64_t all = parse_size(args[n - 1]);
+  if (all < 0) return parse_status::fail(error_code::bad_size);
+  if (hdr > all) return parse_status::fail(error_code::bad_header_size);
+  if (limits_.max_payload != 0 && static_cast<size_t>(all) > limits_.max_payload)
+    return parse_status::fail(error_code::maximum_payload_violation);
+  header_size = static_cast<size_t>(hdr);
+  total = static_cast<size_t>(all);
+  return parse_status{};
+}
+
 parse_status framed_parser::finish_payload(std::string_view with_crlf) {
   const size_t n = with_crlf.size();
   GNATSD_ASSERT(n >= 2);

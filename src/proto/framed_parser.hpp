@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "proto/errors.hpp"
 
@@ -66,6 +67,11 @@ class framed_parser {
   /// otherwise the derived class must have copied what it needs from the line, and the
   /// payload is collected across reads.
   parse_status expect_payload(size_t total);
+
+  /// Reads the sizes that end a message line: `<#total>`, or `<#hdr> <#total>` with
+  /// `headers`; sizes of 1-9 digits, `#hdr <= #total`, and `#total` within max_payload.
+  parse_status read_sizes(const std::vector<std::string_view>& args, bool headers,
+                          size_t& header_size, size_t& total) const;
 
  private:
   parse_status finish_payload(std::string_view with_crlf);

@@ -69,22 +69,13 @@ parse_status protocol_parser::start_payload(bool headers, std::string_view args)
   const size_t n = args_.size();
   const size_t sizes = headers ? 2 : 1;
   if (n != sizes + 1 && n != sizes + 2) return parse_status::fail(error_code::protocol_arguments);
-  int64_t header_size = 0;
-  if (headers) {
-    header_size = parse_size(args_[n - 2]);
-    if (header_size < 0) return parse_status::fail(error_code::bad_size);
-  }
-  const int64_t total = parse_size(args_[n - 1]);
-  if (total < 0) return parse_status::fail(error_code::bad_size);
-  if (header_size > total) return parse_status::fail(error_code::bad_header_size);
-  const size_t max_payload = limits().max_payload;
-  if (max_payload != 0 && static_cast<size_t>(total) > max_payload)
-    return parse_status::fail(error_code::maximum_payload_violation);
+  size_t header_size = 0, total = 0;
+  if (auto st = read_sizes(args_, headers, header_size, total); !st.ok) return st;
   pending_headers_ = headers;
   pending_subject_ = args_[0];
   pending_reply_ = n == sizes + 2 ? args_[1] : std::string_view{};
-  pending_header_size_ = static_cast<size_t>(header_size);
-  auto st = expect_payload(static_cast<size_t>(total));
+  pending_header_size_ = header_size;
+  auto st = expect_payload(total);
   if (st.ok && mid_operation()) {
     // The payload spans reads: keep the arguments, the read buffer goes away.
     owned_subject_.assign(pending_subject_);

@@ -2,22 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "proto/json_field.hpp"
+
 namespace gnatsd::proto {
 namespace {
 
 using json = nlohmann::json;
-
-template <class T>
-void take(const json& j, const char* key, T& out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return;
-  try {
-    out = it->get<T>();
-  } catch (const json::exception&) {
-    // A field of the wrong type is ignored, as Go's decoder would fail the whole message;
-    // the required fields are checked by the caller.
-  }
-}
 
 }  // namespace
 
@@ -58,31 +48,31 @@ std::string encode_route_connect(const route_connect& c) {
 bool parse_route_info(std::string_view text, route_info& out) {
   json j = json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return false;
-  take(j, "server_id", out.server_id);
-  take(j, "server_name", out.server_name);
-  take(j, "version", out.version);
-  take(j, "host", out.host);
-  take(j, "port", out.port);
-  take(j, "headers", out.headers);
-  take(j, "max_payload", out.max_payload);
-  take(j, "cluster", out.cluster);
-  take(j, "cluster_dynamic", out.cluster_dynamic);
-  take(j, "auth_required", out.auth_required);
-  take(j, "ip", out.ip);
-  take(j, "connect_urls", out.connect_urls);
+  take_field(j, "server_id", out.server_id);
+  take_field(j, "server_name", out.server_name);
+  take_field(j, "version", out.version);
+  take_field(j, "host", out.host);
+  take_field(j, "port", out.port);
+  take_field(j, "headers", out.headers);
+  take_field(j, "max_payload", out.max_payload);
+  take_field(j, "cluster", out.cluster);
+  take_field(j, "cluster_dynamic", out.cluster_dynamic);
+  take_field(j, "auth_required", out.auth_required);
+  take_field(j, "ip", out.ip);
+  take_field(j, "connect_urls", out.connect_urls);
   return !out.server_id.empty();
 }
 
 bool parse_route_connect(std::string_view text, route_connect& out) {
   json j = json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return false;
-  take(j, "name", out.name);
-  take(j, "cluster", out.cluster);
-  take(j, "cluster_dynamic", out.cluster_dynamic);
-  take(j, "headers", out.headers);
-  take(j, "user", out.user);
-  take(j, "pass", out.pass);
-  take(j, "lang", out.lang);
+  take_field(j, "name", out.name);
+  take_field(j, "cluster", out.cluster);
+  take_field(j, "cluster_dynamic", out.cluster_dynamic);
+  take_field(j, "headers", out.headers);
+  take_field(j, "user", out.user);
+  take_field(j, "pass", out.pass);
+  take_field(j, "lang", out.lang);
   return true;
 }
 

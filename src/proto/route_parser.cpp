@@ -80,17 +80,8 @@ parse_status route_parser::start_message(bool headers, std::string_view args) {
   const size_t sizes = headers ? 2 : 1;
   const size_t n = args_.size();
   if (n < 2 + sizes) return parse_status::fail(error_code::protocol_arguments);
-  int64_t header_size = 0;
-  if (headers) {
-    header_size = parse_size(args_[n - 2]);
-    if (header_size < 0) return parse_status::fail(error_code::bad_size);
-  }
-  const int64_t total = parse_size(args_[n - 1]);
-  if (total < 0) return parse_status::fail(error_code::bad_size);
-  if (header_size > total) return parse_status::fail(error_code::bad_header_size);
-  const size_t max_payload = limits().max_payload;
-  if (max_payload != 0 && static_cast<size_t>(total) > max_payload)
-    return parse_status::fail(error_code::maximum_payload_violation);
+  size_t header_size = 0, total = 0;
+  if (auto st = read_sizes(args_, headers, header_size, total); !st.ok) return st;
 
   // Between the subject and the sizes: nothing, a reply, `+ reply queues...` or `| queues...`.
   const size_t middle_begin = 2, middle_end = n - sizes;
@@ -116,9 +107,9 @@ parse_status route_parser::start_message(bool headers, std::string_view args) {
   pending_.account = args_[0];
   pending_.subject = args_[1];
   pending_.queues = &queues_;
-  pending_.header_size = static_cast<size_t>(header_size);
+  pending_.header_size = header_size;
   pending_.has_headers = headers;
-  auto st = expect_payload(static_cast<size_t>(total));
+  auto st = expect_payload(total);
   if (st.ok && mid_operation()) {
     // The payload spans reads: copy the argument text and re-point the views into it.
     owned_.assign(args.data(), args.size());

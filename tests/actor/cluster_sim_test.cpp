@@ -2,6 +2,8 @@
 // routes, meshing by gossip and forwarding messages, deterministically from a seed.
 #include <gtest/gtest.h>
 
+#include "../support/text.hpp"
+
 #include <algorithm>
 
 #include "sim/world.hpp"
@@ -20,13 +22,7 @@ server_options node(int cluster_port, std::vector<std::string> routes = {}) {
   return o;
 }
 
-size_t count(const std::string& haystack, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size()))
-    ++n;
-  return n;
-}
+using gnatsd::testing::count;
 
 size_t trace_count(const world& w, const std::string& server, const std::string& text) {
   size_t n = 0;

@@ -2,6 +2,8 @@
 // driven deterministically from a seed with virtual time. Clients are raw protocol peers.
 #include <gtest/gtest.h>
 
+#include "../support/text.hpp"
+
 #include <algorithm>
 
 #include "sim/world.hpp"
@@ -17,13 +19,7 @@ server_options quiet_options() {
   return o;
 }
 
-size_t count(const std::string& haystack, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size()))
-    ++n;
-  return n;
-}
+using gnatsd::testing::count;
 
 bool has(const std::shared_ptr<sim_client>& c, const std::string& text) {
   return c->received().find(text) != std::string::npos;

@@ -9,27 +9,11 @@
 #include <memory>
 #include <thread>
 
+#include "../support/nats_client.hpp"
 #include "../support/server_process.hpp"
 
 namespace gnatsd::testing {
 namespace {
-
-struct conn_deleter {
-  void operator()(natsConnection* c) const { natsConnection_Destroy(c); }
-};
-struct sub_deleter {
-  void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }
-};
-struct msg_deleter {
-  void operator()(natsMsg* m) const { natsMsg_Destroy(m); }
-};
-struct opts_deleter {
-  void operator()(natsOptions* o) const { natsOptions_Destroy(o); }
-};
-using conn_ptr = std::unique_ptr<natsConnection, conn_deleter>;
-using sub_ptr = std::unique_ptr<natsSubscription, sub_deleter>;
-using msg_ptr = std::unique_ptr<natsMsg, msg_deleter>;
-using opts_ptr = std::unique_ptr<natsOptions, opts_deleter>;
 
 conn_ptr connect(const server_process& s) {
   natsConnection* nc = nullptr;

@@ -9,19 +9,11 @@
 #include <memory>
 #include <thread>
 
+#include "../support/nats_client.hpp"
 #include "../support/server_process.hpp"
 
 namespace gnatsd::testing {
 namespace {
-
-struct conn_deleter {
-  void operator()(natsConnection* c) const { natsConnection_Destroy(c); }
-};
-struct sub_deleter {
-  void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }
-};
-using conn_ptr = std::unique_ptr<natsConnection, conn_deleter>;
-using sub_ptr = std::unique_ptr<natsSubscription, sub_deleter>;
 
 conn_ptr connect(int port) {
   natsConnection* nc = nullptr;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/text.hpp"
+
 #include <map>
 
 namespace gnatsd {
@@ -67,12 +69,7 @@ struct fixture {
   uint64_t next_sid = 0;
 };
 
-size_t count(const std::string& s, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = s.find(needle); at != std::string::npos; at = s.find(needle, at + 1))
-    ++n;
-  return n;
-}
+using gnatsd::testing::count;
 
 TEST(MessageRouter, AMessageFromAClientReachesEachRouteOnceWhateverMatches) {
   fixture f;

@@ -1,0 +1,27 @@
+// Small helpers for writing protocol text into a byte buffer, shared by the client and
+// route encoders.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace gnatsd::proto {
+
+inline void append_text(std::vector<char>& out, std::string_view s) {
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+/// Appends the decimal form of `n` without iostreams or std::to_string.
+inline void append_decimal(std::vector<char>& out, size_t n) {
+  char digits[24];
+  size_t len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  while (len > 0)
+    out.push_back(digits[--len]);
+}
+
+}  // namespace gnatsd::proto
