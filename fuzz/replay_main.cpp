@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   size_t files = 0;
   for (int i = 1; i < argc; ++i) {
     std::vector<fs::path> paths;
+    if (!fs::exists(argv[i])) continue;  // e.g. no regressions recorded for this target yet
     if (fs::is_directory(argv[i])) {
       for (const auto& e : fs::recursive_directory_iterator(argv[i]))
         if (e.is_regular_file()) paths.push_back(e.path());

@@ -1,6 +1,8 @@
 #include "config/config_parser.hpp"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -269,7 +271,13 @@ class parser {
     if (path.empty()) throw parse_error{at.describe() + ": include needs a file name"};
     if (depth_ > 16) throw parse_error{at.describe() + ": includes nested too deeply"};
     const std::string full = path[0] == '/' ? path : dir_ + "/" + path;
-    parser inner{read_file(full), full, dir_of(full), depth_ + 1};
+    std::string text;
+    try {
+      text = read_file(full);
+    } catch (const parse_error&) {
+      throw parse_error{at.describe() + ": error opening include file \"" + full + "\""};
+    }
+    parser inner{std::move(text), full, dir_of(full), depth_ + 1};
     inner.scopes = scopes;
     value included = inner.parse_top();
     for (auto& entry : included.entries)
@@ -367,7 +375,7 @@ class parser {
     const std::string number = lower.substr(0, i);
     if (i == lower.size()) {
       v.type = value::kind::integer;
-      v.integer = std::strtoll(number.c_str(), nullptr, 10);
+      v.integer = checked_integer(number, 1, at);
       return v;
     }
     if (lower[i] == '.') {
@@ -383,10 +391,22 @@ class parser {
     for (const auto& s : suffixes) {
       if (rest != s.text) continue;
       v.type = value::kind::integer;
-      v.integer = std::strtoll(number.c_str(), nullptr, 10) * s.multiplier;
+      v.integer = checked_integer(number, s.multiplier, at);
       return v;
     }
     return as_string(v, word);  // e.g. "10s": a duration string
+  }
+
+  // The decimal `digits` times `multiplier`, or a parse error when it does not fit in 64 bits
+  // (UBSan found the overflow through fuzz_config).
+  static int64_t checked_integer(const std::string& digits, int64_t multiplier,
+                                 const position& at) {
+    errno = 0;
+    const long long n = std::strtoll(digits.c_str(), nullptr, 10);
+    const bool overflow = errno == ERANGE || (n > 0 && n > INT64_MAX / multiplier) ||
+                          (n < 0 && n < INT64_MIN / multiplier);
+    if (overflow) throw parse_error{at.describe() + ": integer value out of range"};
+    return static_cast<int64_t>(n) * multiplier;
   }
 
   static value as_string(value& v, const std::string& word) {

@@ -47,6 +47,13 @@ bool as_bool(const value& v, const std::string& key) {
   return v.boolean;
 }
 
+// Seconds as a duration; out-of-range values are errors, not undefined behaviour (UBSan
+// found the overflow through fuzz_config).
+duration seconds_to_duration(double secs, const value& v, const std::string& key) {
+  if (!(secs >= 0) || secs > 9.0e9) bad(v, "duration out of range for \"" + key + "\"");
+  return duration{static_cast<int64_t>(secs * 1e9)};
+}
+
 // A duration is a Go duration string; a bare number means seconds (nats-server warns).
 duration as_duration(const value& v, const std::string& key, std::vector<std::string>& warnings) {
   if (v.type == value::kind::string) {
@@ -60,15 +67,16 @@ duration as_duration(const value& v, const std::string& key, std::vector<std::st
         v.type == value::kind::integer ? static_cast<double>(v.integer) : v.floating;
     warnings.push_back(v.where.describe() + ": " + key +
                        " should be a duration string such as \"2m\"; a number means seconds");
-    return duration{static_cast<int64_t>(secs * 1e9)};
+    return seconds_to_duration(secs, v, key);
   }
   bad(v, "expected a duration for \"" + key + "\", got " + v.kind_name());
 }
 
 // The auth timeout is a number of seconds (float), or a duration string in 2.x.
 duration as_seconds(const value& v, const std::string& key, std::vector<std::string>& warnings) {
-  if (v.type == value::kind::integer) return duration{v.integer * 1000000000LL};
-  if (v.type == value::kind::floating) return duration{static_cast<int64_t>(v.floating * 1e9)};
+  if (v.type == value::kind::integer)
+    return seconds_to_duration(static_cast<double>(v.integer), v, key);
+  if (v.type == value::kind::floating) return seconds_to_duration(v.floating, v, key);
   return as_duration(v, key, warnings);
 }
 
@@ -81,7 +89,10 @@ void set_listen(const value& v, std::string& host, int& port, const std::string&
   const auto colon = s.rfind(':');
   if (colon == std::string::npos) bad(v, "could not parse address string \"" + s + "\"");
   const std::string p = s.substr(colon + 1);
-  if (p.empty() || p.find_first_not_of("-0123456789") != std::string::npos)
+  // At most "-1" or five digits: std::stoi would throw on anything longer (found by
+  // fuzz_config).
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("-0123456789") != std::string::npos ||
+      p.find('-', 1) != std::string::npos)
     bad(v, "could not parse port of \"" + s + "\"");
   host = s.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
@@ -273,6 +284,7 @@ bool parse_go_duration(const std::string& text, duration& out) {
     }
     if (!found) return false;
   }
+  if (!(total < 9.0e18)) return false;  // beyond int64 nanoseconds
   out = duration{static_cast<int64_t>(std::llround(negative ? -total : total))};
   return true;
 }

@@ -38,10 +38,12 @@ parse_status framed_parser::parse_frames(const char* data, size_t size) {
     const void* nl = std::memchr(data_ + pos_, '\n', size_ - pos_);
     if (nl == nullptr) {
       line_.append(data_ + pos_, size_ - pos_);
-      if (limits_.max_control_line != 0 && line_.size() > limits_.max_control_line)
-        return parse_status::fail(error_code::maximum_control_line_exceeded);
+      // An impossible op is reported before the length, whatever the read sizes: nats-server's
+      // byte-at-a-time parser rejects it at its first bad byte (found by fuzz_client_parser).
       if (!partial_line_possible(line_))
         return parse_status::fail(error_code::unknown_protocol_operation);
+      if (limits_.max_control_line != 0 && line_.size() > limits_.max_control_line)
+        return parse_status::fail(error_code::maximum_control_line_exceeded);
       return parse_status{};
     }
     const size_t end = static_cast<size_t>(static_cast<const char*>(nl) - data_);
