@@ -265,6 +265,16 @@ void sim_network::reset_connections(const std::string& host) {
     if (auto end = e.lock(); end && !end->closed_ && end->local_.host == host) end->close(false);
 }
 
+size_t sim_network::open_connections_between(const std::string& a, const std::string& b) const {
+  size_t n = 0;
+  for (const auto& e : ends_) {
+    auto end = e.lock();
+    // Count each connection once, from the end on host `a`.
+    if (end && !end->closed_ && end->local_.host == a && end->remote_.host == b) ++n;
+  }
+  return n;
+}
+
 size_t sim_network::open_connections() const {
   size_t n = 0;
   for (const auto& e : ends_)

@@ -115,6 +115,9 @@ class sim_network {
   bool deliver_due(int64_t now_ns);
 
   size_t open_connections() const;
+  /// Open connections between simulated hosts `a` and `b`, whichever side dialled (each
+  /// connection is counted once, by its end on `a`).
+  size_t open_connections_between(const std::string& a, const std::string& b) const;
 
   /// Fault: resets every open connection with an end on simulated host `host` (both ends
   /// see the reset; bytes in flight are lost).
