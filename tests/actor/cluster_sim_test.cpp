@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "sim/cluster_scenario.hpp"
 #include "sim/world.hpp"
 
 namespace gnatsd::sim {
@@ -220,6 +221,24 @@ TEST(ClusterSim, RouteAuthorizationAdmitsOnlyTheConfiguredUser) {
   // gossips the other one either: B and C stay unconnected.
   EXPECT_EQ(trace_count(w, "10.0.0.1", "Registering remote route"), 1u);
   EXPECT_EQ(trace_count(w, "10.0.0.2", "Registering remote route"), 1u);
+}
+
+TEST(ClusterSim, AScenarioReplaysByteForByteFromItsSeed) {
+  for (uint64_t seed : {1ull, 7ull, 42ull, 1234ull}) {
+    scenario_options o;
+    o.seed = seed;
+    o.faults = fault_mode::lite;
+    const auto first = run_cluster_scenario(o);
+    const auto second = run_cluster_scenario(o);
+    EXPECT_TRUE(first.passed) << first.failure;
+    EXPECT_EQ(first.parameters, second.parameters);
+    EXPECT_EQ(first.steps, second.steps);
+    EXPECT_EQ(first.trace, second.trace) << "seed " << seed;
+  }
+  scenario_options a, b;
+  a.seed = 5;
+  b.seed = 6;
+  EXPECT_NE(run_cluster_scenario(a).trace, run_cluster_scenario(b).trace);
 }
 
 }  // namespace
