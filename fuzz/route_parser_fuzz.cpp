@@ -1,13 +1,11 @@
-// Differential fuzz target for the route protocol parser: the same input parsed whole and
-// split at two fuzzer-chosen offsets gives the same operations and the same error; buffering
-// stays within the route limits. The first two bytes choose the split points.
+// Differential fuzz target for the route protocol parser (see differential.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "differential.hpp"
 #include "proto/route_parser.hpp"
-#include "util/assert.hpp"
 
 namespace {
 
@@ -42,48 +40,9 @@ class recorder final : public gnatsd::proto::route_op_handler {
   }
 };
 
-struct outcome {
-  std::vector<std::string> ops;
-  bool ok = true;
-  gnatsd::proto::error_code error{};
-};
-
-outcome parse(const std::string& input, const std::vector<size_t>& cuts) {
-  gnatsd::proto::route_parser parser{gnatsd::proto::parser_limits{256, 1024}};
-  recorder rec;
-  outcome out;
-  size_t start = 0;
-  std::vector<size_t> ends = cuts;
-  ends.push_back(input.size());
-  for (size_t end : ends) {
-    const auto st = parser.parse(input.data() + start, end - start, rec);
-    GNATSD_ASSERT(parser.buffered_bytes() <= 256 + 1024 + 16);
-    if (!st.ok) {
-      out.ok = false;
-      out.error = st.error;
-      break;
-    }
-    start = end;
-  }
-  out.ops = rec.ops;
-  return out;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 2) return 0;
-  const std::string input(reinterpret_cast<const char*>(data) + 2, size - 2);
-  std::vector<size_t> cuts;
-  if (!input.empty()) {
-    const size_t a = data[0] % (input.size() + 1), b = data[1] % (input.size() + 1);
-    cuts.push_back(std::min(a, b));
-    cuts.push_back(std::max(a, b));
-  }
-  const outcome whole = parse(input, {});
-  const outcome split = parse(input, cuts);
-  GNATSD_ASSERT(whole.ok == split.ok);
-  GNATSD_ASSERT(whole.ops == split.ops);
-  if (!whole.ok) GNATSD_ASSERT(whole.error == split.error);
-  return 0;
+  return gnatsd::fuzz::check_split_reads<gnatsd::proto::route_parser, recorder>(
+      data, size, gnatsd::proto::parser_limits{256, 1024});
 }

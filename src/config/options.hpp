@@ -38,7 +38,7 @@ struct server_options {
   int port = 4222;  // -1: pick a free port
   std::string server_name;
   std::string http_host;  // empty: the client listen host, as nats-server does
-  int http_port = 0;  // 0: monitoring off
+  int http_port = 0;      // 0: monitoring off
 
   bool debug = false;
   bool trace = false;

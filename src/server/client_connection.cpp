@@ -224,7 +224,7 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
   message_origin origin;
   origin.self = self_.get();
   origin.echo = connect_.echo;
-  origin.self_out = &out_;
+  origin.self_out = &out_.buffer();
   const size_t delivered =
       router_.route(subject, reply, header_size, header_size > 0, message, origin);
   out_msgs_ += router_.take_self_deliveries();
@@ -239,7 +239,8 @@ void client_connection::send_no_responders(std::string_view reply) {
   // The 503 goes to this client's own plain subscription on the reply subject, if any.
   for (const auto& [sid, sub] : subs_) {
     if (!sub->queue.empty() || !subject::matches(sub->subject, reply)) continue;
-    proto::append_hmsg(out_, reply, sid, {}, no_responders_header.size(), no_responders_header);
+    proto::append_hmsg(out_.buffer(), reply, sid, {}, no_responders_header.size(),
+                       no_responders_header);
     return;
   }
 }
@@ -379,7 +380,7 @@ void client_connection::auth_timer() {
 
 void client_connection::deliver(delivery_batch batch) {
   if (closing_ || batch.bytes.empty()) return;
-  const size_t queued = pending_bytes_ + out_.size() + batch.bytes.size();
+  const size_t queued = pending_bytes_ + out_.buffered() + batch.bytes.size();
   const auto max_pending = static_cast<size_t>(ctx_->options.max_pending);
   if (max_pending > 0 && queued > max_pending) {
     ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
@@ -390,9 +391,7 @@ void client_connection::deliver(delivery_batch batch) {
   }
   out_msgs_ += batch.messages;
   out_bytes_ += batch.bytes.size();
-  if (!out_.empty()) out_chunks_.push_back(std::move(out_));
-  out_.clear();
-  out_chunks_.push_back(std::move(batch.bytes));
+  out_.push_chunk(std::move(batch.bytes));
 }
 
 void client_connection::flushed(size_t bytes) {
@@ -416,12 +415,7 @@ void client_connection::write_deadline_check() {
 }
 
 std::vector<std::vector<char>> client_connection::take_output() {
-  if (!out_.empty()) {
-    out_chunks_.push_back(std::move(out_));
-    out_.clear();
-  }
-  std::vector<std::vector<char>> chunks;
-  chunks.swap(out_chunks_);
+  auto chunks = out_.take();
   for (const auto& c : chunks)
     pending_bytes_ += c.size();
   ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
@@ -454,7 +448,7 @@ void client_connection::cleanup() {
 }
 
 void client_connection::append(std::string_view bytes) {
-  out_.insert(out_.end(), bytes.begin(), bytes.end());
+  out_.append(bytes);
 }
 
 void client_connection::ok() {

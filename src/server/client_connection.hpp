@@ -19,6 +19,7 @@
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
 #include "server/message_router.hpp"
+#include "server/outbound.hpp"
 #include "server/server_context.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
@@ -152,9 +153,8 @@ class client_connection final : public proto::client_op_handler {
 
   message_router router_;
 
-  std::vector<char> out_;                      // own protocol replies being built
-  std::vector<std::vector<char>> out_chunks_;  // sealed chunks, in order
-  size_t pending_bytes_ = 0;                   // handed to the socket, not yet flushed
+  outbound out_;              // replies and delivery batches, in order
+  size_t pending_bytes_ = 0;  // handed to the socket, not yet flushed
   bool flushed_since_check_ = false;
 
   int pings_outstanding_ = 0;

@@ -236,9 +236,7 @@ void route_connection::deliver(delivery_batch batch) {
   // Routes have no max_pending in nats-server 2.x: a slow route is not dropped for it.
   stats_->out_msgs.fetch_add(batch.messages, std::memory_order_relaxed);
   stats_->out_bytes.fetch_add(batch.bytes.size(), std::memory_order_relaxed);
-  if (!out_.empty()) out_chunks_.push_back(std::move(out_));
-  out_.clear();
-  out_chunks_.push_back(std::move(batch.bytes));
+  out_.push_chunk(std::move(batch.bytes));
 }
 
 void route_connection::ping_timer() {
@@ -262,13 +260,7 @@ void route_connection::cleanup() {
 }
 
 std::vector<std::vector<char>> route_connection::take_output() {
-  if (!out_.empty()) {
-    out_chunks_.push_back(std::move(out_));
-    out_.clear();
-  }
-  std::vector<std::vector<char>> chunks;
-  chunks.swap(out_chunks_);
-  return chunks;
+  return out_.take();
 }
 
 std::optional<proto::route_info> route_connection::take_registration() {
@@ -290,7 +282,7 @@ void route_connection::close(std::string why) {
 }
 
 void route_connection::append(std::string_view bytes) {
-  out_.insert(out_.end(), bytes.begin(), bytes.end());
+  out_.append(bytes);
 }
 
 void route_connection::trace(std::string_view direction, std::string_view op) {

@@ -20,6 +20,7 @@
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
 #include "server/message_router.hpp"
+#include "server/outbound.hpp"
 #include "server/server_context.hpp"
 
 namespace gnatsd {
@@ -116,8 +117,7 @@ class route_connection final : public proto::route_op_handler {
   // The peer's interest: "<subject> <queue>" -> the subscription standing for it here.
   std::map<std::string, subscription_ptr> remote_subs_;
 
-  std::vector<char> out_;
-  std::vector<std::vector<char>> out_chunks_;
+  outbound out_;  // replies and delivery batches, in order
   int pings_outstanding_ = 0;
   bool closing_ = false;
   std::string close_reason_;

@@ -1,0 +1,67 @@
+// The split-read differential check shared by the parser fuzz targets: the same input is
+// parsed whole and split at two offsets chosen by the first two input bytes; both must give
+// the same operations and the same error, and the parser must never buffer more than its
+// limits allow.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "proto/framed_parser.hpp"
+#include "util/assert.hpp"
+
+namespace gnatsd::fuzz {
+
+struct outcome {
+  std::vector<std::string> ops;
+  bool ok = true;
+  proto::error_code error{};
+};
+
+template <class Parser, class Recorder>
+outcome parse_in_pieces(const std::string& input, const std::vector<size_t>& cuts,
+                        proto::parser_limits limits) {
+  Parser parser{limits};
+  Recorder rec;
+  outcome out;
+  size_t start = 0;
+  std::vector<size_t> ends = cuts;
+  ends.push_back(input.size());
+  for (size_t end : ends) {
+    const auto st = parser.parse(input.data() + start, end - start, rec);
+    // A partial line never exceeds the control-line limit, a partial payload never exceeds
+    // max_payload plus its CRLF.
+    GNATSD_ASSERT(parser.buffered_bytes() <= limits.max_control_line + limits.max_payload + 16);
+    if (!st.ok) {
+      out.ok = false;
+      out.error = st.error;
+      break;
+    }
+    start = end;
+  }
+  out.ops = rec.ops;
+  return out;
+}
+
+template <class Parser, class Recorder>
+int check_split_reads(const uint8_t* data, size_t size, proto::parser_limits limits) {
+  if (size < 2) return 0;
+  const std::string input(reinterpret_cast<const char*>(data) + 2, size - 2);
+  std::vector<size_t> cuts;
+  if (!input.empty()) {
+    const size_t a = data[0] % (input.size() + 1), b = data[1] % (input.size() + 1);
+    cuts.push_back(std::min(a, b));
+    cuts.push_back(std::max(a, b));
+  }
+  const outcome whole = parse_in_pieces<Parser, Recorder>(input, {}, limits);
+  const outcome split = parse_in_pieces<Parser, Recorder>(input, cuts, limits);
+  GNATSD_ASSERT(whole.ok == split.ok);
+  GNATSD_ASSERT(whole.ops == split.ops);
+  if (!whole.ok) GNATSD_ASSERT(whole.error == split.error);
+  return 0;
+}
+
+}  // namespace gnatsd::fuzz
