@@ -124,7 +124,7 @@ TEST(Program, LogFileIsReopenedOnSigusr1AndPidFileIsKept) {
   ::kill(s.pid(), SIGUSR1);
   EXPECT_TRUE(s.wait_for_log("File log re-opened"));
   EXPECT_EQ(slurp(log + ".1").find("File log re-opened"), std::string::npos);
-  EXPECT_EQ(s.stop(SIGINT), 0) << slurp(log);
+  EXPECT_EQ(s.stop(SIGINT), 0) << slurp(log) << "\nprocess output:\n" << s.output();
   EXPECT_NE(slurp(log).find("Server Exiting"), std::string::npos) << slurp(log);
   EXPECT_FALSE(std::ifstream{pid}.good()) << "the pid file is removed at exit";
 }

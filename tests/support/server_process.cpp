@@ -88,6 +88,13 @@ server_process::~server_process() {
   ::unlink(log_path_.c_str());
 }
 
+std::string server_process::output() const {
+  std::ifstream in{log_path_};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 std::string server_process::log() const {
   std::ifstream in{server_log_};
   std::stringstream ss;

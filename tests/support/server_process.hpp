@@ -25,6 +25,8 @@ class server_process {
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   /// Everything the server has logged so far.
   std::string log() const;
+  /// What the process wrote to stdout and stderr (sanitizer reports land here).
+  std::string output() const;
   /// Waits until the log contains `text`; false at the deadline.
   bool wait_for_log(const std::string& text,
                     std::chrono::milliseconds deadline = std::chrono::seconds{10}) const;
