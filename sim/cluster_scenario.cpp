@@ -1,6 +1,7 @@
 #include "sim/cluster_scenario.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "sim/world.hpp"
 #include "util/prng.hpp"
@@ -24,7 +25,9 @@ size_t count(const std::string& haystack, const std::string& needle) {
 
 struct fault {
   int64_t at_ns;
-  int host;
+  int host;                 // reset: the host whose links reset
+  std::set<int> side;       // partition: one side of the cut (empty for a reset)
+  int64_t duration_ns = 0;  // partition: how long until it heals
 };
 
 }  // namespace
@@ -51,17 +54,41 @@ scenario_result run_cluster_scenario(const scenario_options& options) {
   }
   params += "]";
   std::vector<fault> faults;
-  if (options.faults == fault_mode::lite && n > 1) {
+  if (options.faults != fault_mode::none && n > 1) {
     const int count_faults = 1 + static_cast<int>(fault_rng.below(3));
-    for (int f = 0; f < count_faults; ++f)
-      faults.push_back(
-          {static_cast<int64_t>(fault_rng.below(static_cast<uint64_t>(options.fault_phase_ns))),
-           static_cast<int>(fault_rng.below(static_cast<uint64_t>(n)))});
+    for (int f = 0; f < count_faults; ++f) {
+      fault ft{static_cast<int64_t>(fault_rng.below(static_cast<uint64_t>(options.fault_phase_ns))),
+               static_cast<int>(fault_rng.below(static_cast<uint64_t>(n))),
+               {},
+               0};
+      if (options.faults == fault_mode::full && fault_rng.below(2) == 0) {
+        // Isolate one server, or split the cluster into two random halves.
+        if (fault_rng.below(2) == 0) {
+          ft.side.insert(ft.host);
+        } else {
+          for (int i = 0; i < n; ++i)
+            if (fault_rng.below(2) == 0) ft.side.insert(i);
+          if (ft.side.empty() || static_cast<int>(ft.side.size()) == n) ft.side = {ft.host};
+        }
+        // From a stall shorter than a keepalive to one long past ping_max unanswered PINGs.
+        ft.duration_ns = (1 + static_cast<int64_t>(fault_rng.below(600))) * 1'000'000'000;
+      }
+      faults.push_back(ft);
+    }
     std::sort(faults.begin(), faults.end(),
               [](const fault& a, const fault& b) { return a.at_ns < b.at_ns; });
-    params += " resets=[";
-    for (const auto& f : faults)
-      params += host(f.host) + "@" + std::to_string(f.at_ns / millisecond) + "ms ";
+    params += " faults=[";
+    for (const auto& f : faults) {
+      if (f.side.empty()) {
+        params += "reset:" + host(f.host);
+      } else {
+        params += "partition:{";
+        for (int h : f.side)
+          params += host(h) + ",";
+        params += "}/" + std::to_string(f.duration_ns / 1'000'000'000) + "s";
+      }
+      params += "@" + std::to_string(f.at_ns / millisecond) + "ms ";
+    }
     params += "]";
   }
   result.parameters = params;
@@ -83,10 +110,21 @@ scenario_result run_cluster_scenario(const scenario_options& options) {
   for (const auto& f : faults) {
     const int64_t wait = phase_start + f.at_ns - w.now_ns();
     if (wait > 0) w.run_for(wait);
-    w.network().reset_connections(host(f.host));
+    if (f.side.empty()) {
+      w.network().reset_connections(host(f.host));
+      continue;
+    }
+    std::set<std::string> side;
+    for (int h : f.side)
+      side.insert(host(h));
+    w.network().partition(std::move(side));
+    w.run_for(f.duration_ns);
+    w.network().heal();
   }
-  // Heal phase: no new faults; the cluster must converge.
-  w.run_for(phase_start + options.fault_phase_ns + options.heal_phase_ns - w.now_ns());
+  // Heal phase: no new faults; the cluster must converge. It starts after the fault phase
+  // or after the last fault, whichever is later (a long partition outlasts the phase).
+  const int64_t faults_end = std::max(w.now_ns(), phase_start + options.fault_phase_ns);
+  w.run_for(faults_end + options.heal_phase_ns - w.now_ns());
 
   auto fail = [&](std::string what) {
     result.passed = false;

@@ -13,7 +13,9 @@
 
 namespace gnatsd::sim {
 
-enum class fault_mode { none, lite };
+/// none: no faults; lite: link resets; full: resets and partitions (isolate one server or
+/// split the cluster in two), some longer than the route keepalive gives them.
+enum class fault_mode { none, lite, full };
 
 struct scenario_options {
   uint64_t seed = 1;

@@ -85,7 +85,7 @@ class sim_host final : public net::transport {
   void dial(const std::string& host, int port,
             std::function<void(net::connection_ptr, std::string)> done) override {
     const auto it = net_.listeners_.find(host + ":" + std::to_string(port));
-    if (it == net_.listeners_.end()) {
+    if (it == net_.listeners_.end() || net_.crosses_partition(address_, host)) {
       done(nullptr, "connection refused");
       return;
     }
@@ -194,6 +194,11 @@ bool sim_network::deliver_due(int64_t now_ns) {
     auto to = ev.to.lock();
     progress = true;
     if (!to) continue;
+    // Bytes and graceful closes wait at a cut (a reset is let through, like a stray RST).
+    if (ev.kind != event_kind::closed && crosses_partition(to->local_.host, to->remote_.host)) {
+      held_.push_back(std::move(ev));  // the link is cut: these bytes wait for the heal
+      continue;
+    }
     switch (ev.kind) {
       case event_kind::arrive:
         if (!to->closed_) to->ready_.push_back(sim_end::chunk{std::move(ev.bytes), ev.writer});
@@ -258,6 +263,24 @@ bool sim_network::hand_over_ready() {
                              [](const std::weak_ptr<sim_end>& e) { return e.expired(); }),
               ends_.end());
   return progress;
+}
+
+bool sim_network::crosses_partition(const std::string& a, const std::string& b) const {
+  if (partition_side_.empty()) return false;
+  return (partition_side_.count(a) != 0) != (partition_side_.count(b) != 0);
+}
+
+void sim_network::partition(std::set<std::string> side) {
+  partition_side_ = std::move(side);
+}
+
+void sim_network::heal() {
+  partition_side_.clear();
+  // Held bytes arrive now, each connection's in the order they were sent.
+  const int64_t now = now_();
+  for (auto& ev : held_)
+    events_.emplace(std::make_pair(now, sequence_++), std::move(ev));
+  held_.clear();
 }
 
 void sim_network::reset_connections(const std::string& host) {

@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -123,6 +124,13 @@ class sim_network {
   /// see the reset; bytes in flight are lost).
   void reset_connections(const std::string& host);
 
+  /// Fault: partitions the hosts in `side` from all others. Bytes crossing the cut are held
+  /// (the connections stall, as on a real network, until keepalives give up) and dials
+  /// across it are refused. `heal` delivers what was held, in order, and lifts the cut.
+  void partition(std::set<std::string> side);
+  void heal();
+  bool crosses_partition(const std::string& a, const std::string& b) const;
+
  private:
   friend class sim_end;
   friend class sim_host;
@@ -156,6 +164,8 @@ class sim_network {
   int next_ephemeral_port_ = 40000;
   std::map<std::string, std::shared_ptr<net::accept_handler>> listeners_;  // "host:port"
   std::vector<std::weak_ptr<sim_end>> ends_;  // creation order, for deterministic iteration
+  std::set<std::string> partition_side_;      // empty: no partition
+  std::vector<event> held_;                   // arrivals held at the cut, in order
 };
 
 }  // namespace gnatsd::sim

@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--seeds", seeds, "number of runs from consecutive seeds; 0 runs forever");
   app.add_option("--servers", servers, "servers per cluster (1-7; 0: chosen by the seed)")
       ->check(CLI::Range(0, 7));
-  app.add_option("--faults", faults, "none or lite (link resets); full comes with issue 4")
-      ->check(CLI::IsMember({"none", "lite"}));
+  app.add_option("--faults", faults, "none, lite (link resets) or full (resets, partitions)")
+      ->check(CLI::IsMember({"none", "lite", "full"}));
   app.add_flag("--trace", trace, "print the trace of every run");
   CLI11_PARSE(app, argc, argv);
 
@@ -36,7 +36,9 @@ int main(int argc, char** argv) {
     gnatsd::sim::scenario_options o;
     o.seed = seed + i;
     o.servers = servers;
-    o.faults = faults == "none" ? gnatsd::sim::fault_mode::none : gnatsd::sim::fault_mode::lite;
+    o.faults = faults == "none"   ? gnatsd::sim::fault_mode::none
+               : faults == "lite" ? gnatsd::sim::fault_mode::lite
+                                  : gnatsd::sim::fault_mode::full;
     const auto r = gnatsd::sim::run_cluster_scenario(o);
     std::printf("seed %llu: %s steps=%llu %s\n", static_cast<unsigned long long>(o.seed),
                 r.parameters.c_str(), static_cast<unsigned long long>(r.steps),
