@@ -62,6 +62,8 @@ CAF_ADD_ATOM(gnatsd, gnatsd, remove_route_atom, "rremove")
 CAF_ADD_ATOM(gnatsd, gnatsd, urls_atom, "urls")
 // A monitoring HTTP request (HTTP layer -> server).
 CAF_ADD_ATOM(gnatsd, gnatsd, monitor_atom, "monitor")
+// Periodic re-announcement of the cluster's members (server -> itself).
+CAF_ADD_ATOM(gnatsd, gnatsd, regossip_atom, "regossip")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -113,6 +115,7 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<learned_route_atom, proto::route_info>,
     caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
     caf::reacts_to<monitor_atom, std::string, std::string, monitor::clock_view, net::http_respond>,
+    caf::reacts_to<regossip_atom>,
     caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 }  // namespace gnatsd

@@ -19,6 +19,11 @@ namespace {
 constexpr auto route_retry_delay = std::chrono::seconds{1};
 constexpr int64_t reconnect_jitter_ms_max = 100;
 constexpr size_t closed_connections_max = 10000;  // nats-server's max_closed_clients
+// How often every route hears about every other registered route again. Gossip alone only
+// fires when a route registers, so a route lost during a partition between two servers that
+// both kept other routes would never be re-established (nats-server issue #2577); the
+// simulator found this. Re-announcing closes the mesh again after any heal.
+constexpr auto regossip_interval = std::chrono::seconds{5};
 
 struct route_entry {
   uint64_t rid = 0;
@@ -232,6 +237,14 @@ void update_connect_urls(server_pointer self) {
     self->send(session.actor, urls_atom_v);
 }
 
+void regossip(server_pointer self) {
+  auto& st = self->state;
+  if (st.shutting_down) return;
+  for (const auto& [id, entry] : st.routes)
+    gossip_new_route(self, entry);
+  self->delayed_send(self, regossip_interval, regossip_atom_v);
+}
+
 void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto::route_info& peer,
                     route_role& role, const std::string& remote_host) {
   auto& st = self->state;
@@ -386,6 +399,8 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
     nats_url url;
     if (parse_nats_url(r, url)) st.configured.insert(url.host_port());
   }
+  if (st.context->options.cluster.port != 0)
+    self->delayed_send(self, regossip_interval, regossip_atom_v);
   return {
       [=](accepted_atom, net::connection_ptr& conn) { accept_client(self, conn); },
       [=](session_closed_atom, uint64_t cid, std::string& reason) {
@@ -431,6 +446,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
         respond(r.status, r.status == 200 && path != "/" ? "application/json" : "text/html",
                 r.body);
       },
+      [=](regossip_atom) { regossip(self); },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },
       [=](shutdown_atom) { shutdown(self); },
   };
