@@ -115,7 +115,7 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<learned_route_atom, proto::route_info>,
     caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
     caf::reacts_to<monitor_atom, std::string, std::string, monitor::clock_view, net::http_respond>,
-    caf::reacts_to<regossip_atom>,
-    caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
+    caf::reacts_to<regossip_atom>, caf::replies_to<stats_atom>::with<uint64_t>,
+    caf::reacts_to<shutdown_atom>>;
 
 }  // namespace gnatsd
