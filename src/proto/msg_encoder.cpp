@@ -23,21 +23,13 @@ void append_head(std::vector<char>& out, std::string_view op, std::string_view s
 void append_msg(std::vector<char>& out, std::string_view subject, std::string_view sid,
                 std::string_view reply, std::string_view payload) {
   append_head(out, "MSG ", subject, sid, reply);
-  append_decimal(out, payload.size());
-  append_text(out, "\r\n");
-  append_text(out, payload);
-  append_text(out, "\r\n");
+  append_sizes_and_message(out, false, 0, payload);
 }
 
 void append_hmsg(std::vector<char>& out, std::string_view subject, std::string_view sid,
                  std::string_view reply, size_t header_size, std::string_view message) {
   append_head(out, "HMSG ", subject, sid, reply);
-  append_decimal(out, header_size);
-  out.push_back(' ');
-  append_decimal(out, message.size());
-  append_text(out, "\r\n");
-  append_text(out, message);
-  append_text(out, "\r\n");
+  append_sizes_and_message(out, true, header_size, message);
 }
 
 }  // namespace gnatsd::proto

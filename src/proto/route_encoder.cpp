@@ -57,14 +57,7 @@ void append_routed_message(std::vector<char>& out, std::string_view account,
     append_text(out, reply);
     out.push_back(' ');
   }
-  if (headers) {
-    append_decimal(out, header_size);
-    out.push_back(' ');
-  }
-  append_decimal(out, message.size());
-  append_text(out, "\r\n");
-  append_text(out, message);
-  append_text(out, "\r\n");
+  append_sizes_and_message(out, headers, header_size, message);
 }
 
 }  // namespace gnatsd::proto

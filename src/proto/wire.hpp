@@ -24,4 +24,18 @@ inline void append_decimal(std::vector<char>& out, size_t n) {
     out.push_back(digits[--len]);
 }
 
+/// Appends the end of a message frame: `[<#hdr> ]<#total>\r\n<message>\r\n` (the header
+/// size only for HMSG), shared by MSG, HMSG, RMSG and the route HMSG.
+inline void append_sizes_and_message(std::vector<char>& out, bool headers, size_t header_size,
+                                     std::string_view message) {
+  if (headers) {
+    append_decimal(out, header_size);
+    out.push_back(' ');
+  }
+  append_decimal(out, message.size());
+  append_text(out, "\r\n");
+  append_text(out, message);
+  append_text(out, "\r\n");
+}
+
 }  // namespace gnatsd::proto

@@ -52,6 +52,7 @@ void route_connection::start(const proto::route_info& local_info) {
 
 void route_connection::receive(const char* data, size_t size) {
   if (closing_) return;
+  const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
   const auto st = parser_.parse(data, size, *this);
   if (!st.ok && !st.stopped_by_handler) {
     const auto text = proto::error_text(st.error);
@@ -59,6 +60,12 @@ void route_connection::receive(const char* data, size_t size) {
     ctx_->log->error(prefix_ + "Route Error " + std::string{proto::error_log_reason(st.error)});
     close("Protocol Violation");
   }
+  // Counters are shared with other threads: aggregate them once per read buffer, as the
+  // client path does, not once per routed message.
+  ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
+  ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
+  stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
+  stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
 }
 
 bool route_connection::on_info(std::string_view json) {
@@ -215,10 +222,8 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
   }
   pings_outstanding_ = 0;
   if (msg.account != global_account) return true;
-  ctx_->counters.in_msgs.fetch_add(1, std::memory_order_relaxed);
-  ctx_->counters.in_bytes.fetch_add(msg.message.size(), std::memory_order_relaxed);
-  stats_->in_msgs.fetch_add(1, std::memory_order_relaxed);
-  stats_->in_bytes.fetch_add(msg.message.size(), std::memory_order_relaxed);
+  ++in_msgs_;
+  in_bytes_ += msg.message.size();
   message_origin origin;
   origin.self = self_.get();
   origin.from_route = true;

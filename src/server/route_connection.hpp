@@ -117,7 +117,8 @@ class route_connection final : public proto::route_op_handler {
   // The peer's interest: "<subject> <queue>" -> the subscription standing for it here.
   std::map<std::string, subscription_ptr> remote_subs_;
 
-  outbound out_;  // replies and delivery batches, in order
+  outbound out_;                         // replies and delivery batches, in order
+  uint64_t in_msgs_ = 0, in_bytes_ = 0;  // routed messages received
   int pings_outstanding_ = 0;
   bool closing_ = false;
   std::string close_reason_;
