@@ -92,9 +92,9 @@ void accept_client(server_pointer self, net::connection_ptr& conn) {
   auto stats = cfg.stats;
   const auto remote = cfg.connection->remote();
   st.context->counters.total_connections.fetch_add(1, std::memory_order_relaxed);
-  st.sessions.emplace(
-      cid, server_state::session_entry{spawn_client_session(self->system(), std::move(cfg)), stats,
-                                       remote.host, remote.port});
+  auto session = spawn_client_session(self->system(), std::move(cfg));
+  self->link_to(session);  // a session dies with its server (see the exit handler)
+  st.sessions.emplace(cid, server_state::session_entry{session, stats, remote.host, remote.port});
 }
 
 // -- routes: connecting ---------------------------------------------------------------------------
@@ -114,9 +114,10 @@ void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role
   cfg.stats = std::make_shared<connection_stats>();
   auto stats = cfg.stats;
   const auto remote = cfg.connection->remote();
-  st.route_actors.emplace(
-      rid, server_state::route_actor_entry{spawn_route(self->system(), std::move(cfg)), stats,
-                                           remote.host, remote.port});
+  auto route = spawn_route(self->system(), std::move(cfg));
+  self->link_to(route);  // a route dies with its server (see the exit handler)
+  st.route_actors.emplace(rid,
+                          server_state::route_actor_entry{route, stats, remote.host, remote.port});
 }
 
 bool peer_connected(const server_state& st, const std::string& host_port) {
@@ -346,6 +347,30 @@ void shutdown(server_pointer self) {
   }
 }
 
+// A session or route actor ended abnormally (it threw): forget it as if it had closed, so
+// that its peer can reconnect. Only a bug gets here; the log line says so.
+void child_failed(server_pointer self, const caf::actor_addr& who, const std::string& reason) {
+  auto& st = self->state;
+  st.context->log->error("connection actor failed: " + reason);
+  for (auto it = st.sessions.begin(); it != st.sessions.end(); ++it)
+    if (it->second.actor.address() == who) {
+      st.sessions.erase(it);
+      return;
+    }
+  for (const auto& [rid, entry] : st.route_actors) {
+    if (entry.actor.address() != who) continue;
+    std::string peer_id;
+    route_role role;
+    for (const auto& [id, r] : st.routes)
+      if (r.rid == rid) {
+        peer_id = id;
+        role = r.role;
+      }
+    route_closed(self, rid, peer_id, role);
+    return;
+  }
+}
+
 monitor::server_view snapshot(const server_state& st) {
   monitor::server_view v;
   const auto& ctx = *st.context;
@@ -401,6 +426,20 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   }
   if (st.context->options.cluster.port != 0)
     self->delayed_send(self, regossip_interval, regossip_atom_v);
+  // Sessions, routes and the sublist actor are linked to the server so that nothing outlives
+  // it if it is killed (a crashed node in the simulator). The link is one-way in effect: a
+  // failed session or route must not take the server down, so their exits are only logged
+  // (their close path has already run or will be noticed by the connection); the sublist
+  // actor is the server's interest state, so losing it is fatal.
+  self->link_to(st.interest);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (!msg.reason) return;
+    if (msg.source == self->state.interest.address()) {
+      self->quit(msg.reason);
+      return;
+    }
+    child_failed(self, msg.source, to_string(msg.reason));
+  });
   return {
       [=](accepted_atom, net::connection_ptr& conn) { accept_client(self, conn); },
       [=](session_closed_atom, uint64_t cid, std::string& reason) {

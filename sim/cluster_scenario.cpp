@@ -1,167 +1,394 @@
 #include "sim/cluster_scenario.hpp"
 
 #include <algorithm>
-#include <set>
+#include <functional>
+#include <map>
+#include <memory>
 
+#include "sim/invariant_checker.hpp"
 #include "sim/world.hpp"
-#include "util/prng.hpp"
+#include "subject/subject.hpp"
 
 namespace gnatsd::sim {
 namespace {
 
-constexpr int64_t millisecond = 1'000'000;
+constexpr int64_t second = 1'000'000'000;
+constexpr int cluster_port = 6222;
+constexpr int client_port = 4222;
 
-std::string host(int i) {
-  return "10.0.0." + std::to_string(i + 1);
-}
+// One run: the world, its servers and clients, the checker, and the timeline of actions.
+class scenario_run {
+ public:
+  explicit scenario_run(const scenario_plan& plan)
+      : plan_(plan),
+        world_(plan.world_seed, profile(plan)),
+        checker_(
+            world_.network(), cluster_port, [](const std::string& h) { return server_index(h); },
+            [this] { return world_.now_ns(); }) {
+    world_.network().set_observer(&checker_);
+  }
+  ~scenario_run() {
+    // The world shuts down after this; nothing may call back into the checker or clients.
+    world_.network().set_observer(nullptr);
+    for (auto& c : clients_)
+      c->abandon();
+  }
 
-size_t count(const std::string& haystack, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size()))
-    ++n;
-  return n;
-}
+  scenario_result run() {
+    start_servers();
+    start_clients();
+    play_timeline();
+    if (checker_.ok()) run_for(plan_.heal_phase_ns);
+    if (checker_.ok()) check_mesh();
+    if (checker_.ok()) check_interest();
+    if (checker_.ok()) calm_round();
+    scenario_result r;
+    r.passed = checker_.ok();
+    r.failure = checker_.failure();
+    r.parameters = describe(plan_);
+    r.trace = world_.trace();
+    r.steps = world_.steps();
+    r.coverage = world_.network().coverage();
+    return r;
+  }
 
-struct fault {
-  int64_t at_ns;
-  int host;                 // reset: the host whose links reset
-  std::set<int> side;       // partition: one side of the cut (empty for a reset)
-  int64_t duration_ns = 0;  // partition: how long until it heals
+ private:
+  static network_profile profile(const scenario_plan& plan) {
+    network_profile p;
+    p.slow_dial_percent = plan.slow_dial_percent;
+    return p;
+  }
+
+  static int server_index(const std::string& host) {
+    const std::string prefix = "10.0.0.";
+    if (host.compare(0, prefix.size(), prefix) != 0) return -1;
+    return std::stoi(host.substr(prefix.size())) - 1;
+  }
+
+  // Steps until `ns` of virtual time have passed, sampling the bounded-resource invariants
+  // and stopping at the first violation.
+  void run_for(int64_t ns) {
+    const int64_t until = world_.now_ns() + ns;
+    while (checker_.ok()) {
+      reconnect_due();
+      const int64_t limit = lost_.empty() ? until : std::min(until, lost_.begin()->first);
+      if (!world_.step(limit)) {
+        if (limit >= until) break;
+        continue;
+      }
+      if (world_.steps() % 256 == 0) checker_.check_bounds(world_.max_mailbox());
+      if (plan_.max_steps != 0 && world_.steps() > plan_.max_steps)
+        checker_.fail("step budget: more than " + std::to_string(plan_.max_steps) + " steps");
+    }
+  }
+
+  void start_servers() {
+    std::vector<std::string> hosts;
+    for (int i = 0; i < plan_.servers; ++i)
+      hosts.push_back(server_host(i));
+    for (auto [a, b] : plan_.permanent_cuts)
+      world_.network().cut(server_host(a), server_host(b));
+    for (int i = 0; i < plan_.servers; ++i) {
+      run_for(plan_.start_gaps_ns[static_cast<size_t>(i)]);
+      server_options o;
+      o.port = client_port;
+      o.cluster.port = cluster_port;
+      o.debug = true;
+      o.ping_interval = std::chrono::nanoseconds{plan_.ping_interval_ns};
+      for (int r : plan_.routes[static_cast<size_t>(i)])
+        o.cluster.routes.push_back("nats://" + server_host(r) + ":" + std::to_string(cluster_port));
+      world_.start_server(server_host(i), o);
+    }
+  }
+
+  void start_clients() {
+    for (size_t c = 0; c < plan_.client_home.size(); ++c) {
+      auto client = std::make_shared<workload_client>(static_cast<int>(c), plan_.client_home[c],
+                                                      checker_, world_.network().coverage());
+      client->on_lost = [this](workload_client& lost) {
+        lost_.emplace(world_.now_ns() + reconnect_wait_ns, lost.index());
+      };
+      connect(*client, client);
+      clients_.push_back(client);
+    }
+  }
+
+  // Clients whose connection was closed reconnect after a wait, like real clients (their
+  // server may be down: then they wait for its restart).
+  void reconnect_due() {
+    while (!lost_.empty() && lost_.begin()->first <= world_.now_ns()) {
+      auto& c = clients_[static_cast<size_t>(lost_.begin()->second)];
+      lost_.erase(lost_.begin());
+      if (!c->connected() && world_.server_up(static_cast<size_t>(c->home()))) connect(*c, c);
+    }
+  }
+
+  void connect(workload_client& c, const std::shared_ptr<workload_client>& self) {
+    if (!c.connect(world_.network(), server_host(c.home()), client_port, self))
+      checker_.fail("client " + std::to_string(c.index()) + " cannot connect to its server");
+  }
+
+  // -- the timeline of operations and faults ------------------------------------------------
+
+  void play_timeline() {
+    std::multimap<int64_t, std::function<void()>> timeline;
+    for (const auto& op : plan_.ops)
+      timeline.emplace(op.at_ns, [this, &op] { apply(op); });
+    for (size_t i = 0; i < plan_.faults.size(); ++i) {
+      const auto& f = plan_.faults[i];
+      timeline.emplace(f.at_ns, [this, &f, i] { begin_fault(f, i); });
+      if (f.what != fault_event::kind::reset)
+        timeline.emplace(f.at_ns + f.duration_ns, [this, &f, i] { end_fault(f, i); });
+    }
+    const int64_t start = world_.now_ns();
+    for (auto& [at, action] : timeline) {
+      run_for(start + at - world_.now_ns());
+      if (!checker_.ok()) return;
+      action();
+    }
+    run_for(start + plan_.fault_phase_ns - world_.now_ns());
+  }
+
+  void apply(const client_op& op) {
+    auto& c = *clients_[static_cast<size_t>(op.client)];
+    switch (op.what) {
+      case client_op::kind::subscribe:
+        c.subscribe(sub_patterns()[static_cast<size_t>(op.subject)],
+                    op.queue < 0 ? std::string{} : queue_names()[static_cast<size_t>(op.queue)]);
+        break;
+      case client_op::kind::unsubscribe:
+        c.unsubscribe(static_cast<size_t>(op.subject));
+        break;
+      case client_op::kind::publish:
+        for (int i = 0; i < op.count; ++i)
+          publish(c, pub_subjects()[static_cast<size_t>(op.subject)]);
+        break;
+    }
+  }
+
+  message_id publish(workload_client& c, const std::string& subject) {
+    message_id id{++next_message_, c.home(), c.index(), ++sequence_[c.index()]};
+    if (!c.connected()) return id;  // a disconnected client does not publish
+    checker_.published(id, subject);
+    c.publish(subject, id.encode());
+    return id;
+  }
+
+  std::set<std::string> hosts_of(const fault_event& f) const {
+    std::set<std::string> side;
+    for (int h : f.hosts)
+      side.insert(server_host(h));
+    return side;
+  }
+
+  std::vector<std::string> all_hosts() const {
+    std::vector<std::string> all;
+    for (int i = 0; i < plan_.servers; ++i)
+      all.push_back(server_host(i));
+    return all;
+  }
+
+  void begin_fault(const fault_event& f, size_t index) {
+    auto& net = world_.network();
+    const int host = f.hosts.front();
+    switch (f.what) {
+      case fault_event::kind::reset:
+        world_.note("links of " + server_host(host) + " reset");
+        net.reset_connections(server_host(host));
+        break;
+      case fault_event::kind::cut:
+        world_.note("link " + server_host(host) + " - " + server_host(f.hosts[1]) + " cut");
+        net.cut(server_host(host), server_host(f.hosts[1]));
+        break;
+      case fault_event::kind::partition:
+        world_.note("partition of " + std::to_string(f.hosts.size()) + " server(s)");
+        net.partition(hosts_of(f), all_hosts());
+        break;
+      case fault_event::kind::crash:
+        if (!world_.server_up(static_cast<size_t>(host))) return;  // already down
+        crashed_by_.insert(index);
+        for (auto& c : clients_)
+          if (c->home() == host) c->abandon();
+        world_.crash_server(static_cast<size_t>(host));
+        break;
+    }
+  }
+
+  void end_fault(const fault_event& f, size_t index) {
+    auto& net = world_.network();
+    const int host = f.hosts.front();
+    switch (f.what) {
+      case fault_event::kind::reset:
+        break;
+      case fault_event::kind::cut:
+        world_.note("link " + server_host(host) + " - " + server_host(f.hosts[1]) + " restored");
+        net.restore(server_host(host), server_host(f.hosts[1]));
+        break;
+      case fault_event::kind::partition:
+        world_.note("partition of " + std::to_string(f.hosts.size()) + " server(s) heals");
+        net.partition(hosts_of(f), all_hosts(), true);
+        break;
+      case fault_event::kind::crash:
+        if (crashed_by_.erase(index) == 0) return;
+        world_.restart_server(static_cast<size_t>(host));
+        checker_.restarted(server_host(host));
+        for (auto& c : clients_)
+          if (c->home() == host) connect(*c, c);  // clients reconnect and resubscribe
+        break;
+    }
+  }
+
+  // -- liveness ------------------------------------------------------------------------------
+
+  bool cut_for_good(int a, int b) const {
+    return plan_.permanent_cuts.count({std::min(a, b), std::max(a, b)}) != 0;
+  }
+
+  bool linked(int a, int b) const {
+    return a == b ||
+           world_.network().open_connections_between(server_host(a), server_host(b)) == 1;
+  }
+
+  void check_mesh() {
+    for (int a = 0; a < plan_.servers; ++a)
+      for (int b = a + 1; b < plan_.servers; ++b) {
+        const size_t routes =
+            world_.network().open_connections_between(server_host(a), server_host(b));
+        const size_t want = cut_for_good(a, b) ? 0 : 1;
+        if (routes != want)
+          checker_.fail("full mesh: " + std::to_string(routes) + " routes between " +
+                        server_host(a) + " and " + server_host(b) + " after the heal phase");
+      }
+    for (const auto& c : clients_)
+      if (!c->connected())
+        checker_.fail("client " + std::to_string(c->index()) + " lost its connection");
+  }
+
+  using interest = std::multiset<std::string>;
+
+  // What server `s` holds: its clients' subscriptions, and the interest its routes told it.
+  void holdings(int s, interest& local, interest& remote) {
+    world_.server(static_cast<size_t>(s)).context->subscriptions.for_each([&](const subscription& sub) {
+      if (sub.owner->is_route())
+        remote.insert(sub.subject + "|" + sub.queue + "|" + std::to_string(sub.weight.load()));
+      else
+        local.insert(sub.subject + "|" + sub.queue);
+    });
+  }
+
+  // What a peer must be told about `local`: each subject once, each queue group with its
+  // member count as weight.
+  static interest summary(const interest& local) {
+    std::map<std::string, int> groups;
+    for (const auto& s : local)
+      ++groups[s];
+    interest out;
+    for (const auto& [key, n] : groups) {
+      const bool queue = key.back() != '|';
+      out.insert(key + "|" + std::to_string(queue ? n : 1));
+    }
+    return out;
+  }
+
+  void check_interest() {
+    std::vector<interest> local(static_cast<size_t>(plan_.servers));
+    std::vector<interest> remote(local.size());
+    for (int s = 0; s < plan_.servers; ++s)
+      holdings(s, local[static_cast<size_t>(s)], remote[static_cast<size_t>(s)]);
+    for (int s = 0; s < plan_.servers; ++s) {
+      interest model;
+      for (const auto& c : clients_)
+        if (c->home() == s)
+          for (const auto& sub : c->subscriptions())
+            if (sub.active) model.insert(sub.subject + "|" + sub.queue);
+      if (model != local[static_cast<size_t>(s)])
+        checker_.fail("interest: server " + std::to_string(s) +
+                      " does not hold exactly its clients' subscriptions");
+      interest expected;
+      for (int p = 0; p < plan_.servers; ++p)
+        if (p != s && linked(s, p))
+          for (const auto& i : summary(local[static_cast<size_t>(p)]))
+            expected.insert(i);
+      if (expected != remote[static_cast<size_t>(s)])
+        checker_.fail("interest convergence: server " + std::to_string(s) + " holds " +
+                      std::to_string(remote[static_cast<size_t>(s)].size()) +
+                      " route subscriptions, its live peers have " +
+                      std::to_string(expected.size()) + " (queue weights included)");
+    }
+  }
+
+  // Every connected client publishes once on every subject; each message must reach every
+  // matching subscription, and every queue group once, on the servers routed to its origin.
+  void calm_round() {
+    std::vector<std::pair<message_id, std::string>> sent;
+    for (auto& c : clients_)
+      for (const auto& subject : pub_subjects())
+        sent.emplace_back(publish(*c, subject), subject);
+    run_for(2 * second);
+    for (const auto& [id, subject] : sent)
+      check_calm_delivery(id, subject);
+  }
+
+  void check_calm_delivery(const message_id& id, const std::string& subject) {
+    const auto& got = checker_.deliveries_of(id.id);
+    std::map<std::string, int> queue_hits, queue_reachable;
+    for (const auto& c : clients_) {
+      const bool reachable = linked(id.origin, c->home());
+      for (const auto& sub : c->subscriptions()) {
+        if (!sub.active || !subject::matches(sub.subject, subject)) continue;
+        const auto n = static_cast<int>(
+            std::count(got.begin(), got.end(), std::make_pair(c->index(), sub.sid)));
+        if (!sub.queue.empty()) {
+          queue_hits[sub.queue] += n;
+          queue_reachable[sub.queue] += reachable ? 1 : 0;
+          if (!reachable && n > 0)
+            checker_.fail("one hop: " + id.encode() + " reached queue member client " +
+                          std::to_string(c->index()) + " on a server not routed to its origin");
+          continue;
+        }
+        if (n != (reachable ? 1 : 0))
+          checker_.fail("calm delivery: client " + std::to_string(c->index()) + " sid " +
+                        sub.sid + " got " + std::to_string(n) + " copies of " + id.encode() +
+                        " on '" + subject + "'" + (reachable ? "" : " (no route to its origin)"));
+      }
+    }
+    for (const auto& [queue, members] : queue_reachable)
+      if (queue_hits[queue] != (members > 0 ? 1 : 0))
+        checker_.fail("calm queue delivery: group '" + queue + "' got " +
+                      std::to_string(queue_hits[queue]) + " copies of " + id.encode());
+  }
+
+  const scenario_plan& plan_;
+  world world_;
+  invariant_checker checker_;
+  std::vector<std::shared_ptr<workload_client>> clients_;
+  std::map<int, uint64_t> sequence_;
+  uint64_t next_message_ = 0;
+  std::set<size_t> crashed_by_;  // crash faults that did take their server down
+  std::multimap<int64_t, int> lost_;  // reconnect time -> client
+  static constexpr int64_t reconnect_wait_ns = 1'000'000'000;
 };
 
 }  // namespace
 
-scenario_result run_cluster_scenario(const scenario_options& options) {
-  scenario_result result;
-  prng topology_rng{options.seed ^ 0x7090109};
-  prng fault_rng{options.seed ^ 0xfa017};
-  const int n = options.servers > 0 ? options.servers : 1 + static_cast<int>(topology_rng.below(7));
-  std::vector<std::vector<int>> routes(static_cast<size_t>(n));
-  std::string params = "servers=" + std::to_string(n) + " routes=[";
-  for (int i = 1; i < n; ++i) {
-    const int seed = static_cast<int>(topology_rng.below(static_cast<uint64_t>(i)));
-    routes[static_cast<size_t>(i)].push_back(seed);
-    params += std::to_string(i) + "->" + std::to_string(seed) + " ";
-  }
-  const int extra = n > 1 ? static_cast<int>(topology_rng.below(4)) : 0;
-  for (int e = 0; e < extra; ++e) {
-    const int a = static_cast<int>(topology_rng.below(static_cast<uint64_t>(n)));
-    const int b = static_cast<int>(topology_rng.below(static_cast<uint64_t>(n)));
-    if (a == b) continue;
-    routes[static_cast<size_t>(a)].push_back(b);
-    params += std::to_string(a) + "->" + std::to_string(b) + " ";
-  }
-  params += "]";
-  std::vector<fault> faults;
-  if (options.faults != fault_mode::none && n > 1) {
-    const int count_faults = 1 + static_cast<int>(fault_rng.below(3));
-    for (int f = 0; f < count_faults; ++f) {
-      fault ft{static_cast<int64_t>(fault_rng.below(static_cast<uint64_t>(options.fault_phase_ns))),
-               static_cast<int>(fault_rng.below(static_cast<uint64_t>(n))),
-               {},
-               0};
-      if (options.faults == fault_mode::full && fault_rng.below(2) == 0) {
-        // Isolate one server, or split the cluster into two random halves.
-        if (fault_rng.below(2) == 0) {
-          ft.side.insert(ft.host);
-        } else {
-          for (int i = 0; i < n; ++i)
-            if (fault_rng.below(2) == 0) ft.side.insert(i);
-          if (ft.side.empty() || static_cast<int>(ft.side.size()) == n) ft.side = {ft.host};
-        }
-        // From a stall shorter than a keepalive to one long past ping_max unanswered PINGs.
-        ft.duration_ns = (1 + static_cast<int64_t>(fault_rng.below(600))) * 1'000'000'000;
-      }
-      faults.push_back(ft);
-    }
-    std::sort(faults.begin(), faults.end(),
-              [](const fault& a, const fault& b) { return a.at_ns < b.at_ns; });
-    params += " faults=[";
-    for (const auto& f : faults) {
-      if (f.side.empty()) {
-        params += "reset:" + host(f.host);
-      } else {
-        params += "partition:{";
-        for (int h : f.side)
-          params += host(h) + ",";
-        params += "}/" + std::to_string(f.duration_ns / 1'000'000'000) + "s";
-      }
-      params += "@" + std::to_string(f.at_ns / millisecond) + "ms ";
-    }
-    params += "]";
-  }
-  result.parameters = params;
+scenario_result run_scenario(const scenario_plan& plan) {
+  scenario_plan normalized = plan;
+  normalize(normalized);
+  scenario_run run{normalized};
+  return run.run();
+}
 
-  world w{options.seed};
-  std::vector<running_server*> servers;
-  for (int i = 0; i < n; ++i) {
-    w.run_for(static_cast<int64_t>(topology_rng.below(1500)) * millisecond);
-    server_options o;
-    o.port = 4222;
-    o.cluster.port = 6222;
-    o.debug = true;
-    for (int r : routes[static_cast<size_t>(i)])
-      o.cluster.routes.push_back("nats://" + host(r) + ":6222");
-    servers.push_back(&w.start_server(host(i), o));
+std::vector<std::string> required_coverage(fault_mode mode) {
+  std::vector<std::string> need{"message crossed a route", "route read split a control line",
+                                "client read split a control line"};
+  if (mode != fault_mode::none) need.push_back("slow dial");
+  if (mode == fault_mode::full) {
+    need.push_back("route re-established after a cut or partition");
+    need.push_back("route to a restarted server (new id)");
+    need.push_back("half-open connection closed");
+    need.push_back("dial refused");
   }
-  // Fault phase: links of a host reset at the chosen times.
-  const int64_t phase_start = w.now_ns();
-  for (const auto& f : faults) {
-    const int64_t wait = phase_start + f.at_ns - w.now_ns();
-    if (wait > 0) w.run_for(wait);
-    if (f.side.empty()) {
-      w.network().reset_connections(host(f.host));
-      continue;
-    }
-    std::set<std::string> side;
-    for (int h : f.side)
-      side.insert(host(h));
-    w.network().partition(std::move(side));
-    w.run_for(f.duration_ns);
-    w.network().heal();
-  }
-  // Heal phase: no new faults; the cluster must converge. It starts after the fault phase
-  // or after the last fault, whichever is later (a long partition outlasts the phase).
-  const int64_t faults_end = std::max(w.now_ns(), phase_start + options.fault_phase_ns);
-  w.run_for(faults_end + options.heal_phase_ns - w.now_ns());
-
-  auto fail = [&](std::string what) {
-    result.passed = false;
-    result.failure = std::move(what);
-  };
-  for (int a = 0; a < n && result.passed; ++a)
-    for (int b = a + 1; b < n && result.passed; ++b) {
-      const size_t links = w.network().open_connections_between(host(a), host(b));
-      if (links != 1)
-        fail("full mesh: " + std::to_string(links) + " routes between " + host(a) + " and " +
-             host(b));
-    }
-  if (result.passed) {
-    std::vector<std::shared_ptr<sim_client>> subs;
-    for (auto* s : servers) {
-      auto c = w.connect(*s);
-      c->send("CONNECT {\"verbose\":false}\r\nSUB probe.> 1\r\n");
-      subs.push_back(c);
-    }
-    w.run_for(1000 * millisecond);
-    for (int i = 0; i < n; ++i) {
-      auto pub = w.connect(*servers[static_cast<size_t>(i)]);
-      pub->send("CONNECT {\"verbose\":false}\r\nPUB probe." + std::to_string(i) + " 1\r\nx\r\n");
-    }
-    w.run_for(1000 * millisecond);
-    for (int s = 0; s < n && result.passed; ++s)
-      for (int i = 0; i < n && result.passed; ++i) {
-        const size_t got =
-            count(subs[static_cast<size_t>(s)]->received(), "MSG probe." + std::to_string(i) + " ");
-        if (got != 1)
-          fail("delivery: subscriber on " + host(s) + " got " + std::to_string(got) +
-               " copies of the message published on " + host(i));
-      }
-  }
-  result.trace = w.trace();
-  result.steps = w.steps();
-  return result;
+  return need;
 }
 
 }  // namespace gnatsd::sim

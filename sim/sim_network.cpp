@@ -29,9 +29,17 @@ void sim_end::resume_reading() {
 void sim_end::close(bool flush) {
   // With flush the peer reads what is in flight, then EOF; without, it sees a reset.
   if (closed_) return;
+  if (auto peer = peer_.lock(); peer && peer->dead_) ++net_.coverage_["half-open connection closed"];
   closed_ = true;
   ready_.clear();
   net_.schedule_close(*this, flush);
+}
+
+void sim_end::abandon() {
+  closed_ = true;
+  close_notified_ = true;
+  ready_.clear();
+  handler_.reset();
 }
 
 size_t sim_end::unread_bytes() const {
@@ -71,6 +79,10 @@ class sim_host final : public net::transport {
   bool listen(const std::string& host, int port, std::shared_ptr<net::accept_handler> handler,
               int& bound_port, std::string& error) override {
     (void)host;  // a simulated host listens on its own address, whatever it binds to
+    if (net_.host_down(address_)) {
+      error = "host is down";
+      return false;
+    }
     bound_port = port <= 0 ? net_.next_ephemeral_port_++ : port;
     const std::string key = address_ + ":" + std::to_string(bound_port);
     if (net_.listeners_.count(key) != 0) {
@@ -84,14 +96,7 @@ class sim_host final : public net::transport {
 
   void dial(const std::string& host, int port,
             std::function<void(net::connection_ptr, std::string)> done) override {
-    const auto it = net_.listeners_.find(host + ":" + std::to_string(port));
-    if (it == net_.listeners_.end() || net_.crosses_partition(address_, host)) {
-      done(nullptr, "connection refused");
-      return;
-    }
-    auto [mine, theirs] = net_.make_pipe({address_, net_.next_ephemeral_port_++}, {host, port});
-    it->second->on_accept(theirs);
-    done(mine, {});
+    net_.dial(address_, host, port, std::move(done));
   }
 
   std::vector<std::string> interface_addresses() override { return {address_}; }
@@ -123,33 +128,75 @@ std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> sim_network::make_
   auto b = std::make_shared<sim_end>(*this, next_end_id_++, server, client);
   a->peer_ = b;
   b->peer_ = a;
+  a->pair_id_ = b->pair_id_ = a->id_;
   ends_.push_back(a);
   ends_.push_back(b);
   return {a, b};
 }
 
-std::shared_ptr<sim_client> sim_network::connect_client(const std::string& host, int port) {
+std::shared_ptr<sim_end> sim_network::connect_handler(
+    const std::string& from, const std::string& host, int port,
+    std::shared_ptr<net::connection_handler> handler) {
   const auto it = listeners_.find(host + ":" + std::to_string(port));
   if (it == listeners_.end()) return nullptr;
-  auto [mine, theirs] = make_pipe({"127.0.0.1", next_ephemeral_port_++}, {host, port});
-  auto client = std::make_shared<sim_client>();
-  client->end_ = mine;
-  mine->start(client, 1);
+  auto [mine, theirs] = make_pipe({from, next_ephemeral_port_++}, {host, port});
+  mine->start(std::move(handler), 1);
+  if (observer_) observer_->on_connected(*mine, *theirs);
   it->second->on_accept(theirs);
-  return client;
+  return mine;
+}
+
+std::shared_ptr<sim_client> sim_network::connect_client(const std::string& host, int port) {
+  auto client = std::make_shared<sim_client>();
+  client->end_ = connect_handler("127.0.0.1", host, port, client);
+  return client->end_ ? client : nullptr;
+}
+
+void sim_network::dial(const std::string& from, const std::string& host, int port,
+                       std::function<void(net::connection_ptr, std::string)> done) {
+  // The attempt takes a network round trip, sometimes seconds (a lost SYN is retransmitted).
+  int64_t delay = 2 * latency();
+  if (profile_.slow_dial_percent > 0 &&
+      static_cast<int>(rng_.below(100)) < profile_.slow_dial_percent) {
+    delay += (1 + static_cast<int64_t>(rng_.below(2000))) * 1'000'000;
+    ++coverage_["slow dial"];
+  }
+  auto attempt = [this, from, host, port, done = std::move(done)] {
+    if (host_down(from)) return;  // the dialling process is gone
+    const auto it = listeners_.find(host + ":" + std::to_string(port));
+    if (it == listeners_.end() || crosses_partition(from, host)) {
+      ++coverage_["dial refused"];
+      done(nullptr, "connection refused");
+      return;
+    }
+    auto [mine, theirs] = make_pipe({from, next_ephemeral_port_++}, {host, port});
+    if (observer_) observer_->on_connected(*mine, *theirs);
+    it->second->on_accept(theirs);
+    done(mine, {});
+  };
+  events_.emplace(std::make_pair(now_() + delay, sequence_++),
+                  event{event_kind::dial, {}, {}, {}, std::move(attempt)});
+}
+
+int64_t sim_network::latency() {
+  const int64_t span = profile_.latency_max_ns - profile_.latency_min_ns;
+  return profile_.latency_min_ns + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(span) + 1));
 }
 
 int64_t sim_network::arrival_time(sim_end& to) {
-  const int64_t span = profile_.latency_max_ns - profile_.latency_min_ns;
-  const int64_t latency =
-      profile_.latency_min_ns + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(span) + 1));
   // Monotone per direction: a TCP stream never lets later bytes overtake earlier ones.
-  to.last_arrival_ns_ = std::max(to.last_arrival_ns_, now_() + latency);
+  to.last_arrival_ns_ = std::max(to.last_arrival_ns_, now_() + latency());
   return to.last_arrival_ns_;
 }
 
 void sim_network::transmit(sim_end& from, std::vector<char> bytes) {
   auto to = from.peer_.lock();
+  if (to && to->dead_ && !host_down(to->local_.host)) {
+    // The peer's host crashed and booted again: it answers with a reset.
+    ++coverage_["reset from a rebooted host"];
+    from.close(false);
+    return;
+  }
   if (!to || to->closed_) return;
   // Cut the write into random pieces; each arrives separately, so the reader sees splits at
   // arbitrary byte offsets (and, when several are ready at once, coalesced reads).
@@ -191,9 +238,13 @@ bool sim_network::deliver_due(int64_t now_ns) {
   while (!events_.empty() && events_.begin()->first.first <= now_ns) {
     auto node = events_.extract(events_.begin());
     event& ev = node.mapped();
-    auto to = ev.to.lock();
     progress = true;
-    if (!to) continue;
+    if (ev.kind == event_kind::dial) {
+      ev.action();
+      continue;
+    }
+    auto to = ev.to.lock();
+    if (!to || to->dead_) continue;
     // Bytes and graceful closes wait at a cut (a reset is let through, like a stray RST).
     if (ev.kind != event_kind::closed && crosses_partition(to->local_.host, to->remote_.host)) {
       held_.push_back(std::move(ev));  // the link is cut: these bytes wait for the heal
@@ -253,6 +304,7 @@ bool sim_network::hand_over_ready() {
       }
     }
     --end->credits_;
+    if (observer_) observer_->on_read(*end, data);
     end->handler_->on_bytes(std::move(data));
     for (auto& [writer, n] : flushed)
       if (auto w = writer.lock(); w && w->handler_) w->handler_->on_flushed(n);
@@ -265,22 +317,82 @@ bool sim_network::hand_over_ready() {
   return progress;
 }
 
-bool sim_network::crosses_partition(const std::string& a, const std::string& b) const {
-  if (partition_side_.empty()) return false;
-  return (partition_side_.count(a) != 0) != (partition_side_.count(b) != 0);
+std::pair<std::string, std::string> sim_network::link(const std::string& a, const std::string& b) {
+  return a < b ? std::make_pair(a, b) : std::make_pair(b, a);
 }
 
-void sim_network::partition(std::set<std::string> side) {
-  partition_side_ = std::move(side);
+bool sim_network::crosses_partition(const std::string& a, const std::string& b) const {
+  return !cuts_.empty() && cuts_.count(link(a, b)) != 0;
+}
+
+void sim_network::cut(const std::string& a, const std::string& b) {
+  if (a != b) ++cuts_[link(a, b)];
+}
+
+void sim_network::partition(const std::set<std::string>& side, const std::vector<std::string>& all,
+                            bool restore_links) {
+  for (const auto& a : side)
+    for (const auto& b : all)
+      if (side.count(b) == 0) restore_links ? restore(a, b) : cut(a, b);
+}
+
+void sim_network::restore(const std::string& a, const std::string& b) {
+  const auto it = cuts_.find(link(a, b));
+  if (it == cuts_.end() || --it->second > 0) return;
+  cuts_.erase(it);
+  restored_.insert(link(a, b));
+  // Held bytes of this link arrive now, each connection's in the order they were sent.
+  const int64_t now = now_();
+  std::vector<event> still;
+  for (auto& ev : held_) {
+    auto to = ev.to.lock();
+    if (to && crosses_partition(to->local_.host, to->remote_.host))
+      still.push_back(std::move(ev));
+    else
+      events_.emplace(std::make_pair(now, sequence_++), std::move(ev));
+  }
+  held_ = std::move(still);
 }
 
 void sim_network::heal() {
-  partition_side_.clear();
-  // Held bytes arrive now, each connection's in the order they were sent.
-  const int64_t now = now_();
-  for (auto& ev : held_)
-    events_.emplace(std::make_pair(now, sequence_++), std::move(ev));
-  held_.clear();
+  auto cut = cuts_;
+  for (auto& [l, n] : cut) {
+    cuts_[l] = 1;
+    restore(l.first, l.second);
+  }
+}
+
+void sim_network::crash_host(const std::string& host) {
+  down_.insert(host);
+  for (const auto& e : ends_) {
+    auto end = e.lock();
+    if (!end || end->local_.host != host) continue;
+    // Gone without a FIN or a reset: the peer finds out only by its own keepalive.
+    end->dead_ = true;
+    dead_ends_.push_back(end);  // its peer must still find it dead, not gone
+    end->closed_ = true;
+    end->close_notified_ = true;
+    end->ready_.clear();
+    end->handler_.reset();
+  }
+  for (auto it = listeners_.begin(); it != listeners_.end();)
+    it = it->first.compare(0, host.size() + 1, host + ":") == 0 ? listeners_.erase(it) : ++it;
+}
+
+void sim_network::revive_host(const std::string& host) {
+  down_.erase(host);
+}
+
+size_t sim_network::max_bytes_in_flight() const {
+  std::map<const sim_end*, size_t> bytes;
+  for (const auto& [key, ev] : events_)
+    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive) bytes[to.get()] += ev.bytes.size();
+  for (const auto& ev : held_)
+    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive) bytes[to.get()] += ev.bytes.size();
+  size_t most = 0;
+  for (const auto& e : ends_)
+    if (auto end = e.lock()) most = std::max(most, bytes[end.get()] + end->unread_bytes());
+  return most;
 }
 
 void sim_network::reset_connections(const std::string& host) {

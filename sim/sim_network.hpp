@@ -5,8 +5,14 @@
 // into randomly sized chunks at randomly increasing virtual times (per-connection FIFO, with
 // reordering only across connections). A writer's bytes count as flushed only when the
 // reader has consumed them, so a peer that stops reading makes the writer's pending bytes
-// grow, as with a full TCP window. Nothing is delivered from inside `write`: the loop calls
-// `deliver_due`.
+// grow, as with a full TCP window. Nothing is delivered from inside `write` or `dial`: the
+// loop calls `deliver_due`.
+//
+// Faults: resets (both ends learn, at different times), cuts between pairs of hosts (bytes
+// held at the cut, dials refused; `partition` cuts every pair across a side), host crashes
+// (the host's ends vanish without a word, so their peers are left half-open until their
+// keepalive gives up; a write that reaches a revived host is answered with a reset), and
+// slow dials (a connect that takes seconds, as with a lost SYN).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +38,20 @@ struct network_profile {
   int64_t latency_max_ns = 500'000;
   size_t max_chunks_per_write = 4;   // a write is cut into 1..max pieces
   size_t read_size_max = 64 * 1024;  // one read hands over at most this many bytes
+  int slow_dial_percent = 0;         // share of dials that take 1-3 s to complete
+};
+
+/// Named counters of interesting things that happened (coverage of the fault space).
+using coverage_counters = std::map<std::string, uint64_t>;
+
+/// Observes traffic for invariant checks; called synchronously by the network.
+class network_observer {
+ public:
+  virtual ~network_observer() = default;
+  /// A connection was established: `dialer` dialled the listener that `acceptor` belongs to.
+  virtual void on_connected(const class sim_end& dialer, const class sim_end& acceptor) = 0;
+  /// `to` reads `data` (one read, as the handler gets it).
+  virtual void on_read(const class sim_end& to, const std::vector<char>& data) = 0;
 };
 
 /// One end of a simulated connection.
@@ -48,8 +68,13 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
 
   uint64_t id() const { return id_; }
   bool closed() const { return closed_; }
+  /// The id of the other end's connection pair (the same for both ends).
+  uint64_t pair_id() const { return pair_id_; }
   /// Bytes that arrived but were not yet handed to the handler (no read credit).
   size_t unread_bytes() const;
+  /// The owner forgets this end without closing it (a client whose server vanished gives up
+  /// on the connection); nothing is sent and nothing more is read.
+  void abandon();
 
  private:
   friend class sim_network;
@@ -61,6 +86,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
 
   sim_network& net_;
   uint64_t id_;
+  uint64_t pair_id_ = 0;
   net::endpoint local_, remote_;
   std::weak_ptr<sim_end> peer_;
   std::shared_ptr<net::connection_handler> handler_;
@@ -70,6 +96,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   bool closed_ = false;          // this end closed itself, or learned the peer is gone
   bool peer_finished_ = false;   // the peer closed: deliver what arrived, then report closed
   bool close_notified_ = false;
+  bool dead_ = false;  // its host crashed: it neither sends nor reads nor tells anyone
 };
 
 /// A test-side client end: collects what the server sends and always has read credit.
@@ -108,6 +135,11 @@ class sim_network {
 
   /// Connects a test client to host:port; null if nothing listens there.
   std::shared_ptr<sim_client> connect_client(const std::string& host, int port);
+  /// Connects `handler` (a simulated client on host `from`) to host:port at once; null if
+  /// nothing listens there. The handler gets one read credit per read it returns.
+  std::shared_ptr<sim_end> connect_handler(const std::string& from, const std::string& host,
+                                           int port,
+                                           std::shared_ptr<net::connection_handler> handler);
 
   /// The virtual time of the next pending event, or max() when idle.
   int64_t next_event_ns() const;
@@ -124,12 +156,32 @@ class sim_network {
   /// see the reset; bytes in flight are lost).
   void reset_connections(const std::string& host);
 
-  /// Fault: partitions the hosts in `side` from all others. Bytes crossing the cut are held
-  /// (the connections stall, as on a real network, until keepalives give up) and dials
-  /// across it are refused. `heal` delivers what was held, in order, and lifts the cut.
-  void partition(std::set<std::string> side);
+  /// Fault: cuts the link between hosts `a` and `b`. Bytes crossing the cut are held (the
+  /// connections stall, as on a real network, until keepalives give up) and dials across it
+  /// are refused. `restore` lifts one cut; when no fault cuts the link any more, what was
+  /// held arrives, in order.
+  void cut(const std::string& a, const std::string& b);
+  void restore(const std::string& a, const std::string& b);
+  /// Cuts (or, with `restore_links`, restores) every link between a host in `side` and one
+  /// of `all` outside it.
+  void partition(const std::set<std::string>& side, const std::vector<std::string>& all,
+                 bool restore_links = false);
+  /// Restores every cut link.
   void heal();
   bool crosses_partition(const std::string& a, const std::string& b) const;
+  /// Pairs of hosts whose link was cut and later restored (consumed by the caller).
+  std::set<std::pair<std::string, std::string>>& restored_links() { return restored_; }
+
+  /// Fault: the host crashes. Its ends vanish silently (peers stay half-open), its
+  /// listeners go away, its dials and writes go nowhere. `revive` lets it boot again.
+  void crash_host(const std::string& host);
+  void revive_host(const std::string& host);
+  bool host_down(const std::string& host) const { return down_.count(host) != 0; }
+
+  void set_observer(network_observer* observer) { observer_ = observer; }
+  coverage_counters& coverage() { return coverage_; }
+  /// Bytes written on a connection and not yet read by its peer, the largest over all.
+  size_t max_bytes_in_flight() const;
 
  private:
   friend class sim_end;
@@ -138,12 +190,14 @@ class sim_network {
   // arrive: bytes reach an end; closed: an end learns of its own close, or of the peer's
   // abortive close (a reset: unread bytes are lost); peer_finished: the peer's graceful close
   // reaches an end after the bytes sent before it (a TCP FIN).
-  enum class event_kind { arrive, closed, peer_finished };
+  // dial: a connection attempt reaches the listener (or is refused).
+  enum class event_kind { arrive, closed, peer_finished, dial };
   struct event {
     event_kind kind;
     std::weak_ptr<sim_end> to;
     std::vector<char> bytes;
     std::weak_ptr<sim_end> writer;
+    std::function<void()> action = {};  // dial: completes the attempt
   };
 
   std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> make_pipe(
@@ -151,6 +205,10 @@ class sim_network {
   void transmit(sim_end& from, std::vector<char> bytes);
   void schedule_close(sim_end& from, bool graceful);
   int64_t arrival_time(sim_end& to);
+  int64_t latency();
+  void dial(const std::string& from, const std::string& host, int port,
+            std::function<void(net::connection_ptr, std::string)> done);
+  static std::pair<std::string, std::string> link(const std::string& a, const std::string& b);
   bool hand_over_ready();
   static void notify_closed(sim_end& end);
 
@@ -164,8 +222,13 @@ class sim_network {
   int next_ephemeral_port_ = 40000;
   std::map<std::string, std::shared_ptr<net::accept_handler>> listeners_;  // "host:port"
   std::vector<std::weak_ptr<sim_end>> ends_;  // creation order, for deterministic iteration
-  std::set<std::string> partition_side_;      // empty: no partition
-  std::vector<event> held_;                   // arrivals held at the cut, in order
+  std::map<std::pair<std::string, std::string>, int> cuts_;  // (smaller, larger) -> faults
+  std::set<std::pair<std::string, std::string>> restored_;  // cut, then restored
+  std::vector<event> held_;                                 // arrivals held at cuts, in order
+  std::set<std::string> down_;                              // crashed hosts
+  std::vector<std::shared_ptr<sim_end>> dead_ends_;  // of crashed hosts, kept for their peers
+  network_observer* observer_ = nullptr;
+  coverage_counters coverage_;
 };
 
 }  // namespace gnatsd::sim

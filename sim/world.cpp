@@ -4,6 +4,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
+#include <caf/scheduled_actor.hpp>
 #include <caf/send.hpp>
 #include <cstdio>
 #include <limits>
@@ -50,7 +51,7 @@ world::world(uint64_t seed, network_profile profile)
 
 world::~world() {
   for (auto& s : servers_)
-    caf::anon_send(s->actor, shutdown_atom_v);
+    if (s) caf::anon_send(s->actor, shutdown_atom_v);
   // Let the actors wind down deterministically before the system is destroyed.
   run_until([] { return false; }, 100'000);
 }
@@ -64,6 +65,13 @@ int64_t world::now_ns() const {
 }
 
 running_server& world::start_server(const std::string& address, server_options options) {
+  addresses_.push_back(address);
+  options_.push_back(options);
+  servers_.push_back(boot(address, std::move(options)));
+  return *servers_.back();
+}
+
+std::unique_ptr<running_server> world::boot(const std::string& address, server_options options) {
   hosts_.push_back(network_->host(address));
   auto log = std::make_shared<trace_log>([this] { return now_ns(); }, address);
   log->lines = trace_;
@@ -74,20 +82,54 @@ running_server& world::start_server(const std::string& address, server_options o
   const bool ok = gnatsd::start_server(*impl_->sys, *hosts_.back(), std::move(options), log,
                                        server_rng_.next(), *server, error);
   GNATSD_ASSERT(ok);
-  servers_.push_back(std::move(server));
-  addresses_.push_back(address);
-  return *servers_.back();
+  return server;
+}
+
+void world::crash_server(size_t index) {
+  const auto& address = addresses_.at(index);
+  note(address + " crashes");
+  network_->crash_host(address);
+  // The kill reaches the linked sessions, routes and sublist actor too.
+  caf::anon_send_exit(servers_.at(index)->actor, caf::exit_reason::kill);
+  crashed_.push_back(std::move(servers_[index]));
+  servers_[index] = nullptr;
+}
+
+running_server& world::restart_server(size_t index) {
+  const auto& address = addresses_.at(index);
+  GNATSD_ASSERT(servers_.at(index) == nullptr);
+  note(address + " boots again");
+  network_->revive_host(address);
+  servers_[index] = boot(address, options_.at(index));
+  return *servers_[index];
+}
+
+const std::string& world::address_of(const running_server& server) const {
+  for (size_t i = 0; i < servers_.size(); ++i)
+    if (servers_[i].get() == &server) return addresses_[i];
+  GNATSD_ASSERT(false);
+  return addresses_.front();
+}
+
+void world::note(const std::string& line) {
+  char stamp[48];
+  std::snprintf(stamp, sizeof stamp, "%12.6f ", static_cast<double>(now_ns()) / 1e9);
+  trace_->push_back(stamp + std::string{"== "} + line);
+}
+
+size_t world::max_mailbox() const {
+  // Only actors with messages are on the job list, so this sees every non-empty mailbox.
+  size_t most = 0;
+  for (auto* job : impl_->sched->jobs)
+    if (auto* actor = dynamic_cast<caf::scheduled_actor*>(job))
+      most = std::max(most, actor->mailbox().size());
+  return most;
 }
 
 std::shared_ptr<sim_client> world::connect(const running_server& server) {
-  for (size_t i = 0; i < servers_.size(); ++i) {
-    if (servers_[i].get() != &server) continue;
-    auto client = network_->connect_client(addresses_[i], server.client_port);
-    GNATSD_ASSERT(client != nullptr);
-    return client;
-  }
-  GNATSD_ASSERT(false);
-  return nullptr;
+  auto client = network_->connect_client(address_of(server), server.client_port);
+  GNATSD_ASSERT(client != nullptr);
+  return client;
 }
 
 bool world::step(int64_t limit_ns) {

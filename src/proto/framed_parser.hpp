@@ -48,6 +48,8 @@ class framed_parser {
   /// True if a control line or payload is held across reads.
   bool mid_operation() const { return !line_.empty() || awaiting_payload_; }
 
+  /// True if a control line is held across reads (it was split by the read boundary).
+  bool mid_control_line() const { return !line_.empty(); }
   /// Bytes currently buffered across reads; bounded by max_control_line and the payload size.
   size_t buffered_bytes() const { return line_.size() + payload_.size(); }
 

@@ -232,6 +232,33 @@ match_result_ptr sublist::match(std::string_view subject) const {
   return result;
 }
 
+namespace {
+
+void visit(const sublist::level& l, const std::function<void(const subscription&)>& fn);
+
+void visit(const sublist::node& n, const std::function<void(const subscription&)>& fn) {
+  for (const auto& s : n.plain)
+    fn(*s);
+  for (const auto& g : n.queues)
+    for (const auto& s : g.members)
+      fn(*s);
+  if (n.next) visit(*n.next, fn);
+}
+
+void visit(const sublist::level& l, const std::function<void(const subscription&)>& fn) {
+  for (const auto& [token, n] : l.literals)
+    visit(*n, fn);
+  if (l.star) visit(*l.star, fn);
+  if (l.full) visit(*l.full, fn);
+}
+
+}  // namespace
+
+void sublist::for_each(const std::function<void(const subscription&)>& fn) const {
+  std::shared_lock lock{mutex_};
+  visit(*root_, fn);
+}
+
 sublist_stats sublist::stats() const {
   std::shared_lock lock{mutex_};
   return sublist_stats{count_, inserts_, removes_, matches_.load(std::memory_order_relaxed)};

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -66,6 +67,10 @@ class sublist {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   sublist_stats stats() const;
+
+  /// Calls `fn` for every subscription, under the read lock (for monitoring and checks, not
+  /// for the hot path; `fn` must not touch the sublist).
+  void for_each(const std::function<void(const subscription&)>& fn) const;
 
   // The trie's node types; opaque outside sublist.cpp.
   struct node;

@@ -225,20 +225,20 @@ TEST(ClusterSim, RouteAuthorizationAdmitsOnlyTheConfiguredUser) {
 
 TEST(ClusterSim, AScenarioReplaysByteForByteFromItsSeed) {
   for (uint64_t seed : {1ull, 7ull, 42ull, 1234ull}) {
-    scenario_options o;
+    plan_options o;
     o.seed = seed;
-    o.faults = fault_mode::lite;
-    const auto first = run_cluster_scenario(o);
-    const auto second = run_cluster_scenario(o);
+    o.faults = fault_mode::full;
+    const auto first = run_scenario(generate_plan(o));
+    const auto second = run_scenario(generate_plan(o));
     EXPECT_TRUE(first.passed) << first.failure;
     EXPECT_EQ(first.parameters, second.parameters);
     EXPECT_EQ(first.steps, second.steps);
     EXPECT_EQ(first.trace, second.trace) << "seed " << seed;
   }
-  scenario_options a, b;
+  plan_options a, b;
   a.seed = 5;
   b.seed = 6;
-  EXPECT_NE(run_cluster_scenario(a).trace, run_cluster_scenario(b).trace);
+  EXPECT_NE(run_scenario(generate_plan(a)).trace, run_scenario(generate_plan(b)).trace);
 }
 
 }  // namespace

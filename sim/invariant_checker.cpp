@@ -1,0 +1,156 @@
+#include "sim/invariant_checker.hpp"
+
+#include <cstdio>
+
+#include "proto/route_parser.hpp"
+#include "subject/subject.hpp"
+
+namespace gnatsd::sim {
+
+// Parses what one route end reads, exactly as the route actor will see it.
+struct invariant_checker::route_tap final : proto::route_op_handler {
+  invariant_checker* checker = nullptr;
+  const sim_end* end = nullptr;
+  proto::route_parser parser;
+
+  bool on_info(std::string_view) override { return true; }
+  bool on_connect(std::string_view) override { return true; }
+  bool on_ping() override { return true; }
+  bool on_pong() override { return true; }
+  bool on_err(std::string_view) override { return true; }
+  bool on_remote_sub(std::string_view, std::string_view, std::string_view, int32_t) override {
+    return true;
+  }
+  bool on_remote_unsub(std::string_view, std::string_view, std::string_view) override {
+    return true;
+  }
+  bool on_routed_message(const proto::routed_message& m) override {
+    checker->on_routed(*end, m.subject, m.message.substr(m.header_size));
+    return true;
+  }
+};
+
+invariant_checker::invariant_checker(sim_network& net, int cluster_port,
+                                     std::function<int(const std::string&)> server_of_host,
+                                     std::function<int64_t()> now)
+    : net_(net),
+      cluster_port_(cluster_port),
+      server_of_host_(std::move(server_of_host)),
+      now_(std::move(now)) {}
+
+invariant_checker::~invariant_checker() = default;
+
+void invariant_checker::fail(const std::string& what) {
+  if (!failure_.empty()) return;
+  char stamp[48];
+  std::snprintf(stamp, sizeof stamp, "at %.6f: ", static_cast<double>(now_()) / 1e9);
+  failure_ = stamp + what;
+}
+
+void invariant_checker::published(const message_id& id, const std::string& subject) {
+  published_[id.id] = publication{subject, id.origin};
+}
+
+void invariant_checker::check_bounds(size_t mailbox) {
+  const size_t bytes = net_.max_bytes_in_flight();
+  if (bytes > max_bytes_in_flight)
+    fail("bounded buffers: " + std::to_string(bytes) + " bytes in flight on one connection");
+  if (mailbox > max_mailbox)
+    fail("bounded mailboxes: an actor has " + std::to_string(mailbox) + " queued messages");
+}
+
+const std::vector<std::pair<int, std::string>>& invariant_checker::deliveries_of(
+    uint64_t id) const {
+  static const std::vector<std::pair<int, std::string>> none;
+  const auto it = deliveries_.find(id);
+  return it == deliveries_.end() ? none : it->second;
+}
+
+void invariant_checker::on_connected(const sim_end& dialer, const sim_end& acceptor) {
+  if (acceptor.local().port != cluster_port_) return;
+  const auto& a = dialer.local().host;
+  const auto& b = acceptor.local().host;
+  // The new connection is the only one between the two: a route being re-established.
+  if (net_.open_connections_between(a, b) != 1) return;
+  auto& restored = net_.restored_links();
+  if (restored.erase(a < b ? std::make_pair(a, b) : std::make_pair(b, a)) != 0)
+    ++net_.coverage()["route re-established after a cut or partition"];
+  if (restarted_.erase(a) + restarted_.erase(b) != 0)
+    ++net_.coverage()["route to a restarted server (new id)"];
+}
+
+void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data) {
+  if (to.local().port != cluster_port_ && to.remote().port != cluster_port_) return;
+  auto& tap = taps_[to.id()];
+  if (!tap) {
+    tap = std::make_unique<route_tap>();
+    tap->checker = this;
+    tap->end = &to;
+  }
+  const auto status = tap->parser.parse(data.data(), data.size(), *tap);
+  if (!status.ok)
+    fail("route protocol: " + to.remote().host + " sent " + to.local().host +
+         " bytes that do not parse (" + std::string{proto::error_text(status.error)} + ")");
+  if (tap->parser.mid_control_line()) ++net_.coverage()["route read split a control line"];
+}
+
+void invariant_checker::on_routed(const sim_end& to, std::string_view subject,
+                                  std::string_view payload) {
+  message_id id;
+  const std::string where = to.remote().host + " -> " + to.local().host;
+  if (!message_id::decode(payload, id)) {
+    fail("phantom: route " + where + " carried an unknown payload '" + std::string{payload} + "'");
+    return;
+  }
+  const int sender = server_of_host_(to.remote().host);
+  if (id.origin != sender)
+    fail("one hop: route " + where + " carried " + id.encode() + ", published on server " +
+         std::to_string(id.origin) + ", not on the sending server " + std::to_string(sender));
+  if (!routed_.insert({to.id(), id.id}).second)
+    fail("one RMSG per route: route " + where + " carried " + id.encode() + " twice");
+  const auto it = published_.find(id.id);
+  if (it == published_.end() || it->second.subject != subject)
+    fail("phantom: route " + where + " carried " + id.encode() + " on '" + std::string{subject} +
+         "'");
+  ++net_.coverage()["message crossed a route"];
+}
+
+void invariant_checker::on_delivery(const workload_client& client, std::string_view subject,
+                                    std::string_view sid, std::string_view payload) {
+  const std::string who = "client " + std::to_string(client.index()) + " sid " + std::string{sid};
+  message_id id;
+  if (!message_id::decode(payload, id)) {
+    fail("phantom: " + who + " got an unknown payload '" + std::string{payload} + "'");
+    return;
+  }
+  const auto pub = published_.find(id.id);
+  if (pub == published_.end() || pub->second.subject != subject) {
+    fail("phantom: " + who + " got " + id.encode() + " on '" + std::string{subject} + "'");
+    return;
+  }
+  const client_subscription* sub = nullptr;
+  for (const auto& s : client.subscriptions())
+    if (s.sid == sid) sub = &s;
+  if (sub == nullptr || !subject::matches(sub->subject, subject)) {
+    fail("phantom: " + who + " got " + id.encode() + " on '" + std::string{subject} +
+         "', which it did not subscribe to");
+    return;
+  }
+  if (!delivered_.insert({client.index(), std::string{sid}, id.id}).second)
+    fail("duplicate: " + who + " got " + id.encode() + " twice");
+  auto& last = last_sequence_[{client.index(), std::string{sid}, id.publisher}];
+  if (id.sequence <= last)
+    fail("order: " + who + " got " + id.encode() + " after sequence " + std::to_string(last) +
+         " of the same publisher");
+  last = std::max(last, id.sequence);
+  if (!sub->queue.empty() && ++queue_copies_[{id.id, sub->queue}] > 1)
+    fail("queue group: " + id.encode() + " reached two members of '" + sub->queue + "' (the " +
+         "second is " + who + ")");
+  deliveries_[id.id].emplace_back(client.index(), std::string{sid});
+}
+
+void invariant_checker::on_client_error(const workload_client& client, std::string_view what) {
+  fail("client " + std::to_string(client.index()) + " got '" + std::string{what} + "'");
+}
+
+}  // namespace gnatsd::sim

@@ -1,0 +1,93 @@
+// The invariants of a simulated cluster (DESIGN.md section 5), checked while a scenario
+// runs (safety) and after its heal phase (liveness).
+//
+// Safety, on every read and every delivery:
+//   - one hop: a route carries only messages published on the sending server (a message
+//     that came from a route is never sent to another route), also in partial meshes;
+//   - at most one RMSG per route connection per message; route streams always parse;
+//   - no phantom delivery (the message was published, on the delivered subject, which the
+//     subscription matches) and no duplicate (per client, subscription and message);
+//   - per-publisher order per subscription;
+//   - a queue group gets each message at most once;
+//   - bounded bytes in flight per connection and bounded actor mailboxes (sampled).
+// Liveness, after the heal phase (see cluster_scenario.cpp): full mesh with one route per
+// live pair; every server's interest table holds exactly its live peers' local interest
+// (queue weights included); every message published in the calm window reaches every
+// matching subscription exactly once, and each queue group exactly once, on every server
+// with a route to the publisher's server and on no other.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/message_id.hpp"
+#include "sim/sim_network.hpp"
+#include "sim/workload_client.hpp"
+
+namespace gnatsd::sim {
+
+class invariant_checker final : public network_observer, public delivery_sink {
+ public:
+  /// `server_of_host` maps a simulated host address to its server index (or -1).
+  invariant_checker(sim_network& net, int cluster_port,
+                    std::function<int(const std::string&)> server_of_host,
+                    std::function<int64_t()> now);
+  ~invariant_checker() override;
+
+  /// A client is about to send this publication.
+  void published(const message_id& id, const std::string& subject);
+  /// A server booted again at `host`; its first new route counts for coverage.
+  void restarted(const std::string& host) { restarted_.insert(host); }
+  /// Samples the bounded-resource invariants.
+  void check_bounds(size_t max_mailbox);
+
+  /// Records a violation (only the first is kept as the failure).
+  void fail(const std::string& what);
+  bool ok() const { return failure_.empty(); }
+  const std::string& failure() const { return failure_; }
+
+  /// Deliveries seen of message `id`, as (client, sid) pairs.
+  const std::vector<std::pair<int, std::string>>& deliveries_of(uint64_t id) const;
+
+  // network_observer
+  void on_connected(const sim_end& dialer, const sim_end& acceptor) override;
+  void on_read(const sim_end& to, const std::vector<char>& data) override;
+  // delivery_sink
+  void on_delivery(const workload_client& client, std::string_view subject, std::string_view sid,
+                   std::string_view payload) override;
+  void on_client_error(const workload_client& client, std::string_view what) override;
+
+  static constexpr size_t max_bytes_in_flight = 1 << 20;
+  static constexpr size_t max_mailbox = 10'000;
+
+ private:
+  struct route_tap;
+  struct publication {
+    std::string subject;
+    int origin = 0;
+  };
+  void on_routed(const sim_end& to, std::string_view subject, std::string_view payload);
+
+  sim_network& net_;
+  int cluster_port_;
+  std::function<int(const std::string&)> server_of_host_;
+  std::function<int64_t()> now_;
+  std::string failure_;
+  std::unordered_map<uint64_t, publication> published_;
+  std::unordered_map<uint64_t, std::unique_ptr<route_tap>> taps_;  // by receiving end id
+  std::set<std::pair<uint64_t, uint64_t>> routed_;                 // (end id, message id)
+  std::set<std::tuple<int, std::string, uint64_t>> delivered_;     // (client, sid, message)
+  std::map<std::tuple<int, std::string, int>, uint64_t> last_sequence_;  // (client, sid, pub)
+  std::map<std::pair<uint64_t, std::string>, int> queue_copies_;  // (message, queue group)
+  std::unordered_map<uint64_t, std::vector<std::pair<int, std::string>>> deliveries_;
+  std::set<std::string> restarted_;
+};
+
+}  // namespace gnatsd::sim

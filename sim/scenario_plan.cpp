@@ -1,0 +1,207 @@
+#include "sim/scenario_plan.hpp"
+
+#include <algorithm>
+
+#include "util/prng.hpp"
+
+namespace gnatsd::sim {
+namespace {
+
+constexpr int64_t millisecond = 1'000'000;
+constexpr int64_t second = 1'000'000'000;
+
+int pick(prng& rng, int n) {
+  return static_cast<int>(rng.below(static_cast<uint64_t>(n)));
+}
+
+std::vector<fault_event> generate_faults(prng& rng, const plan_options& o, const scenario_plan& p) {
+  std::vector<fault_event> faults;
+  if (o.faults == fault_mode::none || p.servers < 2) return faults;
+  const int count = 1 + pick(rng, o.faults == fault_mode::full ? 4 : 3);
+  for (int i = 0; i < count; ++i) {
+    fault_event f;
+    f.at_ns = static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.fault_phase_ns)));
+    const int host = pick(rng, p.servers);
+    f.what = o.faults == fault_mode::full ? static_cast<fault_event::kind>(pick(rng, 4))
+                                          : fault_event::kind::reset;
+    // Partitions and cuts last from less than a keepalive to far past ping_max unanswered
+    // PINGs; a crashed node stays down from a moment to longer than its peers' keepalive.
+    f.duration_ns = (1 + static_cast<int64_t>(rng.below(8 * p.ping_interval_ns / second))) * second;
+    switch (f.what) {
+      case fault_event::kind::reset:
+      case fault_event::kind::crash:
+        f.hosts = {host};
+        break;
+      case fault_event::kind::cut: {
+        const int other = (host + 1 + pick(rng, p.servers - 1)) % p.servers;
+        f.hosts = {host, other};
+        break;
+      }
+      case fault_event::kind::partition:
+        if (rng.below(2) == 0) {
+          f.hosts = {host};  // isolate one server
+        } else {
+          for (int s = 0; s < p.servers; ++s)
+            if (rng.below(2) == 0) f.hosts.push_back(s);  // split in two
+          if (f.hosts.empty() || static_cast<int>(f.hosts.size()) == p.servers) f.hosts = {host};
+        }
+        break;
+    }
+    faults.push_back(f);
+  }
+  return faults;
+}
+
+std::vector<client_op> generate_ops(prng& rng, const scenario_plan& p) {
+  std::vector<client_op> ops;
+  const int count = 5 + pick(rng, 26);
+  for (int i = 0; i < count; ++i) {
+    client_op op;
+    op.at_ns = static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.fault_phase_ns)));
+    op.client = pick(rng, static_cast<int>(p.client_home.size()));
+    const int roll = pick(rng, 100);
+    if (roll < 40) {
+      op.what = client_op::kind::subscribe;
+      op.subject = pick(rng, static_cast<int>(sub_patterns().size()));
+      op.queue = rng.below(3) == 0 ? pick(rng, static_cast<int>(queue_names().size())) : -1;
+    } else if (roll < 55) {
+      op.what = client_op::kind::unsubscribe;
+      op.subject = pick(rng, 8);
+    } else {
+      op.what = client_op::kind::publish;
+      op.subject = pick(rng, static_cast<int>(pub_subjects().size()));
+      op.count = 1 + pick(rng, 5);
+    }
+    ops.push_back(op);
+  }
+  return ops;
+}
+
+}  // namespace
+
+const std::vector<std::string>& pub_subjects() {
+  static const std::vector<std::string> subjects{"w.a", "w.b", "w.c.d"};
+  return subjects;
+}
+
+const std::vector<std::string>& sub_patterns() {
+  static const std::vector<std::string> patterns{"w.a", "w.b", "w.c.d", "w.*", "w.>", "w.c.*"};
+  return patterns;
+}
+
+const std::vector<std::string>& queue_names() {
+  static const std::vector<std::string> names{"q1", "q2"};
+  return names;
+}
+
+std::string server_host(int i) {
+  return "10.0.0." + std::to_string(i + 1);
+}
+
+scenario_plan generate_plan(const plan_options& o) {
+  // Separate streams: changing how faults are drawn does not change the topology.
+  prng topology_rng{o.seed ^ 0x7090109};
+  prng workload_rng{o.seed ^ 0x3041c10ad};
+  prng fault_rng{o.seed ^ 0xfa017};
+  scenario_plan p;
+  p.world_seed = o.seed;
+  p.fault_phase_ns = o.fault_phase_ns;
+  p.heal_phase_ns = o.heal_phase_ns;
+  p.max_steps = o.max_steps;
+  p.servers = o.servers > 0 ? o.servers : 1 + pick(topology_rng, 7);
+  p.routes.resize(static_cast<size_t>(p.servers));
+  for (int i = 1; i < p.servers; ++i)
+    p.routes[static_cast<size_t>(i)].push_back(pick(topology_rng, i));  // connected
+  const int extra = p.servers > 1 ? pick(topology_rng, 4) : 0;
+  for (int e = 0; e < extra; ++e) {
+    const int a = pick(topology_rng, p.servers), b = pick(topology_rng, p.servers);
+    if (a != b) p.routes[static_cast<size_t>(a)].push_back(b);
+  }
+  for (int i = 0; i < p.servers; ++i)
+    p.start_gaps_ns.push_back(static_cast<int64_t>(topology_rng.below(1500)) * millisecond);
+  for (int s = 0; s < p.servers; ++s)
+    for (int c = 1 + pick(workload_rng, 2); c > 0; --c)
+      p.client_home.push_back(s);
+  p.ops = generate_ops(workload_rng, p);
+  p.faults = generate_faults(fault_rng, o, p);
+  if (o.faults != fault_mode::none) p.slow_dial_percent = 10;
+  normalize(p);
+  return p;
+}
+
+void normalize(scenario_plan& p) {
+  p.servers = std::clamp(p.servers, 1, 7);
+  const auto n = static_cast<size_t>(p.servers);
+  p.routes.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& r = p.routes[i];
+    for (auto& to : r)
+      to = static_cast<int>(static_cast<size_t>(to) % n);
+    r.erase(std::remove(r.begin(), r.end(), static_cast<int>(i)), r.end());
+  }
+  p.start_gaps_ns.resize(n, 0);
+  for (auto& home : p.client_home)
+    home = static_cast<int>(static_cast<size_t>(std::max(home, 0)) % n);
+  const int clients = static_cast<int>(p.client_home.size());
+  if (clients == 0) p.ops.clear();
+  for (auto& op : p.ops) {
+    op.client = std::max(op.client, 0) % std::max(clients, 1);
+    op.subject = std::max(op.subject, 0);
+    if (op.what == client_op::kind::subscribe)
+      op.subject %= static_cast<int>(sub_patterns().size());
+    if (op.what == client_op::kind::publish) op.subject %= static_cast<int>(pub_subjects().size());
+    if (op.queue >= static_cast<int>(queue_names().size())) op.queue %= 2;
+    op.count = std::clamp(op.count, 1, 50);
+  }
+  std::stable_sort(p.ops.begin(), p.ops.end(),
+                   [](const client_op& a, const client_op& b) { return a.at_ns < b.at_ns; });
+  for (auto& f : p.faults) {
+    for (auto& h : f.hosts)
+      h = static_cast<int>(static_cast<size_t>(std::max(h, 0)) % n);
+    if (f.hosts.empty()) f.hosts.push_back(0);
+    if (f.what == fault_event::kind::cut && (f.hosts.size() < 2 || f.hosts[0] == f.hosts[1]))
+      f.hosts = {f.hosts[0], static_cast<int>((static_cast<size_t>(f.hosts[0]) + 1) % n)};
+  }
+  if (n < 2) p.faults.clear();
+  std::stable_sort(p.faults.begin(), p.faults.end(),
+                   [](const fault_event& a, const fault_event& b) { return a.at_ns < b.at_ns; });
+  std::set<std::pair<int, int>> cuts;
+  for (auto [a, b] : p.permanent_cuts) {
+    a = static_cast<int>(static_cast<size_t>(std::max(a, 0)) % n);
+    b = static_cast<int>(static_cast<size_t>(std::max(b, 0)) % n);
+    if (a != b) cuts.insert({std::min(a, b), std::max(a, b)});
+  }
+  p.permanent_cuts = std::move(cuts);
+}
+
+std::string describe(const scenario_plan& p) {
+  std::string s = "servers=" + std::to_string(p.servers) + " routes=[";
+  for (int i = 0; i < p.servers; ++i)
+    for (int to : p.routes[static_cast<size_t>(i)])
+      s += std::to_string(i) + "->" + std::to_string(to) + " ";
+  s += "] clients=" + std::to_string(p.client_home.size()) +
+       " ops=" + std::to_string(p.ops.size());
+  if (!p.permanent_cuts.empty()) {
+    s += " cut_for_good=[";
+    for (auto [a, b] : p.permanent_cuts)
+      s += std::to_string(a) + "-" + std::to_string(b) + " ";
+    s += "]";
+  }
+  if (!p.faults.empty()) {
+    s += " faults=[";
+    static const char* names[] = {"reset", "partition", "cut", "crash"};
+    for (const auto& f : p.faults) {
+      s += names[static_cast<int>(f.what)];
+      s += ":";
+      for (size_t i = 0; i < f.hosts.size(); ++i)
+        s += (i ? "," : "") + std::to_string(f.hosts[i]);
+      if (f.what != fault_event::kind::reset)
+        s += "/" + std::to_string(f.duration_ns / second) + "s";
+      s += "@" + std::to_string(f.at_ns / millisecond) + "ms ";
+    }
+    s += "]";
+  }
+  return s;
+}
+
+}  // namespace gnatsd::sim

@@ -1,0 +1,84 @@
+// What a simulated cluster run does, as plain data: the topology (servers and the routes
+// each is configured with), when servers start, the clients and their operations, and the
+// faults. gnatsd-sim derives a plan from one seed (`generate_plan`); the RapidCheck
+// properties build plans from generators, so that a failure shrinks to a minimal plan.
+// `run_scenario` (sim/cluster_scenario.hpp) executes a plan and checks the invariants.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gnatsd::sim {
+
+/// none: no faults; lite: link resets and slow dials; full: also partitions, cut links,
+/// node crashes with restarts under a new server id (leaving peers half-open).
+enum class fault_mode { none, lite, full };
+
+struct fault_event {
+  enum class kind { reset, partition, cut, crash };
+  kind what = kind::reset;
+  int64_t at_ns = 0;        // from the start of the fault phase
+  int64_t duration_ns = 0;  // partition, cut: until healed; crash: until the restart
+  std::vector<int> hosts;   // reset, crash: {server}; cut: {a, b}; partition: one side
+};
+
+struct client_op {
+  enum class kind { subscribe, unsubscribe, publish };
+  kind what = kind::publish;
+  int64_t at_ns = 0;  // from the start of the fault phase
+  int client = 0;
+  int subject = 0;  // subscribe: index into sub_patterns; publish: into pub_subjects;
+                    // unsubscribe: which active subscription (modulo)
+  int queue = -1;   // subscribe: index into queue_names, or -1 for a plain subscription
+  int count = 1;    // publish: how many messages
+};
+
+struct scenario_plan {
+  uint64_t world_seed = 1;  // the world's scheduler and network streams
+  int servers = 1;
+  std::vector<std::vector<int>> routes;  // routes[i]: the servers i is configured to solicit
+  std::vector<int64_t> start_gaps_ns;    // virtual time before each server starts
+  std::vector<int> client_home;          // client -> the server it connects to
+  std::vector<client_op> ops;            // sorted by time
+  std::vector<fault_event> faults;       // sorted by time
+  std::set<std::pair<int, int>> permanent_cuts;  // links cut for the whole run (a < b)
+  int slow_dial_percent = 0;
+  int64_t ping_interval_ns = 5'000'000'000;  // route and client keepalive
+  int64_t fault_phase_ns = 5'000'000'000;
+  int64_t heal_phase_ns = 30'000'000'000;
+  uint64_t max_steps = 0;  // a run that takes more steps fails (livelock); 0: no budget
+};
+
+/// The subjects clients publish on, and the patterns they subscribe to.
+const std::vector<std::string>& pub_subjects();
+const std::vector<std::string>& sub_patterns();
+const std::vector<std::string>& queue_names();
+
+/// Simulated host address of server `i`.
+std::string server_host(int i);
+
+struct plan_options {
+  uint64_t seed = 1;
+  int servers = 0;  // 0: chosen by the seed, 1-7
+  fault_mode faults = fault_mode::none;
+  int64_t fault_phase_ns = 5'000'000'000;
+  int64_t heal_phase_ns = 30'000'000'000;
+  uint64_t max_steps = 0;
+};
+
+/// A random plan from `options.seed`: a connected solicit graph (each server seeded with an
+/// earlier one, plus extra routes), random start times, 1-3 clients per server with random
+/// subscriptions and publications during the fault phase, and faults as the mode allows.
+scenario_plan generate_plan(const plan_options& options);
+
+/// One line describing the plan (topology, clients, faults), for the campaign output.
+std::string describe(const scenario_plan& plan);
+
+/// Sorts ops and faults by time and clamps every index into range, so that any generated
+/// plan (RapidCheck builds them freely) is valid.
+void normalize(scenario_plan& plan);
+
+}  // namespace gnatsd::sim
