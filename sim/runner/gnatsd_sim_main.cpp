@@ -76,7 +76,8 @@ struct campaign {
   }
 };
 
-// Pinned regression seeds: one per line, "<seed> <faults> [servers]", '#' comments.
+// Pinned regression seeds: one per line, "<seed> <faults> <servers> [fault-s] [heal-s]",
+// '#' comments.
 bool run_regressions(const std::string& file, campaign& c) {
   std::ifstream in{file};
   if (!in) {
@@ -89,7 +90,15 @@ bool run_regressions(const std::string& file, campaign& c) {
     uint64_t seed = 0;
     std::string faults;
     int servers = 0;
-    fields >> seed >> faults >> servers;
+    int64_t fault_seconds = 0, heal_seconds = 0;
+    if (!(fields >> seed >> faults >> servers)) {
+      std::printf("FAILED: bad line in %s: %s\n", file.c_str(), line.c_str());
+      return false;
+    }
+    if (!(fields >> fault_seconds)) fault_seconds = 5;
+    if (!(fields >> heal_seconds)) heal_seconds = 30;
+    c.plan.fault_phase_ns = fault_seconds * 1'000'000'000;
+    c.plan.heal_phase_ns = heal_seconds * 1'000'000'000;
     c.faults = faults;
     c.plan.faults = faults == "none" ? fault_mode::none
                     : faults == "full" ? fault_mode::full
