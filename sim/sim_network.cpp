@@ -260,6 +260,8 @@ bool sim_network::deliver_due(int64_t now_ns) {
       case event_kind::peer_finished:
         to->peer_finished_ = true;
         break;
+      case event_kind::dial:  // handled above
+        break;
     }
   }
   return hand_over_ready() || progress;
