@@ -245,8 +245,7 @@ class scenario_run {
   }
 
   bool linked(int a, int b) const {
-    return a == b ||
-           world_.network().open_connections_between(server_host(a), server_host(b)) == 1;
+    return a == b || world_.network().open_connections_between(server_host(a), server_host(b)) == 1;
   }
 
   void check_mesh() {
@@ -271,12 +270,13 @@ class scenario_run {
 
   // What server `s` holds: its clients' subscriptions, and the interest its routes told it.
   void holdings(int s, interest& local, interest& remote) {
-    world_.server(static_cast<size_t>(s)).context->subscriptions.for_each([&](const subscription& sub) {
-      if (sub.owner->is_route())
-        remote.insert(sub.subject + "|" + sub.queue + "|" + std::to_string(sub.weight.load()));
-      else
-        local.insert(sub.subject + "|" + sub.queue);
-    });
+    world_.server(static_cast<size_t>(s))
+        .context->subscriptions.for_each([&](const subscription& sub) {
+          if (sub.owner->is_route())
+            remote.insert(sub.subject + "|" + sub.queue + "|" + std::to_string(sub.weight.load()));
+          else
+            local.insert(sub.subject + "|" + sub.queue);
+        });
   }
 
   // What a peer must be told about `local`: each subject once, each queue group with its
@@ -350,9 +350,9 @@ class scenario_run {
           continue;
         }
         if (n != (reachable ? 1 : 0))
-          checker_.fail("calm delivery: client " + std::to_string(c->index()) + " sid " +
-                        sub.sid + " got " + std::to_string(n) + " copies of " + id.encode() +
-                        " on '" + subject + "'" + (reachable ? "" : " (no route to its origin)"));
+          checker_.fail("calm delivery: client " + std::to_string(c->index()) + " sid " + sub.sid +
+                        " got " + std::to_string(n) + " copies of " + id.encode() + " on '" +
+                        subject + "'" + (reachable ? "" : " (no route to its origin)"));
       }
     }
     for (const auto& [queue, members] : queue_reachable)
@@ -367,7 +367,7 @@ class scenario_run {
   std::vector<std::shared_ptr<workload_client>> clients_;
   std::map<int, uint64_t> sequence_;
   uint64_t next_message_ = 0;
-  std::set<size_t> crashed_by_;  // crash faults that did take their server down
+  std::set<size_t> crashed_by_;       // crash faults that did take their server down
   std::multimap<int64_t, int> lost_;  // reconnect time -> client
   static constexpr int64_t reconnect_wait_ns = 1'000'000'000;
 };

@@ -81,11 +81,11 @@ class invariant_checker final : public network_observer, public delivery_sink {
   std::function<int64_t()> now_;
   std::string failure_;
   std::unordered_map<uint64_t, publication> published_;
-  std::unordered_map<uint64_t, std::unique_ptr<route_tap>> taps_;  // by receiving end id
-  std::set<std::pair<uint64_t, uint64_t>> routed_;                 // (end id, message id)
-  std::set<std::tuple<int, std::string, uint64_t>> delivered_;     // (client, sid, message)
+  std::unordered_map<uint64_t, std::unique_ptr<route_tap>> taps_;        // by receiving end id
+  std::set<std::pair<uint64_t, uint64_t>> routed_;                       // (end id, message id)
+  std::set<std::tuple<int, std::string, uint64_t>> delivered_;           // (client, sid, message)
   std::map<std::tuple<int, std::string, int>, uint64_t> last_sequence_;  // (client, sid, pub)
-  std::map<std::pair<uint64_t, std::string>, int> queue_copies_;  // (message, queue group)
+  std::map<std::pair<uint64_t, std::string>, int> queue_copies_;         // (message, queue group)
   std::unordered_map<uint64_t, std::vector<std::pair<int, std::string>>> deliveries_;
   std::set<std::string> restarted_;
 };

@@ -77,6 +77,30 @@ std::vector<client_op> generate_ops(prng& rng, const scenario_plan& p) {
   return ops;
 }
 
+// The operations in full, for short plans (a shrunk counterexample, say).
+std::string describe_ops(const scenario_plan& p) {
+  std::string s = "[";
+  for (const auto& op : p.ops) {
+    s += "c" + std::to_string(op.client) + "@" +
+         std::to_string(p.client_home[static_cast<size_t>(op.client)]) + ":";
+    switch (op.what) {
+      case client_op::kind::subscribe:
+        s += "sub " + sub_patterns()[static_cast<size_t>(op.subject)];
+        if (op.queue >= 0) s += " " + queue_names()[static_cast<size_t>(op.queue)];
+        break;
+      case client_op::kind::unsubscribe:
+        s += "unsub #" + std::to_string(op.subject);
+        break;
+      case client_op::kind::publish:
+        s += "pub " + pub_subjects()[static_cast<size_t>(op.subject)] + " x" +
+             std::to_string(op.count);
+        break;
+    }
+    s += "/" + std::to_string(op.at_ns / millisecond) + "ms ";
+  }
+  return s + "]";
+}
+
 }  // namespace
 
 const std::vector<std::string>& pub_subjects() {
@@ -179,8 +203,8 @@ std::string describe(const scenario_plan& p) {
   for (int i = 0; i < p.servers; ++i)
     for (int to : p.routes[static_cast<size_t>(i)])
       s += std::to_string(i) + "->" + std::to_string(to) + " ";
-  s += "] clients=" + std::to_string(p.client_home.size()) +
-       " ops=" + std::to_string(p.ops.size());
+  s += "] clients=" + std::to_string(p.client_home.size()) + " ops=" + std::to_string(p.ops.size());
+  if (p.ops.size() <= 12) s += " " + describe_ops(p);
   if (!p.permanent_cuts.empty()) {
     s += " cut_for_good=[";
     for (auto [a, b] : p.permanent_cuts)

@@ -29,7 +29,8 @@ void sim_end::resume_reading() {
 void sim_end::close(bool flush) {
   // With flush the peer reads what is in flight, then EOF; without, it sees a reset.
   if (closed_) return;
-  if (auto peer = peer_.lock(); peer && peer->dead_) ++net_.coverage_["half-open connection closed"];
+  if (auto peer = peer_.lock(); peer && peer->dead_)
+    ++net_.coverage_["half-open connection closed"];
   closed_ = true;
   ready_.clear();
   net_.schedule_close(*this, flush);
@@ -180,7 +181,8 @@ void sim_network::dial(const std::string& from, const std::string& host, int por
 
 int64_t sim_network::latency() {
   const int64_t span = profile_.latency_max_ns - profile_.latency_min_ns;
-  return profile_.latency_min_ns + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(span) + 1));
+  return profile_.latency_min_ns +
+         static_cast<int64_t>(rng_.below(static_cast<uint64_t>(span) + 1));
 }
 
 int64_t sim_network::arrival_time(sim_end& to) {
@@ -388,9 +390,11 @@ void sim_network::revive_host(const std::string& host) {
 size_t sim_network::max_bytes_in_flight() const {
   std::map<const sim_end*, size_t> bytes;
   for (const auto& [key, ev] : events_)
-    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive) bytes[to.get()] += ev.bytes.size();
+    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive)
+      bytes[to.get()] += ev.bytes.size();
   for (const auto& ev : held_)
-    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive) bytes[to.get()] += ev.bytes.size();
+    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive)
+      bytes[to.get()] += ev.bytes.size();
   size_t most = 0;
   for (const auto& e : ends_)
     if (auto end = e.lock()) most = std::max(most, bytes[end.get()] + end->unread_bytes());

@@ -223,9 +223,9 @@ class sim_network {
   std::map<std::string, std::shared_ptr<net::accept_handler>> listeners_;  // "host:port"
   std::vector<std::weak_ptr<sim_end>> ends_;  // creation order, for deterministic iteration
   std::map<std::pair<std::string, std::string>, int> cuts_;  // (smaller, larger) -> faults
-  std::set<std::pair<std::string, std::string>> restored_;  // cut, then restored
-  std::vector<event> held_;                                 // arrivals held at cuts, in order
-  std::set<std::string> down_;                              // crashed hosts
+  std::set<std::pair<std::string, std::string>> restored_;   // cut, then restored
+  std::vector<event> held_;                                  // arrivals held at cuts, in order
+  std::set<std::string> down_;                               // crashed hosts
   std::vector<std::shared_ptr<sim_end>> dead_ends_;  // of crashed hosts, kept for their peers
   network_observer* observer_ = nullptr;
   coverage_counters coverage_;

@@ -15,7 +15,8 @@ bool workload_client::connect(sim_network& net, const std::string& host, int por
   if (!end_) return false;
   std::string hello = "CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1}\r\n";
   for (const auto& s : subs_)
-    if (s.active) hello += "SUB " + s.subject + (s.queue.empty() ? "" : " " + s.queue) + " " + s.sid + "\r\n";
+    if (s.active)
+      hello += "SUB " + s.subject + (s.queue.empty() ? "" : " " + s.queue) + " " + s.sid + "\r\n";
   send(hello);
   return true;
 }

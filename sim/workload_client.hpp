@@ -75,8 +75,8 @@ class workload_client final : public net::connection_handler {
   std::shared_ptr<sim_end> end_;
   bool closed_ = false;
   std::vector<client_subscription> subs_;
-  std::string in_;              // received and not yet parsed
-  bool awaiting_ = false;        // a MSG line was parsed; its payload (+CRLF) follows
+  std::string in_;         // received and not yet parsed
+  bool awaiting_ = false;  // a MSG line was parsed; its payload (+CRLF) follows
   size_t awaiting_payload_ = 0;
   std::string msg_subject_, msg_sid_;
   bool broken_ = false;

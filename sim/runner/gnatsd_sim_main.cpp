@@ -44,8 +44,8 @@ struct campaign {
         std::cout << line << "\n";
     if (r.passed) return true;
     std::printf("FAILED: %s\nreplay: gnatsd-sim --seed %llu --servers %d --faults %s%s --trace\n",
-                r.failure.c_str(), static_cast<unsigned long long>(seed), o.servers,
-                faults.c_str(), options_suffix().c_str());
+                r.failure.c_str(), static_cast<unsigned long long>(seed), o.servers, faults.c_str(),
+                options_suffix().c_str());
     return false;
   }
 
@@ -100,7 +100,7 @@ bool run_regressions(const std::string& file, campaign& c) {
     c.plan.fault_phase_ns = fault_seconds * 1'000'000'000;
     c.plan.heal_phase_ns = heal_seconds * 1'000'000'000;
     c.faults = faults;
-    c.plan.faults = faults == "none" ? fault_mode::none
+    c.plan.faults = faults == "none"   ? fault_mode::none
                     : faults == "full" ? fault_mode::full
                                        : fault_mode::lite;
     c.plan.servers = servers;
@@ -145,12 +145,12 @@ int main(int argc, char** argv) {
     std::printf("PASSED\n");
     return 0;
   }
-  std::printf("gnatsd-sim seed=%llu seeds=%llu servers=%d faults=%s fault-seconds=%lld "
-              "heal-seconds=%lld max-steps=%llu\n",
-              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds),
-              c.plan.servers, c.faults.c_str(), static_cast<long long>(fault_seconds),
-              static_cast<long long>(heal_seconds),
-              static_cast<unsigned long long>(c.plan.max_steps));
+  std::printf(
+      "gnatsd-sim seed=%llu seeds=%llu servers=%d faults=%s fault-seconds=%lld "
+      "heal-seconds=%lld max-steps=%llu\n",
+      static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds), c.plan.servers,
+      c.faults.c_str(), static_cast<long long>(fault_seconds), static_cast<long long>(heal_seconds),
+      static_cast<unsigned long long>(c.plan.max_steps));
   for (uint64_t i = 0; seeds == 0 || i < seeds; ++i)
     if (!c.run(seed + i)) return 1;
   if (!c.coverage_reached()) return 1;

@@ -69,8 +69,8 @@ TEST(ClusterFaultSim, ARestartWhileInterestIsBeingSentConvergesOnTheNewServerId)
         p.ops.push_back(subscribe(second, 1, pattern, pattern % 2));
       }
       p.ops.push_back(publish(3 * second, 2, 0, 5));
-      p.faults.push_back(
-          fault(fault_event::kind::crash, second + offset_us * microsecond, 200 * millisecond, {0}));
+      p.faults.push_back(fault(fault_event::kind::crash, second + offset_us * microsecond,
+                               200 * millisecond, {0}));
       expect_passes(p, "seed " + std::to_string(seed) + " offset " + std::to_string(offset_us));
     }
 }
