@@ -130,6 +130,7 @@ std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> sim_network::make_
   a->peer_ = b;
   b->peer_ = a;
   a->pair_id_ = b->pair_id_ = a->id_;
+  a->latency_ns_ = b->latency_ns_ = latency();
   ends_.push_back(a);
   ends_.push_back(b);
   return {a, b};
@@ -187,7 +188,9 @@ int64_t sim_network::latency() {
 
 int64_t sim_network::arrival_time(sim_end& to) {
   // Monotone per direction: a TCP stream never lets later bytes overtake earlier ones.
-  to.last_arrival_ns_ = std::max(to.last_arrival_ns_, now_() + latency());
+  const int64_t jitter =
+      static_cast<int64_t>(rng_.below(static_cast<uint64_t>(to.latency_ns_ / 4) + 1));
+  to.last_arrival_ns_ = std::max(to.last_arrival_ns_, now_() + to.latency_ns_ + jitter);
   return to.last_arrival_ns_;
 }
 

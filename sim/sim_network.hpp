@@ -32,7 +32,8 @@ namespace gnatsd::sim {
 
 class sim_network;
 
-/// Latency and chunking of simulated connections, in virtual nanoseconds.
+/// Latency and chunking of simulated connections, in virtual nanoseconds. Each connection
+/// draws a base latency in [min, max]; each piece of a write adds up to a quarter of it.
 struct network_profile {
   int64_t latency_min_ns = 50'000;
   int64_t latency_max_ns = 500'000;
@@ -93,6 +94,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   int credits_ = 0;
   std::deque<chunk> ready_;      // arrived, waiting for a read credit
   int64_t last_arrival_ns_ = 0;  // keeps this direction's deliveries monotone
+  int64_t latency_ns_ = 0;       // this connection's base latency (both directions)
   bool closed_ = false;          // this end closed itself, or learned the peer is gone
   bool peer_finished_ = false;   // the peer closed: deliver what arrived, then report closed
   bool close_notified_ = false;
