@@ -1,7 +1,7 @@
-// The split-read differential check shared by the parser fuzz targets: the same input is
-// parsed whole and split at two offsets chosen by the first two input bytes; both must give
-// the same operations and the same error, and the parser must never buffer more than its
-// limits allow.
+// The split-read differential checks shared by the parser fuzz targets: the same input is
+// parsed whole and split (at two offsets chosen by the first two input bytes, or into reads
+// of random sizes); both must give the same operations and the same error, and the parser
+// must never buffer more than its limits allow.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 
 #include "proto/framed_parser.hpp"
 #include "util/assert.hpp"
+#include "util/prng.hpp"
 
 namespace gnatsd::fuzz {
 
@@ -56,6 +57,24 @@ int check_split_reads(const uint8_t* data, size_t size, proto::parser_limits lim
     cuts.push_back(std::min(a, b));
     cuts.push_back(std::max(a, b));
   }
+  const outcome whole = parse_in_pieces<Parser, Recorder>(input, {}, limits);
+  const outcome split = parse_in_pieces<Parser, Recorder>(input, cuts, limits);
+  GNATSD_ASSERT(whole.ok == split.ok);
+  GNATSD_ASSERT(whole.ops == split.ops);
+  if (!whole.ok) GNATSD_ASSERT(whole.error == split.error);
+  return 0;
+}
+
+/// The same input parsed whole and in reads of random sizes (1 byte up to 1 + `max_read`,
+/// drawn from `seed`); both must agree.
+template <class Parser, class Recorder>
+int check_random_splits(uint64_t seed, size_t max_read, const std::string& input,
+                        proto::parser_limits limits) {
+  prng rng{seed};
+  std::vector<size_t> cuts;
+  for (size_t at = 1 + rng.below(max_read + 1); at < input.size();
+       at += 1 + rng.below(max_read + 1))
+    cuts.push_back(at);
   const outcome whole = parse_in_pieces<Parser, Recorder>(input, {}, limits);
   const outcome split = parse_in_pieces<Parser, Recorder>(input, cuts, limits);
   GNATSD_ASSERT(whole.ok == split.ok);

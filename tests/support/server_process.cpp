@@ -18,6 +18,10 @@
 namespace gnatsd::testing {
 
 std::string gnatsd_binary() {
+  // GNATSD_TEST_BINARY runs the end-to-end tests against another build of gnatsd (the
+  // ThreadSanitizer stage of .ci/tsan uses it); by default, the one built with the tests.
+  if (const char* other = std::getenv("GNATSD_TEST_BINARY"); other != nullptr && *other != 0)
+    return other;
   return GNATSD_BINARY;
 }
 
