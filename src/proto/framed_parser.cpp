@@ -42,7 +42,7 @@ parse_status framed_parser::parse_frames(const char* data, size_t size) {
       // byte-at-a-time parser rejects it at its first bad byte (found by fuzz_client_parser).
       if (!partial_line_possible(line_))
         return parse_status::fail(error_code::unknown_protocol_operation);
-      if (limits_.max_control_line != 0 && line_.size() > limits_.max_control_line)
+      if (over_control_line_limit(line_))
         return parse_status::fail(error_code::maximum_control_line_exceeded);
       return parse_status{};
     }
@@ -62,6 +62,16 @@ parse_status framed_parser::parse_frames(const char* data, size_t size) {
     if (!st.ok) return st;
   }
   return parse_status{};
+}
+
+bool framed_parser::over_control_line_limit(std::string_view line) const {
+  const size_t mcl = limits_.max_control_line;
+  if (mcl == 0) return false;
+  // A partial line may end in the CR of its CRLF; the whole line is measured without it.
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // Whitespace padding is not measured but must not grow the line buffer without bound.
+  constexpr size_t unmeasured_slack = 4096;
+  return measured_length(line) > mcl || line.size() > mcl + unmeasured_slack;
 }
 
 parse_status framed_parser::expect_payload(size_t total) {

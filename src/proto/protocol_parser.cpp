@@ -22,14 +22,20 @@ bool protocol_parser::partial_line_possible(std::string_view partial) const {
   return keyword_prefix_possible(partial, client_keywords);
 }
 
+size_t protocol_parser::measured_length(std::string_view line) const {
+  // nats-server bounds the arguments of PUB, HPUB, SUB, UNSUB and CONNECT, without the op and
+  // the separating whitespace.
+  const keyword* op = match_keyword(line, client_keywords);
+  if (op == nullptr || !(op->needs_space || op->text == "CONNECT")) return 0;
+  return trim_front(line.substr(op->text.size())).size();
+}
+
 parse_status protocol_parser::process_line(std::string_view line) {
   const keyword* op = match_keyword(line, client_keywords);
   if (op == nullptr) return parse_status::fail(error_code::unknown_protocol_operation);
-  // nats-server measures the arguments, without the op and the separating whitespace.
-  const std::string_view rest = trim_front(line.substr(op->text.size()));
-  const size_t mcl = limits().max_control_line;
-  if ((op->needs_space || op->text == "CONNECT") && mcl != 0 && rest.size() > mcl)
+  if (over_control_line_limit(line))
     return parse_status::fail(error_code::maximum_control_line_exceeded);
+  const std::string_view rest = trim_front(line.substr(op->text.size()));
   const char first = line[0] == '+' || line[0] == '-' ? line[0] : upper(line[0]);
   const size_t kw_len = op->text.size();
   switch (first) {

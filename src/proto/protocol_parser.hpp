@@ -52,6 +52,7 @@ class protocol_parser final : public framed_parser {
   parse_status process_line(std::string_view line) override;
   parse_status process_payload(std::string_view message) override;
   bool partial_line_possible(std::string_view partial) const override;
+  size_t measured_length(std::string_view line) const override;
   parse_status start_payload(bool headers, std::string_view args);
 
   client_op_handler* handler_ = nullptr;

@@ -42,6 +42,8 @@ bool route_parser::partial_line_possible(std::string_view partial) const {
 parse_status route_parser::process_line(std::string_view line) {
   const keyword* op = match_keyword(line, route_keywords);
   if (op == nullptr) return parse_status::fail(error_code::unknown_protocol_operation);
+  if (over_control_line_limit(line))
+    return parse_status::fail(error_code::maximum_control_line_exceeded);
   const std::string_view rest = trim_front(line.substr(op->text.size()));
   const std::string_view kw = op->text;
   if (kw == "RMSG") return start_message(false, rest);
@@ -54,6 +56,12 @@ parse_status route_parser::process_line(std::string_view line) {
   if (kw == "CONNECT") return parse_status::go_on(handler_->on_connect(rest));
   if (kw == "-ERR") return parse_status::go_on(handler_->on_err(err_text(rest)));
   return parse_status{};  // +OK
+}
+
+size_t route_parser::measured_length(std::string_view line) const {
+  // Every route op's arguments are bounded (by gnatsd's generous route limit).
+  const keyword* op = match_keyword(line, route_keywords);
+  return op == nullptr ? 0 : trim_front(line.substr(op->text.size())).size();
 }
 
 parse_status route_parser::remote_sub(std::string_view args) {

@@ -64,6 +64,7 @@ class route_parser final : public framed_parser {
   parse_status process_line(std::string_view line) override;
   parse_status process_payload(std::string_view message) override;
   bool partial_line_possible(std::string_view partial) const override;
+  size_t measured_length(std::string_view line) const override;
   parse_status start_message(bool headers, std::string_view args);
   parse_status remote_sub(std::string_view args);
   parse_status remote_unsub(std::string_view args);

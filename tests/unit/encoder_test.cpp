@@ -63,5 +63,18 @@ TEST(ConnectOptions, AppliesOverDefaultsAndIgnoresUnknownFields) {
   EXPECT_FALSE(apply_connect_json(R"({"verbose":"yes"})", o));
 }
 
+TEST(ConnectOptions, IntegerFieldsTakeOnlyIntegersThatFitAsGoDoes) {
+  connect_options o;
+  ASSERT_TRUE(apply_connect_json(R"({"protocol":1})", o));
+  EXPECT_EQ(o.protocol, 1);
+  // Go's encoding/json refuses a float or an out-of-range number for an int field; casting
+  // 1e100 to int would be undefined behaviour (fuzz_json found it under UBSan).
+  EXPECT_FALSE(apply_connect_json(R"({"protocol":1e100})", o));
+  EXPECT_FALSE(apply_connect_json(R"({"protocol":1.5})", o));
+  EXPECT_FALSE(apply_connect_json(R"({"protocol":99999999999999999999})", o));
+  EXPECT_FALSE(apply_connect_json(R"({"protocol":4294967296})", o));
+  EXPECT_EQ(o.protocol, 1);
+}
+
 }  // namespace
 }  // namespace gnatsd::proto

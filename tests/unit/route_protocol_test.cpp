@@ -113,6 +113,28 @@ TEST(RouteParser, GivesTheSameResultForEverySplitIntoTwoReads) {
     ASSERT_EQ(feed({transcript.substr(0, cut), transcript.substr(cut)}), whole) << cut;
 }
 
+TEST(RouteParser, ALongLineFailsTheSameWayHoweverTheReadsAreSplit) {
+  // Found by fuzz_differential: a route line over the control-line limit with bad arguments
+  // failed as "bad arguments" when whole but as "control line too long" when split.
+  const parser_limits limits{256, 1024};
+  for (const std::string& line : {"RMSG $G " + std::string(300, 'x') + " + rep q\r\n",
+                                  "RS+ $G " + std::string(250, 'y') + "\r\n",
+                                  "RMSG " + std::string(5000, ' ') + "$G foo 1\r\nx\r\n"}) {
+    route_recorder r;
+    route_parser whole{limits};
+    const auto expected = whole.parse(line.data(), line.size(), r);
+    for (size_t cut = 1; cut < line.size(); ++cut) {
+      route_parser split{limits};
+      auto st = split.parse(line.data(), cut, r);
+      if (st.ok) st = split.parse(line.data() + cut, line.size() - cut, r);
+      ASSERT_EQ(st.ok, expected.ok) << cut;
+      if (!st.ok) {
+        ASSERT_EQ(st.error, expected.error) << cut;
+      }
+    }
+  }
+}
+
 TEST(RouteParser, RejectsMalformedOperations) {
   for (const std::string bad :
        {"RMSG $G 5\r\nhello\r\n", "RMSG $G foo + 2\r\nhi\r\n", "RMSG $G foo | 2\r\nhi\r\n",
