@@ -47,6 +47,18 @@ outcome parse_in_pieces(const std::string& input, const std::vector<size_t>& cut
   return out;
 }
 
+/// Parses `input` whole and cut at `cuts`; both must give the same operations and error.
+template <class Parser, class Recorder>
+int agree_whole_and_split(const std::string& input, const std::vector<size_t>& cuts,
+                          proto::parser_limits limits) {
+  const outcome whole = parse_in_pieces<Parser, Recorder>(input, {}, limits);
+  const outcome split = parse_in_pieces<Parser, Recorder>(input, cuts, limits);
+  GNATSD_ASSERT(whole.ok == split.ok);
+  GNATSD_ASSERT(whole.ops == split.ops);
+  if (!whole.ok) GNATSD_ASSERT(whole.error == split.error);
+  return 0;
+}
+
 template <class Parser, class Recorder>
 int check_split_reads(const uint8_t* data, size_t size, proto::parser_limits limits) {
   if (size < 2) return 0;
@@ -57,12 +69,7 @@ int check_split_reads(const uint8_t* data, size_t size, proto::parser_limits lim
     cuts.push_back(std::min(a, b));
     cuts.push_back(std::max(a, b));
   }
-  const outcome whole = parse_in_pieces<Parser, Recorder>(input, {}, limits);
-  const outcome split = parse_in_pieces<Parser, Recorder>(input, cuts, limits);
-  GNATSD_ASSERT(whole.ok == split.ok);
-  GNATSD_ASSERT(whole.ops == split.ops);
-  if (!whole.ok) GNATSD_ASSERT(whole.error == split.error);
-  return 0;
+  return agree_whole_and_split<Parser, Recorder>(input, cuts, limits);
 }
 
 /// The same input parsed whole and in reads of random sizes (1 byte up to 1 + `max_read`,
@@ -75,12 +82,7 @@ int check_random_splits(uint64_t seed, size_t max_read, const std::string& input
   for (size_t at = 1 + rng.below(max_read + 1); at < input.size();
        at += 1 + rng.below(max_read + 1))
     cuts.push_back(at);
-  const outcome whole = parse_in_pieces<Parser, Recorder>(input, {}, limits);
-  const outcome split = parse_in_pieces<Parser, Recorder>(input, cuts, limits);
-  GNATSD_ASSERT(whole.ok == split.ok);
-  GNATSD_ASSERT(whole.ops == split.ops);
-  if (!whole.ok) GNATSD_ASSERT(whole.error == split.error);
-  return 0;
+  return agree_whole_and_split<Parser, Recorder>(input, cuts, limits);
 }
 
 }  // namespace gnatsd::fuzz
