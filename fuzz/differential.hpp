@@ -33,9 +33,11 @@ outcome parse_in_pieces(const std::string& input, const std::vector<size_t>& cut
   ends.push_back(input.size());
   for (size_t end : ends) {
     const auto st = parser.parse(input.data() + start, end - start, rec);
-    // A partial line never exceeds the control-line limit, a partial payload never exceeds
-    // max_payload plus its CRLF.
-    GNATSD_ASSERT(parser.buffered_bytes() <= limits.max_control_line + limits.max_payload + 16);
+    // A partial line never exceeds the control-line limit plus the unmeasured padding, a
+    // partial payload never exceeds max_payload plus its CRLF.
+    GNATSD_ASSERT(parser.buffered_bytes() <= limits.max_control_line +
+                                                 proto::framed_parser::unmeasured_slack +
+                                                 limits.max_payload + 16);
     if (!st.ok) {
       out.ok = false;
       out.error = st.error;

@@ -69,8 +69,7 @@ bool framed_parser::over_control_line_limit(std::string_view line) const {
   if (mcl == 0) return false;
   // A partial line may end in the CR of its CRLF; the whole line is measured without it.
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  // Whitespace padding is not measured but must not grow the line buffer without bound.
-  constexpr size_t unmeasured_slack = 4096;
+  // Padding is not measured but must not grow the line buffer without bound.
   return measured_length(line) > mcl || line.size() > mcl + unmeasured_slack;
 }
 

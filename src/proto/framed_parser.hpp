@@ -50,6 +50,9 @@ class framed_parser {
 
   /// True if a control line is held across reads (it was split by the read boundary).
   bool mid_control_line() const { return !line_.empty(); }
+  /// How far unmeasured bytes (the op, padding) may take a control line past
+  /// max_control_line before it counts as too long.
+  static constexpr size_t unmeasured_slack = 4096;
   /// Bytes currently buffered across reads; bounded by max_control_line and the payload size.
   size_t buffered_bytes() const { return line_.size() + payload_.size(); }
 
