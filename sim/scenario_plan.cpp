@@ -174,7 +174,7 @@ void normalize(scenario_plan& p) {
     if (op.what == client_op::kind::subscribe)
       op.subject %= static_cast<int>(sub_patterns().size());
     if (op.what == client_op::kind::publish) op.subject %= static_cast<int>(pub_subjects().size());
-    if (op.queue >= static_cast<int>(queue_names().size())) op.queue %= 2;
+    if (op.queue >= 0) op.queue %= static_cast<int>(queue_names().size());
     op.count = std::clamp(op.count, 1, 50);
   }
   std::stable_sort(p.ops.begin(), p.ops.end(),

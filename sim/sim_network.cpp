@@ -129,7 +129,6 @@ std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> sim_network::make_
   auto b = std::make_shared<sim_end>(*this, next_end_id_++, server, client);
   a->peer_ = b;
   b->peer_ = a;
-  a->pair_id_ = b->pair_id_ = a->id_;
   a->latency_ns_ = b->latency_ns_ = latency();
   ends_.push_back(a);
   ends_.push_back(b);

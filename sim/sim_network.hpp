@@ -69,8 +69,6 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
 
   uint64_t id() const { return id_; }
   bool closed() const { return closed_; }
-  /// The id of the other end's connection pair (the same for both ends).
-  uint64_t pair_id() const { return pair_id_; }
   /// Bytes that arrived but were not yet handed to the handler (no read credit).
   size_t unread_bytes() const;
   /// The owner forgets this end without closing it (a client whose server vanished gives up
@@ -87,7 +85,6 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
 
   sim_network& net_;
   uint64_t id_;
-  uint64_t pair_id_ = 0;
   net::endpoint local_, remote_;
   std::weak_ptr<sim_end> peer_;
   std::shared_ptr<net::connection_handler> handler_;

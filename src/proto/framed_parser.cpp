@@ -42,7 +42,10 @@ parse_status framed_parser::parse_frames(const char* data, size_t size) {
       // byte-at-a-time parser rejects it at its first bad byte (found by fuzz_client_parser).
       if (!partial_line_possible(line_))
         return parse_status::fail(error_code::unknown_protocol_operation);
-      if (over_control_line_limit(line_))
+      // A partial line may end in the CR of its CRLF; the whole line is measured without it.
+      std::string_view held = line_;
+      if (held.back() == '\r') held.remove_suffix(1);
+      if (over_control_line_limit(held, measured_length(held)))
         return parse_status::fail(error_code::maximum_control_line_exceeded);
       return parse_status{};
     }
@@ -64,13 +67,10 @@ parse_status framed_parser::parse_frames(const char* data, size_t size) {
   return parse_status{};
 }
 
-bool framed_parser::over_control_line_limit(std::string_view line) const {
+bool framed_parser::over_control_line_limit(std::string_view line, size_t measured) const {
   const size_t mcl = limits_.max_control_line;
-  if (mcl == 0) return false;
-  // A partial line may end in the CR of its CRLF; the whole line is measured without it.
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // Padding is not measured but must not grow the line buffer without bound.
-  return measured_length(line) > mcl || line.size() > mcl + unmeasured_slack;
+  return mcl != 0 && (measured > mcl || line.size() > mcl + unmeasured_slack);
 }
 
 parse_status framed_parser::expect_payload(size_t total) {

@@ -69,11 +69,12 @@ class framed_parser {
   /// The part of a control line that counts against max_control_line: nats-server measures
   /// the arguments of the ops it bounds, not the op itself.
   virtual size_t measured_length(std::string_view line) const = 0;
-  /// Whether a control line (whole, or the part held so far) breaks max_control_line: its
-  /// measured arguments are too long, or the whole line is (however it is padded). Parsers
-  /// call it right after recognising the op, and the framing calls it on a partial line, so
-  /// that the error never depends on how the reads were split (found by fuzz_differential).
-  bool over_control_line_limit(std::string_view line) const;
+  /// Whether a control line breaks max_control_line: its `measured` arguments are too long,
+  /// or the whole line is (however it is padded). Parsers call it right after recognising the
+  /// op of a whole line, and the framing calls it (through measured_length) on a partial
+  /// line, so that the error never depends on how the reads were split (found by
+  /// fuzz_differential).
+  bool over_control_line_limit(std::string_view line, size_t measured) const;
 
   /// Called from process_line: the line announced `total` payload bytes. If the payload is
   /// already in the read buffer it is processed at once (process_payload, as a view);

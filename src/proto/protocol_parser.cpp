@@ -11,6 +11,12 @@ constexpr keyword client_keywords[] = {
     {"PONG", false}, {"CONNECT", false}, {"INFO", false}, {"+OK", false},  {"-ERR", false},
 };
 
+// nats-server bounds the arguments of PUB, HPUB, SUB, UNSUB and CONNECT, without the op and
+// the separating whitespace.
+size_t measured_args(const keyword& op, std::string_view rest) {
+  return op.needs_space || op.text == "CONNECT" ? rest.size() : 0;
+}
+
 }  // namespace
 
 parse_status protocol_parser::parse(const char* data, size_t size, client_op_handler& handler) {
@@ -23,19 +29,16 @@ bool protocol_parser::partial_line_possible(std::string_view partial) const {
 }
 
 size_t protocol_parser::measured_length(std::string_view line) const {
-  // nats-server bounds the arguments of PUB, HPUB, SUB, UNSUB and CONNECT, without the op and
-  // the separating whitespace.
   const keyword* op = match_keyword(line, client_keywords);
-  if (op == nullptr || !(op->needs_space || op->text == "CONNECT")) return 0;
-  return trim_front(line.substr(op->text.size())).size();
+  return op == nullptr ? 0 : measured_args(*op, trim_front(line.substr(op->text.size())));
 }
 
 parse_status protocol_parser::process_line(std::string_view line) {
   const keyword* op = match_keyword(line, client_keywords);
   if (op == nullptr) return parse_status::fail(error_code::unknown_protocol_operation);
-  if (over_control_line_limit(line))
-    return parse_status::fail(error_code::maximum_control_line_exceeded);
   const std::string_view rest = trim_front(line.substr(op->text.size()));
+  if (over_control_line_limit(line, measured_args(*op, rest)))
+    return parse_status::fail(error_code::maximum_control_line_exceeded);
   const char first = line[0] == '+' || line[0] == '-' ? line[0] : upper(line[0]);
   const size_t kw_len = op->text.size();
   switch (first) {

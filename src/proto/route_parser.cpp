@@ -42,9 +42,10 @@ bool route_parser::partial_line_possible(std::string_view partial) const {
 parse_status route_parser::process_line(std::string_view line) {
   const keyword* op = match_keyword(line, route_keywords);
   if (op == nullptr) return parse_status::fail(error_code::unknown_protocol_operation);
-  if (over_control_line_limit(line))
-    return parse_status::fail(error_code::maximum_control_line_exceeded);
   const std::string_view rest = trim_front(line.substr(op->text.size()));
+  // Every route op's arguments are bounded (by gnatsd's generous route limit).
+  if (over_control_line_limit(line, rest.size()))
+    return parse_status::fail(error_code::maximum_control_line_exceeded);
   const std::string_view kw = op->text;
   if (kw == "RMSG") return start_message(false, rest);
   if (kw == "HMSG") return start_message(true, rest);
@@ -59,7 +60,6 @@ parse_status route_parser::process_line(std::string_view line) {
 }
 
 size_t route_parser::measured_length(std::string_view line) const {
-  // Every route op's arguments are bounded (by gnatsd's generous route limit).
   const keyword* op = match_keyword(line, route_keywords);
   return op == nullptr ? 0 : trim_front(line.substr(op->text.size())).size();
 }
