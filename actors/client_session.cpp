@@ -9,7 +9,7 @@ namespace gnatsd {
 namespace {
 
 // Read buffers in flight per connection: one being processed, one being filled.
-constexpr int read_credits = 2;
+constexpr int read_credits = 8;
 constexpr auto first_ping_max = std::chrono::seconds{2};
 
 struct session_state {
@@ -106,7 +106,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
           s.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),
                                                         std::memory_order_relaxed);
         emit(self);
-        if (!s.finished) s.config.connection->resume_reading();
+        if (!s.finished) s.config.connection->resume_reading(std::move(data));
       },
       [=](net_flushed_atom, uint64_t bytes) {
         if (!self->state.finished) self->state.conn->flushed(bytes);

@@ -69,7 +69,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         if (s.finished) return;
         s.conn->receive(data.data(), data.size());
         emit(self);
-        if (!s.finished) s.config.connection->resume_reading();
+        if (!s.finished) s.config.connection->resume_reading(std::move(data));
       },
       [=](net_flushed_atom, uint64_t) {},
       [=](net_closed_atom, std::string& reason) {

@@ -42,8 +42,10 @@ class connection {
   virtual void start(std::shared_ptr<connection_handler> handler, int initial_credits) = 0;
   /// Queues `bytes` for writing, after everything queued before.
   virtual void write(std::vector<char> bytes) = 0;
-  /// Returns one read credit, allowing one more read buffer to be delivered.
-  virtual void resume_reading() = 0;
+  /// Returns one read credit, allowing one more read buffer to be delivered. `spent` is a
+  /// buffer from `on_bytes` that its owner is done with: the connection may read into it
+  /// again (a recycled buffer is already mapped and needs no zero-fill), or drop it.
+  virtual void resume_reading(std::vector<char> spent = {}) = 0;
   /// Closes the connection; with `flush`, queued writes are sent first.
   virtual void close(bool flush) = 0;
   virtual const endpoint& remote() const = 0;

@@ -22,7 +22,8 @@ void sim_end::write(std::vector<char> bytes) {
   net_.transmit(*this, std::move(bytes));
 }
 
-void sim_end::resume_reading() {
+void sim_end::resume_reading(std::vector<char>) {
+  // Simulated chunks are fresh vectors cut from the stream; there is nothing to recycle.
   ++credits_;
 }
 
@@ -54,7 +55,7 @@ size_t sim_end::unread_bytes() const {
 
 void sim_client::on_bytes(std::vector<char> data) {
   received_.append(data.data(), data.size());
-  if (reading_) end_->resume_reading();
+  if (reading_) end_->resume_reading({});
 }
 
 void sim_client::on_closed(std::string) {

@@ -62,7 +62,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
 
   void start(std::shared_ptr<net::connection_handler> handler, int initial_credits) override;
   void write(std::vector<char> bytes) override;
-  void resume_reading() override;
+  void resume_reading(std::vector<char> spent) override;
   void close(bool flush) override;
   const net::endpoint& remote() const override { return remote_; }
   const net::endpoint& local() const override { return local_; }

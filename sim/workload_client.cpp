@@ -64,7 +64,7 @@ void workload_client::on_bytes(std::vector<char> data) {
   }
   // A read that ended inside a control line: the server's framing was split by the network.
   if (!in_.empty() && !awaiting_) ++coverage_["client read split a control line"];
-  if (connected()) end_->resume_reading();
+  if (connected()) end_->resume_reading({});
 }
 
 bool workload_client::parse_one() {

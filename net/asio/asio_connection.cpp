@@ -42,9 +42,12 @@ void asio_connection::write(std::vector<char> bytes) {
   });
 }
 
-void asio_connection::resume_reading() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+void asio_connection::resume_reading(std::vector<char> spent) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), b = std::move(spent)]() mutable {
     ++self->credits_;
+    // Keep the buffer for the next read unless it is far larger than reads have become.
+    if (b.capacity() <= 2 * self->read_size_ && b.capacity() > self->spare_.capacity())
+      self->spare_ = std::move(b);
     self->do_read();
   });
 }
@@ -63,6 +66,9 @@ void asio_connection::close(bool flush) {
 void asio_connection::do_read() {
   if (closed_ || reading_ || credits_ <= 0 || !handler_) return;
   reading_ = true;
+  // A recycled buffer is already mapped and mostly sized: a fresh 64 KiB vector per read cost
+  // a page fault per page and a full zero-fill (about 18% of a publish-only profile).
+  if (read_buf_.capacity() == 0) read_buf_.swap(spare_);
   read_buf_.resize(read_size_);
   socket_.async_read_some(asio::buffer(read_buf_),
                           [self = shared_from_this()](const boost::system::error_code& ec,

@@ -21,7 +21,7 @@ class asio_connection final : public connection,
 
   void start(std::shared_ptr<connection_handler> handler, int initial_credits) override;
   void write(std::vector<char> bytes) override;
-  void resume_reading() override;
+  void resume_reading(std::vector<char> spent) override;
   void close(bool flush) override;
   const endpoint& remote() const override { return remote_; }
   const endpoint& local() const override { return local_; }
@@ -40,6 +40,7 @@ class asio_connection final : public connection,
   endpoint remote_, local_;
 
   std::vector<char> read_buf_;
+  std::vector<char> spare_;  // a buffer handed back by resume_reading, read into next
   size_t read_size_ = 4096;
   int credits_ = 0;
   bool reading_ = false;

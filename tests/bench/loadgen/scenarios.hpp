@@ -1,0 +1,29 @@
+// The load generator's scenarios. Each prints its figures on stdout (lines compare.py reads)
+// and throws if any count is off.
+#pragma once
+
+#include <string>
+
+namespace loadgen {
+
+struct config {
+  std::string url = "127.0.0.1:4222";
+  std::string sub_url;  // subscribers' server (another cluster member); default: url
+  std::string scenario = "pubsub";
+  long msgs = 1'000'000;
+  size_t size = 16;
+  long window = 10'000;
+  int subs = 1;           // pubsub: subscriber connections
+  std::string queue;      // pubsub: queue group of the subscribers ("" = plain fan-out)
+  int conns = 10'000;     // conns: idle clients; subs: connections holding subscriptions
+  int subs_per_conn = 1'000;  // subs: subscriptions per connection
+  int server_pid = 0;     // for resident-memory figures
+};
+
+void run_pub(const config& cfg);
+void run_pubsub(const config& cfg);
+void run_reqrep(const config& cfg);
+void run_idle_conns(const config& cfg);
+void run_many_subs(const config& cfg);
+
+}  // namespace loadgen
