@@ -8,15 +8,22 @@
 namespace gnatsd {
 namespace {
 
-// Read buffers in flight per connection: one being processed, one being filled.
-constexpr int read_credits = 8;
+// Read buffers in flight per connection: one being processed while the transport fills up to
+// three more (two left publish-only runs waiting on credits; eight used more CPU for no gain).
+constexpr int read_credits = 4;
 constexpr auto first_ping_max = std::chrono::seconds{2};
+// How often a stalled producer looks whether its destinations have drained.
+constexpr auto stall_poll = std::chrono::milliseconds{1};
 
 struct session_state {
   session_config config;
   std::unique_ptr<client_connection> conn;
   bool finished = false;
   bool deadline_armed = false;  // a write-deadline check is scheduled
+  // Producer stall: the read buffer whose credit is held back, and until when at most.
+  bool stalled = false;
+  std::vector<char> held_buffer;
+  caf::actor_clock::time_point stall_deadline;
 };
 
 using session_pointer = session_actor::stateful_pointer<session_state>;
@@ -72,6 +79,33 @@ void emit(session_pointer self) {
   }
 }
 
+// Returns the read credit of a processed buffer, or holds it while a destination is over the
+// stall mark (server/producer_stall.hpp).
+void resume_or_stall(session_pointer self, std::vector<char>& buffer) {
+  auto& st = self->state;
+  if (!st.conn->producer_stalled()) {
+    st.config.connection->resume_reading(std::move(buffer));
+    return;
+  }
+  st.stalled = true;
+  st.held_buffer = std::move(buffer);
+  st.stall_deadline = self->clock().now() + st.conn->stall_wait();
+  self->delayed_send(self, stall_poll, stall_timer_atom_v);
+}
+
+void stall_check(session_pointer self) {
+  auto& st = self->state;
+  if (st.finished || !st.stalled) return;
+  const bool timed_out = self->clock().now() >= st.stall_deadline;
+  if (!st.conn->stall_cleared() && !timed_out) {
+    self->delayed_send(self, stall_poll, stall_timer_atom_v);
+    return;
+  }
+  if (timed_out) st.config.context->log->debugf(st.conn->log_prefix() + "Timed out of fast producer stall");
+  st.stalled = false;
+  st.config.connection->resume_reading(std::move(st.held_buffer));
+}
+
 void arm_ping(session_pointer self, duration delay) {
   self->delayed_send(self, jittered(delay, self->state.config.rng), ping_timer_atom_v);
 }
@@ -106,7 +140,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
           s.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),
                                                         std::memory_order_relaxed);
         emit(self);
-        if (!s.finished) s.config.connection->resume_reading(std::move(data));
+        if (!s.finished) resume_or_stall(self, data);
       },
       [=](net_flushed_atom, uint64_t bytes) {
         if (!self->state.finished) self->state.conn->flushed(bytes);
@@ -147,6 +181,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         self->state.conn->connect_urls_changed();
         emit(self);
       },
+      [=](stall_timer_atom) { stall_check(self); },
       [=](auth_timer_atom) {
         if (self->state.finished) return;
         self->state.conn->auth_timer();

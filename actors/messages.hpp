@@ -37,6 +37,7 @@ CAF_ADD_ATOM(gnatsd, gnatsd, expired_atom, "expired")
 CAF_ADD_ATOM(gnatsd, gnatsd, ping_timer_atom, "pingtimer")
 CAF_ADD_ATOM(gnatsd, gnatsd, auth_timer_atom, "authtimer")
 CAF_ADD_ATOM(gnatsd, gnatsd, deadline_timer_atom, "deadline")
+CAF_ADD_ATOM(gnatsd, gnatsd, stall_timer_atom, "stalltimer")
 // Local interest changes, session -> sublist actor.
 CAF_ADD_ATOM(gnatsd, gnatsd, interest_atom, "interest")
 // A session ended, session -> server.
@@ -84,6 +85,7 @@ using session_actor =
                      caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
                      caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
                      caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
+                     caf::reacts_to<stall_timer_atom>,
                      caf::reacts_to<urls_atom>, caf::reacts_to<shutdown_atom>>;
 
 /// One per route connection (actors/route.hpp).

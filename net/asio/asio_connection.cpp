@@ -6,7 +6,11 @@ namespace gnatsd::net::asio_impl {
 namespace {
 
 constexpr size_t read_size_min = 512;
-constexpr size_t read_size_max = 64 * 1024;
+// Larger than nats-server's 64 KiB: a read buffer costs a syscall and a hand-over to the
+// connection's actor, so a busy publisher is read in fewer, bigger pieces (publish-only
+// 128 B went from about 5.5 to 8.5 M msgs/s with 256 KiB). Buffers shrink again when reads
+// get small, so idle connections keep small ones.
+constexpr size_t read_size_max = 256 * 1024;
 constexpr size_t write_gather_max = 64;
 
 endpoint to_endpoint(const asio::ip::tcp::endpoint& ep) {

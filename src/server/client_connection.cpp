@@ -379,6 +379,7 @@ void client_connection::auth_timer() {
 }
 
 void client_connection::deliver(delivery_batch batch) {
+  self_->in_transit.fetch_sub(static_cast<int64_t>(batch.bytes.size()), std::memory_order_relaxed);
   if (closing_ || batch.bytes.empty()) return;
   const size_t queued = pending_bytes_ + out_.buffered() + batch.bytes.size();
   const auto max_pending = static_cast<size_t>(ctx_->options.max_pending);
@@ -398,6 +399,7 @@ void client_connection::flushed(size_t bytes) {
   GNATSD_ASSERT(bytes <= pending_bytes_);
   pending_bytes_ -= bytes;
   stats_->pending_bytes.store(pending_bytes_, std::memory_order_relaxed);
+  self_->queued.store(static_cast<int64_t>(pending_bytes_), std::memory_order_relaxed);
   flushed_since_check_ = true;
 }
 
@@ -424,6 +426,7 @@ std::vector<std::vector<char>> client_connection::take_output() {
   stats_->out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   stats_->out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
   stats_->pending_bytes.store(pending_bytes_, std::memory_order_relaxed);
+  self_->queued.store(static_cast<int64_t>(pending_bytes_), std::memory_order_relaxed);
   out_msgs_ = out_bytes_ = 0;
   return chunks;
 }
@@ -439,6 +442,7 @@ std::vector<interest_change> client_connection::take_interest_changes() {
 }
 
 void client_connection::cleanup() {
+  self_->gone.store(true, std::memory_order_relaxed);  // producers stop stalling for us
   for (auto& [sid, sub] : subs_) {
     sub->closed.store(true, std::memory_order_release);
     if (ctx_->subscriptions.remove(sub))

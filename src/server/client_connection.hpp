@@ -89,6 +89,12 @@ class client_connection final : public proto::client_op_handler {
   std::vector<std::vector<char>> take_output();
   /// Hands each destination its batch of frames built during the last read buffer.
   void flush_deliveries();
+  /// Producer stall (server/producer_stall.hpp): whether the last read buffer left a client
+  /// destination with more than half of max_pending to write; the session then holds the
+  /// read credit until `stall_cleared()` or `stall_wait()` has passed.
+  bool producer_stalled() const { return router_.stalled(); }
+  duration stall_wait() const { return router_.stall_wait(); }
+  bool stall_cleared() { return router_.stall_cleared(); }
   /// Local interest changes since the last call, in transition order.
   std::vector<interest_change> take_interest_changes();
 

@@ -4,6 +4,7 @@
 
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
+#include "server/producer_stall.hpp"
 #include "util/assert.hpp"
 
 namespace gnatsd {
@@ -156,14 +157,38 @@ bool message_router::deliver_local(const subscription_ptr& sub, std::string_view
 
 void message_router::flush() {
   size_t largest = 0;
+  const int64_t mark = stall_threshold(ctx_.options.max_pending);
+  stalled_.clear();
   for (auto& pb : batches_) {
-    largest = std::max(largest, pb.batch.bytes.size());
-    pb.target->deliver(std::move(pb.batch));
+    const size_t size = pb.batch.bytes.size();
+    largest = std::max(largest, size);
+    subscriber& target = *pb.target;
+    if (!target.is_route()) {
+      // Counted before the hand-over, so the owner never sees its own receipt first.
+      target.in_transit.fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
+      if (mark > 0 && target.backlog() > mark) stalled_.push_back(pb.target);
+    }
+    target.deliver(std::move(pb.batch));
   }
   // Size the next read's batches like this one's, so steady traffic does not regrow them.
   if (largest > 0) batch_reserve_ = std::min<size_t>(largest + largest / 4, 1 << 20);
   batches_.clear();
   batch_index_.clear();
+}
+
+duration message_router::stall_wait() const {
+  int64_t worst = 0;
+  for (const auto& s : stalled_)
+    worst = std::max(worst, s->backlog());
+  return gnatsd::stall_wait(worst, ctx_.options.max_pending);
+}
+
+bool message_router::stall_cleared() {
+  const int64_t mark = stall_threshold(ctx_.options.max_pending);
+  for (const auto& s : stalled_)
+    if (s->backlog() > mark) return false;
+  stalled_.clear();
+  return true;
 }
 
 uint64_t message_router::take_self_deliveries() {

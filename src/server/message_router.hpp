@@ -55,6 +55,15 @@ class message_router {
   /// Messages appended to `self_out` since the last call (for the publisher's counters).
   uint64_t take_self_deliveries();
 
+  // -- producer stall (server/producer_stall.hpp) ---------------------------------------------
+
+  /// Whether the last `flush` left a client destination over the stall mark.
+  bool stalled() const { return !stalled_.empty(); }
+  /// How long to wait at most for the worst of them.
+  duration stall_wait() const;
+  /// Re-checks the stalled destinations; true (and forgotten) once all are under the mark.
+  bool stall_cleared();
+
  private:
   struct pending_batch {
     std::shared_ptr<subscriber> target;
@@ -93,6 +102,7 @@ class message_router {
   std::vector<route_target> targets_;  // reused; the first `target_count_` are live
   size_t target_count_ = 0;
   std::vector<subscription_ptr> expired_own_;
+  std::vector<std::shared_ptr<subscriber>> stalled_;
   uint64_t self_deliveries_ = 0;
 };
 

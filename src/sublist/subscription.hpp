@@ -48,6 +48,19 @@ class subscriber {
   /// Atomic: publishers on other threads read it while encoding.
   std::atomic<bool> headers{false};
 
+  /// Bytes a client owner still has to write: batches on their way to it (producers add
+  /// before handing one over, the owner subtracts on receipt) plus its own queued output
+  /// (which the owner publishes). Producers read the sum to stall in front of a slow reader,
+  /// as nats-server's stall gate does. Unused for routes.
+  std::atomic<int64_t> in_transit{0};
+  std::atomic<int64_t> queued{0};
+  /// Set when the owner closed: whatever it still had queued will never be written.
+  std::atomic<bool> gone{false};
+  int64_t backlog() const {
+    if (gone.load(std::memory_order_relaxed)) return 0;
+    return in_transit.load(std::memory_order_relaxed) + queued.load(std::memory_order_relaxed);
+  }
+
  private:
   uint64_t cid_;
   bool is_route_;

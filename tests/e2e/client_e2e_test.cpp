@@ -243,8 +243,9 @@ TEST(ClientE2E, MaxPayloadViolationIsRefusedAndClosed) {
 }
 
 TEST(ClientE2E, SlowConsumerIsClosedWhileOthersCarryOn) {
-  // The reading subscriber must never come near max_pending, even on a busy machine: the
-  // publisher flushes every 20 KB, far below the 1 MB limit.
+  // The subscriber that never reads crosses max_pending and is closed; the reading one is
+  // never at risk: the publisher is held back while any destination is over half of
+  // max_pending (the stall gate), and goes on after at most a second per read buffer.
   const auto conf = write_config("slow.conf", "max_pending: 1MB\nmax_payload: 64KB\n");
   server_process s{gnatsd_binary(), local_args({"-c", conf})};
   raw_client slow{s.port(), 4096};
@@ -261,17 +262,52 @@ TEST(ClientE2E, SlowConsumerIsClosedWhileOthersCarryOn) {
     while (received < total && next(fast.get(), 5000) != nullptr)
       ++received;
   }};
-  for (int i = 0; i < total; ++i) {
+  for (int i = 0; i < total; ++i)
     natsConnection_Publish(pub.get(), "data", payload.data(), static_cast<int>(payload.size()));
-    if (i % 20 == 19) natsConnection_FlushTimeout(pub.get(), 5000);
-  }
-  natsConnection_FlushTimeout(pub.get(), 5000);
+  natsConnection_FlushTimeout(pub.get(), 30000);
   reader.join();
   EXPECT_EQ(received.load(), total);
-  EXPECT_TRUE(s.wait_for_log("- cid:1 - Slow Consumer Detected: MaxPending of 1048576 Exceeded"));
+  EXPECT_TRUE(s.wait_for_log("- cid:1 - Slow Consumer Detected: MaxPending of 1048576 Exceeded",
+                             std::chrono::seconds{30}));
   EXPECT_EQ(s.log().find("- cid:2 - Slow Consumer"), std::string::npos) << s.log();
   EXPECT_TRUE(slow.wait_closed(std::chrono::seconds{20}));
   EXPECT_EQ(natsConnection_FlushTimeout(pub.get(), 5000), NATS_OK);
+}
+
+TEST(ClientE2E, FastPublisherIsHeldBackInsteadOfLosingAReadingSubscriber) {
+  // nats-server's stall gate: a subscriber that reads, only slower than the publisher writes,
+  // slows the publisher down. Without it the publisher below fills the 1 MB max_pending in
+  // milliseconds and the subscriber is closed as a slow consumer, losing messages.
+  const auto conf = write_config("stall.conf", "max_pending: 1MB\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  raw_client sub{s.port(), 16 * 1024};
+  sub.send("CONNECT {\"verbose\":false}\r\nSUB data 1\r\nPING\r\n");
+  ASSERT_NE(sub.read_until("PONG").find("PONG"), std::string::npos);
+  raw_client pub{s.port()};
+  constexpr int total = 20000;  // 20 MB, twenty times max_pending
+  const std::string frame = "PUB data 1000\r\n" + std::string(1000, 'p') + "\r\n";
+  std::string all = "CONNECT {\"verbose\":false}\r\n";
+  for (int i = 0; i < total; ++i)
+    all += frame;
+  std::thread publisher{[&] { pub.send(all + "PING\r\n"); }};
+  const std::string header = "MSG data 1 1000\r\n";
+  int received = 0;
+  size_t scan = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
+  while (received < total && !sub.closed() && std::chrono::steady_clock::now() < deadline) {
+    sub.read_some(100);
+    for (size_t at; (at = sub.received().find(header, scan)) != std::string::npos;) {
+      ++received;
+      scan = at + header.size();
+    }
+    // Read at most 64 KiB per 2 ms (about 32 MB/s): slower than the publisher.
+    std::this_thread::sleep_for(std::chrono::milliseconds{2});
+  }
+  publisher.join();
+  EXPECT_EQ(received, total);
+  EXPECT_FALSE(sub.closed());
+  EXPECT_EQ(s.log().find("Slow Consumer"), std::string::npos) << s.log();
+  EXPECT_NE(pub.read_until("PONG").find("PONG"), std::string::npos);
 }
 
 }  // namespace

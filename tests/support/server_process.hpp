@@ -60,9 +60,12 @@ class raw_client {
   /// True once the server closed the connection (reads drain first).
   bool wait_closed(std::chrono::milliseconds deadline = std::chrono::seconds{10});
   const std::string& received() const { return received_; }
+  /// Waits up to `timeout_ms` for bytes and appends one read (at most 64 KiB); false on
+  /// timeout or close.
+  bool read_some(int timeout_ms);
+  bool closed() const { return closed_; }
 
  private:
-  bool read_some(int timeout_ms);
   int fd_ = -1;
   bool closed_ = false;
   std::string received_;

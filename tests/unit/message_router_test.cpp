@@ -2,6 +2,8 @@
 // message from a route reach, with local and route-owned subscriptions in one sublist.
 #include "server/message_router.hpp"
 
+#include "server/producer_stall.hpp"
+
 #include <gtest/gtest.h>
 
 #include "../support/text.hpp"
@@ -137,6 +139,57 @@ TEST(MessageRouter, ClosedMembersAreSkipped) {
     f.publish("jobs", publisher.get(), false);
   EXPECT_EQ(gone->messages, 0u);
   EXPECT_EQ(alive->messages, 50u);
+}
+
+TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
+  fixture f;
+  f.ctx->options.max_pending = 1000;
+  auto publisher = f.client(1), slow = f.client(2), r = f.route(10);
+  f.sub(slow, "s");
+  f.sub(r, "s");  // routes never stall a producer (nats-server 2.x)
+  r->queued = 1'000'000;
+  message_router router{*f.ctx, f.rng};
+  message_origin o;
+  o.self = publisher.get();
+  std::vector<char> self_out;
+  o.self_out = &self_out;
+  const std::string payload(100, 'x');
+  router.route("s", "", 0, false, payload, o);
+  router.flush();
+  EXPECT_FALSE(router.stalled());  // one frame: far under the mark of 500
+  EXPECT_EQ(slow->in_transit.load(), static_cast<int64_t>(slow->received.size()));
+  slow->queued = 450;  // its socket has not taken it yet
+  router.route("s", "", 0, false, payload, o);
+  router.flush();
+  ASSERT_TRUE(router.stalled());
+  EXPECT_EQ(router.stall_wait(), stall_wait(slow->backlog(), 1000));
+  EXPECT_GT(router.stall_wait(), std::chrono::milliseconds{100});  // 180 bytes over: 3 steps
+  EXPECT_FALSE(router.stall_cleared());
+  slow->in_transit = 0;  // the owner received both batches and wrote most of its output
+  slow->queued = 100;
+  EXPECT_TRUE(router.stall_cleared());
+  EXPECT_FALSE(router.stalled());
+}
+
+TEST(MessageRouter, AGoneDestinationNeverStallsItsProducer) {
+  fixture f;
+  auto slow = f.client(2);
+  slow->queued = 1'000'000;
+  EXPECT_GT(slow->backlog(), 0);
+  slow->gone = true;
+  EXPECT_EQ(slow->backlog(), 0);
+}
+
+TEST(ProducerStall, WaitGrowsWithTheOverrunLikeNatsServer) {
+  using std::chrono::milliseconds;
+  const int64_t mp = 64 * 1024 * 1024;
+  EXPECT_EQ(stall_threshold(mp), mp / 2);
+  EXPECT_EQ(stall_threshold(0), 0);
+  EXPECT_EQ(stall_wait(mp / 2 + 1, mp), milliseconds{100});
+  EXPECT_EQ(stall_wait(mp / 2 + mp / 20, mp), milliseconds{200});  // one tenth of the half over
+  EXPECT_EQ(stall_wait(mp / 2 + 5 * (mp / 20), mp), milliseconds{600});
+  EXPECT_EQ(stall_wait(mp - 1, mp), milliseconds{1000});
+  EXPECT_EQ(stall_wait(mp, mp), milliseconds{1000});
 }
 
 }  // namespace
