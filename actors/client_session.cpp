@@ -1,6 +1,7 @@
 #include "actors/client_session.hpp"
 
 #include <caf/all.hpp>
+#include <deque>
 
 #include "actors/connection_bridge.hpp"
 #include "server/client_connection.hpp"
@@ -23,6 +24,7 @@ struct session_state {
   // Producer stall: the read buffer whose credit is held back, and until when at most.
   bool stalled = false;
   std::vector<char> held_buffer;
+  std::deque<std::vector<char>> read_ahead;  // arrived during the stall, not yet parsed
   caf::actor_clock::time_point stall_deadline;
 };
 
@@ -93,6 +95,16 @@ void resume_or_stall(session_pointer self, std::vector<char>& buffer) {
   self->delayed_send(self, stall_poll, stall_timer_atom_v);
 }
 
+void process_read(session_pointer self, std::vector<char>& data) {
+  auto& st = self->state;
+  st.conn->receive(data.data(), data.size());
+  if (st.config.stats)
+    st.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),
+                                                   std::memory_order_relaxed);
+  emit(self);
+  if (!st.finished) resume_or_stall(self, data);
+}
+
 void stall_check(session_pointer self) {
   auto& st = self->state;
   if (st.finished || !st.stalled) return;
@@ -101,9 +113,15 @@ void stall_check(session_pointer self) {
     self->delayed_send(self, stall_poll, stall_timer_atom_v);
     return;
   }
-  if (timed_out) st.config.context->log->debugf(st.conn->log_prefix() + "Timed out of fast producer stall");
+  if (timed_out)
+    st.config.context->log->debugf(st.conn->log_prefix() + "Timed out of fast producer stall");
   st.stalled = false;
   st.config.connection->resume_reading(std::move(st.held_buffer));
+  while (!st.finished && !st.stalled && !st.read_ahead.empty()) {
+    std::vector<char> next = std::move(st.read_ahead.front());
+    st.read_ahead.pop_front();
+    process_read(self, next);
+  }
 }
 
 void arm_ping(session_pointer self, duration delay) {
@@ -135,12 +153,12 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
       [=](net_bytes_atom, std::vector<char>& data) {
         auto& s = self->state;
         if (s.finished) return;
-        s.conn->receive(data.data(), data.size());
-        if (s.config.stats)
-          s.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),
-                                                        std::memory_order_relaxed);
-        emit(self);
-        if (!s.finished) resume_or_stall(self, data);
+        if (s.stalled) {
+          // Buffers the transport read ahead wait with the stalled one (at most the credits).
+          s.read_ahead.push_back(std::move(data));
+          return;
+        }
+        process_read(self, data);
       },
       [=](net_flushed_atom, uint64_t bytes) {
         if (!self->state.finished) self->state.conn->flushed(bytes);

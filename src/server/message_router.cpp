@@ -27,16 +27,22 @@ bool named(const std::vector<std::string_view>* queues, std::string_view name) {
 match_result_ptr message_router::match(std::string_view subject) {
   const uint64_t generation = ctx_.subscriptions.generation();
   if (generation != cache_generation_) {
+    cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
     cache_.clear();
     cache_generation_ = generation;
   }
   cache_key_.assign(subject.data(), subject.size());
   auto it = cache_.find(cache_key_);
-  if (it == cache_.end()) {
-    if (cache_.size() >= cache_entries_max) cache_.clear();
-    it = cache_.emplace(cache_key_, ctx_.subscriptions.match(subject)).first;
+  if (it != cache_.end()) {
+    ++cache_hits_;
+    return it->second;
   }
-  return it->second;
+  if (cache_.size() >= cache_entries_max) {
+    cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
+    cache_.clear();
+  }
+  ++cache_entries_delta_;
+  return cache_.emplace(cache_key_, ctx_.subscriptions.match(subject)).first->second;
 }
 
 std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
@@ -155,7 +161,15 @@ bool message_router::deliver_local(const subscription_ptr& sub, std::string_view
   return true;
 }
 
+message_router::~message_router() {
+  ctx_.subscriptions.note_cache_use(cache_hits_,
+                                    cache_entries_delta_ - static_cast<int64_t>(cache_.size()));
+}
+
 void message_router::flush() {
+  ctx_.subscriptions.note_cache_use(cache_hits_, cache_entries_delta_);
+  cache_hits_ = 0;
+  cache_entries_delta_ = 0;
   size_t largest = 0;
   const int64_t mark = stall_threshold(ctx_.options.max_pending);
   stalled_.clear();

@@ -40,6 +40,9 @@ struct message_origin {
 class message_router {
  public:
   message_router(server_context& ctx, prng& rng) : ctx_(ctx), rng_(rng) {}
+  ~message_router();
+  message_router(const message_router&) = delete;
+  message_router& operator=(const message_router&) = delete;
 
   /// Delivers one message; returns how many subscriptions and routes received it.
   size_t route(std::string_view subject, std::string_view reply, size_t header_size, bool headers,
@@ -94,6 +97,8 @@ class message_router {
   std::unordered_map<std::string, match_result_ptr> cache_;
   uint64_t cache_generation_ = ~0ull;
   std::string cache_key_;
+  uint64_t cache_hits_ = 0;         // reported to the sublist's statistics at each flush
+  int64_t cache_entries_delta_ = 0;
 
   std::vector<pending_batch> batches_;
   std::unordered_map<const subscriber*, size_t> batch_index_;

@@ -261,7 +261,16 @@ void sublist::for_each(const std::function<void(const subscription&)>& fn) const
 
 sublist_stats sublist::stats() const {
   std::shared_lock lock{mutex_};
-  return sublist_stats{count_, inserts_, removes_, matches_.load(std::memory_order_relaxed)};
+  const uint64_t hits = cache_hits_.load(std::memory_order_relaxed);
+  const int64_t entries = cache_entries_.load(std::memory_order_relaxed);
+  return sublist_stats{count_, inserts_, removes_,
+                       matches_.load(std::memory_order_relaxed) + hits, hits,
+                       static_cast<uint64_t>(std::max<int64_t>(0, entries))};
+}
+
+void sublist::note_cache_use(uint64_t hits, int64_t entries_delta) {
+  if (hits > 0) cache_hits_.fetch_add(hits, std::memory_order_relaxed);
+  if (entries_delta != 0) cache_entries_.fetch_add(entries_delta, std::memory_order_relaxed);
 }
 
 }  // namespace gnatsd

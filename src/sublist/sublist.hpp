@@ -41,7 +41,9 @@ struct sublist_stats {
   uint64_t subscriptions = 0;
   uint64_t inserts = 0;
   uint64_t removes = 0;
-  uint64_t matches = 0;
+  uint64_t matches = 0;        // lookups, whether a match cache or the trie answered
+  uint64_t cache_hits = 0;     // lookups a connection's match cache answered
+  uint64_t cache_entries = 0;  // entries in all match caches
 };
 
 class sublist {
@@ -67,6 +69,9 @@ class sublist {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   sublist_stats stats() const;
+  /// The per-connection match caches in front of this sublist report their use here (once
+  /// per read buffer, not per message): lookups they answered, and the change in entries.
+  void note_cache_use(uint64_t hits, int64_t entries_delta);
 
   /// Calls `fn` for every subscription, under the read lock (for monitoring and checks, not
   /// for the hot path; `fn` must not touch the sublist).
@@ -84,6 +89,8 @@ class sublist {
   uint64_t inserts_ = 0;
   uint64_t removes_ = 0;
   mutable std::atomic<uint64_t> matches_{0};
+  std::atomic<uint64_t> cache_hits_{0};
+  std::atomic<int64_t> cache_entries_{0};
 };
 
 }  // namespace gnatsd

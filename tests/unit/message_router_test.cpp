@@ -180,6 +180,27 @@ TEST(MessageRouter, AGoneDestinationNeverStallsItsProducer) {
   EXPECT_EQ(slow->backlog(), 0);
 }
 
+TEST(MessageRouter, MatchCacheUseIsReportedToTheSublistStatistics) {
+  fixture f;
+  auto publisher = f.client(1), local = f.client(2);
+  f.sub(local, "a");
+  {
+    message_router router{*f.ctx, f.rng};
+    message_origin o;
+    o.self = publisher.get();
+    std::vector<char> self_out;
+    o.self_out = &self_out;
+    for (const char* subject : {"a", "a", "b", "a"})
+      router.route(subject, "", 0, false, "x", o);
+    router.flush();
+    const auto st = f.ctx->subscriptions.stats();
+    EXPECT_EQ(st.matches, 4u);  // every lookup, as nats-server counts them
+    EXPECT_EQ(st.cache_hits, 2u);
+    EXPECT_EQ(st.cache_entries, 2u);
+  }
+  EXPECT_EQ(f.ctx->subscriptions.stats().cache_entries, 0u);  // a closed connection's cache
+}
+
 TEST(ProducerStall, WaitGrowsWithTheOverrunLikeNatsServer) {
   using std::chrono::milliseconds;
   const int64_t mp = 64 * 1024 * 1024;
