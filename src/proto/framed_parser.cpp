@@ -88,9 +88,8 @@ parse_status framed_parser::expect_payload(size_t total) {
   return parse_status{};
 }
 
-parse_status framed_parser::read_sizes(const std::vector<std::string_view>& args, bool headers,
+parse_status framed_parser::read_sizes(const std::string_view* args, size_t n, bool headers,
                                        size_t& header_size, size_t& total) const {
-  const size_t n = args.size();
   GNATSD_ASSERT(n >= (headers ? 2u : 1u));
   int64_t hdr = 0;
   if (headers) {

@@ -84,7 +84,7 @@ class framed_parser {
 
   /// Reads the sizes that end a message line: `<#total>`, or `<#hdr> <#total>` with
   /// `headers`; sizes of 1-9 digits, `#hdr <= #total`, and `#total` within max_payload.
-  parse_status read_sizes(const std::vector<std::string_view>& args, bool headers,
+  parse_status read_sizes(const std::string_view* args, size_t n, bool headers,
                           size_t& header_size, size_t& total) const;
 
  private:

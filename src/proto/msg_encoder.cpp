@@ -2,8 +2,27 @@
 
 #include "proto/wire.hpp"
 
+#include <cstring>
+
 namespace gnatsd::proto {
 namespace {
+
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* put_decimal(char* p, size_t n) {
+  char digits[24];
+  size_t len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  while (len > 0)
+    *p++ = digits[--len];
+  return p;
+}
 
 void append_head(std::vector<char>& out, std::string_view op, std::string_view subject,
                  std::string_view sid, std::string_view reply) {
@@ -22,6 +41,29 @@ void append_head(std::vector<char>& out, std::string_view op, std::string_view s
 
 void append_msg(std::vector<char>& out, std::string_view subject, std::string_view sid,
                 std::string_view reply, std::string_view payload) {
+  // The hot path of every delivery: build the frame in a stack buffer and append it with one
+  // insert (many small inserts cost a capacity check and a memmove each). Frames too large
+  // for the buffer take the general path below.
+  char frame[512];
+  const size_t fixed = 4 + subject.size() + 1 + sid.size() + 1 + reply.size() + 1 + 10 + 2 + 2;
+  if (fixed + payload.size() <= sizeof frame) {
+    char* p = frame;
+    p = put(p, "MSG ");
+    p = put(p, subject);
+    *p++ = ' ';
+    p = put(p, sid);
+    *p++ = ' ';
+    if (!reply.empty()) {
+      p = put(p, reply);
+      *p++ = ' ';
+    }
+    p = put_decimal(p, payload.size());
+    p = put(p, "\r\n");
+    p = put(p, payload);
+    p = put(p, "\r\n");
+    out.insert(out.end(), frame, p);
+    return;
+  }
   append_head(out, "MSG ", subject, sid, reply);
   append_sizes_and_message(out, false, 0, payload);
 }

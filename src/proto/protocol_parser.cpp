@@ -34,6 +34,11 @@ size_t protocol_parser::measured_length(std::string_view line) const {
 }
 
 parse_status protocol_parser::process_line(std::string_view line) {
+  if (line.size() > 4 && upper(line[0]) == 'P' && upper(line[1]) == 'U' &&
+      upper(line[2]) == 'B' && line[3] == ' ') {
+    parse_status st;
+    if (fast_pub(line.substr(4), st)) return st;
+  }
   const keyword* op = match_keyword(line, client_keywords);
   if (op == nullptr) return parse_status::fail(error_code::unknown_protocol_operation);
   const std::string_view rest = trim_front(line.substr(op->text.size()));
@@ -74,15 +79,56 @@ parse_status protocol_parser::process_line(std::string_view line) {
 }
 
 parse_status protocol_parser::start_payload(bool headers, std::string_view args) {
-  split_args(args, args_);
-  const size_t n = args_.size();
+  std::string_view a[5];  // subject [reply] [#hdr] #total: four at most
+  const size_t n = split_args_into(args, a);
   const size_t sizes = headers ? 2 : 1;
   if (n != sizes + 1 && n != sizes + 2) return parse_status::fail(error_code::protocol_arguments);
   size_t header_size = 0, total = 0;
-  if (auto st = read_sizes(args_, headers, header_size, total); !st.ok) return st;
+  if (auto st = read_sizes(a, n, headers, header_size, total); !st.ok) return st;
+  return await_payload(headers, a[0], n == sizes + 2 ? a[1] : std::string_view{}, header_size,
+                       total);
+}
+
+// The common PUB in one pass: "<subject> [<reply>] <size>" separated by single spaces, within
+// the limits. Anything else (tabs, extra spaces, bad or too large sizes, long lines) returns
+// false and takes the general path, which produces nats-server's exact errors; so this only
+// saves work (match_keyword, trimming, splitting) and never decides an error itself.
+bool protocol_parser::fast_pub(std::string_view args, parse_status& st) {
+  const size_t mcl = limits().max_control_line;
+  if (mcl != 0 && args.size() > mcl) return false;
+  // One pass over the arguments (they are short: a loop beats a memchr call per token).
+  size_t spaces[2];
+  size_t n = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const char c = args[i];
+    if (c == '\t') return false;
+    if (c != ' ') continue;
+    if (n == 2) return false;
+    spaces[n++] = i;
+  }
+  if (n == 0 || spaces[0] == 0) return false;
+  const size_t sp1 = spaces[0];
+  std::string_view reply, size;
+  if (n == 1) {
+    size = args.substr(sp1 + 1);
+  } else {
+    reply = args.substr(sp1 + 1, spaces[1] - sp1 - 1);
+    size = args.substr(spaces[1] + 1);
+    if (reply.empty()) return false;
+  }
+  const int64_t total = parse_size(size);
+  const size_t max_payload = limits().max_payload;
+  if (total < 0 || (max_payload != 0 && static_cast<size_t>(total) > max_payload)) return false;
+  st = await_payload(false, args.substr(0, sp1), reply, 0, static_cast<size_t>(total));
+  return true;
+}
+
+parse_status protocol_parser::await_payload(bool headers, std::string_view subject,
+                                            std::string_view reply, size_t header_size,
+                                            size_t total) {
   pending_headers_ = headers;
-  pending_subject_ = args_[0];
-  pending_reply_ = n == sizes + 2 ? args_[1] : std::string_view{};
+  pending_subject_ = subject;
+  pending_reply_ = reply;
   pending_header_size_ = header_size;
   auto st = expect_payload(total);
   if (st.ok && mid_operation()) {

@@ -54,6 +54,9 @@ class protocol_parser final : public framed_parser {
   bool partial_line_possible(std::string_view partial) const override;
   size_t measured_length(std::string_view line) const override;
   parse_status start_payload(bool headers, std::string_view args);
+  bool fast_pub(std::string_view args, parse_status& st);
+  parse_status await_payload(bool headers, std::string_view subject, std::string_view reply,
+                             size_t header_size, size_t total);
 
   client_op_handler* handler_ = nullptr;
   bool headers_enabled_ = false;

@@ -70,6 +70,24 @@ inline void split_args(std::string_view s, std::vector<std::string_view>& out) {
   }
 }
 
+/// Splits like split_args into a fixed array, without allocating (nats-server's stack arrays
+/// for PUB arguments). Returns the number of arguments, counting at most N: N means "N or
+/// more", so callers size N one above the most they accept.
+template <size_t N>
+size_t split_args_into(std::string_view s, std::string_view (&out)[N]) {
+  size_t n = 0, i = 0;
+  while (i < s.size() && n < N) {
+    while (i < s.size() && is_space(s[i]))
+      ++i;
+    if (i == s.size()) break;
+    const size_t start = i;
+    while (i < s.size() && !is_space(s[i]))
+      ++i;
+    out[n++] = s.substr(start, i - start);
+  }
+  return n;
+}
+
 /// Removes leading spaces and tabs.
 inline std::string_view trim_front(std::string_view s) {
   while (!s.empty() && is_space(s.front()))

@@ -24,25 +24,33 @@ bool named(const std::vector<std::string_view>* queues, std::string_view name) {
 
 }  // namespace
 
-match_result_ptr message_router::match(std::string_view subject) {
+const match_result_ptr& message_router::match(std::string_view subject) {
   const uint64_t generation = ctx_.subscriptions.generation();
   if (generation != cache_generation_) {
     cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
     cache_.clear();
+    last_ = nullptr;
     cache_generation_ = generation;
+  }
+  // Publishers mostly repeat a subject: compare with the last one before hashing.
+  if (last_ != nullptr && subject == last_->first) {
+    ++cache_hits_;
+    return last_->second;
   }
   cache_key_.assign(subject.data(), subject.size());
   auto it = cache_.find(cache_key_);
   if (it != cache_.end()) {
     ++cache_hits_;
-    return it->second;
+  } else {
+    if (cache_.size() >= cache_entries_max) {
+      cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
+      cache_.clear();
+    }
+    ++cache_entries_delta_;
+    it = cache_.emplace(cache_key_, ctx_.subscriptions.match(subject)).first;
   }
-  if (cache_.size() >= cache_entries_max) {
-    cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
-    cache_.clear();
-  }
-  ++cache_entries_delta_;
-  return cache_.emplace(cache_key_, ctx_.subscriptions.match(subject)).first->second;
+  last_ = &*it;  // unordered_map nodes stay put until erased
+  return it->second;
 }
 
 std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
@@ -58,9 +66,11 @@ std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
 
 size_t message_router::route(std::string_view subject, std::string_view reply, size_t header_size,
                              bool headers, std::string_view message, const message_origin& origin) {
+  const match_result_ptr& cached = match(subject);
+  if (cached->plain.empty() && cached->queues.empty()) return 0;
   // Hold the result: delivering may expire a subscription, which changes the sublist
   // generation and would clear the cache entry being iterated.
-  const match_result_ptr holder = match(subject);
+  const match_result_ptr holder = cached;
   const match_result& result = *holder;
   target_count_ = 0;
   size_t delivered = 0;

@@ -77,7 +77,7 @@ class message_router {
     std::vector<std::string_view> queues;       // queue groups chosen for it
   };
 
-  match_result_ptr match(std::string_view subject);
+  const match_result_ptr& match(std::string_view subject);
   std::vector<char>& batch_for(const subscription_ptr& sub);
   bool deliver_local(const subscription_ptr& sub, std::string_view subject, std::string_view reply,
                      size_t header_size, bool headers, std::string_view message,
@@ -97,6 +97,7 @@ class message_router {
   std::unordered_map<std::string, match_result_ptr> cache_;
   uint64_t cache_generation_ = ~0ull;
   std::string cache_key_;
+  const std::pair<const std::string, match_result_ptr>* last_ = nullptr;  // last entry used
   uint64_t cache_hits_ = 0;         // reported to the sublist's statistics at each flush
   int64_t cache_entries_delta_ = 0;
 

@@ -1,29 +1,69 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: gnatsd against Debian's nats-server with the same load generator.
 
-For each round and each server (alternating A B A B), a fresh server is started on a free
-loopback port, every scenario runs once, and the server's CPU seconds and peak RSS are read
-from /proc before it is stopped. Prints the median per scenario, the ratio gnatsd /
-nats-server, CPU and peak RSS. A benchmark that prints numbers, not a test.
+Servers alternate (gnatsd, nats-server, gnatsd, ...) for --rounds rounds. In each round each
+server is started fresh for every group of scenarios:
+  throughput  publish only, 1:1, fan-out 1->5 and a 4-member queue group at 16 B and 128 B
+              (1:1 also at 1 KiB), on one server; its CPU seconds and peak RSS are read
+              from /proc afterwards
+  cluster     1 publisher on server A -> 1 subscriber on server B of a two-server cluster
+  latency     request/reply round trips one at a time: p50, p90, p99, p99.9
+  conns       --conns idle clients: server memory per connection, then a 1:1 run beside them
+  subs        --subs-conns x --subs-per-conn subscriptions: memory per subscription,
+              subscribe rate, publish rate to one of them and spread over 100,000 of them,
+              and the match cache hit rate from /subsz
+The load generator checks every message count exactly and fails the run otherwise.
+Prints medians, the ratio gnatsd / nats-server and whether the issue's target is met.
+A benchmark that prints numbers, not a test.
 
   compare.py --gnatsd build/gnatsd --loadgen build/tests/gnatsd-loadgen [--rounds 5]
              [--msgs 2000000] [--self]   # --self: gnatsd against gnatsd (machine noise)
 """
 import argparse
+import json
 import os
 import re
+import resource
 import signal
 import socket
 import statistics
 import subprocess
 import time
+import urllib.request
 
-SCENARIOS = [
+HIGHER, LOWER = "higher", "lower"
+
+THROUGHPUT = [
     ("pub 16B", ["--scenario", "pub", "--size", "16"], "pub"),
     ("pub 128B", ["--scenario", "pub", "--size", "128"], "pub"),
     ("1:1 16B", ["--scenario", "pubsub", "--size", "16"], "sub"),
     ("1:1 128B", ["--scenario", "pubsub", "--size", "128"], "sub"),
     ("1:1 1KiB", ["--scenario", "pubsub", "--size", "1024"], "sub"),
+    ("fan-out 1->5 16B", ["--scenario", "pubsub", "--subs", "5", "--size", "16"], "sub"),
+    ("fan-out 1->5 128B", ["--scenario", "pubsub", "--subs", "5", "--size", "128"], "sub"),
+    ("queue 4 members 16B", ["--scenario", "pubsub", "--subs", "4", "--queue", "q", "--size", "16"],
+     "sub"),
+    ("queue 4 members 128B",
+     ["--scenario", "pubsub", "--subs", "4", "--queue", "q", "--size", "128"], "sub"),
+]
+CLUSTER = [("cluster A->B 16B", "16"), ("cluster A->B 128B", "128")]
+
+# label, unit, better, target ratio (None: reported only)
+ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
+        for label, _, _ in THROUGHPUT] + [(label, "msgs/s", HIGHER, 1.3) for label, _ in CLUSTER] + [
+    ("req/reply p50", "us", LOWER, None),
+    ("req/reply p90", "us", LOWER, None),
+    ("req/reply p99", "us", LOWER, 1.0),
+    ("req/reply p99.9", "us", LOWER, None),
+    ("memory per idle connection", "bytes", LOWER, 1.0),
+    ("1:1 16B beside the idle connections", "msgs/s", HIGHER, None),
+    ("memory per subscription", "bytes", LOWER, 1.0),
+    ("subscribe rate", "subs/s", HIGHER, None),
+    ("publish to 1 of the subscriptions", "msgs/s", HIGHER, None),
+    ("publish spread over 100k of them", "msgs/s", HIGHER, None),
+    ("match cache hit rate (spread run)", "%", HIGHER, None),
+    ("server CPU seconds, throughput group", "s", LOWER, None),
+    ("peak RSS, throughput group", "MiB", LOWER, None),
 ]
 
 
@@ -35,77 +75,153 @@ def free_port():
     return port
 
 
-def start(binary, port, extra=()):
-    proc = subprocess.Popen([binary, "-a", "127.0.0.1", "-p", str(port), *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"{binary} did not start")
+def raise_fd_limit():
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+class Server:
+    """One server process on free loopback ports, stopped by PID."""
 
-
-def peak_rss_mb(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def run_round(name, binary, loadgen, msgs, results):
-    port = free_port()
-    proc = start(binary, port)
-    try:
-        for label, args, which in SCENARIOS:
-            out = subprocess.run([loadgen, "--url", f"127.0.0.1:{port}", "--msgs", str(msgs)] + args,
-                                 capture_output=True, text=True, timeout=600)
-            if out.returncode != 0:
-                raise RuntimeError(f"{name} {label}: {out.stderr.strip()}")
-            rate = float(re.search(rf"^{which}: .* = (\d+) msgs/s", out.stdout, re.M).group(1))
-            results.setdefault((name, label), []).append(rate)
-        results.setdefault((name, "cpu"), []).append(cpu_seconds(proc.pid))
-        results.setdefault((name, "rss"), []).append(peak_rss_mb(proc.pid))
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-CLUSTER_LABEL = "cluster A->B 16B"
-
-
-def run_cluster_round(name, binary, loadgen, msgs, results):
-    """1 publisher on server A -> 1 subscriber on server B of a two-server cluster."""
-    pa, pb, ra, rb = free_port(), free_port(), free_port(), free_port()
-    a = start(binary, pa, ["-cluster", f"nats://127.0.0.1:{ra}"])
-    b = start(binary, pb, ["-cluster", f"nats://127.0.0.1:{rb}", "-routes", f"nats://127.0.0.1:{ra}"])
-    try:
-        time.sleep(1.5)  # route formation (the load generator also waits for interest)
-        out = subprocess.run([loadgen, "--url", f"127.0.0.1:{pa}", "--sub-url", f"127.0.0.1:{pb}",
-                              "--msgs", str(msgs), "--scenario", "pubsub", "--size", "16"],
-                             capture_output=True, text=True, timeout=600)
-        if out.returncode != 0:
-            raise RuntimeError(f"{name} cluster: {out.stderr.strip()}")
-        rate = float(re.search(r"^sub: .* = (\d+) msgs/s", out.stdout, re.M).group(1))
-        results.setdefault((name, CLUSTER_LABEL), []).append(rate)
-    finally:
-        for p in (a, b):
-            p.send_signal(signal.SIGINT)
+    def __init__(self, binary, extra=(), monitor=False):
+        self.port = free_port()
+        self.http = free_port() if monitor else None
+        args = [binary, "-a", "127.0.0.1", "-p", str(self.port), *extra]
+        if monitor:
+            args += ["-m", str(self.http)]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     preexec_fn=raise_fd_limit)
+        deadline = time.time() + 10
+        while time.time() < deadline:
             try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"{binary} did not start")
+
+    @property
+    def url(self):
+        return f"127.0.0.1:{self.port}"
+
+    def cpu_seconds(self):
+        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_mib(self):
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def subsz(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.http}/subsz", timeout=10) as r:
+            return json.load(r)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def loadgen(a, what, args):
+    out = subprocess.run([a.loadgen, *args], capture_output=True, text=True, timeout=900,
+                         preexec_fn=raise_fd_limit)
+    if out.returncode != 0:
+        raise RuntimeError(f"{what}: {out.stderr.strip() or out.stdout.strip()}")
+    return out.stdout
+
+
+def rate(output, which):
+    return float(re.search(rf"^{which}: .* = (\d+) (msgs|subs)/s", output, re.M).group(1))
+
+
+def run_throughput(a, binary, add):
+    s = Server(binary)
+    try:
+        for label, args, which in THROUGHPUT:
+            add(label, rate(loadgen(a, label, ["--url", s.url, "--msgs", str(a.msgs), *args]),
+                            which))
+        add("server CPU seconds, throughput group", s.cpu_seconds())
+        add("peak RSS, throughput group", s.peak_rss_mib())
+    finally:
+        s.stop()
+
+
+def run_cluster(a, binary, add):
+    for label, size in CLUSTER:
+        ra, rb = free_port(), free_port()
+        sa = Server(binary, ["-cluster", f"nats://127.0.0.1:{ra}"])
+        sb = None
+        try:
+            sb = Server(binary, ["-cluster", f"nats://127.0.0.1:{rb}",
+                                 "-routes", f"nats://127.0.0.1:{ra}"])
+            # The load generator waits until the subscriber's interest reached server A.
+            out = loadgen(a, label, ["--url", sa.url, "--sub-url", sb.url, "--msgs", str(a.msgs),
+                                     "--scenario", "pubsub", "--size", size])
+            add(label, rate(out, "sub"))
+        finally:
+            for s in (sa, sb):
+                if s:
+                    s.stop()
+
+
+def run_latency(a, binary, add):
+    s = Server(binary)
+    try:
+        out = loadgen(a, "reqrep", ["--url", s.url, "--scenario", "reqrep", "--size", "16",
+                                    "--msgs", str(a.reqs)])
+        m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
+        for i, p in enumerate(["p50", "p90", "p99", "p99.9"]):
+            add(f"req/reply {p}", float(m.group(i + 1)))
+    finally:
+        s.stop()
+
+
+def run_scale(a, binary, add):
+    s = Server(binary)
+    try:
+        out = loadgen(a, "conns", ["--url", s.url, "--server-pid", str(s.proc.pid), "--scenario",
+                                   "conns", "--conns", str(a.conns), "--msgs", str(a.msgs)])
+        add("memory per idle connection",
+            float(re.search(r"^memory: (\d+) bytes per connection", out, re.M).group(1)))
+        add("1:1 16B beside the idle connections", rate(out, "sub"))
+    finally:
+        s.stop()
+    s = Server(binary, monitor=True)
+    try:
+        out = loadgen(a, "subs", ["--url", s.url, "--server-pid", str(s.proc.pid), "--scenario",
+                                  "subs", "--conns", str(a.subs_conns), "--subs-per-conn",
+                                  str(a.subs_per_conn), "--msgs", str(a.msgs)])
+        add("memory per subscription",
+            float(re.search(r"(\d+) bytes per subscription", out).group(1)))
+        add("subscribe rate", rate(out, "subs"))
+        add("publish to 1 of the subscriptions", rate(out, "one-subject"))
+        add("publish spread over 100k of them", rate(out, "spread"))
+        add("match cache hit rate (spread run)", 100.0 * s.subsz().get("cache_hit_rate", 0))
+    finally:
+        s.stop()
+
+
+GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
+          "scale": run_scale}
+
+
+def fmt(v, unit):
+    if unit in ("us", "s", "MiB", "%"):
+        return f"{v:,.1f}"
+    return f"{v:,.0f}"
+
+
+def verdict(ratio, better, target):
+    if target is None:
+        return ""
+    ok = ratio >= target if better == HIGHER else ratio <= target
+    return f"{'>=' if better == HIGHER else '<='} {target:.1f}x: {'met' if ok else 'NOT met'}"
 
 
 def main():
@@ -115,30 +231,40 @@ def main():
     ap.add_argument("--loadgen", default="build/tests/gnatsd-loadgen")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--msgs", type=int, default=2_000_000)
+    ap.add_argument("--reqs", type=int, default=20_000, help="request/reply round trips")
+    ap.add_argument("--conns", type=int, default=10_000, help="idle connections")
+    ap.add_argument("--subs-conns", type=int, default=1_000)
+    ap.add_argument("--subs-per-conn", type=int, default=1_000)
+    ap.add_argument("--groups", default=",".join(GROUPS), help="comma-separated subset")
     ap.add_argument("--self", action="store_true", help="compare gnatsd with itself")
     a = ap.parse_args()
+    raise_fd_limit()
     other = ("gnatsd#2", a.gnatsd) if a.self else ("nats-server", a.nats_server)
     servers = [("gnatsd", a.gnatsd), other]
+    groups = [g for g in a.groups.split(",") if g]
     results = {}
+    started = time.time()
     for r in range(a.rounds):
         for name, binary in servers:
-            run_round(name, binary, a.loadgen, a.msgs, results)
-            run_cluster_round(name, binary, a.loadgen, a.msgs, results)
-        print(f"round {r + 1}/{a.rounds} done", flush=True)
+            def add(label, value, name=name):
+                results.setdefault((name, label), []).append(value)
+            for g in groups:
+                GROUPS[g](a, binary, add)
+        print(f"round {r + 1}/{a.rounds} done ({time.time() - started:.0f} s)", flush=True)
     b = other[0]
-    print(f"\n{a.rounds} rounds, {a.msgs} messages per run, medians (msgs/s)\n")
-    print(f"| scenario | gnatsd | {b} | ratio |")
-    print("| --- | ---: | ---: | ---: |")
-    for label in [l for l, _, _ in SCENARIOS] + [CLUSTER_LABEL]:
+    print(f"\n{a.rounds} rounds, {a.msgs:,} messages per throughput run, {a.reqs:,} request/reply"
+          f" round trips, {a.conns:,} idle connections, {a.subs_conns * a.subs_per_conn:,}"
+          f" subscriptions on {a.subs_conns:,} connections; medians\n")
+    print(f"| scenario | unit | gnatsd | {b} | ratio | target |")
+    print("| --- | --- | ---: | ---: | ---: | --- |")
+    for label, unit, better, target in ROWS:
+        if ("gnatsd", label) not in results:
+            continue
         g = statistics.median(results[("gnatsd", label)])
         n = statistics.median(results[(b, label)])
-        print(f"| {label} | {g:,.0f} | {n:,.0f} | {g / n:.2f}x |")
-    g_cpu = statistics.median(results[("gnatsd", "cpu")])
-    n_cpu = statistics.median(results[(b, "cpu")])
-    print(f"| server CPU seconds per round | {g_cpu:.2f} | {n_cpu:.2f} | {g_cpu / n_cpu:.2f}x |")
-    g_rss = max(results[("gnatsd", "rss")])
-    n_rss = max(results[(b, "rss")])
-    print(f"| peak RSS (MiB) | {g_rss:.1f} | {n_rss:.1f} | {g_rss / n_rss:.2f}x |")
+        ratio = g / n if n else float("inf")
+        print(f"| {label} | {unit} | {fmt(g, unit)} | {fmt(n, unit)} | {ratio:.2f}x | "
+              f"{verdict(ratio, better, target) if not a.self else ''} |")
 
 
 if __name__ == "__main__":

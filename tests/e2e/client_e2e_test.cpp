@@ -276,15 +276,17 @@ TEST(ClientE2E, SlowConsumerIsClosedWhileOthersCarryOn) {
 
 TEST(ClientE2E, FastPublisherIsHeldBackInsteadOfLosingAReadingSubscriber) {
   // nats-server's stall gate: a subscriber that reads, only slower than the publisher writes,
-  // slows the publisher down. Without it the publisher below fills the 1 MB max_pending in
-  // milliseconds and the subscriber is closed as a slow consumer, losing messages.
-  const auto conf = write_config("stall.conf", "max_pending: 1MB\n");
+  // slows the publisher down. Without it the publisher below fills the 4 MB max_pending in
+  // milliseconds and the subscriber is closed as a slow consumer, losing messages. (A stall
+  // ends after 100 ms even if the reader made no progress, as in nats-server; the margin
+  // between the 2 MB mark and max_pending absorbs a reader starved for several of those.)
+  const auto conf = write_config("stall.conf", "max_pending: 4MB\n");
   server_process s{gnatsd_binary(), local_args({"-c", conf})};
   raw_client sub{s.port(), 16 * 1024};
   sub.send("CONNECT {\"verbose\":false}\r\nSUB data 1\r\nPING\r\n");
   ASSERT_NE(sub.read_until("PONG").find("PONG"), std::string::npos);
   raw_client pub{s.port()};
-  constexpr int total = 20000;  // 20 MB, twenty times max_pending
+  constexpr int total = 40000;  // 40 MB, ten times max_pending
   const std::string frame = "PUB data 1000\r\n" + std::string(1000, 'p') + "\r\n";
   std::string all = "CONNECT {\"verbose\":false}\r\n";
   for (int i = 0; i < total; ++i)
