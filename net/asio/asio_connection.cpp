@@ -1,6 +1,7 @@
 #include "net/asio/asio_connection.hpp"
 
 #include "util/assert.hpp"
+#include "util/buffer_pool.hpp"
 
 namespace gnatsd::net::asio_impl {
 namespace {
@@ -134,6 +135,7 @@ void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
     }
     left -= rest;
     write_front_offset_ = 0;
+    buffer_pool::shared().give(std::move(queue_.front()));
     queue_.pop_front();
   }
   if (handler_) handler_->on_flushed(n);

@@ -5,6 +5,7 @@
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
 #include "server/producer_stall.hpp"
+#include "util/buffer_pool.hpp"
 #include "util/assert.hpp"
 
 namespace gnatsd {
@@ -57,7 +58,7 @@ std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
   auto [it, fresh] = batch_index_.try_emplace(sub->owner.get(), batches_.size());
   if (fresh) {
     batches_.push_back(pending_batch{sub->owner, delivery_batch{}});
-    batches_.back().batch.bytes.reserve(batch_reserve_);
+    batches_.back().batch.bytes = buffer_pool::shared().take(batch_reserve_);
   }
   auto& pb = batches_[it->second];
   ++pb.batch.messages;

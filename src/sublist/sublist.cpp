@@ -1,7 +1,7 @@
 #include "sublist/sublist.hpp"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 #include <mutex>
 
 #include "subject/subject.hpp"
@@ -10,6 +10,7 @@
 namespace gnatsd {
 
 struct sublist::node {
+  std::string token;  // a literal node's token: the key of its level's map views it
   std::unique_ptr<level> next;
   std::vector<subscription_ptr> plain;
   std::vector<queue_group> queues;
@@ -18,9 +19,11 @@ struct sublist::node {
 };
 
 struct sublist::level {
-  // std::map with a transparent comparator allows lookups by string_view without building
-  // a std::string per token (C++17 unordered_map has no heterogeneous lookup).
-  std::map<std::string, std::unique_ptr<node>, std::less<>> literals;
+  // Keyed by a view of the node's own token, so lookups by string_view build no string (C++17
+  // unordered_map has no heterogeneous lookup). A hash map, not a tree: a level holding 1,000
+  // tokens cost about ten cache misses per lookup as a std::map (a match with a million
+  // subscriptions took 2.5 us).
+  std::unordered_map<std::string_view, std::unique_ptr<node>> literals;
   std::unique_ptr<node> star;  // the `*` child
   std::unique_ptr<node> full;  // the `>` child
 
@@ -80,7 +83,12 @@ void sublist::insert(const subscription_ptr& sub) {
       slot = &l->full;
     } else {
       auto it = l->literals.find(token);
-      if (it == l->literals.end()) it = l->literals.emplace(std::string{token}, nullptr).first;
+      if (it == l->literals.end()) {
+        auto fresh = std::make_unique<node>();
+        fresh->token.assign(token);
+        const std::string_view key = fresh->token;
+        it = l->literals.emplace(key, std::move(fresh)).first;
+      }
       slot = &it->second;
     }
     if (!*slot) *slot = std::make_unique<node>();
@@ -138,7 +146,7 @@ bool sublist::remove(const subscription_ptr& sub) {
   struct step {
     level* l;
     std::unique_ptr<node>* slot;
-    std::map<std::string, std::unique_ptr<node>, std::less<>>::iterator it;
+    std::unordered_map<std::string_view, std::unique_ptr<node>>::iterator it;
     bool literal;
   };
   std::vector<step> path;

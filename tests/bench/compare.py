@@ -10,8 +10,7 @@ server is started fresh for every group of scenarios:
   latency     request/reply round trips one at a time: p50, p90, p99, p99.9
   conns       --conns idle clients: server memory per connection, then a 1:1 run beside them
   subs        --subs-conns x --subs-per-conn subscriptions: memory per subscription,
-              subscribe rate, publish rate to one of them and spread over 100,000 of them,
-              and the match cache hit rate from /subsz
+              subscribe rate, publish rate to one of them and spread over 100,000 of them
 The load generator checks every message count exactly and fails the run otherwise.
 Prints medians, the ratio gnatsd / nats-server and whether the issue's target is met.
 A benchmark that prints numbers, not a test.
@@ -20,7 +19,6 @@ A benchmark that prints numbers, not a test.
              [--msgs 2000000] [--self]   # --self: gnatsd against gnatsd (machine noise)
 """
 import argparse
-import json
 import os
 import re
 import resource
@@ -29,7 +27,6 @@ import socket
 import statistics
 import subprocess
 import time
-import urllib.request
 
 HIGHER, LOWER = "higher", "lower"
 
@@ -61,7 +58,6 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("subscribe rate", "subs/s", HIGHER, None),
     ("publish to 1 of the subscriptions", "msgs/s", HIGHER, None),
     ("publish spread over 100k of them", "msgs/s", HIGHER, None),
-    ("match cache hit rate (spread run)", "%", HIGHER, None),
     ("server CPU seconds, throughput group", "s", LOWER, None),
     ("peak RSS, throughput group", "MiB", LOWER, None),
 ]
@@ -83,12 +79,9 @@ def raise_fd_limit():
 class Server:
     """One server process on free loopback ports, stopped by PID."""
 
-    def __init__(self, binary, extra=(), monitor=False):
+    def __init__(self, binary, extra=()):
         self.port = free_port()
-        self.http = free_port() if monitor else None
         args = [binary, "-a", "127.0.0.1", "-p", str(self.port), *extra]
-        if monitor:
-            args += ["-m", str(self.http)]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      preexec_fn=raise_fd_limit)
         deadline = time.time() + 10
@@ -114,10 +107,6 @@ class Server:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
         return 0.0
-
-    def subsz(self):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http}/subsz", timeout=10) as r:
-            return json.load(r)
 
     def stop(self):
         self.proc.send_signal(signal.SIGINT)
@@ -192,7 +181,7 @@ def run_scale(a, binary, add):
         add("1:1 16B beside the idle connections", rate(out, "sub"))
     finally:
         s.stop()
-    s = Server(binary, monitor=True)
+    s = Server(binary)
     try:
         out = loadgen(a, "subs", ["--url", s.url, "--server-pid", str(s.proc.pid), "--scenario",
                                   "subs", "--conns", str(a.subs_conns), "--subs-per-conn",
@@ -202,7 +191,6 @@ def run_scale(a, binary, add):
         add("subscribe rate", rate(out, "subs"))
         add("publish to 1 of the subscriptions", rate(out, "one-subject"))
         add("publish spread over 100k of them", rate(out, "spread"))
-        add("match cache hit rate (spread run)", 100.0 * s.subsz().get("cache_hit_rate", 0))
     finally:
         s.stop()
 
