@@ -235,9 +235,9 @@ response subsz(const server_view& s, const std::map<std::string, std::string>& q
   stats["num_inserts"] = s.subs.inserts;
   stats["num_removes"] = s.subs.removes;
   stats["num_matches"] = s.subs.matches;
-  stats["cache_hit_rate"] =
-      s.subs.matches == 0 ? 0.0
-                          : static_cast<double>(s.subs.cache_hits) / static_cast<double>(s.subs.matches);
+  stats["cache_hit_rate"] = s.subs.matches == 0 ? 0.0
+                                                : static_cast<double>(s.subs.cache_hits) /
+                                                      static_cast<double>(s.subs.matches);
   stats["max_fanout"] = 0;
   stats["avg_fanout"] = 0;
   const std::string subs = q.count("subs") ? q.at("subs") : "";

@@ -84,8 +84,8 @@ class framed_parser {
 
   /// Reads the sizes that end a message line: `<#total>`, or `<#hdr> <#total>` with
   /// `headers`; sizes of 1-9 digits, `#hdr <= #total`, and `#total` within max_payload.
-  parse_status read_sizes(const std::string_view* args, size_t n, bool headers,
-                          size_t& header_size, size_t& total) const;
+  parse_status read_sizes(const std::string_view* args, size_t n, bool headers, size_t& header_size,
+                          size_t& total) const;
 
  private:
   parse_status finish_payload(std::string_view with_crlf);

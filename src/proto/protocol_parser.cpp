@@ -34,8 +34,8 @@ size_t protocol_parser::measured_length(std::string_view line) const {
 }
 
 parse_status protocol_parser::process_line(std::string_view line) {
-  if (line.size() > 4 && upper(line[0]) == 'P' && upper(line[1]) == 'U' &&
-      upper(line[2]) == 'B' && line[3] == ' ') {
+  if (line.size() > 4 && upper(line[0]) == 'P' && upper(line[1]) == 'U' && upper(line[2]) == 'B' &&
+      line[3] == ' ') {
     parse_status st;
     if (fast_pub(line.substr(4), st)) return st;
   }

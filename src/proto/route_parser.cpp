@@ -89,7 +89,8 @@ parse_status route_parser::start_message(bool headers, std::string_view args) {
   const size_t n = args_.size();
   if (n < 2 + sizes) return parse_status::fail(error_code::protocol_arguments);
   size_t header_size = 0, total = 0;
-  if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok) return st;
+  if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok)
+    return st;
 
   // Between the subject and the sizes: nothing, a reply, `+ reply queues...` or `| queues...`.
   const size_t middle_begin = 2, middle_end = n - sizes;

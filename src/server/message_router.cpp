@@ -5,8 +5,8 @@
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
 #include "server/producer_stall.hpp"
-#include "util/buffer_pool.hpp"
 #include "util/assert.hpp"
+#include "util/buffer_pool.hpp"
 
 namespace gnatsd {
 namespace {

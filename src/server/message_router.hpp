@@ -98,7 +98,7 @@ class message_router {
   uint64_t cache_generation_ = ~0ull;
   std::string cache_key_;
   const std::pair<const std::string, match_result_ptr>* last_ = nullptr;  // last entry used
-  uint64_t cache_hits_ = 0;         // reported to the sublist's statistics at each flush
+  uint64_t cache_hits_ = 0;  // reported to the sublist's statistics at each flush
   int64_t cache_entries_delta_ = 0;
 
   std::vector<pending_batch> batches_;

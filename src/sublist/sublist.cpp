@@ -1,8 +1,8 @@
 #include "sublist/sublist.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 #include <mutex>
+#include <unordered_map>
 
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
@@ -271,9 +271,9 @@ sublist_stats sublist::stats() const {
   std::shared_lock lock{mutex_};
   const uint64_t hits = cache_hits_.load(std::memory_order_relaxed);
   const int64_t entries = cache_entries_.load(std::memory_order_relaxed);
-  return sublist_stats{count_, inserts_, removes_,
-                       matches_.load(std::memory_order_relaxed) + hits, hits,
-                       static_cast<uint64_t>(std::max<int64_t>(0, entries))};
+  return sublist_stats{count_,   inserts_,
+                       removes_, matches_.load(std::memory_order_relaxed) + hits,
+                       hits,     static_cast<uint64_t>(std::max<int64_t>(0, entries))};
 }
 
 void sublist::note_cache_use(uint64_t hits, int64_t entries_delta) {

@@ -92,8 +92,8 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng{42};
   std::vector<std::string> spread;
   for (int i = 0; i < 100'000; ++i)
-    spread.push_back(subject_of(rng() % static_cast<uint64_t>(conns),
-                                rng() % static_cast<uint64_t>(per_conn)));
+    spread.push_back(
+        subject_of(rng() % static_cast<uint64_t>(conns), rng() % static_cast<uint64_t>(per_conn)));
 
   size_t found = 0;
   t0 = clock_type::now();

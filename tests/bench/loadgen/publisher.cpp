@@ -32,8 +32,8 @@ class pong_counter {
 }  // namespace
 
 void publish(int fd, const publish_plan& plan) {
-  const std::string tail = " " + std::to_string(plan.size) + "\r\n" + std::string(plan.size, 'x') +
-                           "\r\n";
+  const std::string tail =
+      " " + std::to_string(plan.size) + "\r\n" + std::string(plan.size, 'x') + "\r\n";
   std::vector<std::string> frames;
   const bool one_subject = plan.subjects.size() == 1;
   if (one_subject) frames.push_back("PUB " + plan.subjects[0] + tail);

@@ -31,8 +31,8 @@ void report(const char* what, long msgs, size_t size, double secs) {
 }
 
 void subscribe(int fd, const std::string& subject, const std::string& queue, int sid) {
-  send_all(fd, "SUB " + subject + (queue.empty() ? "" : " " + queue) + " " +
-                   std::to_string(sid) + "\r\nPING\r\n");
+  send_all(fd, "SUB " + subject + (queue.empty() ? "" : " " + queue) + " " + std::to_string(sid) +
+                   "\r\nPING\r\n");
   read_until(fd, "PONG\r\n");
 }
 
@@ -251,11 +251,11 @@ void run_many_subs(const config& cfg) {
   const long total = static_cast<long>(cfg.conns) * cfg.subs_per_conn;
   std::printf("subs: %ld subscriptions on %d connections in %.3f s = %.0f subs/s\n", total,
               cfg.conns, secs, static_cast<double>(total) / secs);
-  std::printf("memory: %.0f bytes per connection, %.0f bytes per subscription (server rss %ld "
-              "-> %ld -> %ld KiB)\n",
-              static_cast<double>(rss1 - rss0) * 1024 / cfg.conns,
-              static_cast<double>(rss2 - rss1) * 1024 / static_cast<double>(total), rss0, rss1,
-              rss2);
+  std::printf(
+      "memory: %.0f bytes per connection, %.0f bytes per subscription (server rss %ld "
+      "-> %ld -> %ld KiB)\n",
+      static_cast<double>(rss1 - rss0) * 1024 / cfg.conns,
+      static_cast<double>(rss2 - rss1) * 1024 / static_cast<double>(total), rss0, rss1, rss2);
   const int pub = open_client(cfg.url);
   publish_to_many(pub, fds, publish_plan{cfg.msgs, cfg.size, cfg.window, {"idle.0.0"}},
                   "one-subject");

@@ -13,11 +13,11 @@ struct config {
   long msgs = 1'000'000;
   size_t size = 16;
   long window = 10'000;
-  int subs = 1;           // pubsub: subscriber connections
-  std::string queue;      // pubsub: queue group of the subscribers ("" = plain fan-out)
-  int conns = 10'000;     // conns: idle clients; subs: connections holding subscriptions
+  int subs = 1;               // pubsub: subscriber connections
+  std::string queue;          // pubsub: queue group of the subscribers ("" = plain fan-out)
+  int conns = 10'000;         // conns: idle clients; subs: connections holding subscriptions
   int subs_per_conn = 1'000;  // subs: subscriptions per connection
-  int server_pid = 0;     // for resident-memory figures
+  int server_pid = 0;         // for resident-memory figures
 };
 
 void run_pub(const config& cfg);

@@ -82,8 +82,8 @@ void sink::run_many() {
   if (expected_ == 0) send_pings();
   std::vector<epoll_event> events(256);
   while (!done()) {
-    const int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()),
-                               stall_seconds * 1000);
+    const int n =
+        ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), stall_seconds * 1000);
     if (n == 0) {
       ::close(ep);
       throw std::runtime_error("stalled");
