@@ -118,11 +118,77 @@ void apply_map(const value& map, const std::map<std::string, handler>& handlers)
   }
 }
 
+// A string or a list of strings.
+std::vector<std::string> as_string_list(const value& v, const std::string& key) {
+  std::vector<std::string> out;
+  if (v.type != value::kind::array) {
+    out.push_back(as_string(v, key));
+    return out;
+  }
+  for (const auto& item : v.items)
+    out.push_back(as_string(item, key));
+  return out;
+}
+
+// One side of a permission set: a subject, a list of them (both meaning "allow"), or a map
+// with `allow` and `deny`.
+subject_rules as_subject_rules(const value& v, const std::string& key) {
+  subject_rules r;
+  if (v.type != value::kind::map) {
+    r.has_allow = true;
+    r.allow = as_string_list(v, key);
+    return r;
+  }
+  apply_map(
+      v, {
+             {"allow",
+              [&](const value& x, const std::string& k) {
+                r.has_allow = true;
+                r.allow = as_string_list(x, k);
+              }},
+             {"deny", [&](const value& x, const std::string& k) { r.deny = as_string_list(x, k); }},
+         });
+  return r;
+}
+
+permission_set as_permissions(const value& map) {
+  permission_set p;
+  auto pub = [&](const value& v, const std::string& k) { p.publish = as_subject_rules(v, k); };
+  auto sub = [&](const value& v, const std::string& k) { p.subscribe = as_subject_rules(v, k); };
+  apply_map(map, {{"publish", pub}, {"pub", pub}, {"subscribe", sub}, {"sub", sub}});
+  return p;
+}
+
+user_entry as_user(const value& map) {
+  user_entry u;
+  auto name = [&](const value& v, const std::string& k) { u.user = as_string(v, k); };
+  auto pass = [&](const value& v, const std::string& k) { u.password = as_string(v, k); };
+  apply_map(map, {{"user", name},
+                  {"username", name},
+                  {"password", pass},
+                  {"pass", pass},
+                  {"permissions", [&](const value& v, const std::string&) {
+                     u.permissions = as_permissions(v);
+                   }}});
+  if (u.user.empty()) bad(map, "user entry requires a user");
+  return u;
+}
+
 void apply_authorization(const value& map, authorization_options& auth,
                          std::vector<std::string>& warnings) {
   apply_map(
       map,
       {
+          {"users",
+           [&](const value& v, const std::string&) {
+             if (v.type != value::kind::array) bad(v, "expected an array for \"users\"");
+             for (const auto& item : v.items)
+               auth.users.push_back(as_user(item));
+           }},
+          {"default_permissions",
+           [&](const value& v, const std::string&) {
+             auth.default_permissions = as_permissions(v);
+           }},
           {"user", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
           {"username", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
           {"password",
@@ -134,6 +200,8 @@ void apply_authorization(const value& map, authorization_options& auth,
       });
   if (!auth.user.empty() && !auth.token.empty())
     bad(map, "can not have a token and a user at the same time");
+  if (!auth.users.empty() && (!auth.user.empty() || !auth.token.empty()))
+    bad(map, "can not have a single user/pass or token and a users array at the same time");
 }
 
 void apply_cluster(const value& map, cluster_options& c, std::vector<std::string>& warnings) {
@@ -160,6 +228,8 @@ void apply_cluster(const value& map, cluster_options& c, std::vector<std::string
                    apply_authorization(v, c.authorization, warnings);
                    if (!c.authorization.token.empty())
                      bad(v, "cluster authorization does not support tokens");
+                   if (!c.authorization.users.empty())
+                     bad(v, "cluster authorization does not support a users array");
                  }},
                 {"advertise",
                  [&](const value& v, const std::string& k) { c.advertise = as_string(v, k); }},

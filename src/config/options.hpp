@@ -6,20 +6,33 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "auth/permissions.hpp"
 #include "config/config_value.hpp"
 
 namespace gnatsd {
 
 using duration = std::chrono::nanoseconds;
 
+/// A user of the `users` list; without permissions of its own it gets default_permissions.
+struct user_entry {
+  std::string user;
+  std::string password;  // plain text or a bcrypt hash
+  std::optional<permission_set> permissions;
+};
+
 struct authorization_options {
   std::string user;
   std::string password;
   std::string token;
   duration timeout = std::chrono::seconds{2};
+  std::vector<user_entry> users;
+  std::optional<permission_set> default_permissions;
+
+  bool required() const { return !user.empty() || !token.empty() || !users.empty(); }
 };
 
 struct cluster_options {
@@ -60,7 +73,7 @@ struct server_options {
 
   std::string config_file;
 
-  bool auth_required() const { return !authorization.user.empty() || !authorization.token.empty(); }
+  bool auth_required() const { return authorization.required(); }
 };
 
 /// Applies a parsed config file; throws config::parse_error naming file:line:column for an

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "auth/password.hpp"
+#include "auth/redact.hpp"
 #include "proto/msg_encoder.hpp"
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
@@ -149,12 +151,54 @@ bool client_connection::authorize() {
   const auto& auth = ctx_->options.authorization;
   if (!connect_.account.empty() || !connect_.new_account.empty()) return false;
   if (!auth.token.empty()) return connect_.auth_token == auth.token;
-  if (!auth.user.empty()) return connect_.user == auth.user && connect_.pass == auth.password;
-  return true;
+  if (!auth.user.empty())
+    return connect_.user == auth.user && password_matches(auth.password, connect_.pass);
+  if (auth.users.empty()) return true;
+  for (const auto& u : auth.users) {
+    if (u.user != connect_.user || !password_matches(u.password, connect_.pass)) continue;
+    user_ = u.user;
+    // Users without permissions of their own get default_permissions (not merged).
+    const auto& perms = u.permissions ? u.permissions : auth.default_permissions;
+    if (perms) permissions_ = std::make_unique<permission_checker>(*perms);
+    return true;
+  }
+  return false;
+}
+
+bool client_connection::may_publish(std::string_view subject) {
+  if (!permissions_) return true;
+  auto it = publish_verdicts_.find(std::string{subject});
+  if (it == publish_verdicts_.end()) {
+    if (publish_verdicts_.size() >= publish_verdicts_max) publish_verdicts_.clear();
+    it = publish_verdicts_.emplace(subject, permissions_->can_publish(subject)).first;
+  }
+  if (it->second) return true;
+  send_err("Permissions Violation for Publish to \"" + std::string{subject} + "\"");
+  ctx_->log->log(log_level::error, prefix_ + "Publish Violation - User \"" + user_ +
+                                       "\", Subject \"" + std::string{subject} + "\"");
+  return false;
+}
+
+bool client_connection::may_subscribe(std::string_view subject, std::string_view queue,
+                                      std::string_view sid) {
+  if (!permissions_ || permissions_->can_subscribe(subject, queue)) return true;
+  const std::string quoted = "\"" + std::string{subject} + "\"";
+  if (queue.empty()) {
+    send_err("Permissions Violation for Subscription to " + quoted);
+    ctx_->log->log(log_level::error, prefix_ + "Subscription Violation - User \"" + user_ +
+                                         "\", Subject " + quoted + ", SID " + std::string{sid});
+  } else {
+    const std::string q = "\"" + std::string{queue} + "\"";
+    send_err("Permissions Violation for Subscription to " + quoted + " using queue " + q);
+    ctx_->log->log(log_level::error, prefix_ + "Subscription Violation - User \"" + user_ +
+                                         "\", Subject " + quoted + ", Queue: " + q + ", SID " +
+                                         std::string{sid});
+  }
+  return false;
 }
 
 bool client_connection::on_connect(std::string_view json) {
-  if (ctx_->log->trace) trace_in("<<-", std::string{"CONNECT "} + std::string{json});
+  if (ctx_->log->trace) trace_in("<<-", "CONNECT " + redact_connect(json));
   activity_since_ping_ = true;
   if (!proto::apply_connect_json(json, connect_)) {
     fail(proto::error_code::bad_connect_json);
@@ -219,7 +263,8 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
     // nats-server's quirk, kept on purpose: the error is sent but the message still flows.
     fail(proto::error_code::invalid_publish_subject);
   }
-  ok();  // nats-server acknowledges before delivering
+  if (!may_publish(subject)) return !closing_;  // -ERR only, no +OK; the connection stays
+  ok();                                         // nats-server acknowledges before delivering
 
   message_origin origin;
   origin.self = self_.get();
@@ -265,6 +310,7 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
              "\" using queue \"_sys_\"");
     return true;
   }
+  if (!may_subscribe(subject, queue, sid)) return true;  // -ERR only; the connection stays
   const auto max_subs = ctx_->options.max_subscriptions;
   if (max_subs > 0 && subs_.size() >= static_cast<size_t>(max_subs)) {
     fail(proto::error_code::maximum_subscriptions_exceeded);
@@ -278,6 +324,7 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     sub->sid = key;
     sub->owner = self_;
     sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
+    if (permissions_) sub->denied = permissions_->delivery_filter(subject);
     ctx_->subscriptions.insert(sub);
     {
       std::lock_guard<std::mutex> guard{stats_->mutex};

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/permissions.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
@@ -131,6 +132,9 @@ class client_connection final : public proto::client_op_handler {
   bool on_pong() override;
 
   bool authorize();
+  // Permission checks; on a violation they send nats-server's -ERR and log it.
+  bool may_publish(std::string_view subject);
+  bool may_subscribe(std::string_view subject, std::string_view queue, std::string_view sid);
   std::string current_info() const;
   bool publish(std::string_view subject, std::string_view reply, size_t header_size,
                std::string_view message);
@@ -153,6 +157,10 @@ class client_connection final : public proto::client_op_handler {
   proto::connect_options connect_;
   bool connect_received_ = false;
   bool authorized_ = false;
+  std::string user_;                                 // the `users` entry this client logged in as
+  std::unique_ptr<permission_checker> permissions_;  // null: everything allowed
+  static constexpr size_t publish_verdicts_max = 1024;
+  std::unordered_map<std::string, bool> publish_verdicts_;  // by subject, while permitted
 
   std::unordered_map<std::string, subscription_ptr> subs_;  // by sid
   std::vector<interest_change> interest_changes_;

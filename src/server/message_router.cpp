@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/permissions.hpp"
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
 #include "server/producer_stall.hpp"
@@ -150,6 +151,7 @@ bool message_router::deliver_local(const subscription_ptr& sub, std::string_view
   subscriber* owner = sub->owner.get();
   const bool own = owner == origin.self;
   if (own && !origin.echo) return false;
+  if (sub->denied && denied(*sub->denied, subject)) return false;
   bool last = false;
   if (!sub->reserve_delivery(last)) return false;
   std::vector<char>& out = own ? *origin.self_out : batch_for(sub);

@@ -1,5 +1,6 @@
 #include "server/route_connection.hpp"
 
+#include "auth/password.hpp"
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
 
@@ -114,7 +115,7 @@ bool route_connection::on_connect(std::string_view json) {
     return false;
   }
   const auto& auth = ctx_->options.cluster.authorization;
-  if (!auth.user.empty() && (c.user != auth.user || c.pass != auth.password)) {
+  if (!auth.user.empty() && (c.user != auth.user || !password_matches(auth.password, c.pass))) {
     append("-ERR 'Authorization Violation'\r\n");
     ctx_->log->error(prefix_ + "Route Error Authorization Violation");
     close("Authorization Violation");

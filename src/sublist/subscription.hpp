@@ -78,6 +78,9 @@ struct subscription {
   std::atomic<uint64_t> max{0};  // 0: no auto-unsubscribe limit
   /// For a route's queue subscription: how many members the peer has in the group.
   std::atomic<int32_t> weight{1};
+  /// Message subjects this (wildcard) subscription must not receive: its owner's subscribe
+  /// permissions deny them (auth/permissions.hpp). Null for nearly all subscriptions.
+  std::shared_ptr<const std::vector<std::string>> denied;
 
   /// Counts one delivery against the auto-unsubscribe limit. Returns false if the
   /// subscription is closed or its limit is used up; sets `last` when this delivery is the

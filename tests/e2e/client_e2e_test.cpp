@@ -9,49 +9,12 @@
 #include <memory>
 #include <thread>
 
+#include "../support/e2e_helpers.hpp"
 #include "../support/nats_client.hpp"
 #include "../support/server_process.hpp"
 
 namespace gnatsd::testing {
 namespace {
-
-conn_ptr connect(const server_process& s) {
-  natsConnection* nc = nullptr;
-  const natsStatus st = natsConnection_ConnectTo(&nc, s.url().c_str());
-  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
-  return conn_ptr{nc};
-}
-
-sub_ptr subscribe(natsConnection* nc, const char* subject, const char* queue = nullptr) {
-  natsSubscription* sub = nullptr;
-  const natsStatus st = queue ? natsConnection_QueueSubscribeSync(&sub, nc, subject, queue)
-                              : natsConnection_SubscribeSync(&sub, nc, subject);
-  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
-  natsSubscription_SetPendingLimits(sub, -1, -1);
-  return sub_ptr{sub};
-}
-
-msg_ptr next(natsSubscription* sub, int64_t timeout_ms = 5000) {
-  natsMsg* m = nullptr;
-  natsSubscription_NextMsg(&m, sub, timeout_ms);
-  return msg_ptr{m};
-}
-
-std::string data_of(const msg_ptr& m) {
-  return std::string{natsMsg_GetData(m.get()), static_cast<size_t>(natsMsg_GetDataLength(m.get()))};
-}
-
-std::vector<std::string> local_args(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"-a", "127.0.0.1", "-p", "-1"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
-std::string write_config(const std::string& name, const std::string& text) {
-  const std::string path = "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_" + name;
-  std::ofstream{path} << text;
-  return path;
-}
 
 TEST(ClientE2E, PayloadsArriveExactly) {
   server_process s{gnatsd_binary(), local_args()};
