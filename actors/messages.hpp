@@ -65,6 +65,8 @@ CAF_ADD_ATOM(gnatsd, gnatsd, urls_atom, "urls")
 CAF_ADD_ATOM(gnatsd, gnatsd, monitor_atom, "monitor")
 // Periodic re-announcement of the cluster's members (server -> itself).
 CAF_ADD_ATOM(gnatsd, gnatsd, regossip_atom, "regossip")
+CAF_ADD_ATOM(gnatsd, gnatsd, lame_duck_atom, "lameduck")
+CAF_ADD_ATOM(gnatsd, gnatsd, ldm_close_atom, "ldmclose")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -116,6 +118,6 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
     caf::reacts_to<monitor_atom, std::string, std::string, monitor::clock_view, net::http_respond>,
     caf::reacts_to<regossip_atom>, caf::replies_to<stats_atom>::with<uint64_t>,
-    caf::reacts_to<shutdown_atom>>;
+    caf::reacts_to<shutdown_atom>, caf::reacts_to<lame_duck_atom>, caf::reacts_to<ldm_close_atom>>;
 
 }  // namespace gnatsd

@@ -66,6 +66,12 @@ struct server_state {
   std::map<std::string, std::string> url_peer;         // configured host:port -> peer server id
   std::map<std::string, int32_t> dial_failures;        // URL -> failed dials in a row
   std::vector<std::string> own_urls;                   // this server's client URLs
+
+  // -- lame duck mode ------------------------------------------------------------------------
+  bool lame_duck = false;
+  std::vector<uint64_t> ldm_clients;  // the clients to close, in order
+  size_t ldm_next = 0;
+  duration ldm_interval{};
 };
 
 using server_pointer = server_actor::stateful_pointer<server_state>;
@@ -223,16 +229,17 @@ void gossip_new_route(server_pointer self, const route_entry& added) {
 
 // Recomputes `connect_urls` (ours first, then each peer's) and, if it changed, tells every
 // session so that protocol-1 clients learn the cluster's members.
-void update_connect_urls(server_pointer self) {
+void update_connect_urls(server_pointer self, bool force = false) {
   auto& st = self->state;
   std::vector<std::string> urls;
   if (!st.routes.empty()) {
-    urls = st.own_urls;
+    // In lame duck mode clients are sent elsewhere: our own URLs are left out.
+    if (!st.lame_duck) urls = st.own_urls;
     for (const auto& [id, r] : st.routes)
       for (const auto& u : r.info.connect_urls)
         if (std::find(urls.begin(), urls.end(), u) == urls.end()) urls.push_back(u);
   }
-  if (urls == st.context->connect_urls()) return;
+  if (urls == st.context->connect_urls() && !force) return;
   st.context->set_connect_urls(std::move(urls));
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, urls_atom_v);
@@ -292,6 +299,14 @@ void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto
 
 void learned_route(server_pointer self, const proto::route_info& info) {
   auto& st = self->state;
+  if (info.ldm) {
+    // A peer entered lame duck mode: its clients must not be sent there any more.
+    if (auto it = st.routes.find(info.server_id); it != st.routes.end()) {
+      it->second.info.connect_urls.clear();
+      update_connect_urls(self);
+    }
+    return;
+  }
   if (info.server_id == st.context->server_id || st.routes.count(info.server_id) != 0) return;
   nats_url url;
   if (info.ip.empty() || !parse_nats_url(info.ip, url)) return;
@@ -345,6 +360,64 @@ void shutdown(server_pointer self) {
     self->send(st.interest, shutdown_atom_v);
     self->quit();
   }
+}
+
+// -- lame duck mode ------------------------------------------------------------------------------
+// As nats-server 2.9: stop accepting clients, tell routes and clients (INFO with "ldm" and
+// connect_urls without us), wait lame_duck_grace_period, then close the clients one by one,
+// spread over the rest of lame_duck_duration (at most 1 s apart), and shut down.
+
+void finish_lame_duck(server_pointer self) {
+  shutdown(self);
+  if (self->state.context->exit_hook) self->state.context->exit_hook();
+}
+
+void enter_lame_duck(server_pointer self, int client_port) {
+  auto& st = self->state;
+  if (st.shutting_down || st.lame_duck) return;
+  st.lame_duck = true;
+  st.context->log->info("Entering lame duck mode, stop accepting new clients");
+  st.transport->stop_listening(client_port);
+  st.context->lame_duck.store(true, std::memory_order_release);
+  if (st.sessions.empty()) {
+    finish_lame_duck(self);
+    return;
+  }
+  proto::route_info ldm = st.local_route;
+  ldm.ldm = true;
+  const std::string info = proto::encode_route_info(ldm);
+  for (auto& [id, r] : st.routes)
+    self->send(r.actor, route_send_atom_v, info);
+  update_connect_urls(self, true);
+  for (const auto& [cid, s] : st.sessions)
+    st.ldm_clients.push_back(cid);
+  const auto& o = st.context->options;
+  duration spread = o.lame_duck_duration - o.lame_duck_grace_period;
+  if (spread <= duration::zero()) spread = std::chrono::seconds{1};
+  st.ldm_interval = std::clamp<duration>(spread / static_cast<int64_t>(st.ldm_clients.size()),
+                                         duration{1}, std::chrono::seconds{1});
+  self->delayed_send(self, o.lame_duck_grace_period, ldm_close_atom_v);
+}
+
+void close_next_lame_duck_client(server_pointer self) {
+  auto& st = self->state;
+  if (st.shutting_down) return;
+  if (st.ldm_next == 0) st.context->log->info("Closing existing clients");
+  while (st.ldm_next < st.ldm_clients.size()) {
+    auto it = st.sessions.find(st.ldm_clients[st.ldm_next++]);
+    if (it == st.sessions.end()) continue;  // gone by itself meanwhile
+    self->send(it->second.actor, shutdown_atom_v);
+    break;
+  }
+  if (st.ldm_next >= st.ldm_clients.size()) {
+    finish_lame_duck(self);
+    return;
+  }
+  // A random pause of at least half the interval, as nats-server picks it.
+  const int64_t si = st.ldm_interval.count();
+  const int64_t pause =
+      si / 2 + static_cast<int64_t>(st.rng.below(static_cast<uint64_t>(si - si / 2)));
+  self->delayed_send(self, duration{pause}, ldm_close_atom_v);
 }
 
 // A session or route actor ended abnormally (it threw): forget it as if it had closed, so
@@ -488,6 +561,8 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](regossip_atom) { regossip(self); },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },
       [=](shutdown_atom) { shutdown(self); },
+      [=](lame_duck_atom) { enter_lame_duck(self, self->state.context->options.port); },
+      [=](ldm_close_atom) { close_next_lame_duck_client(self); },
   };
 }
 

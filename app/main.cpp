@@ -1,6 +1,7 @@
 // gnatsd: the production program. The composition root: parses the command line and config
 // file, builds the CAF actor system and the Asio transport, starts the server actors and
-// waits for signals (SIGINT/SIGTERM shut down, SIGUSR1 reopens the log file).
+// waits for signals (SIGINT/SIGTERM shut down, SIGUSR1 reopens the log file, SIGUSR2 enters
+// lame duck mode); or, with --signal, sends one to a running gnatsd.
 //
 // It is the only place that knows both CAF and Asio; see docs/ARCHITECTURE.md.
 #include <unistd.h>
@@ -15,7 +16,9 @@
 #include <random>
 
 #include "actors/server.hpp"
+#include "app/signal_sender.hpp"
 #include "config/command_line.hpp"
+#include "config/ports_file.hpp"
 #include "net/asio/asio_transport.hpp"
 #include "server/server_context.hpp"
 #include "spdlog_logger.hpp"
@@ -44,18 +47,26 @@ sigset_t handled_signals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGUSR1);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
 
-// Waits for a terminating signal and returns the exit code nats-server uses for it.
-int wait_for_shutdown(const sigset_t& set, spdlog_logger& log) {
+// Waits for a terminating signal and returns the exit code nats-server uses for it. SIGUSR2
+// starts lame duck mode; the server actor raises SIGINT when it is over.
+int wait_for_shutdown(const sigset_t& set, spdlog_logger& log, const server_actor& server) {
+  bool lame_duck = false;
   for (;;) {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) continue;
     switch (sig) {
       case SIGUSR1:
         log.reopen();
+        break;
+      case SIGUSR2:
+        log.debugf("Trapped \"user defined signal 2\" signal");
+        lame_duck = true;
+        caf::anon_send(server, lame_duck_atom_v);
         break;
       case SIGHUP:
         log.warn("Config reload is not supported yet; ignoring SIGHUP");
@@ -65,7 +76,8 @@ int wait_for_shutdown(const sigset_t& set, spdlog_logger& log) {
         return 0;
       case SIGTERM:
         log.debugf("Trapped \"terminated\" signal");
-        return 1;  // as nats-server 2.9.10 does
+        if (lame_duck) break;  // nats-server lets lame duck mode finish
+        return 1;              // as nats-server 2.9.10 does
       default:
         break;
     }
@@ -89,7 +101,7 @@ uint64_t resident_bytes() {
 // Serves the monitoring endpoints: the HTTP layer adds wall-clock and process facts, the
 // server actor answers from its state without blocking the I/O thread.
 bool start_monitoring(const server_options& opts, net::asio_transport& transport,
-                      const server_actor& server, logger& log) {
+                      const server_actor& server, logger& log, int& bound) {
   if (opts.http_port == 0) return true;
   const int64_t start = unix_now_ns();
   auto handler = [server, start](const std::string& target, net::http_respond respond) {
@@ -106,7 +118,6 @@ bool start_monitoring(const server_options& opts, net::asio_transport& transport
                    q == std::string::npos ? std::string{} : target.substr(q + 1), clock,
                    std::move(respond));
   };
-  int bound = 0;
   std::string error;
   const std::string host = opts.http_host.empty() ? opts.host : opts.http_host;
   if (!transport.serve_http(host, opts.http_port, handler, bound, error)) {
@@ -117,7 +128,29 @@ bool start_monitoring(const server_options& opts, net::asio_transport& transport
   return true;
 }
 
-int run(const server_options& opts) {
+// Writes the --ports_file_dir file; returns its path ("" when there is none).
+std::string write_ports_file(const server_options& opts, net::asio_transport& transport,
+                             const running_server& server, int http_port,
+                             const std::string& program) {
+  if (opts.ports_file_dir.empty()) return {};
+  ports_listing p;
+  const bool any = opts.host == "0.0.0.0" || opts.host.empty() || opts.host == "::";
+  p.hosts = any ? transport.interface_addresses() : std::vector<std::string>{opts.host};
+  p.client_port = server.client_port;
+  p.http_port = http_port;
+  p.cluster_host = opts.cluster.host.empty() ? "0.0.0.0" : opts.cluster.host;
+  p.cluster_port = server.cluster_port;
+  const std::string path = ports_file_path(opts.ports_file_dir, program, ::getpid());
+  std::ofstream out{path, std::ios::trunc};
+  out << ports_file_json(p);
+  if (!out) {
+    server.context->log->log(log_level::error, "Error writing ports file: " + path);
+    return {};
+  }
+  return path;
+}
+
+int run(const server_options& opts, const std::string& program) {
   const sigset_t signals = handled_signals();
   auto log = std::make_shared<spdlog_logger>(opts.log_file, opts.logtime);
   log->debug = opts.debug;
@@ -142,19 +175,23 @@ int run(const server_options& opts) {
     log->log(log_level::fatal, error);
     return 1;
   }
-  if (!start_monitoring(server.context->options, transport, server.actor, *log)) {
+  int http_port = 0;
+  if (!start_monitoring(server.context->options, transport, server.actor, *log, http_port)) {
     caf::anon_send(server.actor, shutdown_atom_v);
     sys.await_all_actors_done();
     return 1;
   }
+  const std::string ports_file = write_ports_file(opts, transport, server, http_port, program);
+  server.context->exit_hook = [] { ::kill(::getpid(), SIGINT); };
   transport.run(1);
-  const int code = wait_for_shutdown(signals, *log);
+  const int code = wait_for_shutdown(signals, *log, server.actor);
   log->info("Initiating Shutdown...");
   transport.stop_listening();
   caf::anon_send(server.actor, shutdown_atom_v);
   sys.await_all_actors_done();
   transport.stop();
   if (!opts.pid_file.empty()) std::remove(opts.pid_file.c_str());
+  if (!ports_file.empty()) std::remove(ports_file.c_str());
   log->info("Server Exiting..");
   return code;
 }
@@ -172,17 +209,20 @@ int main(int argc, char** argv) {
       std::cout << "gnatsd: v" << gnatsd::server_version << " (gnatsd " GNATSD_VERSION ")\n";
       return 0;
     case action::error:
-      std::cerr << "gnatsd: " << cmd.error << "\n\n" << gnatsd::usage_text();
+      std::cerr << "gnatsd: " << cmd.error << "\n";
+      if (cmd.usage_after_error) std::cerr << "\n" << gnatsd::usage_text();
       return 1;
     case action::test_config:
       for (const auto& w : cmd.warnings)
         std::cerr << w << "\n";
       std::cout << "gnatsd: configuration file " << cmd.options.config_file << " is valid\n";
       return 0;
+    case action::signal:
+      return gnatsd::send_signal_command(cmd.signal, "gnatsd");
     case action::run:
       break;
   }
   for (const auto& w : cmd.warnings)
     std::cerr << "gnatsd: warning: " << w << "\n";
-  return run(cmd.options);
+  return run(cmd.options, argv[0]);
 }

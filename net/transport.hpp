@@ -73,6 +73,9 @@ class transport {
                     std::function<void(connection_ptr, std::string)> done) = 0;
   /// Stops every listener (connections stay open).
   virtual void stop_listening() = 0;
+  /// Stops the listener bound to `port` only (lame duck mode closes the client port while
+  /// routes keep theirs).
+  virtual void stop_listening(int port) = 0;
   /// This host's addresses to advertise when listening on all interfaces (0.0.0.0), as
   /// nats-server lists them in `connect_urls`: non-loopback IPv4 first, else loopback.
   virtual std::vector<std::string> interface_addresses() = 0;

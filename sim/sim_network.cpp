@@ -109,6 +109,12 @@ class sim_host final : public net::transport {
     keys_.clear();
   }
 
+  void stop_listening(int port) override {
+    const std::string key = address_ + ":" + std::to_string(port);
+    net_.listeners_.erase(key);
+    keys_.erase(std::remove(keys_.begin(), keys_.end(), key), keys_.end());
+  }
+
  private:
   sim_network& net_;
   std::string address_;

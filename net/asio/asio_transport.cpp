@@ -97,6 +97,22 @@ bool asio_transport::serve_http(const std::string& host, int port, http_handler 
   return true;
 }
 
+void asio_transport::stop_listening(int port) {
+  asio::post(impl_->io, [this, port] {
+    auto& all = impl_->acceptors;
+    for (auto it = all.begin(); it != all.end();) {
+      boost::system::error_code ec;
+      const auto ep = (*it)->local_endpoint(ec);
+      if (!ec && ep.port() == port) {
+        (*it)->close(ec);
+        it = all.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  });
+}
+
 void asio_transport::stop_listening() {
   for (auto& h : impl_->http)
     h->stop();

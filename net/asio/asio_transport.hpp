@@ -21,6 +21,7 @@ class asio_transport final : public transport {
   void dial(const std::string& host, int port,
             std::function<void(connection_ptr, std::string)> done) override;
   void stop_listening() override;
+  void stop_listening(int port) override;
   std::vector<std::string> interface_addresses() override;
 
   /// Serves monitoring HTTP on host:port with `handler` (Boost.Beast).

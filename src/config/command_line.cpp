@@ -35,6 +35,9 @@ const std::set<std::string> long_names = {
     "cluster_advertise",
     "no_advertise",
     "connect_retries",
+    "ports_file_dir",
+    "signal",
+    "sl",
     "help",
     "version",
 };
@@ -67,6 +70,7 @@ std::vector<std::string> normalize(int argc, const char* const* argv) {
 
 struct overrides {
   std::optional<std::string> host, server_name, config, log_file, pid_file, user, pass, auth;
+  std::optional<std::string> ports_file_dir, signal;
   std::optional<int> port, http_port, connect_retries;
   std::optional<std::string> cluster, routes, cluster_name, cluster_advertise;
   bool logtime = true, no_advertise = false;
@@ -85,6 +89,8 @@ void add_flags(CLI::App& app, overrides& o) {
   app.add_flag("-T,--logtime", o.logtime);
   app.add_option("-l,--log", o.log_file);
   app.add_option("-P,--pid", o.pid_file);
+  app.add_option("--ports_file_dir", o.ports_file_dir);
+  app.add_option("--sl,--signal", o.signal);
   app.add_option("-m,--http_port", o.http_port);
   app.add_option("--user", o.user);
   app.add_option("--pass", o.pass);
@@ -124,6 +130,7 @@ std::string apply_overrides(const overrides& o, const CLI::App& app, server_opti
   if (o.server_name) s.server_name = *o.server_name;
   if (o.log_file) s.log_file = *o.log_file;
   if (o.pid_file) s.pid_file = *o.pid_file;
+  if (o.ports_file_dir) s.ports_file_dir = *o.ports_file_dir;
   if (o.http_port) s.http_port = *o.http_port;
   if (app.count("-T") != 0) s.logtime = o.logtime;
   if (o.debug || o.debug_trace) s.debug = true;
@@ -176,6 +183,17 @@ command_line parse_command_line(int argc, const char* const* argv) {
     r.what = command_line::action::version;
     return r;
   }
+  if (o.signal) {
+    // Like nats-server, --signal acts on a running server and ignores everything else.
+    std::string error;
+    if (!parse_signal_command(*o.signal, r.signal, error)) {
+      r = failure(error);
+      r.usage_after_error = false;
+      return r;
+    }
+    r.what = command_line::action::signal;
+    return r;
+  }
   try {
     if (o.config) {
       r.options.config_file = *o.config;
@@ -198,9 +216,13 @@ Server Options:
     -p, --port <port>                Use port for clients (default: 4222)
     -n, --name, --server_name <name> Server name (default: server id)
     -P, --pid <file>                 File to store PID
+        --ports_file_dir <dir>       Creates a ports file in the specified directory
+                                     (<executable_name>_<pid>.ports)
     -m, --http_port <port>           Use port for http monitoring
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
+    -sl,--signal <signal>[=<pid>]    Send signal to gnatsd process (stop, quit, reopen,
+                                     reload, ldm, term); pid may be a pid file
 
 Logging Options:
     -l, --log <file>                 File to redirect log output

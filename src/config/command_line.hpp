@@ -10,16 +10,19 @@
 #include <vector>
 
 #include "config/options.hpp"
+#include "config/signal_command.hpp"
 
 namespace gnatsd {
 
 struct command_line {
-  enum class action { run, help, version, test_config, error };
+  enum class action { run, help, version, test_config, signal, error };
 
   action what = action::run;
   server_options options;
+  signal_command signal;  // set when what == signal
   std::vector<std::string> warnings;
-  std::string error;  // set when what == error
+  std::string error;              // set when what == error
+  bool usage_after_error = true;  // a bad flag shows the usage text; a bad --signal does not
 };
 
 /// Parses argv, loads the config file it names, applies the flags over it and validates the

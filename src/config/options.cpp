@@ -281,6 +281,7 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
                {"logfile", str(o.log_file)},
                {"pid_file", str(o.pid_file)},
                {"pidfile", str(o.pid_file)},
+               {"ports_file_dir", str(o.ports_file_dir)},
                {"max_payload", size(o.max_payload)},
                {"max_connections", integer(o.max_connections)},
                {"max_conn", integer(o.max_connections)},
@@ -291,6 +292,16 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
                {"ping_interval", dur(o.ping_interval)},
                {"ping_max", integer(o.ping_max)},
                {"write_deadline", dur(o.write_deadline)},
+               {"lame_duck_duration",
+                [&](const value& v, const std::string& k) {
+                  o.lame_duck_duration = as_duration(v, k, warnings);
+                  // nats-server 2.9 refuses shorter ones, with this text.
+                  if (o.lame_duck_duration < std::chrono::seconds{30})
+                    bad(v, "invalid lame_duck_duration of " +
+                               format_go_duration(o.lame_duck_duration) +
+                               ", minimum is 30 seconds");
+                }},
+               {"lame_duck_grace_period", dur(o.lame_duck_grace_period)},
                {"authorization",
                 [&](const value& v, const std::string&) {
                   apply_authorization(v, o.authorization, warnings);

@@ -58,6 +58,7 @@ struct server_options {
   bool logtime = true;
   std::string log_file;
   std::string pid_file;
+  std::string ports_file_dir;  // empty: no ports file
 
   int64_t max_payload = 1024 * 1024;
   int max_connections = 65536;
@@ -67,6 +68,8 @@ struct server_options {
   duration ping_interval = std::chrono::minutes{2};
   int ping_max = 2;
   duration write_deadline = std::chrono::seconds{10};
+  duration lame_duck_duration = std::chrono::minutes{2};
+  duration lame_duck_grace_period = std::chrono::seconds{10};
 
   authorization_options authorization;
   cluster_options cluster;

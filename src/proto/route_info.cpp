@@ -27,6 +27,7 @@ std::string encode_route_info(const route_info& info) {
   if (info.cluster_dynamic) j["cluster_dynamic"] = true;
   if (!info.connect_urls.empty()) j["connect_urls"] = info.connect_urls;
   if (!info.ip.empty()) j["ip"] = info.ip;
+  if (info.ldm) j["ldm"] = true;
   return "INFO " + j.dump() + " \r\n";
 }
 
@@ -60,6 +61,7 @@ bool parse_route_info(std::string_view text, route_info& out) {
   take_field(j, "auth_required", out.auth_required);
   take_field(j, "ip", out.ip);
   take_field(j, "connect_urls", out.connect_urls);
+  take_field(j, "ldm", out.ldm);
   return !out.server_id.empty();
 }
 

@@ -22,6 +22,7 @@ struct route_info {
   bool auth_required = false;
   std::string ip;  // set on gossip: where to reach this server's cluster port
   std::vector<std::string> connect_urls;
+  bool ldm = false;  // the sender entered lame duck mode: drop its connect_urls
 };
 
 struct route_connect {

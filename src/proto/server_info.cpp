@@ -18,6 +18,7 @@ std::string encode_info(const server_info& info) {
   if (info.auth_required) j["auth_required"] = true;
   j["max_payload"] = info.max_payload;
   if (!info.connect_urls.empty()) j["connect_urls"] = info.connect_urls;
+  if (info.ldm) j["ldm"] = true;
   j["client_id"] = info.client_id;
   if (!info.client_ip.empty()) j["client_ip"] = info.client_ip;
   std::string out = "INFO ";

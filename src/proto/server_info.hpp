@@ -22,6 +22,7 @@ struct server_info {
   std::string client_ip;
   bool auth_required = false;
   std::vector<std::string> connect_urls;
+  bool ldm = false;  // the server is in lame duck mode: clients should move elsewhere
 };
 
 /// Encodes `INFO {...} \r\n` exactly as nats-server frames it (note the space before CRLF).

@@ -16,6 +16,7 @@ proto::server_info server_context::client_info_template() const {
   info.proto = 1;
   info.auth_required = options.auth_required();
   info.connect_urls = connect_urls();
+  info.ldm = lame_duck.load(std::memory_order_acquire);
   return info;
 }
 

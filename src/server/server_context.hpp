@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,11 @@ struct server_context {
   logger_ptr log;
   sublist subscriptions;
   server_counters counters;
+  /// Set by the server actor when it enters lame duck mode; read by sessions for their INFO.
+  std::atomic<bool> lame_duck{false};
+  /// Called by the server actor once lame duck mode has closed every client and shut the
+  /// server down; the program uses it to exit (empty in simulation).
+  std::function<void()> exit_hook;
   std::atomic<uint64_t> next_subscription_id{1};
 
   /// The INFO sent to a new client, before its per-connection fields are filled in.

@@ -117,11 +117,11 @@ bool server_process::wait_for_log(const std::string& text,
   return log().find(text) != std::string::npos;
 }
 
-int server_process::stop(int sig) {
+int server_process::stop(int sig, std::chrono::milliseconds deadline) {
   if (pid_ <= 0) return -1;
-  ::kill(pid_, sig);
+  if (sig != 0) ::kill(pid_, sig);
   int status = 0;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

@@ -30,8 +30,9 @@ class server_process {
   /// Waits until the log contains `text`; false at the deadline.
   bool wait_for_log(const std::string& text,
                     std::chrono::milliseconds deadline = std::chrono::seconds{10}) const;
-  /// Sends `sig` and waits for the process to exit; returns its exit code (or -1).
-  int stop(int sig);
+  /// Sends `sig` (0: none) and waits up to `deadline` for the process to exit; returns its
+  /// exit code, or -1 if it had to be killed.
+  int stop(int sig, std::chrono::milliseconds deadline = std::chrono::seconds{10});
   bool running() const { return pid_ > 0; }
 
  private:
