@@ -147,7 +147,8 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
                       read_credits);
   const auto& opts = c.context->options;
   arm_ping(self, std::min<duration>(opts.ping_interval, first_ping_max));
-  if (opts.auth_required()) self->delayed_send(self, opts.authorization.timeout, auth_timer_atom_v);
+  if (const auto auth = c.context->current_auth(); auth->required())
+    self->delayed_send(self, auth->timeout, auth_timer_atom_v);
   emit(self);
   return {
       [=](net_bytes_atom, std::vector<char>& data) {
@@ -200,6 +201,11 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         emit(self);
       },
       [=](stall_timer_atom) { stall_check(self); },
+      [=](reload_atom) {
+        if (self->state.finished) return;
+        self->state.conn->reload_authorization();
+        emit(self);
+      },
       [=](auth_timer_atom) {
         if (self->state.finished) return;
         self->state.conn->auth_timer();

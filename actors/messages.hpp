@@ -67,6 +67,7 @@ CAF_ADD_ATOM(gnatsd, gnatsd, monitor_atom, "monitor")
 CAF_ADD_ATOM(gnatsd, gnatsd, regossip_atom, "regossip")
 CAF_ADD_ATOM(gnatsd, gnatsd, lame_duck_atom, "lameduck")
 CAF_ADD_ATOM(gnatsd, gnatsd, ldm_close_atom, "ldmclose")
+CAF_ADD_ATOM(gnatsd, gnatsd, reload_atom, "reload")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -76,17 +77,20 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::route_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::route_role)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::monitor::clock_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::http_respond)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const gnatsd::server_options>)
 
 namespace gnatsd {
 
 /// One per client connection (actors/client_session.hpp).
-using session_actor = caf::typed_actor<
-    caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_flushed_atom, uint64_t>,
-    caf::reacts_to<net_closed_atom, std::string>,
-    caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
-    caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
-    caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
-    caf::reacts_to<stall_timer_atom>, caf::reacts_to<urls_atom>, caf::reacts_to<shutdown_atom>>;
+using session_actor =
+    caf::typed_actor<caf::reacts_to<net_bytes_atom, std::vector<char>>,
+                     caf::reacts_to<net_flushed_atom, uint64_t>,
+                     caf::reacts_to<net_closed_atom, std::string>,
+                     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
+                     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
+                     caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
+                     caf::reacts_to<stall_timer_atom>, caf::reacts_to<urls_atom>,
+                     caf::reacts_to<shutdown_atom>, caf::reacts_to<reload_atom>>;
 
 /// One per route connection (actors/route.hpp).
 using route_actor = caf::typed_actor<
@@ -118,6 +122,7 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
     caf::reacts_to<monitor_atom, std::string, std::string, monitor::clock_view, net::http_respond>,
     caf::reacts_to<regossip_atom>, caf::replies_to<stats_atom>::with<uint64_t>,
-    caf::reacts_to<shutdown_atom>, caf::reacts_to<lame_duck_atom>, caf::reacts_to<ldm_close_atom>>;
+    caf::reacts_to<shutdown_atom>, caf::reacts_to<lame_duck_atom>, caf::reacts_to<ldm_close_atom>,
+    caf::reacts_to<reload_atom, std::shared_ptr<const server_options>>>;
 
 }  // namespace gnatsd

@@ -185,7 +185,10 @@ void on_dialed(server_pointer self, const std::string& url_text, route_role& rol
     st.context->log->error(line);
   else
     st.context->log->debugf(line);
-  if (role.configured || attempt <= st.context->options.cluster.connect_retries) {
+  // A configured route removed by a config reload is not retried any more.
+  const bool still_configured = role.configured && st.configured.count(url.host_port()) != 0;
+  if (still_configured ||
+      (!role.configured && attempt <= st.context->options.cluster.connect_retries)) {
     schedule_retry(self, url_text, role, attempt, false);
   } else {
     st.dial_failures.erase(url_text);
@@ -360,6 +363,37 @@ void shutdown(server_pointer self) {
     self->send(st.interest, shutdown_atom_v);
     self->quit();
   }
+}
+
+// -- config reload -------------------------------------------------------------------------------
+// What a reload can change live (the program has refused everything else before sending it):
+// log levels, authorization (every session re-checks its client), and routes to solicit.
+// Routes removed from the config are no longer retried; an established one stays until it
+// breaks, as with nats-server's implicit routes.
+
+void reload(server_pointer self, const server_options& fresh) {
+  auto& st = self->state;
+  if (st.shutting_down) return;
+  auto& ctx = *st.context;
+  ctx.log->debug = fresh.debug;
+  ctx.log->trace = fresh.trace;
+  ctx.set_auth(fresh.authorization);
+  for (auto& [cid, session] : st.sessions)
+    self->send(session.actor, reload_atom_v);
+  std::set<std::string> wanted;
+  for (const auto& r : fresh.cluster.routes) {
+    nats_url url;
+    if (!parse_nats_url(r, url)) continue;
+    wanted.insert(url.host_port());
+    if (st.configured.count(url.host_port()) != 0) continue;
+    st.configured.insert(url.host_port());
+    route_role role;
+    role.configured = true;
+    solicit(self, r, role, 0);
+  }
+  for (auto it = st.configured.begin(); it != st.configured.end();)
+    it = wanted.count(*it) == 0 ? st.configured.erase(it) : std::next(it);
+  ctx.log->info("Reloaded server configuration");
 }
 
 // -- lame duck mode ------------------------------------------------------------------------------
@@ -563,6 +597,9 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](shutdown_atom) { shutdown(self); },
       [=](lame_duck_atom) { enter_lame_duck(self, self->state.context->options.port); },
       [=](ldm_close_atom) { close_next_lame_duck_client(self); },
+      [=](reload_atom, const std::shared_ptr<const server_options>& fresh) {
+        reload(self, *fresh);
+      },
   };
 }
 
@@ -610,6 +647,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   prng rng{seed};
   auto ctx = std::make_shared<server_context>();
   ctx->options = std::move(options);
+  ctx->set_auth(ctx->options.authorization);
   ctx->log = std::move(log);
   ctx->server_id = generate_server_id(rng);
   ctx->server_name = ctx->options.server_name.empty() ? ctx->server_id : ctx->options.server_name;

@@ -19,6 +19,7 @@
 #include "app/signal_sender.hpp"
 #include "config/command_line.hpp"
 #include "config/ports_file.hpp"
+#include "config/reload.hpp"
 #include "net/asio/asio_transport.hpp"
 #include "server/server_context.hpp"
 #include "spdlog_logger.hpp"
@@ -52,9 +53,25 @@ sigset_t handled_signals() {
   return set;
 }
 
+// Re-reads the configuration as at start (the command line still overrides the file) and
+// sends it to the server actor, or logs why it cannot be applied and keeps the old one.
+void reload_config(const std::vector<const char*>& argv, server_options& running,
+                   spdlog_logger& log, const server_actor& server) {
+  auto cmd = parse_command_line(static_cast<int>(argv.size()), argv.data());
+  std::string error = cmd.what == command_line::action::error ? cmd.error : "";
+  if (error.empty()) error = unreloadable_change(running, cmd.options);
+  if (!error.empty()) {
+    log.log(log_level::error, "Failed to reload server configuration: " + error);
+    return;
+  }
+  running = cmd.options;
+  caf::anon_send(server, reload_atom_v, std::make_shared<const server_options>(cmd.options));
+}
+
 // Waits for a terminating signal and returns the exit code nats-server uses for it. SIGUSR2
-// starts lame duck mode; the server actor raises SIGINT when it is over.
-int wait_for_shutdown(const sigset_t& set, spdlog_logger& log, const server_actor& server) {
+// starts lame duck mode; the server actor raises SIGINT when it is over. SIGHUP reloads.
+int wait_for_shutdown(const sigset_t& set, spdlog_logger& log, const server_actor& server,
+                      const std::vector<const char*>& argv, server_options configured) {
   bool lame_duck = false;
   for (;;) {
     int sig = 0;
@@ -69,7 +86,8 @@ int wait_for_shutdown(const sigset_t& set, spdlog_logger& log, const server_acto
         caf::anon_send(server, lame_duck_atom_v);
         break;
       case SIGHUP:
-        log.warn("Config reload is not supported yet; ignoring SIGHUP");
+        log.debugf("Trapped \"hangup\" signal");
+        reload_config(argv, configured, log, server);
         break;
       case SIGINT:
         log.debugf("Trapped \"interrupt\" signal");
@@ -150,7 +168,8 @@ std::string write_ports_file(const server_options& opts, net::asio_transport& tr
   return path;
 }
 
-int run(const server_options& opts, const std::string& program) {
+int run(const server_options& opts, const std::vector<const char*>& argv) {
+  const std::string program = argv.front();
   const sigset_t signals = handled_signals();
   auto log = std::make_shared<spdlog_logger>(opts.log_file, opts.logtime);
   log->debug = opts.debug;
@@ -184,7 +203,7 @@ int run(const server_options& opts, const std::string& program) {
   const std::string ports_file = write_ports_file(opts, transport, server, http_port, program);
   server.context->exit_hook = [] { ::kill(::getpid(), SIGINT); };
   transport.run(1);
-  const int code = wait_for_shutdown(signals, *log, server.actor);
+  const int code = wait_for_shutdown(signals, *log, server.actor, argv, opts);
   log->info("Initiating Shutdown...");
   transport.stop_listening();
   caf::anon_send(server.actor, shutdown_atom_v);
@@ -224,5 +243,5 @@ int main(int argc, char** argv) {
   }
   for (const auto& w : cmd.warnings)
     std::cerr << "gnatsd: warning: " << w << "\n";
-  return run(cmd.options, argv[0]);
+  return run(cmd.options, std::vector<const char*>(argv, argv + argc));
 }

@@ -5,6 +5,8 @@
 // the simulator's sink records virtual time instead.
 #pragma once
 
+#include <atomic>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,8 +23,9 @@ class logger {
   virtual ~logger() = default;
   virtual void write(log_level level, std::string_view message) = 0;
 
-  bool debug = false;
-  bool trace = false;
+  // Atomic: a config reload changes them while connections on other threads log.
+  std::atomic<bool> debug{false};
+  std::atomic<bool> trace{false};
 
   bool enabled(log_level level) const {
     if (level == log_level::trace) return trace;

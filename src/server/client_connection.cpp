@@ -86,7 +86,7 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
   const auto& o = ctx_->options;
   parser_.set_limits(proto::parser_limits{static_cast<size_t>(o.max_control_line),
                                           static_cast<size_t>(o.max_payload)});
-  authorized_ = !o.auth_required();
+  authorized_ = !ctx_->current_auth()->required();
 }
 
 client_connection::~client_connection() = default;
@@ -148,7 +148,8 @@ void client_connection::close(close_reason why, bool flush) {
 }
 
 bool client_connection::authorize() {
-  const auto& auth = ctx_->options.authorization;
+  const auto auth_now = ctx_->current_auth();
+  const auto& auth = *auth_now;
   if (!connect_.account.empty() || !connect_.new_account.empty()) return false;
   if (!auth.token.empty()) return connect_.auth_token == auth.token;
   if (!auth.user.empty())
@@ -362,6 +363,35 @@ bool client_connection::on_unsub(std::string_view sid, std::string_view max) {
   }
   ok();
   return true;
+}
+
+void client_connection::reload_authorization() {
+  if (closing_ || !connect_received_ || !authorized_) return;
+  const auto auth = ctx_->current_auth();
+  if (!user_.empty()) {
+    const bool still_there = std::any_of(auth->users.begin(), auth->users.end(),
+                                         [&](const user_entry& u) { return u.user == user_; });
+    if (!still_there) {  // a removed user is closed with nothing written
+      close(close_reason::auth_violation, false);
+      return;
+    }
+  }
+  user_.clear();
+  permissions_.reset();
+  publish_verdicts_.clear();
+  if (!authorize()) {  // a changed password or token
+    fail(proto::error_code::authorization_violation);
+    return;
+  }
+  if (!permissions_) return;
+  std::vector<subscription_ptr> refused;
+  for (const auto& [sid, s] : subs_)
+    if (!permissions_->can_subscribe(s->subject, s->queue)) refused.push_back(s);
+  for (const auto& s : refused) {
+    send_err("Permissions Violation for Subscription to \"" + s->subject + "\" (sid \"" + s->sid +
+             "\")");
+    remove_subscription(s);
+  }
 }
 
 void client_connection::remove_subscription(const subscription_ptr& sub) {

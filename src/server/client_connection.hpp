@@ -77,6 +77,11 @@ class client_connection final : public proto::client_op_handler {
   /// The write deadline passed since the last check: if pending bytes made no progress in
   /// that time, the client is a slow consumer and is closed without flushing.
   void write_deadline_check();
+  /// A config reload replaced the authorization (server_context::current_auth): re-checks
+  /// this client as nats-server 2.9 does. A removed user is closed with nothing written; a
+  /// changed password or token closes with Authorization Violation; new permissions apply at
+  /// once, and each subscription they no longer allow is removed with an -ERR.
+  void reload_authorization();
   /// Sends `-ERR '<text>'` for `code` and closes if the code closes.
   void fail(proto::error_code code);
   /// Removes every subscription; call once when the connection is gone.

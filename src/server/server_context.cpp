@@ -14,7 +14,7 @@ proto::server_info server_context::client_info_template() const {
   info.headers = true;
   info.max_payload = options.max_payload;
   info.proto = 1;
-  info.auth_required = options.auth_required();
+  info.auth_required = current_auth()->required();
   info.connect_urls = connect_urls();
   info.ldm = lame_duck.load(std::memory_order_acquire);
   return info;

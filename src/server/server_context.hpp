@@ -41,6 +41,16 @@ struct server_context {
   server_counters counters;
   /// Set by the server actor when it enters lame duck mode; read by sessions for their INFO.
   std::atomic<bool> lame_duck{false};
+
+  /// The authorization in force: options.authorization at start, replaced as a whole by a
+  /// config reload (sessions on other threads read it at CONNECT and on reload).
+  std::shared_ptr<const authorization_options> current_auth() const {
+    return std::atomic_load(&auth_);
+  }
+  void set_auth(authorization_options a) {
+    std::atomic_store(&auth_, std::shared_ptr<const authorization_options>(
+                                  std::make_shared<authorization_options>(std::move(a))));
+  }
   /// Called by the server actor once lame duck mode has closed every client and shut the
   /// server down; the program uses it to exit (empty in simulation).
   std::function<void()> exit_hook;
@@ -57,6 +67,7 @@ struct server_context {
  private:
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;
+  std::shared_ptr<const authorization_options> auth_ = std::make_shared<authorization_options>();
 };
 
 using server_context_ptr = std::shared_ptr<server_context>;

@@ -19,6 +19,18 @@
 namespace gnatsd::testing {
 namespace {
 
+conn_ptr connect_as(const server_process& s, const char* user, const char* pass) {
+  natsOptions* raw = nullptr;
+  natsOptions_Create(&raw);
+  opts_ptr opts{raw};
+  natsOptions_SetURL(raw, s.url().c_str());
+  natsOptions_SetUserInfo(raw, user, pass);
+  natsConnection* nc = nullptr;
+  const natsStatus st = natsConnection_Connect(&nc, raw);
+  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
+  return conn_ptr{nc};
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in{path};
   std::stringstream s;
@@ -204,6 +216,98 @@ TEST(OperationsE2E, SignalCommandsReachTheServerByPidFile) {
   EXPECT_FALSE(std::filesystem::exists(ports));  // removed at shutdown
   EXPECT_FALSE(std::filesystem::exists(dir + "/gnatsd.pid"));
   std::filesystem::remove_all(dir);
+}
+
+TEST(OperationsE2E, ReloadAddsAUserChangesPermissionsAndAddsARouteWhileClientsStay) {
+  const int route_a = free_port(), route_b = free_port();
+  auto config = [&](const std::string& alice_subs, const std::string& more_users,
+                    const std::string& routes) {
+    return "cluster { listen: 127.0.0.1:" + std::to_string(route_a) + routes +
+           " }\nauthorization { users = [\n"
+           "  { user: alice, password: pw, permissions: { publish: \">\", subscribe: " +
+           alice_subs + " } }\n" + more_users + "] }\n";
+  };
+  const auto conf = write_config(
+      "reload.conf", config("[\"old.>\", \"keep\"]",
+                            "  { user: bob, password: b }\n  { user: carol, password: c }\n", ""));
+  server_process a{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  server_process b{gnatsd_binary(),
+                   local_args({"-cluster", "nats://127.0.0.1:" + std::to_string(route_b)})};
+  raw_client alice{a.port()};
+  alice.send(
+      "CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw\"}\r\n"
+      "SUB old.x 1\r\nSUB keep 2\r\nPING\r\n");
+  ASSERT_NE(alice.read_until("PONG").find("PONG"), std::string::npos);
+  raw_client bob{a.port()}, carol{a.port()};
+  bob.send("CONNECT {\"verbose\":false,\"user\":\"bob\",\"pass\":\"b\"}\r\nPING\r\n");
+  carol.send("CONNECT {\"verbose\":false,\"user\":\"carol\",\"pass\":\"c\"}\r\nPING\r\n");
+  ASSERT_NE(bob.read_until("PONG").find("PONG"), std::string::npos);
+  ASSERT_NE(carol.read_until("PONG").find("PONG"), std::string::npos);
+  const size_t bob_before = bob.received().size();
+  // No such user yet.
+  raw_client early{a.port()};
+  early.send("CONNECT {\"verbose\":false,\"user\":\"dave\",\"pass\":\"d\"}\r\n");
+  EXPECT_NE(early.read_until("Violation").find("Authorization Violation"), std::string::npos);
+
+  write_config("reload.conf",
+               config("[\"new.>\", \"keep\"]",
+                      "  { user: dave, password: d }\n  { user: carol, password: changed }\n",
+                      "\n  routes: [nats://127.0.0.1:" + std::to_string(route_b) + "]"));
+  ::kill(a.pid(), SIGHUP);
+  ASSERT_TRUE(a.wait_for_log("Reloaded server configuration")) << a.log();
+
+  // alice stays connected; her subscription that is no longer allowed is removed.
+  alice.send("SUB new.y 3\r\nPING\r\n");
+  const std::string got = alice.read_until("(sid \"1\")'\r\nPONG\r\n");
+  EXPECT_NE(got.find("-ERR 'Permissions Violation for Subscription to \"old.x\" (sid \"1\")'"),
+            std::string::npos)
+      << got;
+  EXPECT_EQ(got.find("new.y"), std::string::npos) << got;  // allowed now: no error
+  EXPECT_FALSE(alice.closed());
+  // A removed user is closed with nothing written; a changed password is a violation.
+  EXPECT_TRUE(bob.wait_closed());
+  EXPECT_EQ(bob.received().size(), bob_before) << bob.received();
+  EXPECT_NE(carol.read_until("Violation").find("-ERR 'Authorization Violation'"),
+            std::string::npos);
+  EXPECT_TRUE(carol.wait_closed());
+  // The new user logs in; the new route forms and carries messages.
+  auto dave = connect_as(a, "dave", "d");
+  ASSERT_NE(dave, nullptr);
+  auto sub = subscribe(dave.get(), "across");
+  natsConnection_FlushTimeout(dave.get(), 5000);
+  EXPECT_TRUE(a.wait_for_log("Registering remote route")) << a.log();
+  auto pub = connect(b);
+  bool arrived = false;
+  for (int i = 0; i < 100 && !arrived; ++i) {
+    natsConnection_PublishString(pub.get(), "across", "hi");
+    natsConnection_FlushTimeout(pub.get(), 5000);
+    arrived = next(sub.get(), 100) != nullptr;
+  }
+  EXPECT_TRUE(arrived);
+
+  // A broken file and a change that cannot apply live both leave the server as it was.
+  write_config("reload.conf", "authorization { users = [ \n");
+  ::kill(a.pid(), SIGHUP);
+  EXPECT_TRUE(a.wait_for_log("Failed to reload server configuration: "));
+  write_config("reload.conf", "max_payload: 100\n" + config("[\"new.>\", \"keep\"]",
+                                                            "  { user: dave, password: d }\n", ""));
+  ::kill(a.pid(), SIGHUP);
+  EXPECT_TRUE(a.wait_for_log(
+      "Failed to reload server configuration: config reload not supported for MaxPayload: "
+      "old=1048576, new=100"))
+      << a.log();
+  alice.send("PING\r\n");
+  auto pongs = [&] {
+    size_t n = 0;
+    for (size_t at = alice.received().find("PONG"); at != std::string::npos;
+         at = alice.received().find("PONG", at + 1))
+      ++n;
+    return n;
+  };
+  for (int i = 0; i < 50 && pongs() < 3; ++i)
+    alice.read_some(100);
+  EXPECT_EQ(pongs(), 3u) << alice.received();  // still connected, still answered
+  EXPECT_EQ(natsConnection_FlushTimeout(dave.get(), 5000), NATS_OK);
 }
 
 }  // namespace

@@ -143,3 +143,31 @@ TEST(AuthConfig, ConflictsAndUnknownKeysAreErrors) {
 
 }  // namespace
 }  // namespace gnatsd
+
+#include "config/reload.hpp"
+
+namespace gnatsd {
+namespace {
+
+TEST(Reload, OnlyLiveChangesAreAccepted) {
+  server_options a, b;
+  a.port = b.port = -1;
+  b.debug = true;
+  b.authorization.users.push_back(user_entry{"dave", "d", std::nullopt});
+  b.cluster.routes = {"nats://127.0.0.1:7000"};
+  EXPECT_EQ(unreloadable_change(a, b), "");
+  b.max_payload = 100;
+  EXPECT_EQ(unreloadable_change(a, b),
+            "config reload not supported for MaxPayload: old=1048576, new=100");
+  server_options c;
+  c.cluster.authorization.password = "secret";
+  EXPECT_EQ(unreloadable_change(server_options{}, c),
+            "config reload not supported for Cluster.Password");  // never in clear
+  server_options d;
+  d.port = 4223;
+  EXPECT_EQ(unreloadable_change(server_options{}, d),
+            "config reload not supported for Port: old=4222, new=4223");
+}
+
+}  // namespace
+}  // namespace gnatsd
