@@ -12,18 +12,6 @@ char* put(char* p, std::string_view s) {
   return p + s.size();
 }
 
-char* put_decimal(char* p, size_t n) {
-  char digits[24];
-  size_t len = 0;
-  do {
-    digits[len++] = static_cast<char>('0' + n % 10);
-    n /= 10;
-  } while (n != 0);
-  while (len > 0)
-    *p++ = digits[--len];
-  return p;
-}
-
 void append_head(std::vector<char>& out, std::string_view op, std::string_view subject,
                  std::string_view sid, std::string_view reply) {
   append_text(out, op);

@@ -12,8 +12,8 @@ inline void append_text(std::vector<char>& out, std::string_view s) {
   out.insert(out.end(), s.begin(), s.end());
 }
 
-/// Appends the decimal form of `n` without iostreams or std::to_string.
-inline void append_decimal(std::vector<char>& out, size_t n) {
+/// Writes the decimal form of `n` at `p` (room for 20 digits); returns the end.
+inline char* put_decimal(char* p, size_t n) {
   char digits[24];
   size_t len = 0;
   do {
@@ -21,7 +21,14 @@ inline void append_decimal(std::vector<char>& out, size_t n) {
     n /= 10;
   } while (n != 0);
   while (len > 0)
-    out.push_back(digits[--len]);
+    *p++ = digits[--len];
+  return p;
+}
+
+/// Appends the decimal form of `n` without iostreams or std::to_string.
+inline void append_decimal(std::vector<char>& out, size_t n) {
+  char digits[24];
+  out.insert(out.end(), digits, put_decimal(digits, n));
 }
 
 /// Appends the end of a message frame: `[<#hdr> ]<#total>\r\n<message>\r\n` (the header
