@@ -197,7 +197,13 @@ TEST(OperationsE2E, SignalCommandsReachTheServerByPidFile) {
   const std::string pid_text = read_file(dir + "/gnatsd.pid");
   EXPECT_EQ(pid_text, std::to_string(s.pid()));  // no newline, as nats-server writes it
   const std::string ports = dir + "/gnatsd_" + std::to_string(s.pid()) + ".ports";
-  const std::string ports_json = read_file(ports);
+  // The ports file is written once every listener (monitoring last) is up, just after the
+  // "server is ready" line the fixture waits for.
+  std::string ports_json;
+  for (int i = 0; i < 500 && ports_json.find("monitoring") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    ports_json = read_file(ports);
+  }
   EXPECT_NE(ports_json.find("\"nats\":[\"nats://127.0.0.1:" + std::to_string(s.port()) + "\"]"),
             std::string::npos)
       << ports_json;
