@@ -248,7 +248,9 @@ TEST(ClusterE2E, GnatsdAndNatsServerFormOneClusterFromEitherSide) {
   wait_for_interest(c_g.get(), on_n2.get(), "to.nats");
   natsConnection_PublishString(c_g.get(), "to.nats", "y");
   natsConnection_FlushTimeout(c_g.get(), 5000);
-  EXPECT_EQ(receive(on_n2.get(), 1), 1);
+  EXPECT_EQ(receive(on_n2.get(), 1), 1) << "gnatsd:\n"
+                                        << g.log() << "\nnats-server n2:\n"
+                                        << n2.log();
   // One hop across the mixed mesh: seed -> n2 directly, received once.
   auto on_n2b = subscribe(c_n2.get(), "hop");
   wait_for_interest(c_seed.get(), on_n2b.get(), "hop");
