@@ -68,7 +68,6 @@ struct server_state {
   std::vector<std::string> own_urls;                   // this server's client URLs
 
   // -- lame duck mode ------------------------------------------------------------------------
-  bool lame_duck = false;
   std::vector<uint64_t> ldm_clients;  // the clients to close, in order
   size_t ldm_next = 0;
   duration ldm_interval{};
@@ -237,7 +236,7 @@ void update_connect_urls(server_pointer self, bool force = false) {
   std::vector<std::string> urls;
   if (!st.routes.empty()) {
     // In lame duck mode clients are sent elsewhere: our own URLs are left out.
-    if (!st.lame_duck) urls = st.own_urls;
+    if (!st.context->lame_duck.load(std::memory_order_relaxed)) urls = st.own_urls;
     for (const auto& [id, r] : st.routes)
       for (const auto& u : r.info.connect_urls)
         if (std::find(urls.begin(), urls.end(), u) == urls.end()) urls.push_back(u);
@@ -408,11 +407,10 @@ void finish_lame_duck(server_pointer self) {
 
 void enter_lame_duck(server_pointer self, int client_port) {
   auto& st = self->state;
-  if (st.shutting_down || st.lame_duck) return;
-  st.lame_duck = true;
+  // The context's flag is the one state: sessions read it for their INFO, we for our URLs.
+  if (st.shutting_down || st.context->lame_duck.exchange(true)) return;
   st.context->log->info("Entering lame duck mode, stop accepting new clients");
   st.transport->stop_listening(client_port);
-  st.context->lame_duck.store(true, std::memory_order_release);
   if (st.sessions.empty()) {
     finish_lame_duck(self);
     return;

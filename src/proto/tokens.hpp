@@ -55,19 +55,25 @@ bool keyword_prefix_possible(std::string_view s, const keyword (&table)[N]) {
   return false;
 }
 
+/// The next argument of `s` at or after `i` (arguments are separated by runs of spaces and
+/// tabs); advances `i` past it. False when only whitespace is left.
+inline bool next_arg(std::string_view s, size_t& i, std::string_view& arg) {
+  while (i < s.size() && is_space(s[i]))
+    ++i;
+  if (i == s.size()) return false;
+  const size_t start = i;
+  while (i < s.size() && !is_space(s[i]))
+    ++i;
+  arg = s.substr(start, i - start);
+  return true;
+}
+
 /// Splits `s` on runs of spaces and tabs into `out` (cleared first; its capacity is reused).
 inline void split_args(std::string_view s, std::vector<std::string_view>& out) {
   out.clear();
   size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && is_space(s[i]))
-      ++i;
-    if (i == s.size()) break;
-    const size_t start = i;
-    while (i < s.size() && !is_space(s[i]))
-      ++i;
-    out.push_back(s.substr(start, i - start));
-  }
+  for (std::string_view arg; next_arg(s, i, arg);)
+    out.push_back(arg);
 }
 
 /// Splits like split_args into a fixed array, without allocating (nats-server's stack arrays
@@ -76,15 +82,8 @@ inline void split_args(std::string_view s, std::vector<std::string_view>& out) {
 template <size_t N>
 size_t split_args_into(std::string_view s, std::string_view (&out)[N]) {
   size_t n = 0, i = 0;
-  while (i < s.size() && n < N) {
-    while (i < s.size() && is_space(s[i]))
-      ++i;
-    if (i == s.size()) break;
-    const size_t start = i;
-    while (i < s.size() && !is_space(s[i]))
-      ++i;
-    out[n++] = s.substr(start, i - start);
-  }
+  while (n < N && next_arg(s, i, out[n]))
+    ++n;
   return n;
 }
 

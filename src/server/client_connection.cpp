@@ -168,10 +168,12 @@ bool client_connection::authorize() {
 
 bool client_connection::may_publish(std::string_view subject) {
   if (!permissions_) return true;
-  auto it = publish_verdicts_.find(std::string{subject});
+  // A reused key buffer: no allocation per publish once it has grown (as the match cache).
+  verdict_key_.assign(subject.data(), subject.size());
+  auto it = publish_verdicts_.find(verdict_key_);
   if (it == publish_verdicts_.end()) {
     if (publish_verdicts_.size() >= publish_verdicts_max) publish_verdicts_.clear();
-    it = publish_verdicts_.emplace(subject, permissions_->can_publish(subject)).first;
+    it = publish_verdicts_.emplace(verdict_key_, permissions_->can_publish(subject)).first;
   }
   if (it->second) return true;
   send_err("Permissions Violation for Publish to \"" + std::string{subject} + "\"");

@@ -166,6 +166,7 @@ class client_connection final : public proto::client_op_handler {
   std::unique_ptr<permission_checker> permissions_;  // null: everything allowed
   static constexpr size_t publish_verdicts_max = 1024;
   std::unordered_map<std::string, bool> publish_verdicts_;  // by subject, while permitted
+  std::string verdict_key_;
 
   std::unordered_map<std::string, subscription_ptr> subs_;  // by sid
   std::vector<interest_change> interest_changes_;
