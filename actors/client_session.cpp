@@ -147,8 +147,13 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
                       read_credits);
   const auto& opts = c.context->options;
   arm_ping(self, std::min<duration>(opts.ping_interval, first_ping_max));
-  if (const auto auth = c.context->current_auth(); auth->required())
-    self->delayed_send(self, auth->timeout, auth_timer_atom_v);
+  if (const auto auth = c.context->current_auth(); auth->required()) {
+    // The handshake counts against the auth timeout: nats-server allows the TLS timeout
+    // plus a second.
+    auto timeout = auth->timeout;
+    if (opts.tls.enabled) timeout = std::max<duration>(timeout, opts.tls.timeout + std::chrono::seconds{1});
+    self->delayed_send(self, timeout, auth_timer_atom_v);
+  }
   emit(self);
   return {
       [=](net_bytes_atom, std::vector<char>& data) {
@@ -160,6 +165,11 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
           return;
         }
         process_read(self, data);
+      },
+      [=](net_tls_atom, net::tls_outcome& tls) {
+        if (self->state.finished) return;
+        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher);
+        emit(self);
       },
       [=](net_flushed_atom, uint64_t bytes) {
         if (!self->state.finished) self->state.conn->flushed(bytes);

@@ -25,6 +25,9 @@ class connection_events final : public net::connection_handler {
   void on_closed(std::string reason) override {
     caf::anon_send(target_, net_closed_atom_v, std::move(reason));
   }
+  void on_tls(net::tls_outcome outcome) override {
+    caf::anon_send(target_, net_tls_atom_v, std::move(outcome));
+  }
 
  private:
   Handle target_;

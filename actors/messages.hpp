@@ -27,6 +27,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
 CAF_ADD_ATOM(gnatsd, gnatsd, net_bytes_atom, "netbytes")
 CAF_ADD_ATOM(gnatsd, gnatsd, net_flushed_atom, "netflushed")
 CAF_ADD_ATOM(gnatsd, gnatsd, net_closed_atom, "netclosed")
+CAF_ADD_ATOM(gnatsd, gnatsd, net_tls_atom, "nettls")
 // A listener accepted a connection.
 CAF_ADD_ATOM(gnatsd, gnatsd, accepted_atom, "accepted")
 // Frames from a publisher's read buffer for one destination session.
@@ -72,6 +73,7 @@ CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::connection_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::tls_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<gnatsd::interest_change>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::route_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::route_role)
@@ -86,6 +88,7 @@ using session_actor =
     caf::typed_actor<caf::reacts_to<net_bytes_atom, std::vector<char>>,
                      caf::reacts_to<net_flushed_atom, uint64_t>,
                      caf::reacts_to<net_closed_atom, std::string>,
+                     caf::reacts_to<net_tls_atom, net::tls_outcome>,
                      caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
                      caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
                      caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
@@ -95,7 +98,7 @@ using session_actor =
 /// One per route connection (actors/route.hpp).
 using route_actor = caf::typed_actor<
     caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_flushed_atom, uint64_t>,
-    caf::reacts_to<net_closed_atom, std::string>,
+    caf::reacts_to<net_closed_atom, std::string>, caf::reacts_to<net_tls_atom, net::tls_outcome>,
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<route_send_atom, std::string>, caf::reacts_to<snapshot_atom, std::string>,
     caf::reacts_to<registered_atom>, caf::reacts_to<refused_atom, std::string>,

@@ -72,6 +72,11 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         if (!s.finished) s.config.connection->resume_reading(std::move(data));
       },
       [=](net_flushed_atom, uint64_t) {},
+      [=](net_tls_atom, net::tls_outcome& tls) {
+        if (self->state.finished) return;
+        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher);
+        emit(self);
+      },
       [=](net_closed_atom, std::string& reason) {
         auto& s = self->state;
         if (s.finished) return;

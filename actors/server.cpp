@@ -10,6 +10,7 @@
 #include "actors/client_session.hpp"
 #include "actors/route.hpp"
 #include "actors/sublist_actor.hpp"
+#include "actors/tls_settings.hpp"
 #include "config/nats_url.hpp"
 #include "util/prng.hpp"
 
@@ -147,7 +148,7 @@ void solicit(server_pointer self, const std::string& url_text, route_role role, 
   role.pass = url.pass;
   st.context->log->debugf("Trying to connect to route on " + key);
   server_actor me{self};
-  st.transport->dial(url.host, url.port,
+  st.transport->dial(url.host, url.port, route_tls(st.context->options),
                      [me, url_text, role, attempt](net::connection_ptr conn, std::string error) {
                        caf::anon_send(me, route_dialed_atom_v, url_text, role, std::move(conn),
                                       std::move(error));
@@ -668,7 +669,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   };
   if (clustered) {
     const std::string host = o.cluster.host.empty() ? "0.0.0.0" : o.cluster.host;
-    if (!transport.listen(host, o.cluster.port, routes, cluster_bound, error))
+    if (!transport.listen(host, o.cluster.port, route_tls(o), routes, cluster_bound, error))
       return fail("Error listening on router port: " + host + ":" + std::to_string(o.cluster.port) +
                   ", " + error);
     o.cluster.port = cluster_bound;
@@ -676,7 +677,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
                    std::to_string(cluster_bound));
   }
   int bound = 0;
-  if (!transport.listen(o.host, o.port, clients, bound, error))
+  if (!transport.listen(o.host, o.port, client_tls(o), clients, bound, error))
     return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
   o.port = bound;
 
@@ -696,6 +697,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   args.local_route.port = cluster_bound;
   args.local_route.max_payload = o.max_payload;
   args.local_route.auth_required = !o.cluster.authorization.user.empty();
+  args.local_route.tls_required = o.cluster.tls.enabled;
   if (!o.cluster.advertise.empty())
     args.local_route.ip = "nats-route://" + o.cluster.advertise + "/";
   args.cluster_dynamic = o.cluster.name.empty();
@@ -705,6 +707,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   clients->set_target(actor);
   routes->set_target(actor);
   ctx->log->info("Listening for client connections on " + o.host + ":" + std::to_string(bound));
+  if (o.tls.enabled) ctx->log->info("TLS required for client connections");
   ctx->log->debugf("server id is " + ctx->server_id);
   ctx->log->info("server is ready");
   // Solicit the configured routes only now, so that their log lines follow "server is ready".

@@ -5,10 +5,15 @@
 // bytes only; all protocol state lives in the actors. Events are reported through a
 // connection_handler that the actor layer implements by sending messages to the owning actor.
 //
+// TLS is an adapter concern: a listener or a dial names its `tls_settings` and the actors
+// see plain bytes either way; they only hear how the handshake went (`on_tls`). The
+// simulated network moves plain bytes and refuses TLS settings.
+//
 // Read credits bound the memory in flight: after an `on_bytes` event the connection reads
 // again only when the owner calls `resume_reading` (DESIGN.md section 3).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -22,6 +27,33 @@ struct endpoint {
   int port = 0;
 };
 
+/// How the bytes of a listener's or a dialled connection are protected.
+struct tls_settings {
+  enum class mode {
+    none,
+    // The first write (the client INFO) goes out in clear, then the server handshakes:
+    // nats-server's client port.
+    after_greeting,
+    // The handshake comes before any byte: nats-server's route port, and route dials.
+    first,
+  };
+  mode when = mode::none;
+  std::string cert_file, key_file;
+  std::string ca_file;       // empty: the system's trusted roots
+  bool verify_peer = false;  // require a peer certificate signed by the CA
+  std::chrono::milliseconds timeout{2000};
+  std::string server_name;  // dials: the name the server's certificate must carry
+
+  bool enabled() const { return when != mode::none; }
+};
+
+/// The end of a TLS handshake: `error` is empty on success.
+struct tls_outcome {
+  std::string error;
+  std::string version;  // "1.3"
+  std::string cipher;   // the IANA name, as Go prints it: "TLS_AES_128_GCM_SHA256"
+};
+
 /// Receives the events of one connection. Calls may come from any thread, never
 /// concurrently for one connection. After `on_closed` no further events arrive.
 class connection_handler {
@@ -33,6 +65,9 @@ class connection_handler {
   virtual void on_flushed(size_t bytes) = 0;
   /// The connection is gone (peer closed, reset, or after our own `close`).
   virtual void on_closed(std::string reason) = 0;
+  /// TLS connections only, before any `on_bytes`: the handshake ended. A failed one is
+  /// followed by `on_closed("TLS Handshake Failure")`.
+  virtual void on_tls(tls_outcome outcome) { (void)outcome; }
 };
 
 class connection {
@@ -65,11 +100,13 @@ class transport {
  public:
   virtual ~transport() = default;
   /// Binds and listens on host:port (port 0 picks a free one). On success returns true and
-  /// stores the bound port; on failure stores a message.
-  virtual bool listen(const std::string& host, int port, std::shared_ptr<accept_handler> handler,
-                      int& bound_port, std::string& error) = 0;
+  /// stores the bound port; on failure (including certificates that do not load) stores a
+  /// message.
+  virtual bool listen(const std::string& host, int port, const tls_settings& tls,
+                      std::shared_ptr<accept_handler> handler, int& bound_port,
+                      std::string& error) = 0;
   /// Connects to host:port; `done` receives the connection, or null and an error message.
-  virtual void dial(const std::string& host, int port,
+  virtual void dial(const std::string& host, int port, const tls_settings& tls,
                     std::function<void(connection_ptr, std::string)> done) = 0;
   /// Stops every listener (connections stay open).
   virtual void stop_listening() = 0;

@@ -78,9 +78,14 @@ class sim_host final : public net::transport {
  public:
   sim_host(sim_network& net, std::string address) : net_(net), address_(std::move(address)) {}
 
-  bool listen(const std::string& host, int port, std::shared_ptr<net::accept_handler> handler,
-              int& bound_port, std::string& error) override {
+  bool listen(const std::string& host, int port, const net::tls_settings& tls,
+              std::shared_ptr<net::accept_handler> handler, int& bound_port,
+              std::string& error) override {
     (void)host;  // a simulated host listens on its own address, whatever it binds to
+    if (tls.enabled()) {
+      error = "TLS is not simulated";
+      return false;
+    }
     if (net_.host_down(address_)) {
       error = "host is down";
       return false;
@@ -96,8 +101,12 @@ class sim_host final : public net::transport {
     return true;
   }
 
-  void dial(const std::string& host, int port,
+  void dial(const std::string& host, int port, const net::tls_settings& tls,
             std::function<void(net::connection_ptr, std::string)> done) override {
+    if (tls.enabled()) {
+      done(nullptr, "TLS is not simulated");
+      return;
+    }
     net_.dial(address_, host, port, std::move(done));
   }
 

@@ -1,5 +1,7 @@
 #include "net/asio/asio_connection.hpp"
 
+#include <openssl/ssl.h>
+
 #include "util/assert.hpp"
 #include "util/buffer_pool.hpp"
 
@@ -13,14 +15,38 @@ constexpr size_t read_size_min = 512;
 // get small, so idle connections keep small ones.
 constexpr size_t read_size_max = 256 * 1024;
 constexpr size_t write_gather_max = 64;
+// OpenSSL writes one buffer per record, so small queued chunks are copied into one TLS write
+// of up to this many bytes instead of going out as a record (and a syscall) each.
+constexpr size_t tls_write_max = 64 * 1024;
 
 endpoint to_endpoint(const asio::ip::tcp::endpoint& ep) {
   return endpoint{ep.address().to_string(), ep.port()};
 }
 
+bool is_ip_address(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+// "TLSv1.3" -> "1.3", as nats-server logs the version.
+std::string tls_version(SSL* ssl) {
+  std::string v = SSL_get_version(ssl);
+  return v.rfind("TLSv", 0) == 0 ? v.substr(4) : v;
+}
+
 }  // namespace
 
-asio_connection::asio_connection(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
+    : socket_(std::move(socket)),
+      tls_plan_(std::move(tls)),
+      handshake_timer_(socket_.get_executor()) {
+  if (tls_plan_.context) {
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_,
+                                                                       *tls_plan_.context);
+    phase_ = tls_plan_.when == tls_settings::mode::after_greeting ? phase::greeting
+                                                                   : phase::handshaking;
+  }
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   const auto r = socket_.remote_endpoint(ec);
@@ -34,6 +60,7 @@ void asio_connection::start(std::shared_ptr<connection_handler> handler, int ini
              [self = shared_from_this(), handler = std::move(handler), initial_credits]() mutable {
                self->handler_ = std::move(handler);
                self->credits_ = initial_credits;
+               if (self->phase_ == phase::handshaking) self->begin_handshake();
                self->do_read();
              });
 }
@@ -68,23 +95,74 @@ void asio_connection::close(bool flush) {
   });
 }
 
+void asio_connection::begin_handshake() {
+  phase_ = phase::handshaking;
+  if (tls_plan_.role == tls_role::client && !is_ip_address(remote_.host))
+    SSL_set_tlsext_host_name(tls_->native_handle(), remote_.host.c_str());
+  handshake_timer_.expires_after(tls_plan_.timeout);
+  handshake_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec && self->phase_ == phase::handshaking) self->fail_handshake("i/o timeout");
+  });
+  const auto type = tls_plan_.role == tls_role::server ? asio::ssl::stream_base::server
+                                                       : asio::ssl::stream_base::client;
+  tls_->async_handshake(type, [self = shared_from_this()](const boost::system::error_code& ec) {
+    self->on_handshake(ec);
+  });
+}
+
+void asio_connection::on_handshake(const boost::system::error_code& ec) {
+  handshake_timer_.cancel();
+  if (closed_) return;
+  if (ec) {
+    fail_handshake(ec.message());
+    return;
+  }
+  phase_ = phase::open;
+  SSL* ssl = tls_->native_handle();
+  if (handler_)
+    handler_->on_tls(tls_outcome{{}, tls_version(ssl),
+                                 SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl))});
+  do_read();
+  if (!writing_) do_write();
+}
+
+void asio_connection::fail_handshake(const std::string& error) {
+  if (closed_) return;
+  if (handler_) handler_->on_tls(tls_outcome{error, {}, {}});
+  do_close("TLS Handshake Failure");
+}
+
+template <class Buffers, class Handler>
+void asio_connection::async_write_bytes(const Buffers& buffers, Handler&& handler) {
+  if (tls_ && phase_ == phase::open)
+    asio::async_write(*tls_, buffers, std::forward<Handler>(handler));
+  else
+    asio::async_write(socket_, buffers, std::forward<Handler>(handler));
+}
+
 void asio_connection::do_read() {
-  if (closed_ || reading_ || credits_ <= 0 || !handler_) return;
+  if (closed_ || reading_ || credits_ <= 0 || !handler_ || phase_ != phase::open) return;
   reading_ = true;
   // A recycled buffer is already mapped and mostly sized: a fresh 64 KiB vector per read cost
   // a page fault per page and a full zero-fill (about 18% of a publish-only profile).
   if (read_buf_.capacity() == 0) read_buf_.swap(spare_);
   read_buf_.resize(read_size_);
-  socket_.async_read_some(asio::buffer(read_buf_),
-                          [self = shared_from_this()](const boost::system::error_code& ec,
-                                                      size_t n) { self->on_read(ec, n); });
+  auto done = [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+    self->on_read(ec, n);
+  };
+  if (tls_)
+    tls_->async_read_some(asio::buffer(read_buf_), std::move(done));
+  else
+    socket_.async_read_some(asio::buffer(read_buf_), std::move(done));
 }
 
 void asio_connection::on_read(const boost::system::error_code& ec, size_t n) {
   reading_ = false;
   if (closed_) return;
   if (ec) {
-    do_close(ec == asio::error::eof ? "Client Closed" : "Read Error: " + ec.message());
+    // A TLS peer that closes without close_notify ends the stream "truncated".
+    const bool peer_closed = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    do_close(peer_closed ? "Client Closed" : "Read Error: " + ec.message());
     return;
   }
   // Adapt the buffer like nats-server: grow when a read fills it, shrink when reads are small.
@@ -101,8 +179,32 @@ void asio_connection::on_read(const boost::system::error_code& ec, size_t n) {
 }
 
 void asio_connection::do_write() {
-  if (closed_ || queue_.empty()) return;
+  if (closed_ || queue_.empty() || phase_ == phase::handshaking) return;
   writing_ = true;
+  auto done = [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+    self->on_write(ec, n);
+  };
+  if (phase_ == phase::greeting) {
+    // Only the greeting goes out in clear; the handshake starts once it is written.
+    const auto& front = queue_.front();
+    async_write_bytes(asio::buffer(front.data() + write_front_offset_,
+                                   front.size() - write_front_offset_),
+                      std::move(done));
+    return;
+  }
+  if (tls_ && queue_.size() > 1 && queue_.front().size() - write_front_offset_ < tls_write_max) {
+    tls_staging_.clear();
+    size_t i = 0;
+    for (const auto& chunk : queue_) {
+      const size_t skip = i++ == 0 ? write_front_offset_ : 0;
+      if (tls_staging_.size() + chunk.size() - skip > tls_write_max && !tls_staging_.empty())
+        break;
+      tls_staging_.insert(tls_staging_.end(), chunk.begin() + static_cast<ptrdiff_t>(skip),
+                          chunk.end());
+    }
+    async_write_bytes(asio::buffer(tls_staging_), std::move(done));
+    return;
+  }
   std::vector<asio::const_buffer> buffers;
   buffers.reserve(std::min(queue_.size(), write_gather_max));
   size_t i = 0;
@@ -112,10 +214,7 @@ void asio_connection::do_write() {
     buffers.emplace_back(chunk.data() + skip, chunk.size() - skip);
     ++i;
   }
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-                      self->on_write(ec, n);
-                    });
+  async_write_bytes(buffers, std::move(done));
 }
 
 void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
@@ -139,6 +238,13 @@ void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
     queue_.pop_front();
   }
   if (handler_) handler_->on_flushed(n);
+  if (phase_ == phase::greeting && write_front_offset_ == 0) {
+    if (close_after_flush_)
+      do_close("closed by server");
+    else
+      begin_handshake();
+    return;
+  }
   if (!queue_.empty()) {
     do_write();
   } else if (close_after_flush_) {
@@ -150,6 +256,7 @@ void asio_connection::do_close(const std::string& reason) {
   if (closed_) return;
   closed_ = true;
   boost::system::error_code ignored;
+  handshake_timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   queue_.clear();

@@ -1,13 +1,19 @@
-// A TCP connection on Boost.Asio, implementing net::connection.
+// A TCP connection on Boost.Asio, implementing net::connection, in clear or over TLS.
 //
 // Beast-style do_x/on_x steps confined to a strand: one async_read_some in flight while read
 // credits remain, one gathered async_write in flight with everything queued behind it. Calls
 // from actors (write, resume_reading, close) are posted onto the strand.
+//
+// With TLS the connection goes through phases: `greeting` (the first write, the client INFO,
+// goes out in clear), `handshaking` (nothing is read or written but the handshake, bounded by
+// the TLS timeout), then `open`, where reads and writes go through the OpenSSL stream.
 #pragma once
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <deque>
 
+#include "net/asio/tls_context.hpp"
 #include "net/transport.hpp"
 
 namespace gnatsd::net::asio_impl {
@@ -17,7 +23,7 @@ namespace asio = boost::asio;
 class asio_connection final : public connection,
                               public std::enable_shared_from_this<asio_connection> {
  public:
-  explicit asio_connection(asio::ip::tcp::socket socket);
+  asio_connection(asio::ip::tcp::socket socket, tls_plan tls = {});
 
   void start(std::shared_ptr<connection_handler> handler, int initial_credits) override;
   void write(std::vector<char> bytes) override;
@@ -32,12 +38,24 @@ class asio_connection final : public connection,
   void do_write();
   void on_write(const boost::system::error_code& ec, size_t n);
   void do_close(const std::string& reason);
+  void begin_handshake();
+  void on_handshake(const boost::system::error_code& ec);
+  void fail_handshake(const std::string& error);
+  template <class Buffers, class Handler>
+  void async_write_bytes(const Buffers& buffers, Handler&& handler);
 
   // The socket's executor is a strand (sockets are created on one), so every handler and
   // every posted call for this connection runs serialized.
   asio::ip::tcp::socket socket_;
   std::shared_ptr<connection_handler> handler_;
   endpoint remote_, local_;
+
+  enum class phase { greeting, handshaking, open };
+  tls_plan tls_plan_;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;  // null: plain TCP
+  phase phase_ = phase::open;
+  asio::steady_timer handshake_timer_;
+  std::vector<char> tls_staging_;  // small queued chunks copied into one TLS write
 
   std::vector<char> read_buf_;
   std::vector<char> spare_;  // a buffer handed back by resume_reading, read into next

@@ -10,11 +10,29 @@
 
 #include "net/asio/asio_connection.hpp"
 #include "net/asio/http_listener.hpp"
+#include "net/asio/tls_context.hpp"
 
 namespace gnatsd::net {
 
 namespace asio = boost::asio;
 using asio_impl::asio_connection;
+using asio_impl::tls_plan;
+using asio_impl::tls_role;
+
+namespace {
+
+// Builds what the connections of one listener or dial share; false (and a message) when the
+// certificates do not load.
+bool plan_tls(const tls_settings& settings, tls_role role, tls_plan& plan, std::string& error) {
+  if (!settings.enabled()) return true;
+  plan.context = asio_impl::make_tls_context(settings, role, error);
+  plan.when = settings.when;
+  plan.role = role;
+  plan.timeout = settings.timeout;
+  return plan.context != nullptr;
+}
+
+}  // namespace
 
 struct asio_transport::impl {
   asio::io_context io;
@@ -24,15 +42,15 @@ struct asio_transport::impl {
   std::vector<std::shared_ptr<asio_impl::http_listener>> http;
 
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
-                 std::shared_ptr<accept_handler> handler) {
+                 std::shared_ptr<accept_handler> handler, tls_plan tls) {
     // Each accepted socket gets its own strand as executor.
-    acceptor->async_accept(
-        asio::make_strand(io), [this, acceptor, handler](const boost::system::error_code& ec,
-                                                         asio::ip::tcp::socket socket) {
-          if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-          if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket)));
-          do_accept(acceptor, handler);
-        });
+    acceptor->async_accept(asio::make_strand(io), [this, acceptor, handler, tls](
+                                                      const boost::system::error_code& ec,
+                                                      asio::ip::tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+      if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket), tls));
+      do_accept(acceptor, handler, tls);
+    });
   }
 };
 
@@ -42,9 +60,11 @@ asio_transport::~asio_transport() {
   stop();
 }
 
-bool asio_transport::listen(const std::string& host, int port,
+bool asio_transport::listen(const std::string& host, int port, const tls_settings& tls,
                             std::shared_ptr<accept_handler> handler, int& bound_port,
                             std::string& error) {
+  tls_plan plan;
+  if (!plan_tls(tls, tls_role::server, plan, error)) return false;
   try {
     asio::ip::tcp::resolver resolver{impl_->io};
     const auto results = resolver.resolve(host, std::to_string(port < 0 ? 0 : port),
@@ -57,7 +77,7 @@ bool asio_transport::listen(const std::string& host, int port,
     acceptor->listen(asio::socket_base::max_listen_connections);
     bound_port = acceptor->local_endpoint().port();
     impl_->acceptors.push_back(acceptor);
-    impl_->do_accept(acceptor, std::move(handler));
+    impl_->do_accept(acceptor, std::move(handler), std::move(plan));
     return true;
   } catch (const boost::system::system_error& e) {
     error = e.code().message();
@@ -65,26 +85,35 @@ bool asio_transport::listen(const std::string& host, int port,
   }
 }
 
-void asio_transport::dial(const std::string& host, int port,
+void asio_transport::dial(const std::string& host, int port, const tls_settings& tls,
                           std::function<void(connection_ptr, std::string)> done) {
+  tls_settings client_tls = tls;
+  if (client_tls.server_name.empty()) client_tls.server_name = host;
+  tls_plan plan;
+  std::string error;
+  if (!plan_tls(client_tls, tls_role::client, plan, error)) {
+    done(nullptr, error);
+    return;
+  }
   auto resolver = std::make_shared<asio::ip::tcp::resolver>(impl_->io);
   auto socket = std::make_shared<asio::ip::tcp::socket>(asio::make_strand(impl_->io));
   resolver->async_resolve(
       host, std::to_string(port),
-      [resolver, socket, done = std::move(done)](const boost::system::error_code& ec,
-                                                 asio::ip::tcp::resolver::results_type results) {
+      [resolver, socket, plan, done = std::move(done)](
+          const boost::system::error_code& ec, asio::ip::tcp::resolver::results_type results) {
         if (ec) {
           done(nullptr, ec.message());
           return;
         }
         asio::async_connect(
             *socket, results,
-            [socket, done](const boost::system::error_code& ec2, const asio::ip::tcp::endpoint&) {
+            [socket, plan, done](const boost::system::error_code& ec2,
+                                 const asio::ip::tcp::endpoint&) {
               if (ec2) {
                 done(nullptr, ec2.message());
                 return;
               }
-              done(std::make_shared<asio_connection>(std::move(*socket)), {});
+              done(std::make_shared<asio_connection>(std::move(*socket), plan), {});
             });
       });
 }

@@ -16,9 +16,10 @@ class asio_transport final : public transport {
   asio_transport();
   ~asio_transport() override;
 
-  bool listen(const std::string& host, int port, std::shared_ptr<accept_handler> handler,
-              int& bound_port, std::string& error) override;
-  void dial(const std::string& host, int port,
+  bool listen(const std::string& host, int port, const tls_settings& tls,
+              std::shared_ptr<accept_handler> handler, int& bound_port,
+              std::string& error) override;
+  void dial(const std::string& host, int port, const tls_settings& tls,
             std::function<void(connection_ptr, std::string)> done) override;
   void stop_listening() override;
   void stop_listening(int port) override;

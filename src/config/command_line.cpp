@@ -40,6 +40,11 @@ const std::set<std::string> long_names = {
     "sl",
     "help",
     "version",
+    "tls",
+    "tlscert",
+    "tlskey",
+    "tlsverify",
+    "tlscacert",
 };
 
 // Short flags Go also accepts as `-X=value` (e.g. `-T=false`), with their long names.
@@ -71,6 +76,8 @@ std::vector<std::string> normalize(int argc, const char* const* argv) {
 struct overrides {
   std::optional<std::string> host, server_name, config, log_file, pid_file, user, pass, auth;
   std::optional<std::string> ports_file_dir, signal;
+  std::optional<std::string> tls_cert, tls_key, tls_ca;
+  bool tls = false, tls_verify = false;
   std::optional<int> port, http_port, connect_retries;
   std::optional<std::string> cluster, routes, cluster_name, cluster_advertise;
   bool logtime = true, no_advertise = false;
@@ -104,6 +111,21 @@ void add_flags(CLI::App& app, overrides& o) {
   app.add_option("--cluster_advertise", o.cluster_advertise);
   app.add_flag("--no_advertise", o.no_advertise);
   app.add_option("--connect_retries", o.connect_retries);
+  app.add_flag("--tls", o.tls);
+  app.add_option("--tlscert", o.tls_cert);
+  app.add_option("--tlskey", o.tls_key);
+  app.add_flag("--tlsverify", o.tls_verify);
+  app.add_option("--tlscacert", o.tls_ca);
+}
+
+// nats-server turns TLS on with --tls, --tlsverify or a certificate flag; the flags fill in
+// what the config file's `tls {}` block would.
+void apply_tls_overrides(const overrides& o, tls_options& t) {
+  if (o.tls_cert) t.cert_file = *o.tls_cert;
+  if (o.tls_key) t.key_file = *o.tls_key;
+  if (o.tls_ca) t.ca_file = *o.tls_ca;
+  if (o.tls_verify) t.verify = true;
+  if (o.tls || o.tls_verify || o.tls_cert || o.tls_key || o.tls_ca) t.enabled = true;
 }
 
 std::vector<std::string> split_routes(const std::string& list) {
@@ -149,6 +171,7 @@ std::string apply_overrides(const overrides& o, const CLI::App& app, server_opti
   if (o.cluster_advertise) s.cluster.advertise = *o.cluster_advertise;
   if (app.count("--no_advertise") != 0) s.cluster.no_advertise = o.no_advertise;
   if (o.connect_retries) s.cluster.connect_retries = *o.connect_retries;
+  apply_tls_overrides(o, s.tls);
   return {};
 }
 
@@ -235,6 +258,13 @@ Authorization Options:
         --user <user>                User required for connections
         --pass <password>            Password required for connections
         --auth <token>               Authorization token required for connections
+
+TLS Options:
+        --tls                        Enable TLS, do not verify clients (default: false)
+        --tlscert <file>             Server certificate file
+        --tlskey <file>              Private key for server certificate
+        --tlsverify                  Enable TLS, verify client certificates
+        --tlscacert <file>           Client certificate CA for verification
 
 Cluster Options:
         --routes <rurl-1, rurl-2>    Routes to solicit and connect

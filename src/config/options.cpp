@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -204,6 +205,32 @@ void apply_authorization(const value& map, authorization_options& auth,
     bad(map, "can not have a single user/pass or token and a users array at the same time");
 }
 
+// A `tls {}` block, with nats-server's error texts for a missing certificate or key.
+tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
+  tls_options t;
+  t.enabled = true;
+  auto str = [](std::string& field) {
+    return [&field](const value& v, const std::string& k) { field = as_string(v, k); };
+  };
+  if (map.type != value::kind::map) bad(map, "expected a map for \"tls\"");
+  for (const auto& [key, v] : map.entries) {
+    if (lower(key) == "cert_file" || lower(key) == "key_file" || lower(key) == "ca_file" ||
+        lower(key) == "verify" || lower(key) == "timeout" || v.used_as_variable)
+      continue;
+    bad(v, "error parsing tls config, unknown field [\"" + key + "\"]");
+  }
+  apply_map(map, {{"cert_file", str(t.cert_file)},
+                  {"key_file", str(t.key_file)},
+                  {"ca_file", str(t.ca_file)},
+                  {"verify", [&](const value& v, const std::string& k) { t.verify = as_bool(v, k); }},
+                  {"timeout", [&](const value& v, const std::string& k) {
+                     t.timeout = as_seconds(v, k, warnings);
+                   }}});
+  if (t.cert_file.empty()) bad(map, "missing 'cert_file' in TLS configuration");
+  if (t.key_file.empty()) bad(map, "missing 'key_file' in TLS configuration");
+  return t;
+}
+
 void apply_cluster(const value& map, cluster_options& c, std::vector<std::string>& warnings) {
   apply_map(map,
             {
@@ -239,6 +266,7 @@ void apply_cluster(const value& map, cluster_options& c, std::vector<std::string
                  [&](const value& v, const std::string& k) { c.no_advertise = as_bool(v, k); }},
                 {"connect_retries",
                  [&](const value& v, const std::string& k) { c.connect_retries = as_int(v, k); }},
+                {"tls", [&](const value& v, const std::string&) { c.tls = as_tls(v, warnings); }},
             });
 }
 
@@ -308,10 +336,35 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
                 }},
                {"cluster",
                 [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
+               {"tls", [&](const value& v, const std::string&) { o.tls = as_tls(v, warnings); }},
            });
 }
 
+namespace {
+
+bool readable(const std::string& path) {
+  return std::ifstream{path}.good();
+}
+
+// The files of a TLS block must exist before anything listens (nats-server loads them while
+// it reads the config, so `-t` reports them too). Their contents are checked when the
+// transport loads them.
+std::string validate_tls(const tls_options& t) {
+  if (!t.enabled) return {};
+  if (t.cert_file.empty() || t.key_file.empty()) return "TLS Server certificate must be present and valid";
+  for (const auto* f : {&t.cert_file, &t.key_file})
+    if (!readable(*f))
+      return "error parsing X509 certificate/key pair: open " + *f + ": no such file or directory";
+  if (!t.ca_file.empty() && !readable(t.ca_file))
+    return "open " + t.ca_file + ": no such file or directory";
+  return {};
+}
+
+}  // namespace
+
 std::string validate(const server_options& o) {
+  if (auto e = validate_tls(o.tls); !e.empty()) return e;
+  if (auto e = validate_tls(o.cluster.tls); !e.empty()) return e;
   if (o.max_payload <= 0) return "max_payload must be positive";
   if (o.max_pending > 0 && o.max_payload > o.max_pending)
     return "max_payload (" + std::to_string(o.max_payload) +

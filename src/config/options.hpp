@@ -35,6 +35,22 @@ struct authorization_options {
   bool required() const { return !user.empty() || !token.empty() || !users.empty(); }
 };
 
+/// A `tls {}` block (top level for clients, inside `cluster {}` for routes) or the --tls*
+/// flags. Certificates are loaded by the transport adapter (net/asio/tls_context).
+struct tls_options {
+  bool enabled = false;
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;  // empty: the system's trusted roots
+  bool verify = false;  // clients must present a certificate the CA signed
+  duration timeout = std::chrono::seconds{2};
+
+  bool operator==(const tls_options& o) const {
+    return enabled == o.enabled && cert_file == o.cert_file && key_file == o.key_file &&
+           ca_file == o.ca_file && verify == o.verify && timeout == o.timeout;
+  }
+};
+
 struct cluster_options {
   std::string host;
   int port = 0;  // 0: not clustered
@@ -44,6 +60,7 @@ struct cluster_options {
   std::string advertise;
   bool no_advertise = false;
   int connect_retries = 0;
+  tls_options tls;  // routes: TLS first on both sides, certificates always verified
 };
 
 struct server_options {
@@ -72,6 +89,7 @@ struct server_options {
   duration lame_duck_grace_period = std::chrono::seconds{10};
 
   authorization_options authorization;
+  tls_options tls;  // clients: INFO in plain text, then the TLS handshake
   cluster_options cluster;
 
   std::string config_file;

@@ -22,6 +22,10 @@ std::string encode_route_info(const route_info& info) {
   j["port"] = info.port;
   j["headers"] = info.headers;
   if (info.auth_required) j["auth_required"] = true;
+  if (info.tls_required) {
+    j["tls_required"] = true;
+    j["tls_verify"] = true;
+  }
   j["max_payload"] = info.max_payload;
   j["cluster"] = info.cluster;
   if (info.cluster_dynamic) j["cluster_dynamic"] = true;
@@ -38,7 +42,7 @@ std::string encode_route_connect(const route_connect& c) {
   j["pedantic"] = false;
   if (!c.user.empty()) j["user"] = c.user;
   if (!c.pass.empty()) j["pass"] = c.pass;
-  j["tls_required"] = false;
+  j["tls_required"] = c.tls_required;
   j["headers"] = c.headers;
   j["name"] = c.name;
   j["cluster"] = c.cluster;

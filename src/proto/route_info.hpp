@@ -20,6 +20,7 @@ struct route_info {
   std::string cluster;
   bool cluster_dynamic = false;
   bool auth_required = false;
+  bool tls_required = false;  // routes with TLS always verify: tls_verify says the same
   std::string ip;  // set on gossip: where to reach this server's cluster port
   std::vector<std::string> connect_urls;
   bool ldm = false;  // the sender entered lame duck mode: drop its connect_urls
@@ -30,6 +31,7 @@ struct route_connect {
   std::string cluster;
   bool cluster_dynamic = false;
   bool headers = true;
+  bool tls_required = false;
   std::string user;
   std::string pass;
   std::string lang;  // non-empty: a client on the route port

@@ -16,6 +16,8 @@ std::string encode_info(const server_info& info) {
   j["port"] = info.port;
   j["headers"] = info.headers;
   if (info.auth_required) j["auth_required"] = true;
+  if (info.tls_required) j["tls_required"] = true;
+  if (info.tls_verify) j["tls_verify"] = true;
   j["max_payload"] = info.max_payload;
   if (!info.connect_urls.empty()) j["connect_urls"] = info.connect_urls;
   if (info.ldm) j["ldm"] = true;

@@ -21,6 +21,8 @@ struct server_info {
   uint64_t client_id = 0;
   std::string client_ip;
   bool auth_required = false;
+  bool tls_required = false;  // the client must upgrade to TLS after this INFO
+  bool tls_verify = false;    // ... and present a certificate
   std::vector<std::string> connect_urls;
   bool ldm = false;  // the server is in lame duck mode: clients should move elsewhere
 };

@@ -66,6 +66,8 @@ std::string_view close_reason_text(close_reason r) {
       return "Write Error";
     case close_reason::read_error:
       return "Read Error";
+    case close_reason::tls_handshake_failure:
+      return "TLS Handshake Failure";
   }
   return "Unknown";
 }
@@ -94,6 +96,20 @@ client_connection::~client_connection() = default;
 void client_connection::start() {
   append(current_info());
   ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
+  if (ctx_->options.tls.enabled)
+    ctx_->log->log(log_level::debug, prefix_ + "Starting TLS client connection handshake");
+}
+
+void client_connection::tls_handshake_done(const std::string& error, const std::string& version,
+                                           const std::string& cipher) {
+  if (closing_) return;
+  if (!error.empty()) {
+    ctx_->log->error(prefix_ + "TLS handshake error: " + error);
+    close(close_reason::tls_handshake_failure, false);
+    return;
+  }
+  ctx_->log->debugf(prefix_ + "TLS handshake complete");
+  ctx_->log->debugf(prefix_ + "TLS version " + version + ", cipher suite " + cipher);
 }
 
 std::string client_connection::current_info() const {

@@ -40,6 +40,7 @@ enum class close_reason {
   server_shutdown,
   write_error,
   read_error,
+  tls_handshake_failure,
 };
 
 std::string_view close_reason_text(close_reason r);
@@ -68,6 +69,10 @@ class client_connection final : public proto::client_op_handler {
   void ping_timer();
   /// The auth timer fired: close if CONNECT has not authenticated yet.
   void auth_timer();
+  /// The transport finished the TLS handshake; `error` is empty on success, otherwise the
+  /// connection closes.
+  void tls_handshake_done(const std::string& error, const std::string& version,
+                          const std::string& cipher);
   /// Frames from another publisher's read buffer arrived for this connection.
   void deliver(delivery_batch batch);
   /// A publisher used up the auto-unsubscribe limit of one of our subscriptions.

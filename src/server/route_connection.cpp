@@ -35,6 +35,9 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
 }
 
 void route_connection::start(const proto::route_info& local_info) {
+  if (ctx_->options.cluster.tls.enabled)
+    ctx_->log->debugf(prefix_ + (role_.solicited ? "Starting TLS route client handshake"
+                                                 : "Starting TLS route server handshake"));
   ctx_->log->debugf(prefix_ + "Route connection created");
   if (role_.solicited) {
     proto::route_connect c;
@@ -43,6 +46,7 @@ void route_connection::start(const proto::route_info& local_info) {
     c.cluster_dynamic = local_info.cluster_dynamic;
     c.user = role_.user;
     c.pass = role_.pass;
+    c.tls_required = ctx_->options.cluster.tls.enabled;
     append(proto::encode_route_connect(c));
     append(proto::encode_route_info(local_info));
     ctx_->log->debugf(prefix_ + "Route connect msg sent");
@@ -128,6 +132,18 @@ bool route_connection::on_connect(std::string_view json) {
 void route_connection::registered() {
   registered_ = true;
   ctx_->log->debugf(prefix_ + "Registering remote route \"" + peer_.server_id + "\"");
+}
+
+void route_connection::tls_handshake_done(const std::string& error, const std::string& version,
+                                          const std::string& cipher) {
+  if (closing_) return;
+  if (!error.empty()) {
+    ctx_->log->error(prefix_ + "TLS route handshake error: " + error);
+    close("TLS Handshake Failure");
+    return;
+  }
+  ctx_->log->debugf(prefix_ + "TLS handshake complete");
+  ctx_->log->debugf(prefix_ + "TLS version " + version + ", cipher suite " + cipher);
 }
 
 void route_connection::refused(const std::string& why) {

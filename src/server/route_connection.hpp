@@ -47,6 +47,10 @@ class route_connection final : public proto::route_op_handler {
   void registered();
   /// The server refused it (self, duplicate, cluster name): close with a log line.
   void refused(const std::string& why);
+  /// The transport finished the TLS handshake; `error` is empty on success, otherwise the
+  /// route closes.
+  void tls_handshake_done(const std::string& error, const std::string& version,
+                          const std::string& cipher);
   /// Raw protocol to send: interest (RS+/RS-) or gossip (INFO).
   void send(std::string_view bytes);
   /// RMSG frames from a publisher's read buffer.

@@ -15,6 +15,8 @@ proto::server_info server_context::client_info_template() const {
   info.max_payload = options.max_payload;
   info.proto = 1;
   info.auth_required = current_auth()->required();
+  info.tls_required = options.tls.enabled;
+  info.tls_verify = options.tls.enabled && options.tls.verify;
   info.connect_urls = connect_urls();
   info.ldm = lame_duck.load(std::memory_order_acquire);
   return info;

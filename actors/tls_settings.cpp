@@ -1,0 +1,31 @@
+#include "actors/tls_settings.hpp"
+
+namespace gnatsd {
+namespace {
+
+net::tls_settings from_options(const tls_options& t, net::tls_settings::mode when) {
+  net::tls_settings s;
+  if (!t.enabled) return s;
+  s.when = when;
+  s.cert_file = t.cert_file;
+  s.key_file = t.key_file;
+  s.ca_file = t.ca_file;
+  s.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(t.timeout);
+  return s;
+}
+
+}  // namespace
+
+net::tls_settings client_tls(const server_options& o) {
+  auto s = from_options(o.tls, net::tls_settings::mode::after_greeting);
+  s.verify_peer = o.tls.verify;
+  return s;
+}
+
+net::tls_settings route_tls(const server_options& o) {
+  auto s = from_options(o.cluster.tls, net::tls_settings::mode::first);
+  s.verify_peer = true;
+  return s;
+}
+
+}  // namespace gnatsd

@@ -1,0 +1,62 @@
+#include "net/asio/tls_context.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl/host_name_verification.hpp>
+
+namespace gnatsd::net::asio_impl {
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+// Loads our own certificate chain and key; every failure is reported the way nats-server
+// words a bad key pair.
+bool load_key_pair(ssl::context& ctx, const tls_settings& s, std::string& error) {
+  boost::system::error_code ec;
+  ctx.use_certificate_chain_file(s.cert_file, ec);
+  if (!ec) ctx.use_private_key_file(s.key_file, ssl::context::pem, ec);
+  if (!ec && SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+    ec = boost::system::error_code{static_cast<int>(ERR_get_error()),
+                                   boost::asio::error::get_ssl_category()};
+  if (!ec) return true;
+  error = "error parsing X509 certificate/key pair: " + ec.message();
+  return false;
+}
+
+bool load_trust(ssl::context& ctx, const tls_settings& s, tls_role role, std::string& error) {
+  boost::system::error_code ec;
+  if (s.ca_file.empty()) {
+    ctx.set_default_verify_paths(ec);
+  } else {
+    ctx.load_verify_file(s.ca_file, ec);
+    // Tell clients which CAs we accept, so they pick the right certificate.
+    if (!ec && role == tls_role::server)
+      SSL_CTX_set_client_CA_list(ctx.native_handle(), SSL_load_client_CA_file(s.ca_file.c_str()));
+  }
+  if (!ec) return true;
+  error = "error loading CA file " + s.ca_file + ": " + ec.message();
+  return false;
+}
+
+}  // namespace
+
+std::shared_ptr<ssl::context> make_tls_context(const tls_settings& s, tls_role role,
+                                               std::string& error) {
+  auto ctx = std::make_shared<ssl::context>(role == tls_role::server ? ssl::context::tls_server
+                                                                     : ssl::context::tls_client);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  if (!load_key_pair(*ctx, s, error) || !load_trust(*ctx, s, role, error)) return nullptr;
+  if (role == tls_role::client) {
+    ctx->set_verify_mode(ssl::verify_peer);
+    if (!s.server_name.empty()) ctx->set_verify_callback(ssl::host_name_verification{s.server_name});
+  } else if (s.verify_peer) {
+    ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  } else {
+    ctx->set_verify_mode(ssl::verify_none);
+  }
+  return ctx;
+}
+
+}  // namespace gnatsd::net::asio_impl
