@@ -114,7 +114,7 @@ void asio_connection::on_handshake(const boost::system::error_code& ec) {
   handshake_timer_.cancel();
   if (closed_) return;
   if (ec) {
-    fail_handshake(ec.message());
+    fail_handshake(describe_handshake_error(ec));
     return;
   }
   phase_ = phase::open;

@@ -1,7 +1,9 @@
 #include "net/asio/tls_context.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 
 namespace gnatsd::net::asio_impl {
@@ -39,6 +41,24 @@ bool load_trust(ssl::context& ctx, const tls_settings& s, tls_role role, std::st
 }
 
 }  // namespace
+
+std::string describe_handshake_error(const boost::system::error_code& ec) {
+  if (ec == boost::asio::error::eof || ec == ssl::error::stream_truncated) return "EOF";
+  if (ec.category() == boost::asio::error::get_ssl_category()) {
+    switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
+      case SSL_R_HTTP_REQUEST:
+      case SSL_R_HTTPS_PROXY_REQUEST:  // "CONNECT {...}" looks like a proxy request to OpenSSL
+      case SSL_R_WRONG_VERSION_NUMBER:
+      case SSL_R_PACKET_LENGTH_TOO_LONG:
+        return "tls: first record does not look like a TLS handshake";
+      case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+        return "tls: client didn't provide a certificate";
+      default:
+        break;
+    }
+  }
+  return ec.message();
+}
 
 std::shared_ptr<ssl::context> make_tls_context(const tls_settings& s, tls_role role,
                                                std::string& error) {

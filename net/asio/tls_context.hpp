@@ -19,6 +19,10 @@ enum class tls_role { server, client };
 std::shared_ptr<boost::asio::ssl::context> make_tls_context(const tls_settings& settings,
                                                             tls_role role, std::string& error);
 
+/// A failed handshake in nats-server's words where Go has a fixed text for the case (plain
+/// text on a TLS port, no client certificate, the peer hung up), else OpenSSL's.
+std::string describe_handshake_error(const boost::system::error_code& ec);
+
 /// What a connection needs to run TLS: the shared context and how to use it.
 struct tls_plan {
   std::shared_ptr<boost::asio::ssl::context> context;  // null: plain TCP

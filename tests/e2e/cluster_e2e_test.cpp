@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "../support/cluster_helpers.hpp"
 #include "../support/nats_client.hpp"
 #include "../support/server_process.hpp"
 
@@ -33,45 +34,6 @@ sub_ptr subscribe(natsConnection* nc, const char* subject, const char* queue = n
   return sub_ptr{sub};
 }
 
-int drain(natsSubscription* sub, int64_t timeout_ms = 500) {
-  int n = 0;
-  for (;;) {
-    natsMsg* m = nullptr;
-    if (natsSubscription_NextMsg(&m, sub, timeout_ms) != NATS_OK) return n;
-    natsMsg_Destroy(m);
-    ++n;
-  }
-}
-
-// Receives the `expected` messages, each within a generous deadline (a loaded machine under
-// the sanitizers can take long), then counts any extra copies that arrive within the
-// drain window.
-int receive(natsSubscription* sub, int expected) {
-  int n = 0;
-  for (; n < expected; ++n) {
-    natsMsg* m = nullptr;
-    if (natsSubscription_NextMsg(&m, sub, 10'000) != NATS_OK) return n;
-    natsMsg_Destroy(m);
-  }
-  return n + drain(sub);
-}
-
-// Interest reaches other servers asynchronously (as with nats-server): publish probes until
-// one arrives, then drain the probes, so that the real test starts with interest in place.
-void wait_for_interest(natsConnection* pub, natsSubscription* sub, const char* subject) {
-  for (int i = 0; i < 100; ++i) {
-    natsConnection_PublishString(pub, subject, "probe");
-    natsConnection_FlushTimeout(pub, 5000);
-    natsMsg* m = nullptr;
-    if (natsSubscription_NextMsg(&m, sub, 100) == NATS_OK) {
-      natsMsg_Destroy(m);
-      drain(sub, 200);
-      return;
-    }
-  }
-  FAIL() << "interest in " << subject << " never reached the publisher's server";
-}
-
 struct cluster_ports {
   int client[3];
   int route[3];
@@ -93,24 +55,6 @@ std::vector<std::string> guide_args(const cluster_ports& p, int i) {
   }
   args.push_back("-D");
   return args;
-}
-
-bool full_mesh(const std::vector<server_process*>& servers) {
-  for (auto* s : servers) {
-    size_t n = 0;
-    const std::string log = s->log();
-    for (size_t at = log.find("Registering remote route"); at != std::string::npos;
-         at = log.find("Registering remote route", at + 1))
-      ++n;
-    if (n < servers.size() - 1) return false;
-  }
-  return true;
-}
-
-bool wait_mesh(const std::vector<server_process*>& servers) {
-  for (int i = 0; i < 500 && !full_mesh(servers); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  return full_mesh(servers);
 }
 
 TEST(ClusterE2E, TheGuidesThreeServerExampleFormsAFullMesh) {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "../support/e2e_helpers.hpp"
+#include "../support/run_command.hpp"
 
 namespace gnatsd::testing {
 namespace {
@@ -40,10 +41,9 @@ std::string read_file(const std::string& path) {
 
 // Runs `gnatsd <args>` to completion; returns its exit code and what it printed.
 int run_gnatsd(const std::string& args, std::string& output) {
-  const std::string out = "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_cmd.txt";
-  const int rc = std::system((gnatsd_binary() + " " + args + " >" + out + " 2>&1").c_str());
-  output = read_file(out);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  auto r = gnatsd::testing::run_gnatsd(args);
+  output = r.output;
+  return r.code;
 }
 
 struct three_servers {

@@ -10,27 +10,11 @@
 #include <regex>
 #include <sstream>
 
+#include "../support/run_command.hpp"
 #include "../support/server_process.hpp"
 
 namespace gnatsd::testing {
 namespace {
-
-struct command_result {
-  int code;
-  std::string output;
-};
-
-// Runs gnatsd with `args` to completion (for flags that exit), capturing stdout and stderr.
-command_result run_gnatsd(const std::string& args) {
-  const std::string cmd = gnatsd_binary() + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), p))
-    out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  return {WEXITSTATUS(status), out};
-}
 
 std::string temp_path(const std::string& name) {
   return "/tmp/gnatsd_prog_" + std::to_string(::getpid()) + "_" + name;

@@ -1,0 +1,263 @@
+// End-to-end tests of TLS: the real gnatsd binary with certificates the test generates
+// (openssl), Debian's libnats C client with and without certificates, raw sockets for what
+// a plain client sees, and TLS routes between gnatsd servers and with nats-server 2.9.10.
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include <string>
+#include <vector>
+
+#include "../support/cluster_helpers.hpp"
+#include "../support/e2e_helpers.hpp"
+#include "../support/run_command.hpp"
+#include "../support/test_certificates.hpp"
+
+namespace gnatsd::testing {
+namespace {
+
+std::vector<std::string> tls_args(bool verify) {
+  const auto& c = certificates();
+  std::vector<std::string> args = {verify ? "--tlsverify" : "--tls", "--tlscert", c.server_cert,
+                                   "--tlskey", c.server_key};
+  if (verify) args.insert(args.end(), {"--tlscacert", c.ca});
+  args.push_back("-D");
+  return local_args(args);
+}
+
+struct client_identity {
+  std::string cert, key;  // empty: present no certificate
+};
+
+// Connects with libnats over TLS, trusting the test CA; returns null when it fails.
+// `should_connect` false expects a refusal (libnats reports it as an SSL or a protocol
+// error depending on when in the TLS 1.3 handshake it learns of it).
+conn_ptr connect_tls(const server_process& s, const client_identity& id,
+                     bool should_connect = true, bool secure = true) {
+  natsOptions* raw = nullptr;
+  natsOptions_Create(&raw);
+  opts_ptr opts{raw};
+  natsOptions_SetURL(raw, s.url().c_str());
+  natsOptions_SetMaxReconnect(raw, 0);
+  if (secure) {
+    EXPECT_EQ(natsOptions_SetSecure(raw, true), NATS_OK) << "libnats built without TLS";
+    EXPECT_EQ(natsOptions_LoadCATrustedCertificates(raw, certificates().ca.c_str()), NATS_OK);
+    natsOptions_SetExpectedHostname(raw, "localhost");
+    if (!id.cert.empty()) {
+      EXPECT_EQ(natsOptions_LoadCertificatesChain(raw, id.cert.c_str(), id.key.c_str()), NATS_OK);
+    }
+  }
+  natsConnection* nc = nullptr;
+  const natsStatus st = natsConnection_Connect(&nc, raw);
+  EXPECT_EQ(st == NATS_OK, should_connect) << natsStatus_GetText(st) << "\n" << s.log();
+  return conn_ptr{nc};
+}
+
+// Publishes one message on `nc` and receives it on the same connection.
+void expect_round_trip(natsConnection* nc, const char* subject) {
+  auto sub = subscribe(nc, subject);
+  ASSERT_EQ(natsConnection_PublishString(nc, subject, "over tls"), NATS_OK);
+  natsConnection_FlushTimeout(nc, 5000);
+  auto m = next(sub.get());
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(data_of(m), "over tls");
+}
+
+TEST(TlsE2E, LibnatsClientsTalkOverTlsAndInfoSaysTlsRequired) {
+  server_process s{gnatsd_binary(), tls_args(false)};
+  EXPECT_TRUE(s.wait_for_log("TLS required for client connections"));
+  raw_client probe{s.port()};
+  const std::string info = probe.read_until("\r\n");
+  EXPECT_NE(info.find("\"tls_required\":true"), std::string::npos) << info;
+  EXPECT_EQ(info.find("tls_verify"), std::string::npos) << info;
+
+  auto a = connect_tls(s, {});
+  auto b = connect_tls(s, {});
+  ASSERT_TRUE(a && b);
+  auto sub = subscribe(b.get(), "secure.>");
+  natsConnection_FlushTimeout(b.get(), 5000);
+  // Enough bytes that writes span several TLS records and read buffers.
+  const std::string big(100 * 1024, 'x');
+  for (int i = 0; i < 50; ++i)
+    natsConnection_Publish(a.get(), "secure.big", big.data(), static_cast<int>(big.size()));
+  natsConnection_FlushTimeout(a.get(), 10000);
+  for (int i = 0; i < 50; ++i) {
+    auto m = next(sub.get(), 10000);
+    ASSERT_NE(m, nullptr) << "message " << i;
+    EXPECT_EQ(data_of(m), big);
+  }
+  EXPECT_TRUE(s.wait_for_log("TLS handshake complete"));
+  EXPECT_TRUE(s.wait_for_log("TLS version 1."));
+}
+
+TEST(TlsE2E, PlainClientOnTheTlsPortIsClosedWithNothingWrittenAfterInfo) {
+  server_process s{gnatsd_binary(), tls_args(false)};
+  raw_client plain{s.port()};
+  const std::string info = plain.read_until("\r\n");
+  plain.send("CONNECT {\"verbose\":false}\r\nPING\r\n");
+  EXPECT_TRUE(plain.wait_closed());
+  EXPECT_EQ(plain.received(), info) << "nothing may follow the INFO";
+  EXPECT_TRUE(
+      s.wait_for_log("TLS handshake error: tls: first record does not look like a TLS handshake"));
+  EXPECT_TRUE(s.wait_for_log("Client connection closed: TLS Handshake Failure"));
+  // libnats without TLS options sees tls_required and tries TLS without our CA: refused.
+  connect_tls(s, {}, false, false);
+  EXPECT_TRUE(s.wait_for_log("TLS handshake error: tlsv1 alert unknown ca"));
+  // Other clients were not affected.
+  auto ok = connect_tls(s, {});
+  ASSERT_TRUE(ok);
+  expect_round_trip(ok.get(), "still.fine");
+}
+
+TEST(TlsE2E, SilentClientIsClosedAfterTheTlsTimeout) {
+  const auto& c = certificates();
+  const auto conf = write_config("tls_timeout.conf", "tls { cert_file: \"" + c.server_cert +
+                                                         "\", key_file: \"" + c.server_key +
+                                                         "\", timeout: 0.5 }\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  raw_client silent{s.port()};
+  const std::string info = silent.read_until("\r\n");
+  EXPECT_TRUE(silent.wait_closed());
+  EXPECT_EQ(silent.received(), info);
+  EXPECT_TRUE(s.wait_for_log("TLS handshake error: i/o timeout"));
+}
+
+TEST(TlsE2E, VerifyAcceptsOnlyClientCertificatesFromTheCa) {
+  server_process s{gnatsd_binary(), tls_args(true)};
+  raw_client probe{s.port()};
+  const std::string info = probe.read_until("\r\n");
+  EXPECT_NE(info.find("\"tls_required\":true,\"tls_verify\":true"), std::string::npos) << info;
+
+  const auto& c = certificates();
+  auto good = connect_tls(s, {c.client_cert, c.client_key});
+  ASSERT_TRUE(good);
+  expect_round_trip(good.get(), "verified");
+  // No certificate, or one from another CA: the handshake fails and the server says why.
+  // (With TLS 1.3 the client may learn of the refusal only on its first read.)
+  auto none = connect_tls(s, {}, false);
+  EXPECT_TRUE(s.wait_for_log("TLS handshake error: tls: client didn't provide a certificate"));
+  auto rogue = connect_tls(s, {c.rogue_cert, c.rogue_key}, false);
+  EXPECT_TRUE(s.wait_for_log("certificate verify failed"));
+  expect_round_trip(good.get(), "verified.again");
+}
+
+TEST(TlsE2E, MissingCertificateFilesAreReportedLikeNatsServer) {
+  const auto conf = write_config("tls_missing.conf",
+                                 "tls { cert_file: \"/nonexistent/cert.pem\", key_file: "
+                                 "\"/nonexistent/key.pem\" }\n");
+  const auto nokey = write_config("tls_nokey.conf", "tls { cert_file: \"x.pem\" }\n");
+  const auto bogus = write_config("tls_bogus.conf",
+                                  "tls { cert_file: \"x.pem\", key_file: \"y.pem\", bogus: 1 }\n");
+  EXPECT_EQ(run_gnatsd("-t -c " + conf).code, 1);
+  EXPECT_NE(run_gnatsd("-t -c " + conf).output.find(
+                "error parsing X509 certificate/key pair: open /nonexistent/cert.pem: no such "
+                "file or directory"),
+            std::string::npos);
+  EXPECT_NE(run_gnatsd("-t -c " + nokey)
+                .output.find("missing 'key_file' in TLS configuration"),
+            std::string::npos);
+  EXPECT_NE(run_gnatsd("-t -c " + bogus)
+                .output.find("error parsing tls config, unknown field [\"bogus\"]"),
+            std::string::npos);
+  // A file that exists but is no certificate: refused when the listener opens.
+  const auto garbage = write_config("garbage.pem", "not a certificate\n");
+  const auto r = run_gnatsd("-a 127.0.0.1 -p -1 --tlscert " + garbage + " --tlskey " + garbage);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("error parsing X509 certificate/key pair"), std::string::npos)
+      << r.output;
+}
+
+// -- routes ----------------------------------------------------------------------------------
+
+std::string cluster_tls_block(const std::string& cert, const std::string& key) {
+  return "  tls { cert_file: \"" + cert + "\", key_file: \"" + key + "\", ca_file: \"" +
+         certificates().ca + "\", timeout: 2 }\n";
+}
+
+// A config with a TLS cluster on `route_port`, soliciting `routes`.
+std::string tls_cluster_config(const std::string& name, int route_port,
+                               const std::vector<int>& routes, const std::string& cert = {},
+                               const std::string& key = {}) {
+  const auto& c = certificates();
+  std::string text = "cluster {\n  listen: 127.0.0.1:" + std::to_string(route_port) + "\n";
+  if (!routes.empty()) {
+    text += "  routes: [";
+    for (int r : routes)
+      text += " \"nats://127.0.0.1:" + std::to_string(r) + "\"";
+    text += " ]\n";
+  }
+  text += cluster_tls_block(cert.empty() ? c.server_cert : cert, key.empty() ? c.server_key : key);
+  return write_config(name, text + "}\n");
+}
+
+TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
+  const int ra = free_port(), rb = free_port();
+  server_process a{gnatsd_binary(), local_args({"-c", tls_cluster_config("ra.conf", ra, {}), "-D"})};
+  server_process b{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("rb.conf", rb, {ra}), "-D"})};
+  ASSERT_TRUE(wait_mesh({&a, &b})) << a.log() << b.log();
+  EXPECT_TRUE(a.wait_for_log("Starting TLS route server handshake"));
+  EXPECT_TRUE(b.wait_for_log("Starting TLS route client handshake"));
+  EXPECT_TRUE(a.wait_for_log("TLS handshake complete"));
+
+  auto ca = connect(a);
+  auto cb = connect(b);
+  auto on_b = subscribe(cb.get(), "over.route");
+  wait_for_interest(ca.get(), on_b.get(), "over.route");
+  for (int i = 0; i < 100; ++i)
+    natsConnection_PublishString(ca.get(), "over.route", "m");
+  natsConnection_FlushTimeout(ca.get(), 5000);
+  EXPECT_EQ(receive(on_b.get(), 100), 100);
+}
+
+TEST(TlsE2E, RoutesWithoutTlsOrWithAnUntrustedCertificateAreRefused) {
+  const auto& c = certificates();
+  const int ra = free_port();
+  server_process a{gnatsd_binary(), local_args({"-c", tls_cluster_config("rx.conf", ra, {}), "-D"})};
+  // A plain route: it speaks first in clear, which is no TLS handshake.
+  server_process plain{gnatsd_binary(),
+                       local_args({"-cluster", "nats://127.0.0.1:" + std::to_string(free_port()),
+                                   "-routes", "nats://127.0.0.1:" + std::to_string(ra)})};
+  EXPECT_TRUE(a.wait_for_log(
+      "TLS route handshake error: tls: first record does not look like a TLS handshake"));
+  EXPECT_TRUE(a.wait_for_log("Route connection closed: TLS Handshake Failure"));
+  // A route whose certificate another CA signed.
+  server_process rogue{gnatsd_binary(),
+                       local_args({"-c", tls_cluster_config("rr.conf", free_port(), {ra},
+                                                            c.rogue_cert, c.rogue_key)})};
+  EXPECT_TRUE(a.wait_for_log("certificate verify failed"));
+  EXPECT_EQ(a.log().find("Registering remote route"), std::string::npos) << a.log();
+}
+
+TEST(TlsE2E, TlsRoutesInteroperateWithNatsServerFromEitherSide) {
+  const int r_seed = free_port(), r_g = free_port(), r_n2 = free_port();
+  // nats-server seed <- gnatsd (gnatsd dials TLS) <- nats-server n2 (nats-server dials gnatsd).
+  server_process seed{nats_server_binary(),
+                      {"-a", "127.0.0.1", "-p", std::to_string(free_port()), "-c",
+                       tls_cluster_config("ns_seed.conf", r_seed, {}), "-D"}};
+  server_process g{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("g.conf", r_g, {r_seed}), "-D"})};
+  server_process n2{nats_server_binary(),
+                    {"-a", "127.0.0.1", "-p", std::to_string(free_port()), "-c",
+                     tls_cluster_config("ns_n2.conf", r_n2, {r_g}), "-D"}};
+  ASSERT_TRUE(wait_mesh({&seed, &g, &n2})) << seed.log() << g.log() << n2.log();
+  EXPECT_NE(seed.log().find("TLS handshake complete"), std::string::npos);
+  EXPECT_NE(n2.log().find("TLS handshake complete"), std::string::npos);
+
+  auto c_seed = connect(seed);
+  auto c_g = connect(g);
+  auto c_n2 = connect(n2);
+  auto on_g = subscribe(c_g.get(), "to.gnatsd");
+  wait_for_interest(c_seed.get(), on_g.get(), "to.gnatsd");
+  natsConnection_PublishString(c_seed.get(), "to.gnatsd", "x");
+  natsConnection_FlushTimeout(c_seed.get(), 5000);
+  EXPECT_EQ(receive(on_g.get(), 1), 1);
+  auto on_n2 = subscribe(c_n2.get(), "to.nats");
+  wait_for_interest(c_g.get(), on_n2.get(), "to.nats");
+  for (int i = 0; i < 100; ++i)
+    natsConnection_PublishString(c_g.get(), "to.nats", "y");
+  natsConnection_FlushTimeout(c_g.get(), 5000);
+  EXPECT_EQ(receive(on_n2.get(), 100), 100) << g.log() << n2.log();
+}
+
+}  // namespace
+}  // namespace gnatsd::testing

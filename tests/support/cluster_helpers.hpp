@@ -1,0 +1,74 @@
+// Helpers shared by the end-to-end tests that run clusters: counting received messages,
+// waiting for interest to cross routes, and waiting for a full mesh in the servers' logs.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server_process.hpp"
+
+namespace gnatsd::testing {
+
+inline int drain(natsSubscription* sub, int64_t timeout_ms = 500) {
+  int n = 0;
+  for (;;) {
+    natsMsg* m = nullptr;
+    if (natsSubscription_NextMsg(&m, sub, timeout_ms) != NATS_OK) return n;
+    natsMsg_Destroy(m);
+    ++n;
+  }
+}
+
+// Receives the `expected` messages, each within a generous deadline (a loaded machine under
+// the sanitizers can take long), then counts any extra copies that arrive within the
+// drain window.
+inline int receive(natsSubscription* sub, int expected) {
+  int n = 0;
+  for (; n < expected; ++n) {
+    natsMsg* m = nullptr;
+    if (natsSubscription_NextMsg(&m, sub, 10'000) != NATS_OK) return n;
+    natsMsg_Destroy(m);
+  }
+  return n + drain(sub);
+}
+
+// Interest reaches other servers asynchronously (as with nats-server): publish probes until
+// one arrives, then drain the probes, so that the real test starts with interest in place.
+inline void wait_for_interest(natsConnection* pub, natsSubscription* sub, const char* subject) {
+  for (int i = 0; i < 100; ++i) {
+    natsConnection_PublishString(pub, subject, "probe");
+    natsConnection_FlushTimeout(pub, 5000);
+    natsMsg* m = nullptr;
+    if (natsSubscription_NextMsg(&m, sub, 100) == NATS_OK) {
+      natsMsg_Destroy(m);
+      drain(sub, 200);
+      return;
+    }
+  }
+  FAIL() << "interest in " << subject << " never reached the publisher's server";
+}
+
+inline bool full_mesh(const std::vector<server_process*>& servers) {
+  for (auto* s : servers) {
+    size_t n = 0;
+    const std::string log = s->log();
+    for (size_t at = log.find("Registering remote route"); at != std::string::npos;
+         at = log.find("Registering remote route", at + 1))
+      ++n;
+    if (n < servers.size() - 1) return false;
+  }
+  return true;
+}
+
+inline bool wait_mesh(const std::vector<server_process*>& servers) {
+  for (int i = 0; i < 500 && !full_mesh(servers); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  return full_mesh(servers);
+}
+
+}  // namespace gnatsd::testing

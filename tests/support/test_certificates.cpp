@@ -1,0 +1,71 @@
+#include "test_certificates.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace gnatsd::testing {
+namespace {
+
+// Runs a shell command in `dir`; false when it fails.
+bool run(const std::string& dir, const std::string& command) {
+  const std::string line = "cd '" + dir + "' && (" + command + ") >/dev/null 2>&1";
+  return std::system(line.c_str()) == 0;
+}
+
+bool make_ca(const std::string& dir, const std::string& name) {
+  return run(dir, "openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout " + name +
+                      "-key.pem -out " + name + ".pem -subj /CN=" + name);
+}
+
+// A leaf certificate `name` signed by `ca`, usable as server and client certificate.
+bool make_leaf(const std::string& dir, const std::string& name, const std::string& ca,
+               const std::string& san) {
+  return run(dir, "openssl req -newkey rsa:2048 -nodes -keyout " + name + "-key.pem -out " +
+                      name + ".csr -subj /CN=" + name) &&
+         run(dir, "printf 'subjectAltName=" + san +
+                      "\\nextendedKeyUsage=serverAuth,clientAuth\\n' > " + name + ".ext") &&
+         run(dir, "openssl x509 -req -days 3650 -in " + name + ".csr -CA " + ca + ".pem -CAkey " +
+                      ca + "-key.pem -CAcreateserial -out " + name + ".pem -extfile " + name +
+                      ".ext");
+}
+
+struct generated {
+  test_certificates files;
+  bool ok = false;
+
+  generated() {
+    files.dir = (std::filesystem::temp_directory_path() /
+                 ("gnatsd_certs_" + std::to_string(::getpid())))
+                    .string();
+    std::filesystem::create_directories(files.dir);
+    const std::string& d = files.dir;
+    ok = make_ca(d, "ca") && make_ca(d, "rogue-ca") &&
+         make_leaf(d, "server", "ca", "IP:127.0.0.1,DNS:localhost") &&
+         make_leaf(d, "client", "ca", "DNS:client") &&
+         make_leaf(d, "rogue", "rogue-ca", "DNS:rogue");
+    files.ca = d + "/ca.pem";
+    files.server_cert = d + "/server.pem";
+    files.server_key = d + "/server-key.pem";
+    files.client_cert = d + "/client.pem";
+    files.client_key = d + "/client-key.pem";
+    files.rogue_cert = d + "/rogue.pem";
+    files.rogue_key = d + "/rogue-key.pem";
+  }
+  ~generated() {
+    std::error_code ignored;
+    std::filesystem::remove_all(files.dir, ignored);
+  }
+};
+
+}  // namespace
+
+const test_certificates& certificates() {
+  static const generated g;
+  EXPECT_TRUE(g.ok) << "openssl could not generate the test certificates in " << g.files.dir;
+  return g.files;
+}
+
+}  // namespace gnatsd::testing

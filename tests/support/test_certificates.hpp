@@ -1,0 +1,21 @@
+// Certificates for the TLS tests, generated once per test process with the openssl command:
+// a CA, a server certificate for 127.0.0.1 and localhost, a client certificate from the same
+// CA, and a client certificate from another CA that the servers must refuse.
+#pragma once
+
+#include <string>
+
+namespace gnatsd::testing {
+
+struct test_certificates {
+  std::string dir;
+  std::string ca;                        // the CA every server trusts
+  std::string server_cert, server_key;   // CN=server, SAN IP:127.0.0.1, DNS:localhost
+  std::string client_cert, client_key;   // signed by `ca`
+  std::string rogue_cert, rogue_key;     // signed by another CA
+};
+
+/// Generates the files on first use (fails the calling test if openssl fails).
+const test_certificates& certificates();
+
+}  // namespace gnatsd::testing
