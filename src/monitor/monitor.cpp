@@ -179,6 +179,8 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
       if (!st.name.empty()) e["name"] = st.name;
       if (!st.lang.empty()) e["lang"] = st.lang;
       if (!st.version.empty()) e["version"] = st.version;
+      if (!st.tls_version.empty()) e["tls_version"] = st.tls_version;
+      if (!st.tls_cipher.empty()) e["tls_cipher_suite"] = st.tls_cipher;
     }
     if (subs == "1" || subs == "true" || subs == "detail")
       e["subscriptions_list"] = subscriptions_list(st);

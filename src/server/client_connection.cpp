@@ -110,6 +110,9 @@ void client_connection::tls_handshake_done(const std::string& error, const std::
   }
   ctx_->log->debugf(prefix_ + "TLS handshake complete");
   ctx_->log->debugf(prefix_ + "TLS version " + version + ", cipher suite " + cipher);
+  std::lock_guard<std::mutex> guard{stats_->mutex};
+  stats_->tls_version = version;
+  stats_->tls_cipher = cipher;
 }
 
 std::string client_connection::current_info() const {

@@ -90,7 +90,6 @@ TEST(ClusterE2E, TheGuidesThreeServerExampleFormsAFullMesh) {
   EXPECT_EQ(receive(sub_c.get(), 1), 1);
 }
 
-std::string http_get(int port, const std::string& path, int* status = nullptr);
 
 TEST(ClusterE2E, TheGuidesSeedConfWorksAndRoutezShowsTheMesh) {
   cluster_ports p;
@@ -271,17 +270,6 @@ TEST(ClusterE2E, AClientGivenOneServerLearnsTheOthersAndFailsOver) {
     }
   }
   EXPECT_TRUE(delivered) << "the client did not fail over";
-}
-
-// A plain HTTP GET over a raw socket; returns the body ("" on failure).
-std::string http_get(int port, const std::string& path, int* status) {
-  raw_client c{port};
-  c.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  c.wait_closed(std::chrono::seconds{10});
-  const std::string& r = c.received();
-  if (status && r.size() > 12) *status = std::stoi(r.substr(9, 3));
-  const auto body = r.find("\r\n\r\n");
-  return body == std::string::npos ? std::string{} : r.substr(body + 4);
 }
 
 TEST(ClusterE2E, MonitoringEndpointsDescribeTheCluster) {

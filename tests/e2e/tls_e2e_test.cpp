@@ -63,7 +63,10 @@ void expect_round_trip(natsConnection* nc, const char* subject) {
 }
 
 TEST(TlsE2E, LibnatsClientsTalkOverTlsAndInfoSaysTlsRequired) {
-  server_process s{gnatsd_binary(), tls_args(false)};
+  const int http = free_port();
+  auto args = tls_args(false);
+  args.insert(args.end(), {"-m", std::to_string(http)});
+  server_process s{gnatsd_binary(), args};
   EXPECT_TRUE(s.wait_for_log("TLS required for client connections"));
   raw_client probe{s.port()};
   const std::string info = probe.read_until("\r\n");
@@ -87,6 +90,10 @@ TEST(TlsE2E, LibnatsClientsTalkOverTlsAndInfoSaysTlsRequired) {
   }
   EXPECT_TRUE(s.wait_for_log("TLS handshake complete"));
   EXPECT_TRUE(s.wait_for_log("TLS version 1."));
+  // Monitoring shows each TLS client's protocol version and cipher suite, as nats-server.
+  const std::string connz = http_get(http, "/connz");
+  EXPECT_NE(connz.find("\"tls_version\": \"1.3\""), std::string::npos) << connz;
+  EXPECT_NE(connz.find("\"tls_cipher_suite\": \"TLS_"), std::string::npos) << connz;
 }
 
 TEST(TlsE2E, PlainClientOnTheTlsPortIsClosedWithNothingWrittenAfterInfo) {

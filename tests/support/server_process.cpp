@@ -189,4 +189,14 @@ bool raw_client::wait_closed(std::chrono::milliseconds deadline) {
   return closed_;
 }
 
+std::string http_get(int port, const std::string& path, int* status) {
+  raw_client c{port};
+  c.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  c.wait_closed(std::chrono::seconds{10});
+  const std::string& r = c.received();
+  if (status && r.size() > 12) *status = std::stoi(r.substr(9, 3));
+  const auto body = r.find("\r\n\r\n");
+  return body == std::string::npos ? std::string{} : r.substr(body + 4);
+}
+
 }  // namespace gnatsd::testing

@@ -72,4 +72,7 @@ class raw_client {
   std::string received_;
 };
 
+/// A plain HTTP GET over a raw socket (monitoring endpoints); returns the body, "" on failure.
+std::string http_get(int port, const std::string& path, int* status = nullptr);
+
 }  // namespace gnatsd::testing

@@ -167,6 +167,13 @@ TEST(Reload, OnlyLiveChangesAreAccepted) {
   d.port = 4223;
   EXPECT_EQ(unreloadable_change(server_options{}, d),
             "config reload not supported for Port: old=4222, new=4223");
+  server_options e;
+  e.tls.enabled = true;
+  EXPECT_EQ(unreloadable_change(server_options{}, e), "config reload not supported for TLSConfig");
+  server_options f;
+  f.cluster.tls.timeout = std::chrono::seconds{5};
+  EXPECT_EQ(unreloadable_change(server_options{}, f),
+            "config reload not supported for Cluster.TLSConfig");
 }
 
 }  // namespace

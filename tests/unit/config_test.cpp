@@ -143,6 +143,41 @@ TEST(Config, ErrorsNameFileLineAndColumn) {
   EXPECT_NE(error_of("ping_interval: \"2x\"").find("invalid duration"), std::string::npos);
 }
 
+TEST(Config, TlsBlocksForClientsAndRoutes) {
+  const auto o = load(
+      "tls { cert_file: \"s.pem\", key_file: \"s-key.pem\", ca_file: \"ca.pem\", verify: true, "
+      "timeout: 0.5 }\n"
+      "cluster { port: 6222, tls { cert_file: \"r.pem\", key_file: \"r-key.pem\", timeout: "
+      "\"3s\" } }\n");
+  EXPECT_TRUE(o.tls.enabled);
+  EXPECT_EQ(o.tls.cert_file, "s.pem");
+  EXPECT_EQ(o.tls.ca_file, "ca.pem");
+  EXPECT_TRUE(o.tls.verify);
+  EXPECT_EQ(o.tls.timeout, std::chrono::milliseconds{500});
+  EXPECT_TRUE(o.cluster.tls.enabled);
+  EXPECT_EQ(o.cluster.tls.key_file, "r-key.pem");
+  EXPECT_FALSE(o.cluster.tls.verify);
+  EXPECT_EQ(o.cluster.tls.timeout, std::chrono::seconds{3});
+  EXPECT_FALSE(load("port: 1").tls.enabled);
+}
+
+TEST(Config, TlsErrorsUseNatsServersTexts) {
+  EXPECT_EQ(error_of("tls { key_file: \"k.pem\" }"),
+            "test.conf:1:1: missing 'cert_file' in TLS configuration");
+  EXPECT_EQ(error_of("tls { cert_file: \"c.pem\" }"),
+            "test.conf:1:1: missing 'key_file' in TLS configuration");
+  EXPECT_NE(error_of("tls { cert_file: c, key_file: k, cipher: x }")
+                .find("error parsing tls config, unknown field [\"cipher\"]"),
+            std::string::npos);
+  server_options o;
+  o.tls.enabled = true;
+  o.tls.cert_file = "/nonexistent/c.pem";
+  o.tls.key_file = "/nonexistent/k.pem";
+  EXPECT_EQ(validate(o),
+            "error parsing X509 certificate/key pair: open /nonexistent/c.pem: no such file or "
+            "directory");
+}
+
 TEST(Options, MaxPayloadCannotExceedMaxPending) {
   server_options o;
   o.max_payload = 10;
@@ -201,6 +236,24 @@ TEST(CommandLine, FlagsOverrideTheConfigFile) {
   EXPECT_EQ(c.options.port, 2222);
   EXPECT_EQ(c.options.server_name, "file");
   EXPECT_TRUE(c.options.debug);
+}
+
+TEST(CommandLine, TlsFlagsEnableTls) {
+  const std::string cert = ::testing::TempDir() + "gnatsd_flag_cert.pem";
+  std::ofstream{cert} << "x";
+  auto c = parse({"--tls", "--tlscert", cert.c_str(), "--tlskey", cert.c_str()});
+  ASSERT_EQ(c.what, command_line::action::run) << c.error;
+  EXPECT_TRUE(c.options.tls.enabled);
+  EXPECT_FALSE(c.options.tls.verify);
+  // A certificate flag alone turns TLS on, as with nats-server; -tlsverify adds verification.
+  c = parse({"-tlscert", cert.c_str(), "-tlskey", cert.c_str(), "-tlsverify", "-tlscacert",
+             cert.c_str()});
+  ASSERT_EQ(c.what, command_line::action::run) << c.error;
+  EXPECT_TRUE(c.options.tls.enabled && c.options.tls.verify);
+  EXPECT_EQ(c.options.tls.ca_file, cert);
+  c = parse({"--tls"});
+  EXPECT_EQ(c.what, command_line::action::error);
+  EXPECT_EQ(c.error, "TLS Server certificate must be present and valid");
 }
 
 TEST(CommandLine, HelpVersionAndTest) {
