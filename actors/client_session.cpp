@@ -77,7 +77,7 @@ void emit(session_pointer self) {
   if (conn.pending_bytes() > 0 && !st.deadline_armed) {
     // Bytes wait for the socket: check that they make progress within write_deadline.
     st.deadline_armed = true;
-    self->delayed_send(self, st.config.context->options.write_deadline, deadline_timer_atom_v);
+    self->delayed_send(self, conn.limits().write_deadline, deadline_timer_atom_v);
   }
 }
 
@@ -146,7 +146,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
   c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}),
                       read_credits);
   const auto& opts = c.context->options;
-  arm_ping(self, std::min<duration>(opts.ping_interval, first_ping_max));
+  arm_ping(self, std::min<duration>(st.conn->limits().ping_interval, first_ping_max));
   if (const auto auth = c.context->current_auth(); auth->required()) {
     // The handshake counts against the auth timeout: nats-server allows the TLS timeout
     // plus a second.
@@ -196,7 +196,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         if (s.finished) return;
         s.conn->ping_timer();
         emit(self);
-        if (!s.finished) arm_ping(self, s.config.context->options.ping_interval);
+        if (!s.finished) arm_ping(self, s.conn->limits().ping_interval);
       },
       [=](deadline_timer_atom) {
         auto& s = self->state;
@@ -213,7 +213,12 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
       [=](stall_timer_atom) { stall_check(self); },
       [=](reload_atom) {
         if (self->state.finished) return;
-        self->state.conn->reload_authorization();
+        self->state.conn->reload();
+        emit(self);
+      },
+      [=](over_limit_atom) {
+        if (self->state.finished) return;
+        self->state.conn->fail(proto::error_code::maximum_connections_exceeded);
         emit(self);
       },
       [=](auth_timer_atom) {

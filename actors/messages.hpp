@@ -69,6 +69,8 @@ CAF_ADD_ATOM(gnatsd, gnatsd, regossip_atom, "regossip")
 CAF_ADD_ATOM(gnatsd, gnatsd, lame_duck_atom, "lameduck")
 CAF_ADD_ATOM(gnatsd, gnatsd, ldm_close_atom, "ldmclose")
 CAF_ADD_ATOM(gnatsd, gnatsd, reload_atom, "reload")
+// A reload lowered max_connections below the number of clients: this one must go.
+CAF_ADD_ATOM(gnatsd, gnatsd, over_limit_atom, "overlimit")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -93,7 +95,8 @@ using session_actor =
                      caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
                      caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
                      caf::reacts_to<stall_timer_atom>, caf::reacts_to<urls_atom>,
-                     caf::reacts_to<shutdown_atom>, caf::reacts_to<reload_atom>>;
+                     caf::reacts_to<shutdown_atom>, caf::reacts_to<reload_atom>,
+                     caf::reacts_to<over_limit_atom>>;
 
 /// One per route connection (actors/route.hpp).
 using route_actor = caf::typed_actor<

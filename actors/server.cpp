@@ -48,6 +48,7 @@ struct server_state {
   };
   std::map<uint64_t, session_entry> sessions;
   std::deque<monitor::connection_view> closed;  // the last closed connections, for /connz
+  server_options shown_options;  // what /varz shows: the options as last (re)loaded
   bool shutting_down = false;
 
   // -- cluster -------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ void accept_client(server_pointer self, net::connection_ptr& conn) {
   cfg.server = server_actor{self};
   cfg.interest = st.interest;
   cfg.over_connection_limit =
-      st.sessions.size() >= static_cast<size_t>(st.context->options.max_connections);
+      st.sessions.size() >= static_cast<size_t>(st.context->current_limits()->max_connections);
   const uint64_t cid = cfg.cid;
   cfg.stats = std::make_shared<connection_stats>();
   auto stats = cfg.stats;
@@ -371,6 +372,35 @@ void shutdown(server_pointer self) {
 // Routes removed from the config are no longer retried; an established one stays until it
 // breaks, as with nats-server's implicit routes.
 
+// Logs each changed limit as nats-server does ("Reloaded: max_payload = 100").
+void log_limit_changes(logger& log, const connection_limits& a, const connection_limits& b) {
+  auto note = [&](const char* name, auto old_value, auto new_value, std::string text) {
+    if (old_value != new_value) log.info(std::string{"Reloaded: "} + name + " = " + text);
+  };
+  note("max_payload", a.max_payload, b.max_payload, std::to_string(b.max_payload));
+  note("max_control_line", a.max_control_line, b.max_control_line,
+       std::to_string(b.max_control_line));
+  note("max_pending", a.max_pending, b.max_pending, std::to_string(b.max_pending));
+  note("max_subscriptions", a.max_subscriptions, b.max_subscriptions,
+       std::to_string(b.max_subscriptions));
+  note("max_connections", a.max_connections, b.max_connections,
+       std::to_string(b.max_connections));
+  note("ping_interval", a.ping_interval.count(), b.ping_interval.count(),
+       format_go_duration(b.ping_interval));
+  note("ping_max", a.ping_max, b.ping_max, std::to_string(b.ping_max));
+  note("write_deadline", a.write_deadline.count(), b.write_deadline.count(),
+       format_go_duration(b.write_deadline));
+}
+
+// A lower max_connections closes the newest clients over it, with nats-server's -ERR.
+void enforce_connection_limit(server_pointer self, int max_connections) {
+  auto& sessions = self->state.sessions;
+  if (max_connections <= 0 || sessions.size() <= static_cast<size_t>(max_connections)) return;
+  size_t excess = sessions.size() - static_cast<size_t>(max_connections);
+  for (auto it = sessions.rbegin(); it != sessions.rend() && excess > 0; ++it, --excess)
+    self->send(it->second.actor, over_limit_atom_v);
+}
+
 void reload(server_pointer self, const server_options& fresh) {
   auto& st = self->state;
   if (st.shutting_down) return;
@@ -378,6 +408,11 @@ void reload(server_pointer self, const server_options& fresh) {
   ctx.log->debug = fresh.debug;
   ctx.log->trace = fresh.trace;
   ctx.set_auth(fresh.authorization);
+  const auto limits = limits_of(fresh);
+  log_limit_changes(*ctx.log, *ctx.current_limits(), limits);
+  ctx.set_limits(limits);
+  st.shown_options = fresh;
+  enforce_connection_limit(self, limits.max_connections);
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, reload_atom_v);
   std::set<std::string> wanted;
@@ -484,7 +519,7 @@ monitor::server_view snapshot(const server_state& st) {
   v.server_name = ctx.server_name;
   v.version = server_version;
   v.cluster_name = st.local_route.cluster;
-  v.options = &ctx.options;
+  v.options = &st.shown_options;
   v.connect_urls = ctx.connect_urls();
   v.in_msgs = ctx.counters.in_msgs.load();
   v.in_bytes = ctx.counters.in_bytes.load();
@@ -520,6 +555,7 @@ struct server_args {
 server_actor::behavior_type server_behavior(server_pointer self, server_args args) {
   auto& st = self->state;
   st.context = std::move(args.context);
+  st.shown_options = st.context->options;
   st.interest = std::move(args.interest);
   st.transport = args.transport;
   st.local_route = std::move(args.local_route);
@@ -647,6 +683,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   auto ctx = std::make_shared<server_context>();
   ctx->options = std::move(options);
   ctx->set_auth(ctx->options.authorization);
+  ctx->set_limits(limits_of(ctx->options));
   ctx->log = std::move(log);
   ctx->server_id = generate_server_id(rng);
   ctx->server_name = ctx->options.server_name.empty() ? ctx->server_id : ctx->options.server_name;

@@ -15,6 +15,8 @@ std::string text(duration d) {
 
 }  // namespace
 
+// Limits (max_payload, max_pending, ping_interval, ...) are absent: they reload live
+// (server_context::set_limits). So are log levels, authorization and routes.
 std::string unreloadable_change(const server_options& a, const server_options& b) {
   std::string out;
   auto check = [&](const char* name, const auto& old_value, const auto& new_value) {
@@ -30,14 +32,6 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   check("LogFile", a.log_file, b.log_file);
   check("PidFile", a.pid_file, b.pid_file);
   check("PortsFileDir", a.ports_file_dir, b.ports_file_dir);
-  check("MaxPayload", a.max_payload, b.max_payload);
-  check("MaxConn", int64_t{a.max_connections}, int64_t{b.max_connections});
-  check("MaxControlLine", a.max_control_line, b.max_control_line);
-  check("MaxPending", a.max_pending, b.max_pending);
-  check("MaxSubs", int64_t{a.max_subscriptions}, int64_t{b.max_subscriptions});
-  check("PingInterval", a.ping_interval, b.ping_interval);
-  check("MaxPingsOut", int64_t{a.ping_max}, int64_t{b.ping_max});
-  check("WriteDeadline", a.write_deadline, b.write_deadline);
   check("LameDuckDuration", a.lame_duck_duration, b.lame_duck_duration);
   check("LameDuckGracePeriod", a.lame_duck_grace_period, b.lame_duck_grace_period);
   check("Cluster.Host", a.cluster.host, b.cluster.host);

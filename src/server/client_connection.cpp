@@ -85,10 +85,21 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
   prefix_ =
       remote_host_ + ":" + std::to_string(remote_port) + " - cid:" + std::to_string(cid_) + " - ";
   self_->log_prefix = prefix_;
-  const auto& o = ctx_->options;
-  parser_.set_limits(proto::parser_limits{static_cast<size_t>(o.max_control_line),
-                                          static_cast<size_t>(o.max_payload)});
+  apply_limits(ctx_->current_limits());
   authorized_ = !ctx_->current_auth()->required();
+}
+
+void client_connection::apply_limits(std::shared_ptr<const connection_limits> limits) {
+  limits_ = std::move(limits);
+  parser_.set_limits(proto::parser_limits{static_cast<size_t>(limits_->max_control_line),
+                                          static_cast<size_t>(limits_->max_payload)});
+  router_.set_max_pending(limits_->max_pending);
+}
+
+void client_connection::reload() {
+  if (closing_) return;
+  apply_limits(ctx_->current_limits());
+  reload_authorization();
 }
 
 client_connection::~client_connection() = default;
@@ -333,7 +344,7 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     return true;
   }
   if (!may_subscribe(subject, queue, sid)) return true;  // -ERR only; the connection stays
-  const auto max_subs = ctx_->options.max_subscriptions;
+  const auto max_subs = limits_->max_subscriptions;
   if (max_subs > 0 && subs_.size() >= static_cast<size_t>(max_subs)) {
     fail(proto::error_code::maximum_subscriptions_exceeded);
     return true;
@@ -462,7 +473,7 @@ void client_connection::ping_timer() {
     return;
   }
   activity_since_ping_ = false;
-  if (pings_outstanding_ + 1 > ctx_->options.ping_max) {
+  if (pings_outstanding_ + 1 > limits_->ping_max) {
     fail(proto::error_code::stale_connection);
     return;
   }
@@ -480,7 +491,7 @@ void client_connection::deliver(delivery_batch batch) {
   self_->in_transit.fetch_sub(static_cast<int64_t>(batch.bytes.size()), std::memory_order_relaxed);
   if (closing_ || batch.bytes.empty()) return;
   const size_t queued = pending_bytes_ + out_.buffered() + batch.bytes.size();
-  const auto max_pending = static_cast<size_t>(ctx_->options.max_pending);
+  const auto max_pending = static_cast<size_t>(limits_->max_pending);
   if (max_pending > 0 && queued > max_pending) {
     ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
     ctx_->log->info(prefix_ + "Slow Consumer Detected: MaxPending of " +
@@ -509,7 +520,7 @@ void client_connection::write_deadline_check() {
   }
   ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
   ctx_->log->info(prefix_ + "Slow Consumer Detected: WriteDeadline of " +
-                  format_go_duration(ctx_->options.write_deadline) + " exceeded with " +
+                  format_go_duration(limits_->write_deadline) + " exceeded with " +
                   std::to_string(pending_bytes_) + " total bytes.");
   close(close_reason::slow_consumer_deadline, false);
 }

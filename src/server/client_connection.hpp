@@ -82,6 +82,12 @@ class client_connection final : public proto::client_op_handler {
   /// The write deadline passed since the last check: if pending bytes made no progress in
   /// that time, the client is a slow consumer and is closed without flushing.
   void write_deadline_check();
+  /// A config reload replaced the limits and the authorization: takes the new limits (they
+  /// apply from the next operation on), then re-checks the authorization.
+  void reload();
+  /// The limits this connection works with (server_context::current_limits when it was
+  /// accepted or last reloaded).
+  const connection_limits& limits() const { return *limits_; }
   /// A config reload replaced the authorization (server_context::current_auth): re-checks
   /// this client as nats-server 2.9 does. A removed user is closed with nothing written; a
   /// changed password or token closes with Authorization Violation; new permissions apply at
@@ -150,6 +156,7 @@ class client_connection final : public proto::client_op_handler {
                std::string_view message);
   void send_no_responders(std::string_view reply);
   void remove_subscription(const subscription_ptr& sub);
+  void apply_limits(std::shared_ptr<const connection_limits> limits);
   void append(std::string_view bytes);
   void send_err(std::string_view text);
   void ok();
@@ -163,6 +170,7 @@ class client_connection final : public proto::client_op_handler {
   std::string remote_host_;
   std::shared_ptr<subscriber> self_;
   prng rng_;
+  std::shared_ptr<const connection_limits> limits_;
   proto::protocol_parser parser_;
   proto::connect_options connect_;
   bool connect_received_ = false;

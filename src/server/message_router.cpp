@@ -184,7 +184,7 @@ void message_router::flush() {
   cache_hits_ = 0;
   cache_entries_delta_ = 0;
   size_t largest = 0;
-  const int64_t mark = stall_threshold(ctx_.options.max_pending);
+  const int64_t mark = stall_threshold(max_pending_);
   stalled_.clear();
   for (auto& pb : batches_) {
     const size_t size = pb.batch.bytes.size();
@@ -207,11 +207,11 @@ duration message_router::stall_wait() const {
   int64_t worst = 0;
   for (const auto& s : stalled_)
     worst = std::max(worst, s->backlog());
-  return gnatsd::stall_wait(worst, ctx_.options.max_pending);
+  return gnatsd::stall_wait(worst, max_pending_);
 }
 
 bool message_router::stall_cleared() {
-  const int64_t mark = stall_threshold(ctx_.options.max_pending);
+  const int64_t mark = stall_threshold(max_pending_);
   for (const auto& s : stalled_)
     if (s->backlog() > mark) return false;
   stalled_.clear();

@@ -39,7 +39,10 @@ struct message_origin {
 
 class message_router {
  public:
-  message_router(server_context& ctx, prng& rng) : ctx_(ctx), rng_(rng) {}
+  message_router(server_context& ctx, prng& rng)
+      : ctx_(ctx), max_pending_(ctx.current_limits()->max_pending), rng_(rng) {}
+  /// The max_pending the stall mark derives from (changed by a config reload).
+  void set_max_pending(int64_t max_pending) { max_pending_ = max_pending; }
   ~message_router();
   message_router(const message_router&) = delete;
   message_router& operator=(const message_router&) = delete;
@@ -91,6 +94,7 @@ class message_router {
                  size_t header_size, size_t total);
 
   server_context& ctx_;
+  int64_t max_pending_;  // of this connection: the stall mark derives from it
   prng& rng_;
 
   // Per-connection match cache, valid while the sublist generation is unchanged.

@@ -12,7 +12,7 @@ proto::server_info server_context::client_info_template() const {
   info.host = options.host;
   info.port = options.port;
   info.headers = true;
-  info.max_payload = options.max_payload;
+  info.max_payload = current_limits()->max_payload;
   info.proto = 1;
   info.auth_required = current_auth()->required();
   info.tls_required = options.tls.enabled;

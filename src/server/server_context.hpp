@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/options.hpp"
+#include "server/connection_limits.hpp"
 #include "log/logger.hpp"
 #include "proto/server_info.hpp"
 #include "sublist/sublist.hpp"
@@ -51,6 +52,14 @@ struct server_context {
     std::atomic_store(&auth_, std::shared_ptr<const authorization_options>(
                                   std::make_shared<authorization_options>(std::move(a))));
   }
+  /// The limits in force: the options' at start, replaced as a whole by a config reload.
+  std::shared_ptr<const connection_limits> current_limits() const {
+    return std::atomic_load(&limits_);
+  }
+  void set_limits(const connection_limits& l) {
+    std::atomic_store(&limits_, std::shared_ptr<const connection_limits>(
+                                    std::make_shared<connection_limits>(l)));
+  }
   /// Called by the server actor once lame duck mode has closed every client and shut the
   /// server down; the program uses it to exit (empty in simulation).
   std::function<void()> exit_hook;
@@ -68,6 +77,8 @@ struct server_context {
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;
   std::shared_ptr<const authorization_options> auth_ = std::make_shared<authorization_options>();
+  std::shared_ptr<const connection_limits> limits_ =
+      std::make_shared<connection_limits>(limits_of(server_options{}));
 };
 
 using server_context_ptr = std::shared_ptr<server_context>;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -295,12 +296,12 @@ TEST(OperationsE2E, ReloadAddsAUserChangesPermissionsAndAddsARouteWhileClientsSt
   write_config("reload.conf", "authorization { users = [ \n");
   ::kill(a.pid(), SIGHUP);
   EXPECT_TRUE(a.wait_for_log("Failed to reload server configuration: "));
-  write_config("reload.conf", "max_payload: 100\n" + config("[\"new.>\", \"keep\"]",
-                                                            "  { user: dave, password: d }\n", ""));
+  write_config("reload.conf", "server_name: other\n" +
+                                  config("[\"new.>\", \"keep\"]", "  { user: dave, password: d }\n",
+                                         ""));
   ::kill(a.pid(), SIGHUP);
-  EXPECT_TRUE(a.wait_for_log(
-      "Failed to reload server configuration: config reload not supported for MaxPayload: "
-      "old=1048576, new=100"))
+  EXPECT_TRUE(a.wait_for_log("Failed to reload server configuration: config reload not "
+                             "supported for ServerName: old=, new=other"))
       << a.log();
   alice.send("PING\r\n");
   auto pongs = [&] {
@@ -314,6 +315,40 @@ TEST(OperationsE2E, ReloadAddsAUserChangesPermissionsAndAddsARouteWhileClientsSt
     alice.read_some(100);
   EXPECT_EQ(pongs(), 3u) << alice.received();  // still connected, still answered
   EXPECT_EQ(natsConnection_FlushTimeout(dave.get(), 5000), NATS_OK);
+}
+
+TEST(OperationsE2E, ReloadAppliesLimitsToConnectedClients) {
+  const auto conf = write_config("limits.conf", "max_payload: 1000\nmax_connections: 3\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  std::vector<std::unique_ptr<raw_client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<raw_client>(s.port()));
+    clients.back()->send("CONNECT {\"verbose\":false}\r\nPING\r\n");
+    ASSERT_NE(clients.back()->read_until("PONG").find("PONG"), std::string::npos);
+  }
+  const std::string payload(200, 'p');
+  clients[0]->send("PUB fits 200\r\n" + payload + "\r\nPING\r\n");
+  ASSERT_NE(clients[0]->read_until("PONG\r\nPONG").find("PONG\r\nPONG"), std::string::npos);
+
+  write_config("limits.conf", "max_payload: 100\nmax_connections: 2\nping_interval: \"30s\"\n");
+  ::kill(s.pid(), SIGHUP);
+  ASSERT_TRUE(s.wait_for_log("Reloaded server configuration")) << s.log();
+  EXPECT_TRUE(s.wait_for_log("Reloaded: max_payload = 100"));
+  EXPECT_TRUE(s.wait_for_log("Reloaded: max_connections = 2"));
+  EXPECT_TRUE(s.wait_for_log("Reloaded: ping_interval = 30s"));
+  // The newest client is over the new connection limit.
+  EXPECT_NE(clients[2]->read_until("exceeded").find("-ERR 'maximum connections exceeded'"),
+            std::string::npos);
+  EXPECT_TRUE(clients[2]->wait_closed());
+  // The new max_payload applies to clients already connected, and new ones are told.
+  clients[1]->send("PUB small 50\r\n" + std::string(50, 's') + "\r\nPING\r\n");
+  EXPECT_NE(clients[1]->read_until("PONG\r\nPONG").find("PONG\r\nPONG"), std::string::npos);
+  clients[0]->send("PUB big 200\r\n" + payload + "\r\n");
+  EXPECT_NE(clients[0]->read_until("Violation").find("-ERR 'Maximum Payload Violation'"),
+            std::string::npos);
+  EXPECT_TRUE(clients[0]->wait_closed());
+  raw_client fresh{s.port()};
+  EXPECT_NE(fresh.read_until("\r\n").find("\"max_payload\":100"), std::string::npos);
 }
 
 }  // namespace

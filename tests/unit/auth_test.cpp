@@ -156,9 +156,12 @@ TEST(Reload, OnlyLiveChangesAreAccepted) {
   b.authorization.users.push_back(user_entry{"dave", "d", std::nullopt});
   b.cluster.routes = {"nats://127.0.0.1:7000"};
   EXPECT_EQ(unreloadable_change(a, b), "");
-  b.max_payload = 100;
+  b.max_payload = 100;  // limits reload live
+  b.ping_interval = std::chrono::seconds{5};
+  EXPECT_EQ(unreloadable_change(a, b), "");
+  b.lame_duck_duration = std::chrono::minutes{5};
   EXPECT_EQ(unreloadable_change(a, b),
-            "config reload not supported for MaxPayload: old=1048576, new=100");
+            "config reload not supported for LameDuckDuration: old=2m0s, new=5m0s");
   server_options c;
   c.cluster.authorization.password = "secret";
   EXPECT_EQ(unreloadable_change(server_options{}, c),

@@ -144,6 +144,7 @@ TEST(MessageRouter, ClosedMembersAreSkipped) {
 TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
   fixture f;
   f.ctx->options.max_pending = 1000;
+  f.ctx->set_limits(limits_of(f.ctx->options));
   auto publisher = f.client(1), slow = f.client(2), r = f.route(10);
   f.sub(slow, "s");
   f.sub(r, "s");  // routes never stall a producer (nats-server 2.x)
