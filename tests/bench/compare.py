@@ -11,6 +11,9 @@ server is started fresh for every group of scenarios:
   conns       --conns idle clients: server memory per connection, then a 1:1 run beside them
   subs        --subs-conns x --subs-per-conn subscriptions: memory per subscription,
               subscribe rate, publish rate to one of them and spread over 100,000 of them
+  tls         clients over TLS (certificates made with openssl): 1:1 at 16 B and 1 KiB
+              through libnats (gnatsd-tls-bench; the client limits both servers, so the
+              server's CPU seconds are the telling figure) and handshakes per second
 The load generator checks every message count exactly and fails the run otherwise.
 Prints medians, the ratio gnatsd / nats-server and whether the issue's target is met.
 A benchmark that prints numbers, not a test.
@@ -19,13 +22,16 @@ A benchmark that prints numbers, not a test.
              [--msgs 2000000] [--self]   # --self: gnatsd against gnatsd (machine noise)
 """
 import argparse
+import atexit
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
 
 HIGHER, LOWER = "higher", "lower"
@@ -60,6 +66,10 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("publish spread over 100k of them", "msgs/s", HIGHER, None),
     ("server CPU seconds, throughput group", "s", LOWER, None),
     ("peak RSS, throughput group", "MiB", LOWER, None),
+    ("TLS 1:1 16B", "msgs/s", HIGHER, None),
+    ("TLS 1:1 1KiB", "msgs/s", HIGHER, None),
+    ("TLS handshakes", "conns/s", HIGHER, None),
+    ("server CPU seconds, TLS group", "s", LOWER, None),
 ]
 
 
@@ -195,8 +205,55 @@ def run_scale(a, binary, add):
         s.stop()
 
 
+_certs = {}
+
+
+def certificates():
+    """A CA and a server certificate for 127.0.0.1, made once per run."""
+    if not _certs:
+        d = tempfile.mkdtemp(prefix="gnatsd_bench_certs_")
+        atexit.register(shutil.rmtree, d, True)
+        run = lambda *args: subprocess.run(args, cwd=d, check=True, capture_output=True)
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+            "-keyout", "ca-key.pem", "-out", "ca.pem", "-subj", "/CN=bench-ca")
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server-key.pem",
+            "-out", "server.csr", "-subj", "/CN=server")
+        with open(os.path.join(d, "server.ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        run("openssl", "x509", "-req", "-days", "30", "-in", "server.csr", "-CA", "ca.pem",
+            "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", "server.pem", "-extfile",
+            "server.ext")
+        _certs.update(dir=d, ca=os.path.join(d, "ca.pem"), cert=os.path.join(d, "server.pem"),
+                      key=os.path.join(d, "server-key.pem"))
+    return _certs
+
+
+def tls_bench(a, what, args):
+    out = subprocess.run([a.tls_bench, *args], capture_output=True, text=True, timeout=900)
+    if out.returncode != 0:
+        raise RuntimeError(f"{what}: {out.stderr.strip() or out.stdout.strip()}")
+    return out.stdout
+
+
+def run_tls(a, binary, add):
+    c = certificates()
+    s = Server(binary, ["--tls", "--tlscert", c["cert"], "--tlskey", c["key"]])
+    try:
+        url = ["--url", f"tls://{s.url}", "--ca", c["ca"]]
+        msgs = max(a.msgs // 10, 1000)
+        for label, size, n in (("TLS 1:1 16B", "16", msgs), ("TLS 1:1 1KiB", "1024", msgs // 4)):
+            out = tls_bench(a, label, [*url, "--msgs", str(n), "--size", size])
+            add(label, float(re.search(r"^sub: .* = (\d+) msgs/s", out, re.M).group(1)))
+        out = tls_bench(a, "handshakes", [*url, "--scenario", "handshakes",
+                                           "--msgs", str(max(a.conns // 20, 20))])
+        add("TLS handshakes", float(re.search(r"= (\d+) conns/s", out).group(1)))
+        add("server CPU seconds, TLS group", s.cpu_seconds())
+    finally:
+        s.stop()
+
+
 GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
-          "scale": run_scale}
+          "scale": run_scale, "tls": run_tls}
 
 
 def fmt(v, unit):
@@ -217,6 +274,8 @@ def main():
     ap.add_argument("--gnatsd", default="build/gnatsd")
     ap.add_argument("--nats-server", default="/usr/sbin/nats-server")
     ap.add_argument("--loadgen", default="build/tests/gnatsd-loadgen")
+    ap.add_argument("--tls-bench", default=None,
+                    help="gnatsd-tls-bench (default: next to the load generator)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--msgs", type=int, default=2_000_000)
     ap.add_argument("--reqs", type=int, default=20_000, help="request/reply round trips")
@@ -226,6 +285,8 @@ def main():
     ap.add_argument("--groups", default=",".join(GROUPS), help="comma-separated subset")
     ap.add_argument("--self", action="store_true", help="compare gnatsd with itself")
     a = ap.parse_args()
+    if a.tls_bench is None:
+        a.tls_bench = os.path.join(os.path.dirname(a.loadgen), "gnatsd-tls-bench")
     raise_fd_limit()
     other = ("gnatsd#2", a.gnatsd) if a.self else ("nats-server", a.nats_server)
     servers = [("gnatsd", a.gnatsd), other]
