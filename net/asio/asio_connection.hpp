@@ -34,7 +34,10 @@ class asio_connection final : public connection,
 
  private:
   void do_read();
+  void read_more();
+  bool more_tls_input_ready();
   void on_read(const boost::system::error_code& ec, size_t n);
+  void deliver_read();
   void do_write();
   void on_write(const boost::system::error_code& ec, size_t n);
   void do_close(const std::string& reason);
@@ -60,6 +63,7 @@ class asio_connection final : public connection,
   std::vector<char> read_buf_;
   std::vector<char> spare_;  // a buffer handed back by resume_reading, read into next
   size_t read_size_ = 4096;
+  size_t read_filled_ = 0;  // bytes of read_buf_ filled by the reads of this buffer
   int credits_ = 0;
   bool reading_ = false;
 
