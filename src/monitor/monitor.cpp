@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 namespace gnatsd::monitor {
@@ -65,25 +66,33 @@ response varz(const server_view& s, const clock_view& c) {
   j["max_control_line"] = o.max_control_line;
   j["max_payload"] = o.max_payload;
   j["max_pending"] = o.max_pending;
+  if (o.tls.enabled) j["tls_required"] = true;
+  if (o.tls.enabled && o.tls.verify) j["tls_verify"] = true;
   j["cluster"] = {
       {"name", s.cluster_name},
       {"addr", o.cluster.host},
       {"cluster_port", o.cluster.port},
       {"auth_timeout", std::chrono::duration<double>(o.cluster.authorization.timeout).count()},
       {"urls", o.cluster.routes}};
+  if (o.cluster.tls.enabled) {
+    j["cluster"]["tls_timeout"] = std::chrono::duration<double>(o.cluster.tls.timeout).count();
+    j["cluster"]["tls_required"] = true;
+    j["cluster"]["tls_verify"] = true;
+  }
   j["gateway"] = json::object();
   j["leaf"] = json::object();
   j["mqtt"] = json::object();
   j["websocket"] = json::object();
   j["jetstream"] = json::object();
-  j["tls_timeout"] = 2;
+  j["tls_timeout"] = std::chrono::duration<double>(o.tls.timeout).count();
   j["write_deadline"] = o.write_deadline.count();
   j["start"] = rfc3339(c.start_ns);
   j["now"] = rfc3339(c.now_ns);
   j["uptime"] = uptime(c.now_ns - c.start_ns);
   j["mem"] = c.rss_bytes;
-  j["cores"] = 2;
-  j["gomaxprocs"] = 2;
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  j["cores"] = cores;
+  j["gomaxprocs"] = cores;
   j["cpu"] = c.cpu_percent;
   j["connections"] = s.connections.size();
   j["total_connections"] = s.total_connections;

@@ -357,7 +357,7 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     sub->sid = key;
     sub->owner = self_;
     sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
-    if (permissions_) sub->denied = permissions_->delivery_filter(subject);
+    if (permissions_) sub->set_deny_filter(permissions_->delivery_filter(subject));
     ctx_->subscriptions.insert(sub);
     {
       std::lock_guard<std::mutex> guard{stats_->mutex};
@@ -415,10 +415,16 @@ void client_connection::reload_authorization() {
     fail(proto::error_code::authorization_violation);
     return;
   }
-  if (!permissions_) return;
   std::vector<subscription_ptr> refused;
-  for (const auto& [sid, s] : subs_)
-    if (!permissions_->can_subscribe(s->subject, s->queue)) refused.push_back(s);
+  for (const auto& [sid, s] : subs_) {
+    if (permissions_ && !permissions_->can_subscribe(s->subject, s->queue)) {
+      refused.push_back(s);
+      continue;
+    }
+    // The subscriptions that stay get the new deny list for what they must not receive.
+    auto filter = permissions_ ? permissions_->delivery_filter(s->subject) : nullptr;
+    if (filter || s->deny_filter()) s->set_deny_filter(std::move(filter));
+  }
   for (const auto& s : refused) {
     send_err("Permissions Violation for Subscription to \"" + s->subject + "\" (sid \"" + s->sid +
              "\")");

@@ -151,7 +151,7 @@ bool message_router::deliver_local(const subscription_ptr& sub, std::string_view
   subscriber* owner = sub->owner.get();
   const bool own = owner == origin.self;
   if (own && !origin.echo) return false;
-  if (sub->denied && denied(*sub->denied, subject)) return false;
+  if (const auto* deny = sub->deny_filter(); deny && denied(*deny, subject)) return false;
   bool last = false;
   if (!sub->reserve_delivery(last)) return false;
   std::vector<char>& out = own ? *origin.self_out : batch_for(sub);

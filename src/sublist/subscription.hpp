@@ -80,12 +80,25 @@ struct subscription {
   std::atomic<int32_t> weight{1};
   /// Message subjects this (wildcard) subscription must not receive: its owner's subscribe
   /// permissions deny them (auth/permissions.hpp). Null for nearly all subscriptions.
-  std::shared_ptr<const std::vector<std::string>> denied;
+  /// Publishers on other threads read it; a config reload may replace it.
+  const std::vector<std::string>* deny_filter() const {
+    return deny_filter_.load(std::memory_order_acquire);
+  }
+  /// Owner thread only. Earlier filters stay alive with the subscription, since a publisher
+  /// may still be reading one (reloads are rare, so they are few).
+  void set_deny_filter(std::shared_ptr<const std::vector<std::string>> filter) {
+    deny_filter_.store(filter.get(), std::memory_order_release);
+    if (filter) filters_kept_.push_back(std::move(filter));
+  }
 
   /// Counts one delivery against the auto-unsubscribe limit. Returns false if the
   /// subscription is closed or its limit is used up; sets `last` when this delivery is the
   /// final one the limit allows.
   bool reserve_delivery(bool& last);
+
+ private:
+  std::atomic<const std::vector<std::string>*> deny_filter_{nullptr};
+  std::vector<std::shared_ptr<const std::vector<std::string>>> filters_kept_;
 };
 
 using subscription_ptr = std::shared_ptr<subscription>;

@@ -317,6 +317,29 @@ TEST(OperationsE2E, ReloadAddsAUserChangesPermissionsAndAddsARouteWhileClientsSt
   EXPECT_EQ(natsConnection_FlushTimeout(dave.get(), 5000), NATS_OK);
 }
 
+TEST(OperationsE2E, ReloadedDenyListFiltersExistingWildcardSubscriptions) {
+  auto config = [](const std::string& deny) {
+    return "authorization { users = [ { user: alice, password: pw, permissions: { publish: "
+           "\">\", subscribe: { allow: \">\"" +
+           deny + " } } } ] }\n";
+  };
+  const auto conf = write_config("deny.conf", config(""));
+  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  raw_client alice{s.port()};
+  alice.send("CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw\"}\r\n"
+             "SUB foo.* 1\r\nPUB foo.secret 1\r\na\r\nPING\r\n");
+  EXPECT_NE(alice.read_until("PONG").find("MSG foo.secret 1 1"), std::string::npos);
+
+  write_config("deny.conf", config(", deny: \"foo.secret\""));
+  ::kill(s.pid(), SIGHUP);
+  ASSERT_TRUE(s.wait_for_log("Reloaded server configuration")) << s.log();
+  const size_t before = alice.received().size();
+  alice.send("PUB foo.secret 1\r\nb\r\nPUB foo.open 1\r\nc\r\nPING\r\n");
+  const std::string got = alice.read_until("c\r\nPONG\r\n").substr(before);
+  EXPECT_EQ(got, "MSG foo.open 1 1\r\nc\r\nPONG\r\n") << "the subscription stays, "
+                                                             "without the denied subject";
+}
+
 TEST(OperationsE2E, ReloadAppliesLimitsToConnectedClients) {
   const auto conf = write_config("limits.conf", "max_payload: 1000\nmax_connections: 3\n");
   server_process s{gnatsd_binary(), local_args({"-c", conf})};

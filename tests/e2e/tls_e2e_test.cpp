@@ -94,6 +94,9 @@ TEST(TlsE2E, LibnatsClientsTalkOverTlsAndInfoSaysTlsRequired) {
   const std::string connz = http_get(http, "/connz");
   EXPECT_NE(connz.find("\"tls_version\": \"1.3\""), std::string::npos) << connz;
   EXPECT_NE(connz.find("\"tls_cipher_suite\": \"TLS_"), std::string::npos) << connz;
+  const std::string varz = http_get(http, "/varz");
+  EXPECT_NE(varz.find("\"tls_required\": true"), std::string::npos) << varz;
+  EXPECT_NE(varz.find("\"tls_timeout\": 2.0"), std::string::npos) << varz;
 }
 
 TEST(TlsE2E, PlainClientOnTheTlsPortIsClosedWithNothingWrittenAfterInfo) {
