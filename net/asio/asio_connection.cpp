@@ -272,10 +272,13 @@ void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
   }
   if (handler_) handler_->on_flushed(n);
   if (phase_ == phase::greeting && write_front_offset_ == 0) {
-    if (close_after_flush_)
-      do_close("closed by server");
-    else
+    if (!close_after_flush_) {
       begin_handshake();
+    } else if (!queue_.empty()) {
+      do_write();  // closing before the handshake (max connections): the -ERR goes in clear too
+    } else {
+      do_close("closed by server");
+    }
     return;
   }
   if (!queue_.empty()) {
