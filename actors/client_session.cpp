@@ -151,7 +151,8 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
     // The handshake counts against the auth timeout: nats-server allows the TLS timeout
     // plus a second.
     auto timeout = auth->timeout;
-    if (opts.tls.enabled) timeout = std::max<duration>(timeout, opts.tls.timeout + std::chrono::seconds{1});
+    if (opts.tls.enabled)
+      timeout = std::max<duration>(timeout, opts.tls.timeout + std::chrono::seconds{1});
     self->delayed_send(self, timeout, auth_timer_atom_v);
   }
   emit(self);

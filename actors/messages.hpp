@@ -86,17 +86,14 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const gnatsd::server_options>)
 namespace gnatsd {
 
 /// One per client connection (actors/client_session.hpp).
-using session_actor =
-    caf::typed_actor<caf::reacts_to<net_bytes_atom, std::vector<char>>,
-                     caf::reacts_to<net_flushed_atom, uint64_t>,
-                     caf::reacts_to<net_closed_atom, std::string>,
-                     caf::reacts_to<net_tls_atom, net::tls_outcome>,
-                     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
-                     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
-                     caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
-                     caf::reacts_to<stall_timer_atom>, caf::reacts_to<urls_atom>,
-                     caf::reacts_to<shutdown_atom>, caf::reacts_to<reload_atom>,
-                     caf::reacts_to<over_limit_atom>>;
+using session_actor = caf::typed_actor<
+    caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_flushed_atom, uint64_t>,
+    caf::reacts_to<net_closed_atom, std::string>, caf::reacts_to<net_tls_atom, net::tls_outcome>,
+    caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
+    caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
+    caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
+    caf::reacts_to<stall_timer_atom>, caf::reacts_to<urls_atom>, caf::reacts_to<shutdown_atom>,
+    caf::reacts_to<reload_atom>, caf::reacts_to<over_limit_atom>>;
 
 /// One per route connection (actors/route.hpp).
 using route_actor = caf::typed_actor<

@@ -48,7 +48,7 @@ struct server_state {
   };
   std::map<uint64_t, session_entry> sessions;
   std::deque<monitor::connection_view> closed;  // the last closed connections, for /connz
-  server_options shown_options;  // what /varz shows: the options as last (re)loaded
+  server_options shown_options;                 // what /varz shows: the options as last (re)loaded
   bool shutting_down = false;
 
   // -- cluster -------------------------------------------------------------------------------
@@ -383,8 +383,7 @@ void log_limit_changes(logger& log, const connection_limits& a, const connection
   note("max_pending", a.max_pending, b.max_pending, std::to_string(b.max_pending));
   note("max_subscriptions", a.max_subscriptions, b.max_subscriptions,
        std::to_string(b.max_subscriptions));
-  note("max_connections", a.max_connections, b.max_connections,
-       std::to_string(b.max_connections));
+  note("max_connections", a.max_connections, b.max_connections, std::to_string(b.max_connections));
   note("ping_interval", a.ping_interval.count(), b.ping_interval.count(),
        format_go_duration(b.ping_interval));
   note("ping_max", a.ping_max, b.ping_max, std::to_string(b.ping_max));

@@ -45,10 +45,9 @@ asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
       tls_plan_(std::move(tls)),
       handshake_timer_(socket_.get_executor()) {
   if (tls_plan_.context) {
-    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_,
-                                                                       *tls_plan_.context);
-    phase_ = tls_plan_.when == tls_settings::mode::after_greeting ? phase::greeting
-                                                                   : phase::handshaking;
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_plan_.context);
+    phase_ =
+        tls_plan_.when == tls_settings::mode::after_greeting ? phase::greeting : phase::handshaking;
   }
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -123,8 +122,8 @@ void asio_connection::on_handshake(const boost::system::error_code& ec) {
   phase_ = phase::open;
   SSL* ssl = tls_->native_handle();
   if (handler_)
-    handler_->on_tls(tls_outcome{{}, tls_version(ssl),
-                                 SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl))});
+    handler_->on_tls(
+        tls_outcome{{}, tls_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl))});
   do_read();
   if (!writing_) do_write();
 }
@@ -220,9 +219,9 @@ void asio_connection::do_write() {
   if (phase_ == phase::greeting) {
     // Only the greeting goes out in clear; the handshake starts once it is written.
     const auto& front = queue_.front();
-    async_write_bytes(asio::buffer(front.data() + write_front_offset_,
-                                   front.size() - write_front_offset_),
-                      std::move(done));
+    async_write_bytes(
+        asio::buffer(front.data() + write_front_offset_, front.size() - write_front_offset_),
+        std::move(done));
     return;
   }
   if (tls_ && queue_.size() > 1 && queue_.front().size() - write_front_offset_ < tls_write_max) {
@@ -230,8 +229,7 @@ void asio_connection::do_write() {
     size_t i = 0;
     for (const auto& chunk : queue_) {
       const size_t skip = i++ == 0 ? write_front_offset_ : 0;
-      if (tls_staging_.size() + chunk.size() - skip > tls_write_max && !tls_staging_.empty())
-        break;
+      if (tls_staging_.size() + chunk.size() - skip > tls_write_max && !tls_staging_.empty()) break;
       tls_staging_.insert(tls_staging_.end(), chunk.begin() + static_cast<ptrdiff_t>(skip),
                           chunk.end());
     }

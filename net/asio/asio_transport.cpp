@@ -44,13 +44,13 @@ struct asio_transport::impl {
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
                  std::shared_ptr<accept_handler> handler, tls_plan tls) {
     // Each accepted socket gets its own strand as executor.
-    acceptor->async_accept(asio::make_strand(io), [this, acceptor, handler, tls](
-                                                      const boost::system::error_code& ec,
-                                                      asio::ip::tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-      if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket), tls));
-      do_accept(acceptor, handler, tls);
-    });
+    acceptor->async_accept(
+        asio::make_strand(io), [this, acceptor, handler, tls](const boost::system::error_code& ec,
+                                                              asio::ip::tcp::socket socket) {
+          if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+          if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket), tls));
+          do_accept(acceptor, handler, tls);
+        });
   }
 };
 
@@ -105,16 +105,15 @@ void asio_transport::dial(const std::string& host, int port, const tls_settings&
           done(nullptr, ec.message());
           return;
         }
-        asio::async_connect(
-            *socket, results,
-            [socket, plan, done](const boost::system::error_code& ec2,
-                                 const asio::ip::tcp::endpoint&) {
-              if (ec2) {
-                done(nullptr, ec2.message());
-                return;
-              }
-              done(std::make_shared<asio_connection>(std::move(*socket), plan), {});
-            });
+        asio::async_connect(*socket, results,
+                            [socket, plan, done](const boost::system::error_code& ec2,
+                                                 const asio::ip::tcp::endpoint&) {
+                              if (ec2) {
+                                done(nullptr, ec2.message());
+                                return;
+                              }
+                              done(std::make_shared<asio_connection>(std::move(*socket), plan), {});
+                            });
       });
 }
 

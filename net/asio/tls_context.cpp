@@ -70,7 +70,8 @@ std::shared_ptr<ssl::context> make_tls_context(const tls_settings& s, tls_role r
   if (!load_key_pair(*ctx, s, error) || !load_trust(*ctx, s, role, error)) return nullptr;
   if (role == tls_role::client) {
     ctx->set_verify_mode(ssl::verify_peer);
-    if (!s.server_name.empty()) ctx->set_verify_callback(ssl::host_name_verification{s.server_name});
+    if (!s.server_name.empty())
+      ctx->set_verify_callback(ssl::host_name_verification{s.server_name});
   } else if (s.verify_peer) {
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
   } else {

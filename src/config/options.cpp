@@ -219,13 +219,14 @@ tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
       continue;
     bad(v, "error parsing tls config, unknown field [\"" + key + "\"]");
   }
-  apply_map(map, {{"cert_file", str(t.cert_file)},
-                  {"key_file", str(t.key_file)},
-                  {"ca_file", str(t.ca_file)},
-                  {"verify", [&](const value& v, const std::string& k) { t.verify = as_bool(v, k); }},
-                  {"timeout", [&](const value& v, const std::string& k) {
-                     t.timeout = as_seconds(v, k, warnings);
-                   }}});
+  apply_map(map,
+            {{"cert_file", str(t.cert_file)},
+             {"key_file", str(t.key_file)},
+             {"ca_file", str(t.ca_file)},
+             {"verify", [&](const value& v, const std::string& k) { t.verify = as_bool(v, k); }},
+             {"timeout", [&](const value& v, const std::string& k) {
+                t.timeout = as_seconds(v, k, warnings);
+              }}});
   if (t.cert_file.empty()) bad(map, "missing 'cert_file' in TLS configuration");
   if (t.key_file.empty()) bad(map, "missing 'key_file' in TLS configuration");
   return t;
@@ -351,7 +352,8 @@ bool readable(const std::string& path) {
 // transport loads them.
 std::string validate_tls(const tls_options& t) {
   if (!t.enabled) return {};
-  if (t.cert_file.empty() || t.key_file.empty()) return "TLS Server certificate must be present and valid";
+  if (t.cert_file.empty() || t.key_file.empty())
+    return "TLS Server certificate must be present and valid";
   for (const auto* f : {&t.cert_file, &t.key_file})
     if (!readable(*f))
       return "error parsing X509 certificate/key pair: open " + *f + ": no such file or directory";

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace gnatsd::monitor {
 namespace {

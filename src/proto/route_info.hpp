@@ -21,7 +21,7 @@ struct route_info {
   bool cluster_dynamic = false;
   bool auth_required = false;
   bool tls_required = false;  // routes with TLS always verify: tls_verify says the same
-  std::string ip;  // set on gossip: where to reach this server's cluster port
+  std::string ip;             // set on gossip: where to reach this server's cluster port
   std::vector<std::string> connect_urls;
   bool ldm = false;  // the sender entered lame duck mode: drop its connect_urls
 };

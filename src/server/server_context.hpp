@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "config/options.hpp"
-#include "server/connection_limits.hpp"
 #include "log/logger.hpp"
 #include "proto/server_info.hpp"
+#include "server/connection_limits.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {
@@ -57,8 +57,8 @@ struct server_context {
     return std::atomic_load(&limits_);
   }
   void set_limits(const connection_limits& l) {
-    std::atomic_store(&limits_, std::shared_ptr<const connection_limits>(
-                                    std::make_shared<connection_limits>(l)));
+    std::atomic_store(
+        &limits_, std::shared_ptr<const connection_limits>(std::make_shared<connection_limits>(l)));
   }
   /// Called by the server actor once lame duck mode has closed every client and shut the
   /// server down; the program uses it to exit (empty in simulation).

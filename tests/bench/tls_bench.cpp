@@ -43,12 +43,18 @@ bool parse(int argc, char** argv, settings& s) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
-    if (k == "--url") s.url = v;
-    else if (k == "--ca") s.ca = v;
-    else if (k == "--scenario") s.scenario = v;
-    else if (k == "--msgs") s.msgs = std::atol(v);
-    else if (k == "--size") s.size = std::atoi(v);
-    else return false;
+    if (k == "--url")
+      s.url = v;
+    else if (k == "--ca")
+      s.ca = v;
+    else if (k == "--scenario")
+      s.scenario = v;
+    else if (k == "--msgs")
+      s.msgs = std::atol(v);
+    else if (k == "--size")
+      s.size = std::atoi(v);
+    else
+      return false;
   }
   return !s.ca.empty() && s.msgs > 0 && s.size >= 0;
 }

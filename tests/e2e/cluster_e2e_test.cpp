@@ -90,7 +90,6 @@ TEST(ClusterE2E, TheGuidesThreeServerExampleFormsAFullMesh) {
   EXPECT_EQ(receive(sub_c.get(), 1), 1);
 }
 
-
 TEST(ClusterE2E, TheGuidesSeedConfWorksAndRoutezShowsTheMesh) {
   cluster_ports p;
   const int http = free_port();

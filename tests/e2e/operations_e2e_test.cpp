@@ -296,12 +296,13 @@ TEST(OperationsE2E, ReloadAddsAUserChangesPermissionsAndAddsARouteWhileClientsSt
   write_config("reload.conf", "authorization { users = [ \n");
   ::kill(a.pid(), SIGHUP);
   EXPECT_TRUE(a.wait_for_log("Failed to reload server configuration: "));
-  write_config("reload.conf", "server_name: other\n" +
-                                  config("[\"new.>\", \"keep\"]", "  { user: dave, password: d }\n",
-                                         ""));
+  write_config("reload.conf",
+               "server_name: other\n" +
+                   config("[\"new.>\", \"keep\"]", "  { user: dave, password: d }\n", ""));
   ::kill(a.pid(), SIGHUP);
-  EXPECT_TRUE(a.wait_for_log("Failed to reload server configuration: config reload not "
-                             "supported for ServerName: old=, new=other"))
+  EXPECT_TRUE(
+      a.wait_for_log("Failed to reload server configuration: config reload not "
+                     "supported for ServerName: old=, new=other"))
       << a.log();
   alice.send("PING\r\n");
   auto pongs = [&] {
@@ -326,8 +327,9 @@ TEST(OperationsE2E, ReloadedDenyListFiltersExistingWildcardSubscriptions) {
   const auto conf = write_config("deny.conf", config(""));
   server_process s{gnatsd_binary(), local_args({"-c", conf})};
   raw_client alice{s.port()};
-  alice.send("CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw\"}\r\n"
-             "SUB foo.* 1\r\nPUB foo.secret 1\r\na\r\nPING\r\n");
+  alice.send(
+      "CONNECT {\"verbose\":false,\"user\":\"alice\",\"pass\":\"pw\"}\r\n"
+      "SUB foo.* 1\r\nPUB foo.secret 1\r\na\r\nPING\r\n");
   EXPECT_NE(alice.read_until("PONG").find("MSG foo.secret 1 1"), std::string::npos);
 
   write_config("deny.conf", config(", deny: \"foo.secret\""));
@@ -337,7 +339,7 @@ TEST(OperationsE2E, ReloadedDenyListFiltersExistingWildcardSubscriptions) {
   alice.send("PUB foo.secret 1\r\nb\r\nPUB foo.open 1\r\nc\r\nPING\r\n");
   const std::string got = alice.read_until("c\r\nPONG\r\n").substr(before);
   EXPECT_EQ(got, "MSG foo.open 1 1\r\nc\r\nPONG\r\n") << "the subscription stays, "
-                                                             "without the denied subject";
+                                                         "without the denied subject";
 }
 
 TEST(OperationsE2E, ReloadAppliesLimitsToConnectedClients) {

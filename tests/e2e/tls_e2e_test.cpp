@@ -31,8 +31,8 @@ struct client_identity {
 // Connects with libnats over TLS, trusting the test CA; returns null when it fails.
 // `should_connect` false expects a refusal (libnats reports it as an SSL or a protocol
 // error depending on when in the TLS 1.3 handshake it learns of it).
-conn_ptr connect_tls(const server_process& s, const client_identity& id,
-                     bool should_connect = true, bool secure = true) {
+conn_ptr connect_tls(const server_process& s, const client_identity& id, bool should_connect = true,
+                     bool secure = true) {
   natsOptions* raw = nullptr;
   natsOptions_Create(&raw);
   opts_ptr opts{raw};
@@ -120,9 +120,9 @@ TEST(TlsE2E, PlainClientOnTheTlsPortIsClosedWithNothingWrittenAfterInfo) {
 
 TEST(TlsE2E, SilentClientIsClosedAfterTheTlsTimeout) {
   const auto& c = certificates();
-  const auto conf = write_config("tls_timeout.conf", "tls { cert_file: \"" + c.server_cert +
-                                                         "\", key_file: \"" + c.server_key +
-                                                         "\", timeout: 0.5 }\n");
+  const auto conf =
+      write_config("tls_timeout.conf", "tls { cert_file: \"" + c.server_cert + "\", key_file: \"" +
+                                           c.server_key + "\", timeout: 0.5 }\n");
   server_process s{gnatsd_binary(), local_args({"-c", conf, "-D"})};
   raw_client silent{s.port()};
   const std::string info = silent.read_until("\r\n");
@@ -158,12 +158,12 @@ TEST(TlsE2E, MissingCertificateFilesAreReportedLikeNatsServer) {
   const auto bogus = write_config("tls_bogus.conf",
                                   "tls { cert_file: \"x.pem\", key_file: \"y.pem\", bogus: 1 }\n");
   EXPECT_EQ(run_gnatsd("-t -c " + conf).code, 1);
-  EXPECT_NE(run_gnatsd("-t -c " + conf).output.find(
-                "error parsing X509 certificate/key pair: open /nonexistent/cert.pem: no such "
-                "file or directory"),
+  EXPECT_NE(run_gnatsd("-t -c " + conf)
+                .output.find(
+                    "error parsing X509 certificate/key pair: open /nonexistent/cert.pem: no such "
+                    "file or directory"),
             std::string::npos);
-  EXPECT_NE(run_gnatsd("-t -c " + nokey)
-                .output.find("missing 'key_file' in TLS configuration"),
+  EXPECT_NE(run_gnatsd("-t -c " + nokey).output.find("missing 'key_file' in TLS configuration"),
             std::string::npos);
   EXPECT_NE(run_gnatsd("-t -c " + bogus)
                 .output.find("error parsing tls config, unknown field [\"bogus\"]"),
@@ -201,7 +201,8 @@ std::string tls_cluster_config(const std::string& name, int route_port,
 
 TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
   const int ra = free_port(), rb = free_port();
-  server_process a{gnatsd_binary(), local_args({"-c", tls_cluster_config("ra.conf", ra, {}), "-D"})};
+  server_process a{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("ra.conf", ra, {}), "-D"})};
   server_process b{gnatsd_binary(),
                    local_args({"-c", tls_cluster_config("rb.conf", rb, {ra}), "-D"})};
   ASSERT_TRUE(wait_mesh({&a, &b})) << a.log() << b.log();
@@ -222,7 +223,8 @@ TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
 TEST(TlsE2E, RoutesWithoutTlsOrWithAnUntrustedCertificateAreRefused) {
   const auto& c = certificates();
   const int ra = free_port();
-  server_process a{gnatsd_binary(), local_args({"-c", tls_cluster_config("rx.conf", ra, {}), "-D"})};
+  server_process a{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("rx.conf", ra, {}), "-D"})};
   // A plain route: it speaks first in clear, which is no TLS handshake.
   server_process plain{gnatsd_binary(),
                        local_args({"-cluster", "nats://127.0.0.1:" + std::to_string(free_port()),

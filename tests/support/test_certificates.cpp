@@ -23,8 +23,8 @@ bool make_ca(const std::string& dir, const std::string& name) {
 // A leaf certificate `name` signed by `ca`, usable as server and client certificate.
 bool make_leaf(const std::string& dir, const std::string& name, const std::string& ca,
                const std::string& san) {
-  return run(dir, "openssl req -newkey rsa:2048 -nodes -keyout " + name + "-key.pem -out " +
-                      name + ".csr -subj /CN=" + name) &&
+  return run(dir, "openssl req -newkey rsa:2048 -nodes -keyout " + name + "-key.pem -out " + name +
+                      ".csr -subj /CN=" + name) &&
          run(dir, "printf 'subjectAltName=" + san +
                       "\\nextendedKeyUsage=serverAuth,clientAuth\\n' > " + name + ".ext") &&
          run(dir, "openssl x509 -req -days 3650 -in " + name + ".csr -CA " + ca + ".pem -CAkey " +
@@ -37,9 +37,9 @@ struct generated {
   bool ok = false;
 
   generated() {
-    files.dir = (std::filesystem::temp_directory_path() /
-                 ("gnatsd_certs_" + std::to_string(::getpid())))
-                    .string();
+    files.dir =
+        (std::filesystem::temp_directory_path() / ("gnatsd_certs_" + std::to_string(::getpid())))
+            .string();
     std::filesystem::create_directories(files.dir);
     const std::string& d = files.dir;
     ok = make_ca(d, "ca") && make_ca(d, "rogue-ca") &&

@@ -9,10 +9,10 @@ namespace gnatsd::testing {
 
 struct test_certificates {
   std::string dir;
-  std::string ca;                        // the CA every server trusts
-  std::string server_cert, server_key;   // CN=server, SAN IP:127.0.0.1, DNS:localhost
-  std::string client_cert, client_key;   // signed by `ca`
-  std::string rogue_cert, rogue_key;     // signed by another CA
+  std::string ca;                       // the CA every server trusts
+  std::string server_cert, server_key;  // CN=server, SAN IP:127.0.0.1, DNS:localhost
+  std::string client_cert, client_key;  // signed by `ca`
+  std::string rogue_cert, rogue_key;    // signed by another CA
 };
 
 /// Generates the files on first use (fails the calling test if openssl fails).
