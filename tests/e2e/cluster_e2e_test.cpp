@@ -182,17 +182,12 @@ TEST(ClusterE2E, GnatsdAndNatsServerFormOneClusterFromEitherSide) {
   auto c_n2 = connect(n2.port());
   // Messages flow both ways between the implementations.
   auto on_g = subscribe(c_g.get(), "to.gnatsd");
-  wait_for_interest(c_seed.get(), on_g.get(), "to.gnatsd");
-  natsConnection_PublishString(c_seed.get(), "to.gnatsd", "x");
-  natsConnection_FlushTimeout(c_seed.get(), 5000);
-  EXPECT_EQ(receive(on_g.get(), 1), 1);
+  EXPECT_EQ(publish_and_receive(c_seed.get(), on_g.get(), "to.gnatsd", 1), 1);
   auto on_n2 = subscribe(c_n2.get(), "to.nats");
-  wait_for_interest(c_g.get(), on_n2.get(), "to.nats");
-  natsConnection_PublishString(c_g.get(), "to.nats", "y");
-  natsConnection_FlushTimeout(c_g.get(), 5000);
-  EXPECT_EQ(receive(on_n2.get(), 1), 1) << "gnatsd:\n"
-                                        << g.log() << "\nnats-server n2:\n"
-                                        << n2.log();
+  EXPECT_EQ(publish_and_receive(c_g.get(), on_n2.get(), "to.nats", 1), 1)
+      << "gnatsd:\n"
+      << g.log() << "\nnats-server n2:\n"
+      << n2.log();
   // One hop across the mixed mesh: seed -> n2 directly, received once.
   auto on_n2b = subscribe(c_n2.get(), "hop");
   wait_for_interest(c_seed.get(), on_n2b.get(), "hop");

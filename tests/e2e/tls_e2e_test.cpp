@@ -213,11 +213,7 @@ TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
   auto ca = connect(a);
   auto cb = connect(b);
   auto on_b = subscribe(cb.get(), "over.route");
-  wait_for_interest(ca.get(), on_b.get(), "over.route");
-  for (int i = 0; i < 100; ++i)
-    natsConnection_PublishString(ca.get(), "over.route", "m");
-  natsConnection_FlushTimeout(ca.get(), 5000);
-  EXPECT_EQ(receive(on_b.get(), 100), 100);
+  EXPECT_EQ(publish_and_receive(ca.get(), on_b.get(), "over.route", 100), 100);
 }
 
 TEST(TlsE2E, RoutesWithoutTlsOrWithAnUntrustedCertificateAreRefused) {
@@ -259,16 +255,10 @@ TEST(TlsE2E, TlsRoutesInteroperateWithNatsServerFromEitherSide) {
   auto c_g = connect(g);
   auto c_n2 = connect(n2);
   auto on_g = subscribe(c_g.get(), "to.gnatsd");
-  wait_for_interest(c_seed.get(), on_g.get(), "to.gnatsd");
-  natsConnection_PublishString(c_seed.get(), "to.gnatsd", "x");
-  natsConnection_FlushTimeout(c_seed.get(), 5000);
-  EXPECT_EQ(receive(on_g.get(), 1), 1);
+  EXPECT_EQ(publish_and_receive(c_seed.get(), on_g.get(), "to.gnatsd", 100), 100);
   auto on_n2 = subscribe(c_n2.get(), "to.nats");
-  wait_for_interest(c_g.get(), on_n2.get(), "to.nats");
-  for (int i = 0; i < 100; ++i)
-    natsConnection_PublishString(c_g.get(), "to.nats", "y");
-  natsConnection_FlushTimeout(c_g.get(), 5000);
-  EXPECT_EQ(receive(on_n2.get(), 100), 100) << g.log() << n2.log();
+  EXPECT_EQ(publish_and_receive(c_g.get(), on_n2.get(), "to.nats", 100), 100)
+      << g.log() << n2.log();
 }
 
 }  // namespace

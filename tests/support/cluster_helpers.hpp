@@ -53,6 +53,17 @@ inline void wait_for_interest(natsConnection* pub, natsSubscription* sub, const 
   FAIL() << "interest in " << subject << " never reached the publisher's server";
 }
 
+// Publishes `count` messages on `pub` once the interest of `sub` has reached the publisher's
+// server; returns how many `sub` received (duplicates included).
+inline int publish_and_receive(natsConnection* pub, natsSubscription* sub, const char* subject,
+                               int count) {
+  wait_for_interest(pub, sub, subject);
+  for (int i = 0; i < count; ++i)
+    natsConnection_PublishString(pub, subject, "m");
+  natsConnection_FlushTimeout(pub, 5000);
+  return receive(sub, count);
+}
+
 inline bool full_mesh(const std::vector<server_process*>& servers) {
   for (auto* s : servers) {
     size_t n = 0;
