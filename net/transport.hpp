@@ -114,7 +114,8 @@ class transport {
   /// routes keep theirs).
   virtual void stop_listening(int port) = 0;
   /// This host's addresses to advertise when listening on all interfaces (0.0.0.0), as
-  /// nats-server lists them in `connect_urls`: non-loopback IPv4 first, else loopback.
+  /// nats-server lists them in `connect_urls`, ready to put before ":port": non-loopback IPv4
+  /// first, then global IPv6 in brackets ("[fd00::2]"); loopback if there is none.
   virtual std::vector<std::string> interface_addresses() = 0;
 };
 

@@ -22,8 +22,12 @@ constexpr size_t tls_write_max = 64 * 1024;
 // Gather further TLS records into a read buffer only while this much room is left.
 constexpr size_t tls_read_min_space = 4096;
 
+// IPv4 clients of a dual-stack listener arrive as ::ffff:a.b.c.d; logs and INFO show a.b.c.d.
 endpoint to_endpoint(const asio::ip::tcp::endpoint& ep) {
-  return endpoint{ep.address().to_string(), ep.port()};
+  auto address = ep.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  return endpoint{address.to_string(), ep.port()};
 }
 
 bool is_ip_address(const std::string& host) {

@@ -32,6 +32,40 @@ bool plan_tls(const tls_settings& settings, tls_role role, tls_plan& plan, std::
   return plan.context != nullptr;
 }
 
+std::shared_ptr<asio::ip::tcp::acceptor> open_acceptor(asio::io_context& io,
+                                                       const asio::ip::tcp::endpoint& ep,
+                                                       bool dual_stack) {
+  auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(io);
+  acceptor->open(ep.protocol());
+  acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  if (dual_stack) acceptor->set_option(asio::ip::v6_only(false));
+  acceptor->bind(ep);
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  return acceptor;
+}
+
+// An IPv6 wildcard acceptor that also takes IPv4 connections; null where IPv6 is missing.
+std::shared_ptr<asio::ip::tcp::acceptor> open_dual_stack(asio::io_context& io,
+                                                         unsigned short port) {
+  try {
+    return open_acceptor(io, asio::ip::tcp::endpoint{asio::ip::address_v6::any(), port}, true);
+  } catch (const boost::system::system_error&) {
+    return nullptr;
+  }
+}
+
+// IPv6 addresses as URL hosts ("[fd00::2]"); Go's rule for advertising: global unicast only
+// (no loopback, link-local or multicast).
+void add_ipv6_hosts(const ifaddrs* i, std::vector<std::string>& out) {
+  const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+  const auto& b = a->sin6_addr;
+  if (IN6_IS_ADDR_LOOPBACK(&b) || IN6_IS_ADDR_LINKLOCAL(&b) || IN6_IS_ADDR_MULTICAST(&b) ||
+      IN6_IS_ADDR_UNSPECIFIED(&b) || IN6_IS_ADDR_V4MAPPED(&b))
+    return;
+  char text[INET6_ADDRSTRLEN];
+  if (::inet_ntop(AF_INET6, &b, text, sizeof text)) out.push_back(std::string{"["} + text + "]");
+}
+
 }  // namespace
 
 struct asio_transport::impl {
@@ -66,15 +100,16 @@ bool asio_transport::listen(const std::string& host, int port, const tls_setting
   tls_plan plan;
   if (!plan_tls(tls, tls_role::server, plan, error)) return false;
   try {
-    asio::ip::tcp::resolver resolver{impl_->io};
-    const auto results = resolver.resolve(host, std::to_string(port < 0 ? 0 : port),
-                                          asio::ip::tcp::resolver::passive);
-    auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(impl_->io);
-    const auto ep = results.begin()->endpoint();
-    acceptor->open(ep.protocol());
-    acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
-    acceptor->bind(ep);
-    acceptor->listen(asio::socket_base::max_listen_connections);
+    const auto service = std::to_string(port < 0 ? 0 : port);
+    std::shared_ptr<asio::ip::tcp::acceptor> acceptor;
+    // 0.0.0.0 takes IPv6 clients too, as nats-server (Go listens dual-stack on a wildcard).
+    if (host == "0.0.0.0" || host.empty())
+      acceptor = open_dual_stack(impl_->io, static_cast<unsigned short>(std::stoi(service)));
+    if (!acceptor) {
+      asio::ip::tcp::resolver resolver{impl_->io};
+      const auto results = resolver.resolve(host, service, asio::ip::tcp::resolver::passive);
+      acceptor = open_acceptor(impl_->io, results.begin()->endpoint(), false);
+    }
     bound_port = acceptor->local_endpoint().port();
     impl_->acceptors.push_back(acceptor);
     impl_->do_accept(acceptor, std::move(handler), std::move(plan));
@@ -154,18 +189,24 @@ void asio_transport::stop_listening() {
 }
 
 std::vector<std::string> asio_transport::interface_addresses() {
-  std::vector<std::string> out;
+  std::vector<std::string> out, v6;
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) == 0) {
     for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-      if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+      if (i->ifa_addr == nullptr) continue;
       if ((i->ifa_flags & IFF_LOOPBACK) != 0 || (i->ifa_flags & IFF_UP) == 0) continue;
+      if (i->ifa_addr->sa_family == AF_INET6) {
+        add_ipv6_hosts(i, v6);
+        continue;
+      }
+      if (i->ifa_addr->sa_family != AF_INET) continue;
       char text[INET_ADDRSTRLEN];
       const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
       if (::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text)) out.emplace_back(text);
     }
     ::freeifaddrs(list);
   }
+  out.insert(out.end(), v6.begin(), v6.end());
   if (out.empty()) out.emplace_back("127.0.0.1");
   return out;
 }

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "util/host_port.hpp"
+
 namespace gnatsd {
 
 struct nats_url {
@@ -13,7 +15,7 @@ struct nats_url {
   std::string pass;
 
   /// "host:port", the form used in log lines and to compare URLs.
-  std::string host_port() const { return host + ":" + std::to_string(port); }
+  std::string host_port() const { return join_host_port(host, port); }
 };
 
 /// Returns false if `text` has no host:port with a numeric port.

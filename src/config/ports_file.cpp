@@ -2,12 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/host_port.hpp"
+
 namespace gnatsd {
 namespace {
 
 std::string url(const std::string& scheme, const std::string& host, int port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return scheme + "://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return scheme + "://" + join_host_port(host, port);
 }
 
 }  // namespace

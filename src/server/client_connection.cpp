@@ -7,6 +7,7 @@
 #include "proto/msg_encoder.hpp"
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
+#include "util/host_port.hpp"
 
 namespace gnatsd {
 namespace {
@@ -82,8 +83,7 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
       router_(*ctx_, rng_) {
   GNATSD_ASSERT(ctx_ != nullptr);
   GNATSD_ASSERT(self_ != nullptr && self_->cid() == cid_);
-  prefix_ =
-      remote_host_ + ":" + std::to_string(remote_port) + " - cid:" + std::to_string(cid_) + " - ";
+  prefix_ = join_host_port(remote_host_, remote_port) + " - cid:" + std::to_string(cid_) + " - ";
   self_->log_prefix = prefix_;
   apply_limits(ctx_->current_limits());
   authorized_ = !ctx_->current_auth()->required();

@@ -3,6 +3,7 @@
 #include "auth/password.hpp"
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
+#include "util/host_port.hpp"
 
 namespace gnatsd {
 namespace {
@@ -29,8 +30,7 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
       rng_(rng),
       router_(*ctx_, rng_) {
   GNATSD_ASSERT(self_ != nullptr && self_->is_route());
-  prefix_ =
-      remote_host_ + ":" + std::to_string(remote_port) + " - rid:" + std::to_string(rid_) + " - ";
+  prefix_ = join_host_port(remote_host_, remote_port) + " - rid:" + std::to_string(rid_) + " - ";
   self_->log_prefix = prefix_;
 }
 

@@ -3,6 +3,9 @@
 // what the server sends on the wire.
 #include <gtest/gtest.h>
 #include <nats/nats.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
@@ -15,6 +18,39 @@
 
 namespace gnatsd::testing {
 namespace {
+
+bool ipv6_loopback_available() {
+  const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// nats-server listens dual-stack on its default 0.0.0.0 (Go does on a wildcard), so clients
+// that resolve localhost to ::1 first connect at once; gnatsd must too.
+TEST(ClientE2E, TheDefaultListenAddressTakesIpv6ClientsToo) {
+  if (!ipv6_loopback_available()) GTEST_SKIP() << "this machine has no IPv6 loopback";
+  server_process s{gnatsd_binary(), {"-p", "-1", "-D"}};  // 0.0.0.0; traffic stays on loopback
+  natsConnection* raw = nullptr;
+  const std::string v6 = "nats://[::1]:" + std::to_string(s.port());
+  ASSERT_EQ(natsConnection_ConnectTo(&raw, v6.c_str()), NATS_OK);
+  conn_ptr nc6{raw};
+  auto nc4 = connect(s);  // 127.0.0.1 on the same listener
+  auto sub = subscribe(nc6.get(), "both.families");
+  natsConnection_FlushTimeout(nc6.get(), 5000);
+  natsConnection_PublishString(nc4.get(), "both.families", "hi");
+  natsConnection_FlushTimeout(nc4.get(), 5000);
+  auto m = next(sub.get());
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(data_of(m), "hi");
+  // Log prefixes as Go writes them; IPv4 clients keep their plain address.
+  EXPECT_TRUE(s.wait_for_log("[::1]:"));
+  EXPECT_TRUE(s.wait_for_log(" 127.0.0.1:"));
+}
 
 TEST(ClientE2E, PayloadsArriveExactly) {
   server_process s{gnatsd_binary(), local_args()};
