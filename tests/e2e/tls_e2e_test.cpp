@@ -109,6 +109,15 @@ TEST(TlsE2E, PlainClientOnTheTlsPortIsClosedWithNothingWrittenAfterInfo) {
   EXPECT_TRUE(
       s.wait_for_log("TLS handshake error: tls: first record does not look like a TLS handshake"));
   EXPECT_TRUE(s.wait_for_log("Client connection closed: TLS Handshake Failure"));
+  // A forged TLS record header followed by junk: a handshake error and a close, nothing else.
+  raw_client forged{s.port()};
+  forged.read_until("\r\n");
+  std::string junk = std::string{"\x16\x03\x01\x02\x00", 5};
+  for (int i = 0; i < 600; ++i)
+    junk += static_cast<char>((i * 131 + 7) & 0xff);
+  forged.send(junk);
+  EXPECT_TRUE(forged.wait_closed());
+  EXPECT_EQ(forged.received().find("-ERR"), std::string::npos) << forged.received();
   // libnats without TLS options sees tls_required and tries TLS without our CA: refused.
   connect_tls(s, {}, false, false);
   EXPECT_TRUE(s.wait_for_log("TLS handshake error: tlsv1 alert unknown ca"));
