@@ -1,5 +1,7 @@
 #include "actors/tls_settings.hpp"
 
+#include <map>
+
 namespace gnatsd {
 namespace {
 
@@ -11,6 +13,13 @@ net::tls_settings from_options(const tls_options& t, net::tls_settings::mode whe
   s.key_file = t.key_file;
   s.ca_file = t.ca_file;
   s.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(t.timeout);
+  s.cipher_suites = t.cipher_suites;
+  s.insecure = t.insecure;
+  // Go's curve names to OpenSSL's group names.
+  static const std::map<std::string, std::string> groups = {
+      {"CurveP256", "P-256"}, {"CurveP384", "P-384"}, {"CurveP521", "P-521"}, {"X25519", "X25519"}};
+  for (const auto& c : t.curve_preferences)
+    if (auto it = groups.find(c); it != groups.end()) s.groups.push_back(it->second);
   return s;
 }
 

@@ -42,7 +42,10 @@ struct tls_settings {
   std::string ca_file;       // empty: the system's trusted roots
   bool verify_peer = false;  // require a peer certificate signed by the CA
   std::chrono::milliseconds timeout{2000};
-  std::string server_name;  // dials: the name the server's certificate must carry
+  std::string server_name;                 // dials: the name the server's certificate must carry
+  bool insecure = false;                   // dials: accept any server certificate
+  std::vector<std::string> cipher_suites;  // IANA names for TLS 1.2; empty: the defaults
+  std::vector<std::string> groups;         // OpenSSL group names ("P-256", "X25519")
 
   bool enabled() const { return when != mode::none; }
 };

@@ -175,10 +175,11 @@ std::string apply_overrides(const overrides& o, const CLI::App& app, server_opti
   return {};
 }
 
-command_line failure(std::string message) {
+command_line failure(std::string message, bool show_usage = true) {
   command_line r;
   r.what = command_line::action::error;
   r.error = std::move(message);
+  r.usage_after_error = show_usage;
   return r;
 }
 
@@ -210,9 +211,7 @@ command_line parse_command_line(int argc, const char* const* argv) {
     // Like nats-server, --signal acts on a running server and ignores everything else.
     std::string error;
     if (!parse_signal_command(*o.signal, r.signal, error)) {
-      r = failure(error);
-      r.usage_after_error = false;
-      return r;
+      return failure(error, false);
     }
     r.what = command_line::action::signal;
     return r;
@@ -223,10 +222,10 @@ command_line parse_command_line(int argc, const char* const* argv) {
       apply_config(config::parse_file(*o.config), r.options, r.warnings);
     }
   } catch (const config::parse_error& e) {
-    return failure(e.what());
+    return failure(e.what(), false);  // nats-server shows no usage for a bad config
   }
   if (auto err = apply_overrides(o, app, r.options); !err.empty()) return failure(err);
-  if (auto err = validate(r.options); !err.empty()) return failure(err);
+  if (auto err = validate(r.options); !err.empty()) return failure(err, false);
   if (o.test) r.what = command_line::action::test_config;
   return r;
 }

@@ -21,8 +21,9 @@ struct command_line {
   server_options options;
   signal_command signal;  // set when what == signal
   std::vector<std::string> warnings;
-  std::string error;              // set when what == error
-  bool usage_after_error = true;  // a bad flag shows the usage text; a bad --signal does not
+  std::string error;  // set when what == error
+  bool usage_after_error =
+      true;  // a bad flag shows the usage text; a bad --signal or config does not
 };
 
 /// Parses argv, loads the config file it names, applies the flags over it and validates the

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "config/config_parser.hpp"
 #include "config/nats_url.hpp"
@@ -205,28 +206,88 @@ void apply_authorization(const value& map, authorization_options& auth,
     bad(map, "can not have a single user/pass or token and a users array at the same time");
 }
 
+// The cipher suites nats-server 2.9 accepts by name (Go's crypto/tls constants).
+const std::set<std::string>& known_cipher_suites() {
+  static const std::set<std::string> names = {
+      "TLS_RSA_WITH_RC4_128_SHA",
+      "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+      "TLS_RSA_WITH_AES_128_CBC_SHA",
+      "TLS_RSA_WITH_AES_128_CBC_SHA256",
+      "TLS_RSA_WITH_AES_256_CBC_SHA",
+      "TLS_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+      "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+      "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
+      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256",
+  };
+  return names;
+}
+
+// Every item of a string list must be one of `known`, else nats-server's error names it.
+std::vector<std::string> as_known_names(const value& v, const std::string& key,
+                                        const std::set<std::string>& known,
+                                        const std::string& error) {
+  std::vector<std::string> out;
+  const std::vector<value> single{v};
+  for (const auto& item : v.type == value::kind::array ? v.items : single) {
+    out.push_back(as_string(item, key));
+    if (known.count(out.back()) == 0) bad(item, error + " " + out.back());
+  }
+  return out;
+}
+
 // A `tls {}` block, with nats-server's error texts for a missing certificate or key.
 tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
+  static const std::set<std::string> fields = {
+      "cert_file", "key_file",      "ca_file",           "verify",
+      "timeout",   "cipher_suites", "curve_preferences", "insecure"};
+  static const std::set<std::string> curves = {"CurveP256", "CurveP384", "CurveP521", "X25519"};
   tls_options t;
   t.enabled = true;
   auto str = [](std::string& field) {
     return [&field](const value& v, const std::string& k) { field = as_string(v, k); };
   };
+  auto flag = [](bool& field) {
+    return [&field](const value& v, const std::string& k) { field = as_bool(v, k); };
+  };
   if (map.type != value::kind::map) bad(map, "expected a map for \"tls\"");
-  for (const auto& [key, v] : map.entries) {
-    if (lower(key) == "cert_file" || lower(key) == "key_file" || lower(key) == "ca_file" ||
-        lower(key) == "verify" || lower(key) == "timeout" || v.used_as_variable)
-      continue;
-    bad(v, "error parsing tls config, unknown field [\"" + key + "\"]");
-  }
-  apply_map(map,
-            {{"cert_file", str(t.cert_file)},
-             {"key_file", str(t.key_file)},
-             {"ca_file", str(t.ca_file)},
-             {"verify", [&](const value& v, const std::string& k) { t.verify = as_bool(v, k); }},
-             {"timeout", [&](const value& v, const std::string& k) {
-                t.timeout = as_seconds(v, k, warnings);
-              }}});
+  for (const auto& [key, v] : map.entries)
+    if (fields.count(lower(key)) == 0 && !v.used_as_variable)
+      bad(v, "error parsing tls config, unknown field [\"" + key + "\"]");
+  apply_map(
+      map, {{"cert_file", str(t.cert_file)},
+            {"key_file", str(t.key_file)},
+            {"ca_file", str(t.ca_file)},
+            {"verify", flag(t.verify)},
+            {"insecure", flag(t.insecure)},
+            {"cipher_suites",
+             [&](const value& v, const std::string& k) {
+               t.cipher_suites = as_known_names(v, k, known_cipher_suites(), "unrecognized cipher");
+             }},
+            {"curve_preferences",
+             [&](const value& v, const std::string& k) {
+               t.curve_preferences = as_known_names(v, k, curves, "unrecognized curve preference");
+             }},
+            {"timeout", [&](const value& v, const std::string& k) {
+               t.timeout = as_seconds(v, k, warnings);
+             }}});
   if (t.cert_file.empty()) bad(map, "missing 'cert_file' in TLS configuration");
   if (t.key_file.empty()) bad(map, "missing 'key_file' in TLS configuration");
   return t;

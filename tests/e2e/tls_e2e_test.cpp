@@ -11,6 +11,7 @@
 #include "../support/e2e_helpers.hpp"
 #include "../support/run_command.hpp"
 #include "../support/test_certificates.hpp"
+#include "../support/tls_probe.hpp"
 
 namespace gnatsd::testing {
 namespace {
@@ -159,6 +160,30 @@ TEST(TlsE2E, VerifyAcceptsOnlyClientCertificatesFromTheCa) {
   expect_round_trip(good.get(), "verified.again");
 }
 
+TEST(TlsE2E, CipherSuitesAndCurvePreferencesAreApplied) {
+  const auto& c = certificates();
+  const auto conf =
+      write_config("tls_ciphers.conf",
+                   "tls { cert_file: \"" + c.server_cert + "\", key_file: \"" + c.server_key +
+                       "\", cipher_suites: [\"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305\"], "
+                       "curve_preferences: [\"CurveP384\"] }\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  // TLS 1.2 gets the one suite allowed (Go's name for it lacks the _SHA256).
+  const auto tls12 = tls_probe(s.port(), c.ca, true);
+  ASSERT_TRUE(tls12.ok);
+  EXPECT_EQ(tls12.version, "TLSv1.2");
+  EXPECT_EQ(tls12.cipher, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  // TLS 1.3 suites are not configurable, as in Go.
+  const auto tls13 = tls_probe(s.port(), c.ca, false);
+  ASSERT_TRUE(tls13.ok);
+  EXPECT_EQ(tls13.version, "TLSv1.3");
+  // Names nats-server does not know are refused with its text.
+  const auto bad = write_config(
+      "tls_badcipher.conf", "tls { cert_file: a, key_file: b, cipher_suites: [\"TLS_BOGUS\"] }\n");
+  EXPECT_NE(run_gnatsd("-t -c " + bad).output.find("unrecognized cipher TLS_BOGUS"),
+            std::string::npos);
+}
+
 TEST(TlsE2E, MissingCertificateFilesAreReportedLikeNatsServer) {
   const auto conf = write_config("tls_missing.conf",
                                  "tls { cert_file: \"/nonexistent/cert.pem\", key_file: "
@@ -223,6 +248,23 @@ TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
   auto cb = connect(b);
   auto on_b = subscribe(cb.get(), "over.route");
   EXPECT_EQ(publish_and_receive(ca.get(), on_b.get(), "over.route", 100), 100);
+}
+
+TEST(TlsE2E, AnInsecureRouteDialSkipsVerifyingTheServer) {
+  const auto& c = certificates();
+  const int ra = free_port(), rb = free_port();
+  server_process a{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("ia.conf", ra, {}), "-D"})};
+  // B trusts only the other CA, so it could not verify A's certificate; with `insecure` it
+  // does not try. A still verifies B's certificate, which our CA signed.
+  const auto conf =
+      write_config("ib.conf", "cluster {\n  listen: 127.0.0.1:" + std::to_string(rb) +
+                                  "\n  routes: [\"nats://127.0.0.1:" + std::to_string(ra) +
+                                  "\"]\n  tls { cert_file: \"" + c.server_cert +
+                                  "\", key_file: \"" + c.server_key + "\", ca_file: \"" + c.dir +
+                                  "/rogue-ca.pem\", insecure: true }\n}\n");
+  server_process b{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  EXPECT_TRUE(b.wait_for_log("Registering remote route")) << a.log() << b.log();
 }
 
 TEST(TlsE2E, RoutesWithoutTlsOrWithAnUntrustedCertificateAreRefused) {

@@ -161,6 +161,20 @@ TEST(Config, TlsBlocksForClientsAndRoutes) {
   EXPECT_FALSE(load("port: 1").tls.enabled);
 }
 
+TEST(Config, TlsCipherSuitesCurvesAndInsecure) {
+  const auto o = load(
+      "cluster { port: 1, tls { cert_file: c, key_file: k, insecure: true, cipher_suites: "
+      "[\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\", \"TLS_AES_128_GCM_SHA256\"], "
+      "curve_preferences: [\"X25519\", \"CurveP256\"] } }");
+  EXPECT_TRUE(o.cluster.tls.insecure);
+  EXPECT_EQ(o.cluster.tls.cipher_suites,
+            (std::vector<std::string>{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                                      "TLS_AES_128_GCM_SHA256"}));
+  EXPECT_EQ(o.cluster.tls.curve_preferences, (std::vector<std::string>{"X25519", "CurveP256"}));
+  EXPECT_EQ(error_of("tls { cert_file: c, key_file: k, curve_preferences: [\"CurveP999\"] }"),
+            "test.conf:1:54: unrecognized curve preference CurveP999");  // as nats-server
+}
+
 TEST(Config, TlsErrorsUseNatsServersTexts) {
   EXPECT_EQ(error_of("tls { key_file: \"k.pem\" }"),
             "test.conf:1:1: missing 'cert_file' in TLS configuration");

@@ -1,0 +1,63 @@
+#include "tls_probe.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <memory>
+
+namespace gnatsd::testing {
+namespace {
+
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Reads the plain INFO line byte by byte, so no TLS byte is consumed with it.
+bool skip_info(int fd) {
+  char c = 0, last = 0;
+  while (::read(fd, &c, 1) == 1) {
+    if (last == '\r' && c == '\n') return true;
+    last = c;
+  }
+  return false;
+}
+
+}  // namespace
+
+tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only) {
+  tls_probe_result r;
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free};
+  SSL_CTX_load_verify_locations(ctx.get(), ca_file.c_str(), nullptr);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  if (tls12_only) SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION);
+  const int fd = connect_loopback(port);
+  if (fd < 0) return r;
+  if (skip_info(fd)) {
+    SSL* ssl = SSL_new(ctx.get());
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) == 1) {
+      r.ok = true;
+      r.version = SSL_get_version(ssl);
+      r.cipher = SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl));
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+  }
+  ::close(fd);
+  return r;
+}
+
+}  // namespace gnatsd::testing

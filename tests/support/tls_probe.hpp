@@ -1,0 +1,19 @@
+// Connects to a gnatsd client port as a TLS client would (plain INFO, then the handshake)
+// and reports what was negotiated, for tests of the TLS settings.
+#pragma once
+
+#include <string>
+
+namespace gnatsd::testing {
+
+struct tls_probe_result {
+  bool ok = false;
+  std::string version;  // "TLSv1.2"
+  std::string cipher;   // IANA name
+};
+
+/// Handshakes with 127.0.0.1:port trusting `ca_file`, offering TLS 1.2 at most when
+/// `tls12_only`.
+tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only);
+
+}  // namespace gnatsd::testing
