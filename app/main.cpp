@@ -5,6 +5,7 @@
 //
 // It is the only place that knows both CAF and Asio; see docs/ARCHITECTURE.md.
 #include <unistd.h>
+#include <algorithm>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <thread>
 
 #include "actors/server.hpp"
 #include "app/signal_sender.hpp"
@@ -132,6 +134,7 @@ bool start_monitoring(const server_options& opts, net::asio_transport& transport
                               .count();
     clock.start_ns = start;
     clock.rss_bytes = resident_bytes();
+    clock.cores = std::max(1u, std::thread::hardware_concurrency());
     caf::anon_send(server, monitor_atom_v, target.substr(0, q),
                    q == std::string::npos ? std::string{} : target.substr(q + 1), clock,
                    std::move(respond));

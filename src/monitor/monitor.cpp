@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 namespace gnatsd::monitor {
 namespace {
@@ -90,9 +89,8 @@ response varz(const server_view& s, const clock_view& c) {
   j["now"] = rfc3339(c.now_ns);
   j["uptime"] = uptime(c.now_ns - c.start_ns);
   j["mem"] = c.rss_bytes;
-  const auto cores = std::max(1u, std::thread::hardware_concurrency());
-  j["cores"] = cores;
-  j["gomaxprocs"] = cores;
+  j["cores"] = c.cores;
+  j["gomaxprocs"] = c.cores;
   j["cpu"] = c.cpu_percent;
   j["connections"] = s.connections.size();
   j["total_connections"] = s.total_connections;

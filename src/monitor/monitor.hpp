@@ -54,6 +54,7 @@ struct clock_view {
   int64_t steady_now_ns = 0;  // the actor clock's now, to place connection times
   int64_t start_ns = 0;
   uint64_t rss_bytes = 0;
+  unsigned cores = 1;  // the machine's, read by the program (src/ stays machine-independent)
   double cpu_percent = 0;
 };
 
