@@ -410,7 +410,12 @@ void reload(server_pointer self, const server_options& fresh) {
   const auto limits = limits_of(fresh);
   log_limit_changes(*ctx.log, *ctx.current_limits(), limits);
   ctx.set_limits(limits);
+  // /varz shows the reloaded options with the ports actually bound ("-p -1" picked one).
+  const server_options bound = st.shown_options;
   st.shown_options = fresh;
+  st.shown_options.port = bound.port;
+  st.shown_options.cluster.port = bound.cluster.port;
+  st.shown_options.http_port = bound.http_port;
   enforce_connection_limit(self, limits.max_connections);
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, reload_atom_v);

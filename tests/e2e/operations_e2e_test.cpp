@@ -344,7 +344,8 @@ TEST(OperationsE2E, ReloadedDenyListFiltersExistingWildcardSubscriptions) {
 
 TEST(OperationsE2E, ReloadAppliesLimitsToConnectedClients) {
   const auto conf = write_config("limits.conf", "max_payload: 1000\nmax_connections: 3\n");
-  server_process s{gnatsd_binary(), local_args({"-c", conf})};
+  const int http = free_port();
+  server_process s{gnatsd_binary(), local_args({"-c", conf, "-m", std::to_string(http)})};
   std::vector<std::unique_ptr<raw_client>> clients;
   for (int i = 0; i < 3; ++i) {
     clients.push_back(std::make_unique<raw_client>(s.port()));
@@ -374,6 +375,10 @@ TEST(OperationsE2E, ReloadAppliesLimitsToConnectedClients) {
   EXPECT_TRUE(clients[0]->wait_closed());
   raw_client fresh{s.port()};
   EXPECT_NE(fresh.read_until("\r\n").find("\"max_payload\":100"), std::string::npos);
+  // /varz shows the new limits and still the port that was bound.
+  const std::string varz = http_get(http, "/varz");
+  EXPECT_NE(varz.find("\"max_payload\": 100"), std::string::npos) << varz;
+  EXPECT_NE(varz.find("\"port\": " + std::to_string(s.port())), std::string::npos) << varz;
 }
 
 }  // namespace
