@@ -106,16 +106,21 @@ void set_listen(const value& v, std::string& host, int& port, const std::string&
 
 using handler = std::function<void(const value&, const std::string& key)>;
 
+std::string unknown_field(const std::string& key) {
+  return "unknown field \"" + key + "\"";
+}
+
 // Applies every entry of `map` through `handlers`; an unknown key is an error as in
-// nats-server 2.x, except entries that only served as $variables.
-void apply_map(const value& map, const std::map<std::string, handler>& handlers) {
+// nats-server 2.x (worded by `unknown`), except entries that only served as $variables.
+void apply_map(const value& map, const std::map<std::string, handler>& handlers,
+               std::string (*unknown)(const std::string& key) = unknown_field) {
   if (map.type != value::kind::map) bad(map, "expected a map");
   for (const auto& [key, v] : map.entries) {
     const auto it = handlers.find(lower(key));
     if (it != handlers.end()) {
       it->second(v, key);
     } else if (!v.used_as_variable) {
-      bad(v, "unknown field \"" + key + "\"");
+      bad(v, unknown(key));
     }
   }
 }
@@ -255,9 +260,6 @@ std::vector<std::string> as_known_names(const value& v, const std::string& key,
 
 // A `tls {}` block, with nats-server's error texts for a missing certificate or key.
 tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
-  static const std::set<std::string> fields = {
-      "cert_file", "key_file",      "ca_file",           "verify",
-      "timeout",   "cipher_suites", "curve_preferences", "insecure"};
   static const std::set<std::string> curves = {"CurveP256", "CurveP384", "CurveP521", "X25519"};
   tls_options t;
   t.enabled = true;
@@ -268,26 +270,26 @@ tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
     return [&field](const value& v, const std::string& k) { field = as_bool(v, k); };
   };
   if (map.type != value::kind::map) bad(map, "expected a map for \"tls\"");
-  for (const auto& [key, v] : map.entries)
-    if (fields.count(lower(key)) == 0 && !v.used_as_variable)
-      bad(v, "error parsing tls config, unknown field [\"" + key + "\"]");
   apply_map(
-      map, {{"cert_file", str(t.cert_file)},
-            {"key_file", str(t.key_file)},
-            {"ca_file", str(t.ca_file)},
-            {"verify", flag(t.verify)},
-            {"insecure", flag(t.insecure)},
-            {"cipher_suites",
-             [&](const value& v, const std::string& k) {
-               t.cipher_suites = as_known_names(v, k, known_cipher_suites(), "unrecognized cipher");
-             }},
-            {"curve_preferences",
-             [&](const value& v, const std::string& k) {
-               t.curve_preferences = as_known_names(v, k, curves, "unrecognized curve preference");
-             }},
-            {"timeout", [&](const value& v, const std::string& k) {
-               t.timeout = as_seconds(v, k, warnings);
-             }}});
+      map,
+      {{"cert_file", str(t.cert_file)},
+       {"key_file", str(t.key_file)},
+       {"ca_file", str(t.ca_file)},
+       {"verify", flag(t.verify)},
+       {"insecure", flag(t.insecure)},
+       {"cipher_suites",
+        [&](const value& v, const std::string& k) {
+          t.cipher_suites = as_known_names(v, k, known_cipher_suites(), "unrecognized cipher");
+        }},
+       {"curve_preferences",
+        [&](const value& v, const std::string& k) {
+          t.curve_preferences = as_known_names(v, k, curves, "unrecognized curve preference");
+        }},
+       {"timeout",
+        [&](const value& v, const std::string& k) { t.timeout = as_seconds(v, k, warnings); }}},
+      [](const std::string& key) {
+        return "error parsing tls config, unknown field [\"" + key + "\"]";
+      });
   if (t.cert_file.empty()) bad(map, "missing 'cert_file' in TLS configuration");
   if (t.key_file.empty()) bad(map, "missing 'key_file' in TLS configuration");
   return t;

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../support/cluster_helpers.hpp"
 #include "../support/e2e_helpers.hpp"
 #include "../support/run_command.hpp"
 
@@ -112,15 +113,8 @@ TEST(OperationsE2E, LameDuckMovesClientsToTheOtherServersWithoutLosingMessages) 
   watch_a.read_until("PONG");
   watch_b.read_until("PONG");
   // Interest from B must have reached A before the count starts.
-  bool ready = false;
-  for (int i = 0; i < 100 && !ready; ++i) {
-    natsConnection_PublishString(pub.get(), "orders", "probe");
-    natsConnection_FlushTimeout(pub.get(), 5000);
-    ready = next(sub.get(), 100) != nullptr;
-  }
-  ASSERT_TRUE(ready);
-  while (next(sub.get(), 200) != nullptr) {
-  }
+  wait_for_interest(pub.get(), sub.get(), "orders");
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
 
   // Each message carries a sequence number; it counts as confirmed once a flush after it
   // succeeded (the server it went to has processed it). Every confirmed message must reach
@@ -284,13 +278,7 @@ TEST(OperationsE2E, ReloadAddsAUserChangesPermissionsAndAddsARouteWhileClientsSt
   natsConnection_FlushTimeout(dave.get(), 5000);
   EXPECT_TRUE(a.wait_for_log("Registering remote route")) << a.log();
   auto pub = connect(b);
-  bool arrived = false;
-  for (int i = 0; i < 100 && !arrived; ++i) {
-    natsConnection_PublishString(pub.get(), "across", "hi");
-    natsConnection_FlushTimeout(pub.get(), 5000);
-    arrived = next(sub.get(), 100) != nullptr;
-  }
-  EXPECT_TRUE(arrived);
+  wait_for_interest(pub.get(), sub.get(), "across");  // fails the test if nothing arrives
 
   // A broken file and a change that cannot apply live both leave the server as it was.
   write_config("reload.conf", "authorization { users = [ \n");
