@@ -32,6 +32,9 @@ struct route_entry {
   route_role role;
   proto::route_info info;  // the peer's INFO
   std::string gossip_url;  // where others reach the peer's cluster port
+  // A duplicate of this route was refused: if the peer kept the other connection and closes
+  // this one, it is redialled whichever side dialled it (nats-server's `retry`).
+  bool retry = false;
 };
 
 struct server_state {
@@ -127,9 +130,21 @@ void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role
                           server_state::route_actor_entry{route, stats, remote.host, remote.port});
 }
 
+bool same_endpoint(const std::string& url_text, const std::string& host_port) {
+  nats_url url;
+  return parse_nats_url(url_text, url) && url.host_port() == host_port;
+}
+
+// Whether a registered route already reaches the server behind `host_port`: a configured URL
+// that led to a peer, or the URL a route was dialled on or its peer advertises.
 bool peer_connected(const server_state& st, const std::string& host_port) {
   const auto it = st.url_peer.find(host_port);
-  return it != st.url_peer.end() && st.routes.count(it->second) != 0;
+  if (it != st.url_peer.end() && st.routes.count(it->second) != 0) return true;
+  for (const auto& [id, r] : st.routes)
+    if ((r.role.solicited && same_endpoint(r.role.url, host_port)) ||
+        same_endpoint(r.gossip_url, host_port))
+      return true;
+  return false;
 }
 
 void solicit(server_pointer self, const std::string& url_text, route_role role, int32_t attempt) {
@@ -159,7 +174,8 @@ void solicit(server_pointer self, const std::string& url_text, route_role role, 
 
 void schedule_retry(server_pointer self, const std::string& url, const route_role& role,
                     int32_t attempt, bool jitter) {
-  auto delay = caf::timespan{route_retry_delay};
+  // A lost learned route is redialled after the jitter alone, as nats-server does.
+  auto delay = jitter && !role.configured ? caf::timespan{0} : caf::timespan{route_retry_delay};
   if (jitter)
     delay += std::chrono::milliseconds{
         static_cast<int64_t>(self->state.rng.below(reconnect_jitter_ms_max + 1))};
@@ -199,13 +215,6 @@ void on_dialed(server_pointer self, const std::string& url_text, route_role& rol
 // -- routes: registration and gossip
 // ---------------------------------------------------------------
 
-// The connection both ends keep when two routes join the same pair of servers: the one
-// solicited by the server with the smaller id. Both ends compute the same answer, so
-// simultaneous dials settle on one route without a reconnect storm.
-bool canonical(const std::string& my_id, const std::string& peer_id, bool solicited_by_me) {
-  return solicited_by_me == (my_id < peer_id);
-}
-
 bool accept_cluster_name(server_pointer self, const proto::route_info& peer) {
   auto& st = self->state;
   if (peer.cluster == st.local_route.cluster) return true;
@@ -226,6 +235,10 @@ void gossip_new_route(server_pointer self, const route_entry& added) {
   // Tell every other route about the new peer; they connect to it, and the mesh closes.
   proto::route_info about = added.info;
   about.ip = added.gossip_url;
+  // The peer is in our cluster now, whatever name it came with: a nats-server receiving the
+  // peer's old generated name would close our route as a Cluster Name Conflict.
+  about.cluster = self->state.local_route.cluster;
+  about.cluster_dynamic = self->state.local_route.cluster_dynamic;
   const std::string info = proto::encode_route_info(about);
   for (auto& [id, r] : self->state.routes)
     if (id != added.info.server_id) self->send(r.actor, route_send_atom_v, info);
@@ -257,6 +270,17 @@ void regossip(server_pointer self) {
   self->delayed_send(self, regossip_interval, regossip_atom_v);
 }
 
+// Two connections joined the same pair of servers. As in nats-server 2.9, the one registered
+// first stays and the newcomer is closed. The peer decides on its own and, in a race, may
+// keep the other one and close ours: so the survivor is marked to be redialled, and if the
+// newcomer was ours to dial, the survivor inherits its URL (and whether it is configured).
+// Deciding by any other rule (we once kept the route dialled by the smaller server id)
+// disagrees with nats-server peers half of the time and drops both connections.
+void keep_first_route(route_entry& kept, const route_role& refused) {
+  kept.retry = true;
+  if (refused.solicited && !kept.role.solicited) kept.role = refused;
+}
+
 void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto::route_info& peer,
                     route_role& role, const std::string& remote_host) {
   auto& st = self->state;
@@ -274,17 +298,10 @@ void register_route(server_pointer self, uint64_t rid, route_actor& actor, proto
     nats_url url;
     if (parse_nats_url(role.url, url)) st.url_peer[url.host_port()] = peer.server_id;
   }
-  auto existing = st.routes.find(peer.server_id);
-  if (existing != st.routes.end()) {
-    const std::string& me = st.context->server_id;
-    if (!canonical(me, peer.server_id, role.solicited) ||
-        canonical(me, peer.server_id, existing->second.role.solicited)) {
-      self->send(actor, refused_atom_v, std::string{"Detected duplicate remote route"});
-      return;
-    }
-    self->send(existing->second.actor, refused_atom_v,
-               std::string{"Detected duplicate remote route"});
-    st.routes.erase(existing);
+  if (auto existing = st.routes.find(peer.server_id); existing != st.routes.end()) {
+    keep_first_route(existing->second, role);
+    self->send(actor, refused_atom_v, std::string{"Detected duplicate remote route"});
+    return;
   }
   route_entry entry;
   entry.rid = rid;
@@ -326,7 +343,11 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
   st.route_actors.erase(rid);
   auto it = st.routes.find(peer_id);
   const bool was_registered = it != st.routes.end() && it->second.rid == rid;
+  route_role lost = role;
+  std::string retry_url;  // an accepted route to redial (see keep_first_route)
   if (was_registered) {
+    lost = it->second.role;
+    if (it->second.retry && !lost.solicited) retry_url = it->second.gossip_url;
     st.routes.erase(it);
     update_connect_urls(self);
   }
@@ -339,12 +360,14 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
   }
   // Reconnect what we solicited: configured routes always, learned ones connect_retries
   // times. A route refused as a duplicate is not redialled while its peer is connected.
-  if (role.solicited && (role.configured || was_registered))
-    schedule_retry(self, role.url, role, 0, true);
+  if (lost.solicited && (lost.configured || was_registered))
+    schedule_retry(self, lost.url, lost, 0, true);
+  else if (!retry_url.empty())
+    schedule_retry(self, retry_url, route_role{}, 0, true);
   if (was_registered) {
     // Configured routes that were covered by this connection try again.
     for (const auto& [url, peer] : st.url_peer)
-      if (peer == peer_id && url != role.url) {
+      if (peer == peer_id && !same_endpoint(lost.url, url)) {
         route_role r;
         r.configured = true;
         schedule_retry(self, "nats-route://" + url, r, 0, true);

@@ -213,6 +213,73 @@ TEST(ClusterE2E, GnatsdAndNatsServerFormOneClusterFromEitherSide) {
   EXPECT_GT(n3, 0);
 }
 
+TEST(ClusterE2E, GossipToNatsServerCarriesTheClusterNameAPeerAdopted) {
+  cluster_ports p;
+  // nats-server N and gnatsd G share the name "blue"; P joins G with a generated name and
+  // adopts "blue". G's gossip about P must say "blue": N closes a route that tells it of
+  // a server in another cluster ("Cluster Name Conflict"), and would do so at every gossip.
+  server_process n{
+      nats_server_binary(),
+      {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-cluster",
+       "nats://127.0.0.1:" + std::to_string(p.route[0]), "--cluster_name", "blue", "-D"}};
+  server_process g{gnatsd_binary(),
+                   {"-a", "127.0.0.1", "-p", std::to_string(p.client[1]), "-cluster",
+                    "nats://127.0.0.1:" + std::to_string(p.route[1]), "--cluster_name", "blue",
+                    "-routes", "nats://127.0.0.1:" + std::to_string(p.route[0]), "-D"}};
+  ASSERT_TRUE(wait_mesh({&n, &g})) << n.log() << g.log();
+  server_process peer{gnatsd_binary(),
+                      {"-a", "127.0.0.1", "-p", std::to_string(p.client[2]), "-cluster",
+                       "nats://127.0.0.1:" + std::to_string(p.route[2]), "-routes",
+                       "nats://127.0.0.1:" + std::to_string(p.route[1]), "-D"}};
+  ASSERT_TRUE(wait_mesh({&n, &g, &peer})) << n.log() << g.log() << peer.log();
+  EXPECT_TRUE(peer.wait_for_log("Cluster name updated to blue"));
+
+  // N heard of P from G's gossip and dialled it; a message from P reaches N's subscriber.
+  auto c_n = connect(n.port());
+  auto c_p = connect(peer.port());
+  auto sub = subscribe(c_n.get(), "named");
+  EXPECT_EQ(publish_and_receive(c_p.get(), sub.get(), "named", 10), 10);
+  EXPECT_EQ(n.log().find("Cluster Name Conflict"), std::string::npos) << n.log();
+  EXPECT_EQ(n.log().find("Router connection closed"), std::string::npos) << n.log();
+}
+
+// A route's opening as a nats-server peer that dialled us sends it.
+std::string fake_peer_opening(const std::string& id, int cluster_port) {
+  const std::string info = R"({"server_id":")" + id + R"(","name":")" + id +
+                           R"(","version":"2.9.10","go":"go1.19.8","host":"127.0.0.1","port":)" +
+                           std::to_string(cluster_port) + R"(,"headers":true,"cluster":"blue")" +
+                           R"(,"max_payload":1048576,"proto":1})";
+  return R"(CONNECT {"echo":true,"verbose":false,"pedantic":false,"tls_required":false,)"
+         R"("name":")" +
+         id + "\"}\r\nINFO " + info + "\r\n";
+}
+
+TEST(ClusterE2E, ADuplicateRouteKeepsTheFirstAndTheSurvivorIsRedialledIfThePeerDropsIt) {
+  cluster_ports p;
+  server_process g{
+      gnatsd_binary(),
+      {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-cluster",
+       "nats://127.0.0.1:" + std::to_string(p.route[0]), "--cluster_name", "blue", "-D"}};
+  raw_listener peer_cluster_port;
+  const std::string opening = fake_peer_opening("NFAKEPEER", peer_cluster_port.port());
+  auto first = std::make_unique<raw_client>(p.route[0]);
+  first->send(opening);
+  ASSERT_TRUE(g.wait_for_log("Registering remote route \"NFAKEPEER\""));
+  // nats-server 2.9 keeps the route registered first and closes the newcomer.
+  raw_client second{p.route[0]};
+  second.send(opening);
+  EXPECT_TRUE(second.wait_closed());
+  EXPECT_TRUE(g.wait_for_log("Detected duplicate remote route"));
+  first->read_some(200);
+  EXPECT_FALSE(first->closed()) << g.log();
+  // The peer kept the other connection and drops ours: the survivor, though we accepted it,
+  // is redialled at the peer's cluster port, so the pair is not left without a route.
+  first.reset();
+  const auto redial = peer_cluster_port.accept_one(std::chrono::seconds{10});
+  ASSERT_TRUE(redial.has_value()) << g.log();
+  EXPECT_EQ(redial->rfind("CONNECT ", 0), 0u) << *redial;
+}
+
 std::vector<std::string> loopback_args(const cluster_ports& p, int i) {
   auto args = guide_args(p, i);
   args.insert(args.begin(), {"-a", "127.0.0.1"});

@@ -147,6 +147,38 @@ raw_client::raw_client(int port, int receive_buffer) {
     throw std::runtime_error("connect failed");
 }
 
+raw_listener::raw_listener() {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 8) != 0 ||
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    throw std::runtime_error("listen failed");
+  port_ = ntohs(addr.sin_port);
+}
+
+raw_listener::~raw_listener() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::string> raw_listener::accept_one(std::chrono::milliseconds deadline) {
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(deadline.count())) <= 0) return std::nullopt;
+  const int conn = ::accept(fd_, nullptr, nullptr);
+  if (conn < 0) return std::nullopt;
+  std::string bytes;
+  pollfd c{conn, POLLIN, 0};
+  char buf[4096];
+  if (::poll(&c, 1, 1000) > 0) {
+    const ssize_t n = ::recv(conn, buf, sizeof buf, 0);
+    if (n > 0) bytes.assign(buf, static_cast<size_t>(n));
+  }
+  ::close(conn);
+  return bytes;
+}
+
 raw_client::~raw_client() {
   if (fd_ >= 0) ::close(fd_);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,22 @@ class raw_client {
   int fd_ = -1;
   bool closed_ = false;
   std::string received_;
+};
+
+/// A listening socket on 127.0.0.1 (a port the OS picks), standing in for a peer that the
+/// server under test should dial.
+class raw_listener {
+ public:
+  raw_listener();
+  ~raw_listener();
+  int port() const { return port_; }
+  /// Waits up to `deadline` for a connection; returns what it sent within a further second
+  /// (a route's CONNECT), or nullopt if nobody dialled.
+  std::optional<std::string> accept_one(std::chrono::milliseconds deadline);
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
 };
 
 /// A plain HTTP GET over a raw socket (monitoring endpoints); returns the body, "" on failure.
