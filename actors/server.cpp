@@ -439,6 +439,7 @@ void reload(server_pointer self, const server_options& fresh) {
   st.shown_options.port = bound.port;
   st.shown_options.cluster.port = bound.cluster.port;
   st.shown_options.http_port = bound.http_port;
+  st.shown_options.https_port = bound.https_port;
   enforce_connection_limit(self, limits.max_connections);
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, reload_atom_v);

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "actors/server.hpp"
+#include "actors/tls_settings.hpp"
 #include "app/signal_sender.hpp"
 #include "config/command_line.hpp"
 #include "config/ports_file.hpp"
@@ -122,7 +123,18 @@ uint64_t resident_bytes() {
 // server actor answers from its state without blocking the I/O thread.
 bool start_monitoring(const server_options& opts, net::asio_transport& transport,
                       const server_actor& server, logger& log, int& bound) {
-  if (opts.http_port == 0) return true;
+  if (opts.http_port == 0 && opts.https_port == 0) return true;
+  const bool https = opts.https_port != 0;
+  if (opts.http_port != 0 && https) {
+    log.log(log_level::fatal, "Can't start monitoring: can't specify both HTTP (" +
+                                  std::to_string(opts.http_port) + ") and HTTPs (" +
+                                  std::to_string(opts.https_port) + ") ports");
+    return false;
+  }
+  if (https && !opts.tls.enabled) {
+    log.log(log_level::fatal, "Can't start monitoring: TLS cert and key required for HTTPS");
+    return false;
+  }
   const int64_t start = unix_now_ns();
   auto handler = [server, start](const std::string& target, net::http_respond respond) {
     const auto q = target.find('?');
@@ -141,11 +153,14 @@ bool start_monitoring(const server_options& opts, net::asio_transport& transport
   };
   std::string error;
   const std::string host = opts.http_host.empty() ? opts.host : opts.http_host;
-  if (!transport.serve_http(host, opts.http_port, handler, bound, error)) {
+  const auto tls = https ? client_tls(opts) : net::tls_settings{};
+  if (!transport.serve_http(host, https ? opts.https_port : opts.http_port, tls, handler, bound,
+                            error)) {
     log.log(log_level::fatal, "Can't listen to the monitor port: " + error);
     return false;
   }
-  log.info("Starting http monitor on " + host + ":" + std::to_string(bound));
+  log.info(std::string{"Starting "} + (https ? "https" : "http") + " monitor on " + host + ":" +
+           std::to_string(bound));
   return true;
 }
 
@@ -156,9 +171,12 @@ std::string write_ports_file(const server_options& opts, net::asio_transport& tr
   if (opts.ports_file_dir.empty()) return {};
   ports_listing p;
   const bool any = opts.host == "0.0.0.0" || opts.host.empty() || opts.host == "::";
-  p.hosts = any ? transport.interface_addresses() : std::vector<std::string>{opts.host};
+  p.hosts = any ? transport.all_interface_addresses() : std::vector<std::string>{opts.host};
   p.client_port = server.client_port;
   p.http_port = http_port;
+  p.client_tls = opts.tls.enabled;
+  p.https = opts.https_port != 0;
+  p.cluster_tls = opts.cluster.tls.enabled;
   p.cluster_host = opts.cluster.host.empty() ? "0.0.0.0" : opts.cluster.host;
   p.cluster_port = server.cluster_port;
   const std::string path = ports_file_path(opts.ports_file_dir, program, ::getpid());

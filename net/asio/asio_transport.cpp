@@ -4,6 +4,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <chrono>
 #include <list>
@@ -152,9 +153,17 @@ void asio_transport::dial(const std::string& host, int port, const tls_settings&
       });
 }
 
-bool asio_transport::serve_http(const std::string& host, int port, http_handler handler,
-                                int& bound_port, std::string& error) {
-  auto listener = std::make_shared<asio_impl::http_listener>(impl_->io, std::move(handler));
+bool asio_transport::serve_http(const std::string& host, int port, const tls_settings& tls,
+                                http_handler handler, int& bound_port, std::string& error) {
+  std::shared_ptr<asio::ssl::context> context;
+  if (tls.enabled()) {
+    tls_settings https = tls;
+    https.verify_peer = false;  // as nats-server: the monitor asks no client certificate
+    context = asio_impl::make_tls_context(https, asio_impl::tls_role::server, error);
+    if (!context) return false;
+  }
+  auto listener =
+      std::make_shared<asio_impl::http_listener>(impl_->io, std::move(handler), context);
   if (!listener->listen(host, port, bound_port, error)) return false;
   impl_->http.push_back(std::move(listener));
   return true;
@@ -207,6 +216,40 @@ std::vector<std::string> asio_transport::interface_addresses() {
     ::freeifaddrs(list);
   }
   out.insert(out.end(), v6.begin(), v6.end());
+  if (out.empty()) out.emplace_back("127.0.0.1");
+  return out;
+}
+
+std::vector<std::string> asio_transport::all_interface_addresses() {
+  struct entry {
+    unsigned index;
+    int family;
+    std::string text;
+  };
+  std::vector<entry> found;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return {"127.0.0.1"};
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || (i->ifa_flags & IFF_UP) == 0) continue;
+    const int family = i->ifa_addr->sa_family;
+    char text[INET6_ADDRSTRLEN];
+    if (family == AF_INET) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      if (::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text))
+        found.push_back({::if_nametoindex(i->ifa_name), 4, text});
+    } else if (family == AF_INET6) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+      if (::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text))
+        found.push_back({::if_nametoindex(i->ifa_name), 6, std::string{"["} + text + "]"});
+    }
+  }
+  ::freeifaddrs(list);
+  std::stable_sort(found.begin(), found.end(), [](const entry& a, const entry& b) {
+    return a.index != b.index ? a.index < b.index : a.family < b.family;
+  });
+  std::vector<std::string> out;
+  for (auto& e : found)
+    out.push_back(std::move(e.text));
   if (out.empty()) out.emplace_back("127.0.0.1");
   return out;
 }

@@ -24,10 +24,14 @@ class asio_transport final : public transport {
   void stop_listening() override;
   void stop_listening(int port) override;
   std::vector<std::string> interface_addresses() override;
+  /// Every address of every interface that is up, loopback and link-local included, in
+  /// interface order (IPv4 before IPv6 within one), as nats-server writes its ports file.
+  std::vector<std::string> all_interface_addresses();
 
-  /// Serves monitoring HTTP on host:port with `handler` (Boost.Beast).
-  bool serve_http(const std::string& host, int port, http_handler handler, int& bound_port,
-                  std::string& error);
+  /// Serves monitoring HTTP on host:port with `handler` (Boost.Beast); HTTPS when `tls` is
+  /// enabled (its certificate and key; client certificates are not asked for).
+  bool serve_http(const std::string& host, int port, const tls_settings& tls, http_handler handler,
+                  int& bound_port, std::string& error);
 
   /// Runs the io_context on `threads` background threads.
   void run(int threads);

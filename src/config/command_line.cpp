@@ -25,6 +25,8 @@ const std::set<std::string> long_names = {
     "log",
     "pid",
     "http_port",
+    "https_port",
+    "ms",
     "user",
     "pass",
     "auth",
@@ -78,7 +80,7 @@ struct overrides {
   std::optional<std::string> ports_file_dir, signal;
   std::optional<std::string> tls_cert, tls_key, tls_ca;
   bool tls = false, tls_verify = false;
-  std::optional<int> port, http_port, connect_retries;
+  std::optional<int> port, http_port, https_port, connect_retries;
   std::optional<std::string> cluster, routes, cluster_name, cluster_advertise;
   bool logtime = true, no_advertise = false;
   bool debug = false, trace = false, debug_trace = false, test = false, help = false,
@@ -99,6 +101,7 @@ void add_flags(CLI::App& app, overrides& o) {
   app.add_option("--ports_file_dir", o.ports_file_dir);
   app.add_option("--sl,--signal", o.signal);
   app.add_option("-m,--http_port", o.http_port);
+  app.add_option("--ms,--https_port", o.https_port);
   app.add_option("--user", o.user);
   app.add_option("--pass", o.pass);
   app.add_option("--auth", o.auth);
@@ -154,6 +157,7 @@ std::string apply_overrides(const overrides& o, const CLI::App& app, server_opti
   if (o.pid_file) s.pid_file = *o.pid_file;
   if (o.ports_file_dir) s.ports_file_dir = *o.ports_file_dir;
   if (o.http_port) s.http_port = *o.http_port;
+  if (o.https_port) s.https_port = *o.https_port;
   if (app.count("-T") != 0) s.logtime = o.logtime;
   if (o.debug || o.debug_trace) s.debug = true;
   if (o.trace || o.debug_trace) s.trace = true;
@@ -241,6 +245,7 @@ Server Options:
         --ports_file_dir <dir>       Creates a ports file in the specified directory
                                      (<executable_name>_<pid>.ports)
     -m, --http_port <port>           Use port for http monitoring
+    -ms,--https_port <port>          Use port for https monitoring
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
     -sl,--signal <signal>[=<pid>]    Send signal to gnatsd process (stop, quit, reopen,

@@ -355,53 +355,56 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
     };
   };
   apply_map(
-      top, {
-               {"listen",
-                [&](const value& v, const std::string& k) { set_listen(v, o.host, o.port, k); }},
-               {"host", str(o.host)},
-               {"net", str(o.host)},
-               {"port", integer(o.port)},
-               {"server_name", str(o.server_name)},
-               {"http", [&](const value& v,
-                            const std::string& k) { set_listen(v, o.http_host, o.http_port, k); }},
-               {"http_port", integer(o.http_port)},
-               {"monitor_port", integer(o.http_port)},
-               {"debug", boolean(o.debug)},
-               {"trace", boolean(o.trace)},
-               {"logtime", boolean(o.logtime)},
-               {"log_file", str(o.log_file)},
-               {"logfile", str(o.log_file)},
-               {"pid_file", str(o.pid_file)},
-               {"pidfile", str(o.pid_file)},
-               {"ports_file_dir", str(o.ports_file_dir)},
-               {"max_payload", size(o.max_payload)},
-               {"max_connections", integer(o.max_connections)},
-               {"max_conn", integer(o.max_connections)},
-               {"max_subscriptions", integer(o.max_subscriptions)},
-               {"max_subs", integer(o.max_subscriptions)},
-               {"max_control_line", size(o.max_control_line)},
-               {"max_pending", size(o.max_pending)},
-               {"ping_interval", dur(o.ping_interval)},
-               {"ping_max", integer(o.ping_max)},
-               {"write_deadline", dur(o.write_deadline)},
-               {"lame_duck_duration",
-                [&](const value& v, const std::string& k) {
-                  o.lame_duck_duration = as_duration(v, k, warnings);
-                  // nats-server 2.9 refuses shorter ones, with this text.
-                  if (o.lame_duck_duration < std::chrono::seconds{30})
-                    bad(v, "invalid lame_duck_duration of " +
-                               format_go_duration(o.lame_duck_duration) +
-                               ", minimum is 30 seconds");
-                }},
-               {"lame_duck_grace_period", dur(o.lame_duck_grace_period)},
-               {"authorization",
-                [&](const value& v, const std::string&) {
-                  apply_authorization(v, o.authorization, warnings);
-                }},
-               {"cluster",
-                [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
-               {"tls", [&](const value& v, const std::string&) { o.tls = as_tls(v, warnings); }},
-           });
+      top,
+      {
+          {"listen",
+           [&](const value& v, const std::string& k) { set_listen(v, o.host, o.port, k); }},
+          {"host", str(o.host)},
+          {"net", str(o.host)},
+          {"port", integer(o.port)},
+          {"server_name", str(o.server_name)},
+          {"http", [&](const value& v,
+                       const std::string& k) { set_listen(v, o.http_host, o.http_port, k); }},
+          {"http_port", integer(o.http_port)},
+          {"monitor_port", integer(o.http_port)},
+          {"https", [&](const value& v,
+                        const std::string& k) { set_listen(v, o.http_host, o.https_port, k); }},
+          {"https_port", integer(o.https_port)},
+          {"debug", boolean(o.debug)},
+          {"trace", boolean(o.trace)},
+          {"logtime", boolean(o.logtime)},
+          {"log_file", str(o.log_file)},
+          {"logfile", str(o.log_file)},
+          {"pid_file", str(o.pid_file)},
+          {"pidfile", str(o.pid_file)},
+          {"ports_file_dir", str(o.ports_file_dir)},
+          {"max_payload", size(o.max_payload)},
+          {"max_connections", integer(o.max_connections)},
+          {"max_conn", integer(o.max_connections)},
+          {"max_subscriptions", integer(o.max_subscriptions)},
+          {"max_subs", integer(o.max_subscriptions)},
+          {"max_control_line", size(o.max_control_line)},
+          {"max_pending", size(o.max_pending)},
+          {"ping_interval", dur(o.ping_interval)},
+          {"ping_max", integer(o.ping_max)},
+          {"write_deadline", dur(o.write_deadline)},
+          {"lame_duck_duration",
+           [&](const value& v, const std::string& k) {
+             o.lame_duck_duration = as_duration(v, k, warnings);
+             // nats-server 2.9 refuses shorter ones, with this text.
+             if (o.lame_duck_duration < std::chrono::seconds{30})
+               bad(v, "invalid lame_duck_duration of " + format_go_duration(o.lame_duck_duration) +
+                          ", minimum is 30 seconds");
+           }},
+          {"lame_duck_grace_period", dur(o.lame_duck_grace_period)},
+          {"authorization",
+           [&](const value& v, const std::string&) {
+             apply_authorization(v, o.authorization, warnings);
+           }},
+          {"cluster",
+           [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
+          {"tls", [&](const value& v, const std::string&) { o.tls = as_tls(v, warnings); }},
+      });
 }
 
 namespace {

@@ -23,14 +23,15 @@ std::string ports_file_json(const ports_listing& p) {
   nlohmann::ordered_json j;
   auto& nats = j["nats"] = nlohmann::ordered_json::array();
   for (const auto& h : p.hosts)
-    nats.push_back(url("nats", h, p.client_port));
+    nats.push_back(url(p.client_tls ? "tls" : "nats", h, p.client_port));
   if (p.http_port != 0) {
     auto& mon = j["monitoring"] = nlohmann::ordered_json::array();
     for (const auto& h : p.hosts)
-      mon.push_back(url("http", h, p.http_port));
+      mon.push_back(url(p.https ? "https" : "http", h, p.http_port));
   }
   if (p.cluster_port != 0)
-    j["cluster"] = nlohmann::ordered_json::array({url("nats", p.cluster_host, p.cluster_port)});
+    j["cluster"] = nlohmann::ordered_json::array(
+        {url(p.cluster_tls ? "tls" : "nats", p.cluster_host, p.cluster_port)});
   return j.dump();
 }
 

@@ -14,6 +14,8 @@ struct ports_listing {
   int http_port = 0;  // 0: no monitoring
   std::string cluster_host;
   int cluster_port = 0;  // 0: not clustered
+  // TLS listeners are listed with nats-server's schemes: tls:// and https://.
+  bool client_tls = false, https = false, cluster_tls = false;
 };
 
 std::string ports_file_path(const std::string& dir, const std::string& executable, int pid);

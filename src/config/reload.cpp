@@ -29,6 +29,7 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   check("ServerName", a.server_name, b.server_name);
   check("HTTPHost", a.http_host, b.http_host);
   check("HTTPPort", int64_t{a.http_port}, int64_t{b.http_port});
+  check("HTTPSPort", int64_t{a.https_port}, int64_t{b.https_port});
   check("LogFile", a.log_file, b.log_file);
   check("PidFile", a.pid_file, b.pid_file);
   check("PortsFileDir", a.ports_file_dir, b.ports_file_dir);

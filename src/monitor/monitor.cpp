@@ -60,7 +60,7 @@ response varz(const server_view& s, const clock_view& c) {
   j["http_host"] = o.http_host.empty() ? o.host : o.http_host;
   j["http_port"] = o.http_port;
   j["http_base_path"] = "";
-  j["https_port"] = 0;
+  j["https_port"] = o.https_port;
   j["auth_timeout"] = std::chrono::duration<double>(o.authorization.timeout).count();
   j["max_control_line"] = o.max_control_line;
   j["max_payload"] = o.max_payload;

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <nats/nats.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../support/cluster_helpers.hpp"
@@ -208,6 +211,65 @@ TEST(TlsE2E, MissingCertificateFilesAreReportedLikeNatsServer) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("error parsing X509 certificate/key pair"), std::string::npos)
       << r.output;
+}
+
+// -- https monitoring ------------------------------------------------------------------------
+
+TEST(TlsE2E, HttpsMonitoringServesTheEndpointsOverTls) {
+  const int https = free_port();
+  const std::string dir = "/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_https";
+  std::filesystem::create_directories(dir);
+  auto args = tls_args(false);
+  args.insert(args.end(), {"-ms", std::to_string(https), "--ports_file_dir", dir});
+  server_process s{gnatsd_binary(), args};
+  EXPECT_TRUE(s.wait_for_log("Starting https monitor on 127.0.0.1:" + std::to_string(https)));
+
+  const std::string varz = https_get(https, "/varz", certificates().ca);
+  EXPECT_EQ(varz.rfind("HTTP/1.1 200", 0), 0u) << varz;
+  EXPECT_NE(varz.find("\"https_port\": " + std::to_string(https)), std::string::npos) << varz;
+  EXPECT_NE(varz.find("\"http_port\": 0"), std::string::npos) << varz;
+  EXPECT_NE(https_get(https, "/connz", certificates().ca).find("\"num_connections\""),
+            std::string::npos);
+  // Plain HTTP on the HTTPS port gets Go's answer, and the port keeps serving.
+  int status = 0;
+  EXPECT_EQ(http_get(https, "/varz", &status), "Client sent an HTTP request to an HTTPS server.\n");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(https_get(https, "/healthz", certificates().ca).rfind("HTTP/1.1 200", 0), 0u);
+
+  // The ports file lists TLS listeners with nats-server's schemes.
+  const std::string ports = dir + "/gnatsd_" + std::to_string(s.pid()) + ".ports";
+  std::string json;
+  for (int i = 0; i < 500 && json.find("monitoring") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    std::ifstream in{ports};
+    json.assign(std::istreambuf_iterator<char>{in}, {});
+  }
+  EXPECT_NE(json.find("\"nats\":[\"tls://127.0.0.1:" + std::to_string(s.port()) + "\"]"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"monitoring\":[\"https://127.0.0.1:" + std::to_string(https) + "\"]"),
+            std::string::npos)
+      << json;
+}
+
+TEST(TlsE2E, HttpsMonitoringNeedsACertificateAndExcludesHttp) {
+  const auto both =
+      run_gnatsd("-a 127.0.0.1 -p -1 -m 18222 -ms 18223 --tlscert " + certificates().server_cert +
+                 " --tlskey " + certificates().server_key);
+  EXPECT_EQ(both.code, 1);
+  EXPECT_NE(both.output.find(
+                "[FTL] Can't start monitoring: can't specify both HTTP (18222) and HTTPs (18223) "
+                "ports"),
+            std::string::npos)
+      << both.output;
+  const auto plain = run_gnatsd("-a 127.0.0.1 -p -1 -ms 18223");
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_NE(plain.output.find("[FTL] Can't start monitoring: TLS cert and key required for HTTPS"),
+            std::string::npos)
+      << plain.output;
+  // The config file's keys, as nats-server reads them.
+  const auto conf = write_config("https.conf", "https: \"127.0.0.1:18223\"\nhttp_port: 18222\n");
+  EXPECT_EQ(run_gnatsd("-c " + conf).code, 1);
 }
 
 // -- routes ----------------------------------------------------------------------------------

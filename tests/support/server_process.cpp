@@ -11,6 +11,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -29,7 +31,9 @@ std::string nats_server_binary() {
   return NATS_SERVER_BINARY;
 }
 
-int free_port() {
+namespace {
+
+int port_the_os_picks() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -39,6 +43,21 @@ int free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+int free_port() {
+  // The port is released before the server binds it, so the OS may offer it again: a test
+  // asking for a client and a route port once got the same number twice. Never hand out a
+  // port twice in one test process.
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  std::lock_guard<std::mutex> guard{mutex};
+  for (;;) {
+    const int port = port_the_os_picks();
+    if (handed_out.insert(port).second) return port;
+  }
 }
 
 namespace {

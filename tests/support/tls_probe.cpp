@@ -60,4 +60,28 @@ tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only
   return r;
 }
 
+std::string https_get(int port, const std::string& path, const std::string& ca_file) {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free};
+  SSL_CTX_load_verify_locations(ctx.get(), ca_file.c_str(), nullptr);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  const int fd = connect_loopback(port);
+  if (fd < 0) return {};
+  std::string response;
+  SSL* ssl = SSL_new(ctx.get());
+  SSL_set_fd(ssl, fd);
+  if (SSL_connect(ssl) == 1) {
+    const std::string request =
+        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    SSL_write(ssl, request.data(), static_cast<int>(request.size()));
+    char buf[4096];
+    int n = 0;
+    while ((n = SSL_read(ssl, buf, sizeof buf)) > 0)
+      response.append(buf, static_cast<size_t>(n));
+  }
+  SSL_free(ssl);
+  ::close(fd);
+  return response;
+}
+
 }  // namespace gnatsd::testing

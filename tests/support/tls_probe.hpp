@@ -16,4 +16,8 @@ struct tls_probe_result {
 /// `tls12_only`.
 tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only);
 
+/// An HTTPS GET of `path` on 127.0.0.1:port trusting `ca_file` (TLS from the first byte);
+/// returns the whole response (status line, headers, body), "" when the handshake fails.
+std::string https_get(int port, const std::string& path, const std::string& ca_file);
+
 }  // namespace gnatsd::testing
