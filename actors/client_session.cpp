@@ -169,7 +169,8 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
       },
       [=](net_tls_atom, net::tls_outcome& tls) {
         if (self->state.finished) return;
-        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher);
+        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher,
+                                             std::move(tls.peer));
         emit(self);
       },
       [=](net_flushed_atom, uint64_t bytes) {

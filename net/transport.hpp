@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "auth/certificate_user.hpp"
+
 namespace gnatsd::net {
 
 struct endpoint {
@@ -53,8 +55,9 @@ struct tls_settings {
 /// The end of a TLS handshake: `error` is empty on success.
 struct tls_outcome {
   std::string error;
-  std::string version;  // "1.3"
-  std::string cipher;   // the IANA name, as Go prints it: "TLS_AES_128_GCM_SHA256"
+  std::string version;     // "1.3"
+  std::string cipher;      // the IANA name, as Go prints it: "TLS_AES_128_GCM_SHA256"
+  certificate_names peer;  // what the peer's certificate names (empty without one)
 };
 
 /// Receives the events of one connection. Calls may come from any thread, never

@@ -3,6 +3,7 @@
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 
+#include "net/asio/peer_certificate.hpp"
 #include "util/assert.hpp"
 #include "util/buffer_pool.hpp"
 
@@ -126,15 +127,17 @@ void asio_connection::on_handshake(const boost::system::error_code& ec) {
   phase_ = phase::open;
   SSL* ssl = tls_->native_handle();
   if (handler_)
-    handler_->on_tls(
-        tls_outcome{{}, tls_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl))});
+    handler_->on_tls(tls_outcome{{},
+                                 tls_version(ssl),
+                                 SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)),
+                                 peer_certificate_names(ssl)});
   do_read();
   if (!writing_) do_write();
 }
 
 void asio_connection::fail_handshake(const std::string& error) {
   if (closed_) return;
-  if (handler_) handler_->on_tls(tls_outcome{error, {}, {}});
+  if (handler_) handler_->on_tls(tls_outcome{error, {}, {}, {}});
   do_close("TLS Handshake Failure");
 }
 

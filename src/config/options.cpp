@@ -277,6 +277,11 @@ tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
        {"ca_file", str(t.ca_file)},
        {"verify", flag(t.verify)},
        {"insecure", flag(t.insecure)},
+       {"verify_and_map",
+        [&](const value& v, const std::string& k) {
+          t.verify_and_map = as_bool(v, k);
+          if (t.verify_and_map) t.verify = true;
+        }},
        {"cipher_suites",
         [&](const value& v, const std::string& k) {
           t.cipher_suites = as_known_names(v, k, known_cipher_suites(), "unrecognized cipher");

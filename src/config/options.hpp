@@ -47,12 +47,13 @@ struct tls_options {
   std::vector<std::string> cipher_suites;      // Go's names; empty: OpenSSL's defaults
   std::vector<std::string> curve_preferences;  // "CurveP256", "CurveP384", "CurveP521", "X25519"
   bool insecure = false;                       // route dials: do not verify the peer's certificate
+  bool verify_and_map = false;  // verify, and the certificate names the `users` entry
 
   bool operator==(const tls_options& o) const {
     return enabled == o.enabled && cert_file == o.cert_file && key_file == o.key_file &&
            ca_file == o.ca_file && verify == o.verify && timeout == o.timeout &&
            cipher_suites == o.cipher_suites && curve_preferences == o.curve_preferences &&
-           insecure == o.insecure;
+           insecure == o.insecure && verify_and_map == o.verify_and_map;
   }
 };
 

@@ -112,7 +112,7 @@ void client_connection::start() {
 }
 
 void client_connection::tls_handshake_done(const std::string& error, const std::string& version,
-                                           const std::string& cipher) {
+                                           const std::string& cipher, certificate_names peer) {
   if (closing_) return;
   if (!error.empty()) {
     ctx_->log->error(prefix_ + "TLS handshake error: " + error);
@@ -121,6 +121,7 @@ void client_connection::tls_handshake_done(const std::string& error, const std::
   }
   ctx_->log->debugf(prefix_ + "TLS handshake complete");
   ctx_->log->debugf(prefix_ + "TLS version " + version + ", cipher suite " + cipher);
+  peer_certificate_ = std::move(peer);
   std::lock_guard<std::mutex> guard{stats_->mutex};
   stats_->tls_version = version;
   stats_->tls_cipher = cipher;
@@ -166,8 +167,16 @@ void client_connection::fail(proto::error_code code) {
   if (!proto::error_closes(code)) return;
   const log_level level =
       code == proto::error_code::stale_connection ? log_level::debug : log_level::error;
-  ctx_->log->log(level, prefix_ + std::string{proto::error_log_reason(code)});
+  ctx_->log->log(level, prefix_ + (code == proto::error_code::authorization_violation
+                                       ? authentication_error()
+                                       : std::string{proto::error_log_reason(code)}));
   close(reason_for(code), true);
+}
+
+// nats-server's line for a refused login: with a `users` list it names the user tried.
+std::string client_connection::authentication_error() const {
+  if (ctx_->current_auth()->users.empty()) return "authentication error";
+  return "authentication error - User \"" + connect_.user + "\"";
 }
 
 void client_connection::close(close_reason why, bool flush) {
@@ -185,15 +194,45 @@ bool client_connection::authorize() {
   if (!auth.user.empty())
     return connect_.user == auth.user && password_matches(auth.password, connect_.pass);
   if (auth.users.empty()) return true;
-  for (const auto& u : auth.users) {
-    if (u.user != connect_.user || !password_matches(u.password, connect_.pass)) continue;
-    user_ = u.user;
-    // Users without permissions of their own get default_permissions (not merged).
-    const auto& perms = u.permissions ? u.permissions : auth.default_permissions;
-    if (perms) permissions_ = std::make_unique<permission_checker>(*perms);
-    return true;
-  }
+  if (ctx_->options.tls.verify_and_map) return authorize_by_certificate(auth);
+  for (const auto& u : auth.users)
+    if (u.user == connect_.user && password_matches(u.password, connect_.pass)) {
+      log_in_as(auth, u);
+      return true;
+    }
   return false;
+}
+
+// verify_and_map: the certificate names the user; a password is not asked, and a CONNECT
+// naming another user is refused (nats-server 2.9.10's checks and log lines).
+bool client_connection::authorize_by_certificate(const authorization_options& auth) {
+  std::vector<std::string> names;
+  for (const auto& u : auth.users)
+    names.push_back(u.user);
+  const auto match = user_for_certificate(peer_certificate_, names);
+  if (!match) {
+    ctx_->log->debugf(prefix_ + "User in cert [\"" + peer_certificate_.subject_text +
+                      "\"], not found");
+    return false;
+  }
+  ctx_->log->debugf(prefix_ + match->how);
+  if (!connect_.user.empty() && connect_.user != match->user) {
+    ctx_->log->warn("User \"" + connect_.user +
+                    "\" found in connect proto, but user required from cert");
+    connect_.user = match->user;  // the name the failure is logged under
+    return false;
+  }
+  connect_.user = match->user;
+  for (const auto& u : auth.users)
+    if (u.user == match->user) log_in_as(auth, u);
+  return true;
+}
+
+void client_connection::log_in_as(const authorization_options& auth, const user_entry& u) {
+  user_ = u.user;
+  // Users without permissions of their own get default_permissions (not merged).
+  const auto& perms = u.permissions ? u.permissions : auth.default_permissions;
+  if (perms) permissions_ = std::make_unique<permission_checker>(*perms);
 }
 
 bool client_connection::may_publish(std::string_view subject) {

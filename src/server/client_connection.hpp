@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/certificate_user.hpp"
 #include "auth/permissions.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/connect_options.hpp"
@@ -70,9 +71,9 @@ class client_connection final : public proto::client_op_handler {
   /// The auth timer fired: close if CONNECT has not authenticated yet.
   void auth_timer();
   /// The transport finished the TLS handshake; `error` is empty on success, otherwise the
-  /// connection closes.
+  /// connection closes. `peer` is what the client's certificate names (verify_and_map).
   void tls_handshake_done(const std::string& error, const std::string& version,
-                          const std::string& cipher);
+                          const std::string& cipher, certificate_names peer = {});
   /// Frames from another publisher's read buffer arrived for this connection.
   void deliver(delivery_batch batch);
   /// A publisher used up the auto-unsubscribe limit of one of our subscriptions.
@@ -148,6 +149,9 @@ class client_connection final : public proto::client_op_handler {
   bool on_pong() override;
 
   bool authorize();
+  std::string authentication_error() const;
+  bool authorize_by_certificate(const authorization_options& auth);
+  void log_in_as(const authorization_options& auth, const user_entry& u);
   // Permission checks; on a violation they send nats-server's -ERR and log it.
   bool may_publish(std::string_view subject);
   bool may_subscribe(std::string_view subject, std::string_view queue, std::string_view sid);
@@ -176,6 +180,7 @@ class client_connection final : public proto::client_op_handler {
   bool connect_received_ = false;
   bool authorized_ = false;
   std::string user_;                                 // the `users` entry this client logged in as
+  certificate_names peer_certificate_;               // names in the client's TLS certificate
   std::unique_ptr<permission_checker> permissions_;  // null: everything allowed
   static constexpr size_t publish_verdicts_max = 1024;
   std::unordered_map<std::string, bool> publish_verdicts_;  // by subject, while permitted

@@ -120,6 +120,9 @@ TEST(AuthE2E, BcryptPasswordsLogInAndWrongOnesAreRefused) {
   EXPECT_EQ(natsConnection_FlushTimeout(bob.get(), 5000), NATS_OK);
   connect_as(s, "bob", "wrong", NATS_CONNECTION_AUTH_FAILED);
   connect_as(s, "nobody", "pw", NATS_CONNECTION_AUTH_FAILED);
+  // nats-server's log line names the user tried, never the password.
+  EXPECT_TRUE(s.wait_for_log("[ERR] 127.0.0.1:"));
+  EXPECT_TRUE(s.wait_for_log("authentication error - User \"nobody\""));
   raw_client raw{s.port()};
   raw.send("CONNECT {\"verbose\":false,\"user\":\"bob\",\"pass\":\"" +
            std::string{bcrypt_of_u_star_u} + "\"}\r\n");  // the hash itself is no password

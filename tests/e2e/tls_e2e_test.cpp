@@ -163,6 +163,54 @@ TEST(TlsE2E, VerifyAcceptsOnlyClientCertificatesFromTheCa) {
   expect_round_trip(good.get(), "verified.again");
 }
 
+TEST(TlsE2E, VerifyAndMapLogsClientsInAsTheUserTheirCertificateNames) {
+  const auto& c = certificates();
+  const auto conf = write_config(
+      "map.conf", "tls { cert_file: \"" + c.server_cert + "\", key_file: \"" + c.server_key +
+                      "\", ca_file: \"" + c.ca +
+                      "\", verify_and_map: true }\n"
+                      "authorization { users = [\n"
+                      "  { user: \"alice@example.com\", permissions: { publish: \"a.>\" } }\n"
+                      "  { user: \"O=acme, OU=eng, CN=bob\" }\n"
+                      "  { user: dave, password: secret }\n] }\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  // alice by the email in her certificate, with her permissions; no password asked.
+  auto alice = connect_tls(s, {c.alice_cert, c.alice_key});
+  ASSERT_TRUE(alice);
+  expect_round_trip(alice.get(), "a.ok");
+  EXPECT_TRUE(s.wait_for_log("Using email found in cert for auth [\"alice@example.com\"]"));
+  natsConnection_PublishString(alice.get(), "b.denied", "x");
+  natsConnection_FlushTimeout(alice.get(), 5000);
+  EXPECT_TRUE(
+      s.wait_for_log("Publish Violation - User \"alice@example.com\", Subject \"b.denied\""));
+  // bob by his subject, written in another order than Go prints it.
+  auto bob = connect_tls(s, {c.bob_cert, c.bob_key});
+  ASSERT_TRUE(bob);
+  expect_round_trip(bob.get(), "anything");
+  EXPECT_TRUE(s.wait_for_log("Using DistinguishedNameMatch for auth [\"O=acme, OU=eng, CN=bob\"]"));
+  // A certificate naming no user is refused, and so is a password login as another user.
+  auto nobody = connect_tls(s, {c.client_cert, c.client_key}, false);
+  EXPECT_TRUE(s.wait_for_log("User in cert [\"CN=client\"], not found"));
+  EXPECT_TRUE(s.wait_for_log("authentication error - User \"\""));
+  natsOptions* raw = nullptr;
+  natsOptions_Create(&raw);
+  opts_ptr opts{raw};
+  natsOptions_SetURL(raw, s.url().c_str());
+  natsOptions_SetMaxReconnect(raw, 0);
+  natsOptions_SetSecure(raw, true);
+  natsOptions_LoadCATrustedCertificates(raw, c.ca.c_str());
+  natsOptions_SetExpectedHostname(raw, "localhost");
+  natsOptions_LoadCertificatesChain(raw, c.alice_cert.c_str(), c.alice_key.c_str());
+  natsOptions_SetUserInfo(raw, "dave", "secret");
+  natsConnection* nc = nullptr;
+  EXPECT_NE(natsConnection_Connect(&nc, raw), NATS_OK);
+  conn_ptr dave{nc};
+  EXPECT_TRUE(
+      s.wait_for_log("[WRN] User \"dave\" found in connect proto, but user required from cert"));
+  EXPECT_TRUE(s.wait_for_log("authentication error - User \"alice@example.com\""));
+  expect_round_trip(alice.get(), "a.still");
+}
+
 TEST(TlsE2E, CipherSuitesAndCurvePreferencesAreApplied) {
   const auto& c = certificates();
   const auto conf =

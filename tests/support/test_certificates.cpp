@@ -20,11 +20,12 @@ bool make_ca(const std::string& dir, const std::string& name) {
                       "-key.pem -out " + name + ".pem -subj /CN=" + name);
 }
 
-// A leaf certificate `name` signed by `ca`, usable as server and client certificate.
+// A leaf certificate `name` signed by `ca`, usable as server and client certificate; its
+// subject is /CN=<name> unless `subject` says otherwise.
 bool make_leaf(const std::string& dir, const std::string& name, const std::string& ca,
-               const std::string& san) {
+               const std::string& san, const std::string& subject = {}) {
   return run(dir, "openssl req -newkey rsa:2048 -nodes -keyout " + name + "-key.pem -out " + name +
-                      ".csr -subj /CN=" + name) &&
+                      ".csr -subj " + (subject.empty() ? "/CN=" + name : subject)) &&
          run(dir, "printf 'subjectAltName=" + san +
                       "\\nextendedKeyUsage=serverAuth,clientAuth\\n' > " + name + ".ext") &&
          run(dir, "openssl x509 -req -days 3650 -in " + name + ".csr -CA " + ca + ".pem -CAkey " +
@@ -45,7 +46,9 @@ struct generated {
     ok = make_ca(d, "ca") && make_ca(d, "rogue-ca") &&
          make_leaf(d, "server", "ca", "IP:127.0.0.1,DNS:localhost") &&
          make_leaf(d, "client", "ca", "DNS:client") &&
-         make_leaf(d, "rogue", "rogue-ca", "DNS:rogue");
+         make_leaf(d, "rogue", "rogue-ca", "DNS:rogue") &&
+         make_leaf(d, "alice", "ca", "email:alice@example.com") &&
+         make_leaf(d, "bob", "ca", "DNS:bob-laptop", "/O=acme/OU=eng/CN=bob");
     files.ca = d + "/ca.pem";
     files.server_cert = d + "/server.pem";
     files.server_key = d + "/server-key.pem";
@@ -53,6 +56,10 @@ struct generated {
     files.client_key = d + "/client-key.pem";
     files.rogue_cert = d + "/rogue.pem";
     files.rogue_key = d + "/rogue-key.pem";
+    files.alice_cert = d + "/alice.pem";
+    files.alice_key = d + "/alice-key.pem";
+    files.bob_cert = d + "/bob.pem";
+    files.bob_key = d + "/bob-key.pem";
   }
   ~generated() {
     std::error_code ignored;

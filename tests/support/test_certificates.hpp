@@ -1,6 +1,7 @@
 // Certificates for the TLS tests, generated once per test process with the openssl command:
-// a CA, a server certificate for 127.0.0.1 and localhost, a client certificate from the same
-// CA, and a client certificate from another CA that the servers must refuse.
+// a CA, a server certificate for 127.0.0.1 and localhost, client certificates from the same
+// CA (two of them naming users for verify_and_map), and a client certificate from another
+// CA that the servers must refuse.
 #pragma once
 
 #include <string>
@@ -13,6 +14,8 @@ struct test_certificates {
   std::string server_cert, server_key;  // CN=server, SAN IP:127.0.0.1, DNS:localhost
   std::string client_cert, client_key;  // signed by `ca`
   std::string rogue_cert, rogue_key;    // signed by another CA
+  std::string alice_cert, alice_key;    // SAN email:alice@example.com
+  std::string bob_cert, bob_key;        // subject O=acme, OU=eng, CN=bob; SAN DNS:bob-laptop
 };
 
 /// Generates the files on first use (fails the calling test if openssl fails).
