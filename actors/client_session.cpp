@@ -141,18 +141,18 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
     c.stats->last_activity_steady_ns = now;
     st.conn->use_stats(c.stats);
   }
-  st.conn->start();
+  st.conn->start(c.connection->secured());
   if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
   c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}),
                       read_credits);
-  const auto& opts = c.context->options;
   arm_ping(self, std::min<duration>(st.conn->limits().ping_interval, first_ping_max));
   if (const auto auth = c.context->current_auth(); auth->required()) {
     // The handshake counts against the auth timeout: nats-server allows the TLS timeout
     // plus a second.
     auto timeout = auth->timeout;
-    if (opts.tls.enabled)
-      timeout = std::max<duration>(timeout, opts.tls.timeout + std::chrono::seconds{1});
+    if (c.connection->secured())
+      timeout = std::max<duration>(timeout,
+                                   c.context->current_tls()->timeout + std::chrono::seconds{1});
     self->delayed_send(self, timeout, auth_timer_atom_v);
   }
   emit(self);

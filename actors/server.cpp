@@ -423,9 +423,26 @@ void enforce_connection_limit(server_pointer self, int max_connections) {
     self->send(it->second.actor, over_limit_atom_v);
 }
 
+// The client port's TLS for the connections accepted from now on (rotated certificates, or
+// TLS turned on or off); connections already open keep theirs. False, with the reason
+// logged, if the new certificates do not load: then nothing of the reload is applied.
+bool reload_client_tls(server_pointer self, const server_options& fresh) {
+  auto& st = self->state;
+  auto& ctx = *st.context;
+  if (fresh.tls == *ctx.current_tls()) return true;
+  std::string error;
+  if (!st.transport->set_listener_tls(st.shown_options.port, client_tls(fresh), error)) {
+    ctx.log->error("Failed to reload server configuration: " + error);
+    return false;
+  }
+  ctx.set_tls(fresh.tls);
+  ctx.log->info(std::string{"Reloaded: tls = "} + (fresh.tls.enabled ? "enabled" : "disabled"));
+  return true;
+}
+
 void reload(server_pointer self, const server_options& fresh) {
   auto& st = self->state;
-  if (st.shutting_down) return;
+  if (st.shutting_down || !reload_client_tls(self, fresh)) return;
   auto& ctx = *st.context;
   ctx.log->debug = fresh.debug;
   ctx.log->trace = fresh.trace;
@@ -711,6 +728,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   auto ctx = std::make_shared<server_context>();
   ctx->options = std::move(options);
   ctx->set_auth(ctx->options.authorization);
+  ctx->set_tls(ctx->options.tls);
   ctx->set_limits(limits_of(ctx->options));
   ctx->log = std::move(log);
   ctx->server_id = generate_server_id(rng);

@@ -91,6 +91,8 @@ class connection {
   virtual void close(bool flush) = 0;
   virtual const endpoint& remote() const = 0;
   virtual const endpoint& local() const = 0;
+  /// Whether the connection runs TLS (fixed when it was accepted or dialled).
+  virtual bool secured() const { return false; }
 };
 
 using connection_ptr = std::shared_ptr<connection>;
@@ -114,6 +116,10 @@ class transport {
   /// Connects to host:port; `done` receives the connection, or null and an error message.
   virtual void dial(const std::string& host, int port, const tls_settings& tls,
                     std::function<void(connection_ptr, std::string)> done) = 0;
+  /// Replaces the TLS settings of the listener bound to `port` for the connections it accepts
+  /// from now on (a config reload; accepted connections keep theirs). False, with a message,
+  /// if the certificates do not load.
+  virtual bool set_listener_tls(int port, const tls_settings& tls, std::string& error) = 0;
   /// Stops every listener (connections stay open).
   virtual void stop_listening() = 0;
   /// Stops the listener bound to `port` only (lame duck mode closes the client port while

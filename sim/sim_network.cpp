@@ -112,6 +112,13 @@ class sim_host final : public net::transport {
 
   std::vector<std::string> interface_addresses() override { return {address_}; }
 
+  bool set_listener_tls(int port, const net::tls_settings& tls, std::string& error) override {
+    (void)port;
+    if (!tls.enabled()) return true;
+    error = "TLS is not simulated";
+    return false;
+  }
+
   void stop_listening() override {
     for (const auto& k : keys_)
       net_.listeners_.erase(k);

@@ -31,6 +31,7 @@ class asio_connection final : public connection,
   void close(bool flush) override;
   const endpoint& remote() const override { return remote_; }
   const endpoint& local() const override { return local_; }
+  bool secured() const override { return tls_plan_.when != tls_settings::mode::none; }
 
  private:
   void do_read();

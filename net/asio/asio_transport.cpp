@@ -8,6 +8,8 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <list>
+#include <map>
+#include <mutex>
 
 #include "net/asio/asio_connection.hpp"
 #include "net/asio/http_listener.hpp"
@@ -69,21 +71,42 @@ void add_ipv6_hosts(const ifaddrs* i, std::vector<std::string>& out) {
 
 }  // namespace
 
+// A listener's TLS plan, replaced by a config reload while connections are being accepted.
+class listener_tls {
+ public:
+  explicit listener_tls(tls_plan plan) : plan_(std::move(plan)) {}
+  tls_plan get() const {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return plan_;
+  }
+  void set(tls_plan plan) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    plan_ = std::move(plan);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  tls_plan plan_;
+};
+
 struct asio_transport::impl {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::vector<std::thread> threads;
   std::list<std::shared_ptr<asio::ip::tcp::acceptor>> acceptors;
   std::vector<std::shared_ptr<asio_impl::http_listener>> http;
+  std::mutex listener_tls_mutex;
+  std::map<int, std::shared_ptr<listener_tls>> tls_by_port;
 
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
-                 std::shared_ptr<accept_handler> handler, tls_plan tls) {
+                 std::shared_ptr<accept_handler> handler, std::shared_ptr<listener_tls> tls) {
     // Each accepted socket gets its own strand as executor.
     acceptor->async_accept(
         asio::make_strand(io), [this, acceptor, handler, tls](const boost::system::error_code& ec,
                                                               asio::ip::tcp::socket socket) {
           if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-          if (!ec) handler->on_accept(std::make_shared<asio_connection>(std::move(socket), tls));
+          if (!ec)
+            handler->on_accept(std::make_shared<asio_connection>(std::move(socket), tls->get()));
           do_accept(acceptor, handler, tls);
         });
   }
@@ -113,7 +136,12 @@ bool asio_transport::listen(const std::string& host, int port, const tls_setting
     }
     bound_port = acceptor->local_endpoint().port();
     impl_->acceptors.push_back(acceptor);
-    impl_->do_accept(acceptor, std::move(handler), std::move(plan));
+    auto tls_state = std::make_shared<listener_tls>(std::move(plan));
+    {
+      std::lock_guard<std::mutex> guard{impl_->listener_tls_mutex};
+      impl_->tls_by_port[bound_port] = tls_state;
+    }
+    impl_->do_accept(acceptor, std::move(handler), std::move(tls_state));
     return true;
   } catch (const boost::system::system_error& e) {
     error = e.code().message();
@@ -183,6 +211,19 @@ void asio_transport::stop_listening(int port) {
       }
     }
   });
+}
+
+bool asio_transport::set_listener_tls(int port, const tls_settings& tls, std::string& error) {
+  tls_plan plan;
+  if (!plan_tls(tls, tls_role::server, plan, error)) return false;
+  std::lock_guard<std::mutex> guard{impl_->listener_tls_mutex};
+  const auto it = impl_->tls_by_port.find(port);
+  if (it == impl_->tls_by_port.end()) {
+    error = "no listener on port " + std::to_string(port);
+    return false;
+  }
+  it->second->set(std::move(plan));
+  return true;
 }
 
 void asio_transport::stop_listening() {

@@ -44,8 +44,8 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   if (out.empty() && a.cluster.authorization.password != b.cluster.authorization.password)
     out = "config reload not supported for Cluster.Password";  // never logged in clear
   check("Logtime", int64_t{a.logtime}, int64_t{b.logtime});
-  // Certificates are loaded into each listener's TLS context when it opens.
-  if (out.empty() && !(a.tls == b.tls)) out = "config reload not supported for TLSConfig";
+  // The client port's TLS reloads (the server actor swaps the listener's context); the
+  // route port's and route dials' contexts are made once, when the cluster starts.
   if (out.empty() && !(a.cluster.tls == b.cluster.tls))
     out = "config reload not supported for Cluster.TLSConfig";
   return out;

@@ -104,10 +104,11 @@ void client_connection::reload() {
 
 client_connection::~client_connection() = default;
 
-void client_connection::start() {
+void client_connection::start(bool tls) {
+  tls_ = tls;
   append(current_info());
   ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
-  if (ctx_->options.tls.enabled)
+  if (tls_)
     ctx_->log->log(log_level::debug, prefix_ + "Starting TLS client connection handshake");
 }
 
@@ -128,7 +129,7 @@ void client_connection::tls_handshake_done(const std::string& error, const std::
 }
 
 std::string client_connection::current_info() const {
-  proto::server_info info = ctx_->client_info_template();
+  proto::server_info info = ctx_->client_info_template(tls_);
   info.client_id = cid_;
   info.client_ip = remote_host_;
   if (ctx_->options.cluster.no_advertise) info.connect_urls.clear();
@@ -194,7 +195,7 @@ bool client_connection::authorize() {
   if (!auth.user.empty())
     return connect_.user == auth.user && password_matches(auth.password, connect_.pass);
   if (auth.users.empty()) return true;
-  if (ctx_->options.tls.verify_and_map) return authorize_by_certificate(auth);
+  if (tls_ && ctx_->current_tls()->verify_and_map) return authorize_by_certificate(auth);
   for (const auto& u : auth.users)
     if (u.user == connect_.user && password_matches(u.password, connect_.pass)) {
       log_in_as(auth, u);

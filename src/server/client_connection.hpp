@@ -62,8 +62,9 @@ class client_connection final : public proto::client_op_handler {
 
   // -- events ----------------------------------------------------------------------------------
 
-  /// Queues the INFO; call once when the connection is accepted.
-  void start();
+  /// Queues the INFO; call once when the connection is accepted. `tls`: the connection runs
+  /// TLS (the INFO says `tls_required` and the handshake follows it).
+  void start(bool tls = false);
   /// Parses and processes one read buffer.
   void receive(const char* data, size_t size);
   /// The ping timer fired: send PING or close a stale connection.
@@ -180,6 +181,7 @@ class client_connection final : public proto::client_op_handler {
   bool connect_received_ = false;
   bool authorized_ = false;
   std::string user_;                                 // the `users` entry this client logged in as
+  bool tls_ = false;
   certificate_names peer_certificate_;               // names in the client's TLS certificate
   std::unique_ptr<permission_checker> permissions_;  // null: everything allowed
   static constexpr size_t publish_verdicts_max = 1024;

@@ -4,7 +4,7 @@
 
 namespace gnatsd {
 
-proto::server_info server_context::client_info_template() const {
+proto::server_info server_context::client_info_template(bool tls) const {
   proto::server_info info;
   info.server_id = server_id;
   info.server_name = server_name;
@@ -15,8 +15,8 @@ proto::server_info server_context::client_info_template() const {
   info.max_payload = current_limits()->max_payload;
   info.proto = 1;
   info.auth_required = current_auth()->required();
-  info.tls_required = options.tls.enabled;
-  info.tls_verify = options.tls.enabled && options.tls.verify;
+  info.tls_required = tls;
+  info.tls_verify = tls && current_tls()->verify;
   info.connect_urls = connect_urls();
   info.ldm = lame_duck.load(std::memory_order_acquire);
   return info;

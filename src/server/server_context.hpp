@@ -60,13 +60,21 @@ struct server_context {
     std::atomic_store(
         &limits_, std::shared_ptr<const connection_limits>(std::make_shared<connection_limits>(l)));
   }
+  /// The client TLS options in force: options.tls at start, replaced by a config reload (a
+  /// connection's own TLS is fixed when it is accepted: see connection::secured).
+  std::shared_ptr<const tls_options> current_tls() const { return std::atomic_load(&tls_); }
+  void set_tls(const tls_options& t) {
+    std::atomic_store(&tls_,
+                      std::shared_ptr<const tls_options>(std::make_shared<tls_options>(t)));
+  }
   /// Called by the server actor once lame duck mode has closed every client and shut the
   /// server down; the program uses it to exit (empty in simulation).
   std::function<void()> exit_hook;
   std::atomic<uint64_t> next_subscription_id{1};
 
-  /// The INFO sent to a new client, before its per-connection fields are filled in.
-  proto::server_info client_info_template() const;
+  /// The INFO sent to a new client, before its per-connection fields are filled in; `tls`:
+  /// whether the client's connection runs TLS.
+  proto::server_info client_info_template(bool tls) const;
 
   /// The client URLs of this server, then of every route peer (nats-server's
   /// `connect_urls`): written by the server actor, read by sessions for their INFO.
@@ -77,6 +85,7 @@ struct server_context {
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;
   std::shared_ptr<const authorization_options> auth_ = std::make_shared<authorization_options>();
+  std::shared_ptr<const tls_options> tls_ = std::make_shared<tls_options>();
   std::shared_ptr<const connection_limits> limits_ =
       std::make_shared<connection_limits>(limits_of(server_options{}));
 };

@@ -3,6 +3,7 @@
 // a plain client sees, and TLS routes between gnatsd servers and with nats-server 2.9.10.
 #include <gtest/gtest.h>
 #include <nats/nats.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
@@ -259,6 +260,49 @@ TEST(TlsE2E, MissingCertificateFilesAreReportedLikeNatsServer) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("error parsing X509 certificate/key pair"), std::string::npos)
       << r.output;
+}
+
+TEST(TlsE2E, AReloadRotatesTheCertificateAndTurnsTlsOnAndOff) {
+  const auto& c = certificates();
+  auto tls_config = [&](const std::string& cert, const std::string& key) {
+    return "tls { cert_file: \"" + cert + "\", key_file: \"" + key + "\" }\n";
+  };
+  const auto conf = write_config("rotate.conf", tls_config(c.server_cert, c.server_key));
+  server_process s{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  const int port = s.port();
+  auto before = connect_tls(s, {});
+  ASSERT_TRUE(before);
+  EXPECT_EQ(tls_probe(port, c.ca, false).subject, "/CN=server");
+
+  // A rotated certificate serves new connections; open ones carry on.
+  write_config("rotate.conf", tls_config(c.next_server_cert, c.next_server_key));
+  ::kill(s.pid(), SIGHUP);
+  ASSERT_TRUE(s.wait_for_log("Reloaded: tls = enabled")) << s.log();
+  EXPECT_TRUE(s.wait_for_log("Reloaded server configuration"));
+  EXPECT_EQ(tls_probe(port, c.ca, false).subject, "/CN=server-next");
+  expect_round_trip(before.get(), "rotated");
+
+  // TLS off: new clients get a plain INFO and talk in clear; the TLS client is unaffected.
+  write_config("rotate.conf", "# no tls\n");
+  ::kill(s.pid(), SIGHUP);
+  ASSERT_TRUE(s.wait_for_log("Reloaded: tls = disabled")) << s.log();
+  raw_client plain{port};
+  EXPECT_EQ(plain.read_until("\r\n").find("tls_required"), std::string::npos);
+  auto clear = connect(s);
+  ASSERT_TRUE(clear);
+  expect_round_trip(clear.get(), "in.clear");
+  expect_round_trip(before.get(), "still.tls");
+
+  // A certificate that does not load refuses the whole reload: TLS stays off.
+  const auto garbage = write_config("not-a-cert.pem", "garbage\n");
+  write_config("rotate.conf", tls_config(garbage, garbage) + "max_payload: 100\n");
+  ::kill(s.pid(), SIGHUP);
+  EXPECT_TRUE(s.wait_for_log("Failed to reload server configuration: error parsing X509"))
+      << s.log();
+  raw_client after{port};
+  const std::string info = after.read_until("\r\n");
+  EXPECT_EQ(info.find("tls_required"), std::string::npos) << info;
+  EXPECT_NE(info.find("\"max_payload\":1048576"), std::string::npos) << info;
 }
 
 // -- https monitoring ------------------------------------------------------------------------

@@ -45,6 +45,7 @@ struct generated {
     const std::string& d = files.dir;
     ok = make_ca(d, "ca") && make_ca(d, "rogue-ca") &&
          make_leaf(d, "server", "ca", "IP:127.0.0.1,DNS:localhost") &&
+         make_leaf(d, "server-next", "ca", "IP:127.0.0.1,DNS:localhost") &&
          make_leaf(d, "client", "ca", "DNS:client") &&
          make_leaf(d, "rogue", "rogue-ca", "DNS:rogue") &&
          make_leaf(d, "alice", "ca", "email:alice@example.com") &&
@@ -52,6 +53,8 @@ struct generated {
     files.ca = d + "/ca.pem";
     files.server_cert = d + "/server.pem";
     files.server_key = d + "/server-key.pem";
+    files.next_server_cert = d + "/server-next.pem";
+    files.next_server_key = d + "/server-next-key.pem";
     files.client_cert = d + "/client.pem";
     files.client_key = d + "/client-key.pem";
     files.rogue_cert = d + "/rogue.pem";

@@ -12,6 +12,7 @@ struct test_certificates {
   std::string dir;
   std::string ca;                       // the CA every server trusts
   std::string server_cert, server_key;  // CN=server, SAN IP:127.0.0.1, DNS:localhost
+  std::string next_server_cert, next_server_key;  // the same for CN=server-next (rotation)
   std::string client_cert, client_key;  // signed by `ca`
   std::string rogue_cert, rogue_key;    // signed by another CA
   std::string alice_cert, alice_key;    // SAN email:alice@example.com

@@ -52,6 +52,11 @@ tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only
       r.ok = true;
       r.version = SSL_get_version(ssl);
       r.cipher = SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl));
+      if (X509* cert = SSL_get1_peer_certificate(ssl)) {
+        char name[256];
+        r.subject = X509_NAME_oneline(X509_get_subject_name(cert), name, sizeof name);
+        X509_free(cert);
+      }
       SSL_shutdown(ssl);
     }
     SSL_free(ssl);

@@ -10,6 +10,7 @@ struct tls_probe_result {
   bool ok = false;
   std::string version;  // "TLSv1.2"
   std::string cipher;   // IANA name
+  std::string subject;  // the server certificate's, "/CN=server"
 };
 
 /// Handshakes with 127.0.0.1:port trusting `ca_file`, offering TLS 1.2 at most when
