@@ -161,20 +161,28 @@ TEST(ClusterE2E, TheMeshReformsWhenAServerIsRestarted) {
   EXPECT_EQ(receive(sub.get(), 1), 1);
 }
 
+// Node `i` on loopback with its client and cluster ports, debug logging, then `extra`
+// (a cluster name, routes), for gnatsd and nats-server alike.
+std::vector<std::string> node_args(const cluster_ports& p, int i,
+                                   std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"-a",       "127.0.0.1",
+                                   "-p",       std::to_string(p.client[i]),
+                                   "-cluster", "nats://127.0.0.1:" + std::to_string(p.route[i]),
+                                   "-D"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::vector<std::string> route_to(const cluster_ports& p, int i) {
+  return {"-routes", "nats://127.0.0.1:" + std::to_string(p.route[i])};
+}
+
 TEST(ClusterE2E, GnatsdAndNatsServerFormOneClusterFromEitherSide) {
   cluster_ports p;
   // A nats-server seed, a gnatsd joining it, a second nats-server joining the gnatsd node.
-  server_process seed{nats_server_binary(),
-                      {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-cluster",
-                       "nats://127.0.0.1:" + std::to_string(p.route[0]), "-D"}};
-  server_process g{gnatsd_binary(),
-                   {"-a", "127.0.0.1", "-p", std::to_string(p.client[1]), "-cluster",
-                    "nats://127.0.0.1:" + std::to_string(p.route[1]), "-routes",
-                    "nats://127.0.0.1:" + std::to_string(p.route[0]), "-D"}};
-  server_process n2{nats_server_binary(),
-                    {"-a", "127.0.0.1", "-p", std::to_string(p.client[2]), "-cluster",
-                     "nats://127.0.0.1:" + std::to_string(p.route[2]), "-routes",
-                     "nats://127.0.0.1:" + std::to_string(p.route[1]), "-D"}};
+  server_process seed{nats_server_binary(), node_args(p, 0)};
+  server_process g{gnatsd_binary(), node_args(p, 1, route_to(p, 0))};
+  server_process n2{nats_server_binary(), node_args(p, 2, route_to(p, 1))};
   ASSERT_TRUE(wait_mesh({&seed, &g, &n2})) << seed.log() << g.log() << n2.log();
 
   auto c_seed = connect(seed.port());
@@ -218,19 +226,13 @@ TEST(ClusterE2E, GossipToNatsServerCarriesTheClusterNameAPeerAdopted) {
   // nats-server N and gnatsd G share the name "blue"; P joins G with a generated name and
   // adopts "blue". G's gossip about P must say "blue": N closes a route that tells it of
   // a server in another cluster ("Cluster Name Conflict"), and would do so at every gossip.
-  server_process n{
-      nats_server_binary(),
-      {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-cluster",
-       "nats://127.0.0.1:" + std::to_string(p.route[0]), "--cluster_name", "blue", "-D"}};
-  server_process g{gnatsd_binary(),
-                   {"-a", "127.0.0.1", "-p", std::to_string(p.client[1]), "-cluster",
-                    "nats://127.0.0.1:" + std::to_string(p.route[1]), "--cluster_name", "blue",
-                    "-routes", "nats://127.0.0.1:" + std::to_string(p.route[0]), "-D"}};
+  server_process n{nats_server_binary(), node_args(p, 0, {"--cluster_name", "blue"})};
+  auto g_args = node_args(p, 1, {"--cluster_name", "blue"});
+  for (auto& a : route_to(p, 0))
+    g_args.push_back(a);
+  server_process g{gnatsd_binary(), g_args};
   ASSERT_TRUE(wait_mesh({&n, &g})) << n.log() << g.log();
-  server_process peer{gnatsd_binary(),
-                      {"-a", "127.0.0.1", "-p", std::to_string(p.client[2]), "-cluster",
-                       "nats://127.0.0.1:" + std::to_string(p.route[2]), "-routes",
-                       "nats://127.0.0.1:" + std::to_string(p.route[1]), "-D"}};
+  server_process peer{gnatsd_binary(), node_args(p, 2, route_to(p, 1))};
   ASSERT_TRUE(wait_mesh({&n, &g, &peer})) << n.log() << g.log() << peer.log();
   EXPECT_TRUE(peer.wait_for_log("Cluster name updated to blue"));
 
@@ -256,10 +258,7 @@ std::string fake_peer_opening(const std::string& id, int cluster_port) {
 
 TEST(ClusterE2E, ADuplicateRouteKeepsTheFirstAndTheSurvivorIsRedialledIfThePeerDropsIt) {
   cluster_ports p;
-  server_process g{
-      gnatsd_binary(),
-      {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-cluster",
-       "nats://127.0.0.1:" + std::to_string(p.route[0]), "--cluster_name", "blue", "-D"}};
+  server_process g{gnatsd_binary(), node_args(p, 0, {"--cluster_name", "blue"})};
   raw_listener peer_cluster_port;
   const std::string opening = fake_peer_opening("NFAKEPEER", peer_cluster_port.port());
   auto first = std::make_unique<raw_client>(p.route[0]);
