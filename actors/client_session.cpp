@@ -151,8 +151,8 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
     // plus a second.
     auto timeout = auth->timeout;
     if (c.connection->secured())
-      timeout = std::max<duration>(timeout,
-                                   c.context->current_tls()->timeout + std::chrono::seconds{1});
+      timeout =
+          std::max<duration>(timeout, c.context->current_tls()->timeout + std::chrono::seconds{1});
     self->delayed_send(self, timeout, auth_timer_atom_v);
   }
   emit(self);

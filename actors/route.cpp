@@ -57,7 +57,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
       std::make_unique<route_connection>(c.context, c.rid, c.connection->remote().host,
                                          c.connection->remote().port, c.role, sub, c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
-  st.conn->start(c.local_info);
+  st.conn->start(c.local_info, c.connection->secured());
   c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}),
                       read_credits);
   self->delayed_send(self, std::min<duration>(c.context->options.ping_interval, first_ping),

@@ -57,6 +57,7 @@ struct server_state {
   // -- cluster -------------------------------------------------------------------------------
   proto::route_info local_route;  // what we tell peers about ourselves
   bool cluster_dynamic = false;   // our cluster name was generated, not configured
+  tls_options cluster_tls;        // the cluster's `tls` block in force (a reload may change it)
   uint64_t next_rid = 1;
   struct route_actor_entry {
     route_actor actor;
@@ -164,7 +165,7 @@ void solicit(server_pointer self, const std::string& url_text, route_role role, 
   role.pass = url.pass;
   st.context->log->debugf("Trying to connect to route on " + key);
   server_actor me{self};
-  st.transport->dial(url.host, url.port, route_tls(st.context->options),
+  st.transport->dial(url.host, url.port, route_tls(st.cluster_tls),
                      [me, url_text, role, attempt](net::connection_ptr conn, std::string error) {
                        caf::anon_send(me, route_dialed_atom_v, url_text, role, std::move(conn),
                                       std::move(error));
@@ -440,9 +441,26 @@ bool reload_client_tls(server_pointer self, const server_options& fresh) {
   return true;
 }
 
+// The same for the route port and the routes we dial from now on (nats-server's "Reloaded:
+// cluster"); established routes keep their connections.
+bool reload_route_tls(server_pointer self, const server_options& fresh) {
+  auto& st = self->state;
+  if (fresh.cluster.tls == st.cluster_tls) return true;
+  std::string error;
+  const int port = st.shown_options.cluster.port;
+  if (port > 0 && !st.transport->set_listener_tls(port, route_tls(fresh), error)) {
+    st.context->log->error("Failed to reload server configuration: " + error);
+    return false;
+  }
+  st.cluster_tls = fresh.cluster.tls;
+  st.local_route.tls_required = fresh.cluster.tls.enabled;
+  st.context->log->info("Reloaded: cluster");
+  return true;
+}
+
 void reload(server_pointer self, const server_options& fresh) {
   auto& st = self->state;
-  if (st.shutting_down || !reload_client_tls(self, fresh)) return;
+  if (st.shutting_down || !reload_client_tls(self, fresh) || !reload_route_tls(self, fresh)) return;
   auto& ctx = *st.context;
   ctx.log->debug = fresh.debug;
   ctx.log->trace = fresh.trace;
@@ -604,6 +622,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.interest = std::move(args.interest);
   st.transport = args.transport;
   st.local_route = std::move(args.local_route);
+  st.cluster_tls = st.context->options.cluster.tls;
   st.cluster_dynamic = args.cluster_dynamic;
   st.rng = prng{args.seed};
   st.own_urls = std::move(args.own_urls);

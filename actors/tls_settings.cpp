@@ -31,10 +31,14 @@ net::tls_settings client_tls(const server_options& o) {
   return s;
 }
 
-net::tls_settings route_tls(const server_options& o) {
-  auto s = from_options(o.cluster.tls, net::tls_settings::mode::first);
+net::tls_settings route_tls(const tls_options& cluster_tls) {
+  auto s = from_options(cluster_tls, net::tls_settings::mode::first);
   s.verify_peer = true;
   return s;
+}
+
+net::tls_settings route_tls(const server_options& o) {
+  return route_tls(o.cluster.tls);
 }
 
 }  // namespace gnatsd

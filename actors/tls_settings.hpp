@@ -13,5 +13,6 @@ net::tls_settings client_tls(const server_options& o);
 /// Route port and route dials: TLS first, and both sides present and verify certificates
 /// (nats-server requires them on routes whatever `verify` says).
 net::tls_settings route_tls(const server_options& o);
+net::tls_settings route_tls(const tls_options& cluster_tls);
 
 }  // namespace gnatsd

@@ -44,10 +44,7 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   if (out.empty() && a.cluster.authorization.password != b.cluster.authorization.password)
     out = "config reload not supported for Cluster.Password";  // never logged in clear
   check("Logtime", int64_t{a.logtime}, int64_t{b.logtime});
-  // The client port's TLS reloads (the server actor swaps the listener's context); the
-  // route port's and route dials' contexts are made once, when the cluster starts.
-  if (out.empty() && !(a.cluster.tls == b.cluster.tls))
-    out = "config reload not supported for Cluster.TLSConfig";
+  // TLS reloads (the server actor swaps the listeners' contexts and dials with the new one).
   return out;
 }
 

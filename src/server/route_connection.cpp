@@ -34,8 +34,8 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
   self_->log_prefix = prefix_;
 }
 
-void route_connection::start(const proto::route_info& local_info) {
-  if (ctx_->options.cluster.tls.enabled)
+void route_connection::start(const proto::route_info& local_info, bool tls) {
+  if (tls)
     ctx_->log->debugf(prefix_ + (role_.solicited ? "Starting TLS route client handshake"
                                                  : "Starting TLS route server handshake"));
   ctx_->log->debugf(prefix_ + "Route connection created");
@@ -46,12 +46,16 @@ void route_connection::start(const proto::route_info& local_info) {
     c.cluster_dynamic = local_info.cluster_dynamic;
     c.user = role_.user;
     c.pass = role_.pass;
-    c.tls_required = ctx_->options.cluster.tls.enabled;
+    c.tls_required = tls;
     append(proto::encode_route_connect(c));
-    append(proto::encode_route_info(local_info));
+    proto::route_info info = local_info;
+    info.tls_required = tls;
+    append(proto::encode_route_info(info));
     ctx_->log->debugf(prefix_ + "Route connect msg sent");
   } else {
-    append(proto::encode_route_info(local_info));
+    proto::route_info info = local_info;
+    info.tls_required = tls;
+    append(proto::encode_route_info(info));
   }
 }
 

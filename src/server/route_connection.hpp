@@ -40,8 +40,9 @@ class route_connection final : public proto::route_op_handler {
 
   // -- events ----------------------------------------------------------------------------------
 
-  /// Queues the opening: INFO when accepted; CONNECT then INFO when solicited.
-  void start(const proto::route_info& local_info);
+  /// Queues the opening: INFO when accepted; CONNECT then INFO when solicited. `tls`: the
+  /// connection runs TLS (fixed when it was accepted or dialled, whatever a reload did since).
+  void start(const proto::route_info& local_info, bool tls = false);
   void receive(const char* data, size_t size);
   /// The server registered this route: it is now the route to its peer.
   void registered();

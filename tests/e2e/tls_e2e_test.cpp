@@ -404,6 +404,36 @@ TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
   EXPECT_EQ(publish_and_receive(ca.get(), on_b.get(), "over.route", 100), 100);
 }
 
+TEST(TlsE2E, AReloadRotatesTheRouteCertificate) {
+  const auto& c = certificates();
+  const int ra = free_port(), rb = free_port(), rc = free_port();
+  const auto a_conf = tls_cluster_config("rot_a.conf", ra, {});
+  server_process a{gnatsd_binary(), local_args({"-c", a_conf, "-D"})};
+  server_process b{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("rot_b.conf", rb, {ra}), "-D"})};
+  ASSERT_TRUE(wait_mesh({&a, &b})) << a.log() << b.log();
+  auto subject = [&] {
+    return tls_probe(ra, c.ca, false, false, c.client_cert, c.client_key).subject;
+  };
+  EXPECT_EQ(subject(), "/CN=server");
+
+  tls_cluster_config("rot_a.conf", ra, {}, c.next_server_cert, c.next_server_key);
+  ::kill(a.pid(), SIGHUP);
+  ASSERT_TRUE(a.wait_for_log("Reloaded: cluster")) << a.log();
+  EXPECT_TRUE(a.wait_for_log("Reloaded server configuration"));
+  EXPECT_EQ(subject(), "/CN=server-next");
+  // The route that was up carries on, and a new server joins over the new certificate.
+  server_process n{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("rot_c.conf", rc, {ra}), "-D"})};
+  ASSERT_TRUE(wait_mesh({&a, &b, &n})) << a.log() << n.log();
+  auto cn = connect(n);
+  auto cb = connect(b);
+  auto sub = subscribe(cb.get(), "rotated");
+  EXPECT_EQ(publish_and_receive(cn.get(), sub.get(), "rotated", 10), 10);
+  auto ca_conn = connect(a);
+  EXPECT_EQ(publish_and_receive(ca_conn.get(), sub.get(), "rotated", 10), 10);
+}
+
 TEST(TlsE2E, AnInsecureRouteDialSkipsVerifyingTheServer) {
   const auto& c = certificates();
   const int ra = free_port(), rb = free_port();

@@ -36,16 +36,21 @@ bool skip_info(int fd) {
 
 }  // namespace
 
-tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only) {
+tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only, bool greeting,
+                           const std::string& cert, const std::string& key) {
   tls_probe_result r;
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_client_method()),
                                                         SSL_CTX_free};
   SSL_CTX_load_verify_locations(ctx.get(), ca_file.c_str(), nullptr);
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
   if (tls12_only) SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION);
+  if (!cert.empty()) {
+    SSL_CTX_use_certificate_file(ctx.get(), cert.c_str(), SSL_FILETYPE_PEM);
+    SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM);
+  }
   const int fd = connect_loopback(port);
   if (fd < 0) return r;
-  if (skip_info(fd)) {
+  if (!greeting || skip_info(fd)) {
     SSL* ssl = SSL_new(ctx.get());
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) == 1) {

@@ -14,8 +14,11 @@ struct tls_probe_result {
 };
 
 /// Handshakes with 127.0.0.1:port trusting `ca_file`, offering TLS 1.2 at most when
-/// `tls12_only`.
-tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only);
+/// `tls12_only`. A client port greets in clear first; a route port (`greeting` false)
+/// handshakes at once and wants a certificate (`cert`, `key`).
+tls_probe_result tls_probe(int port, const std::string& ca_file, bool tls12_only,
+                           bool greeting = true, const std::string& cert = {},
+                           const std::string& key = {});
 
 /// An HTTPS GET of `path` on 127.0.0.1:port trusting `ca_file` (TLS from the first byte);
 /// returns the whole response (status line, headers, body), "" when the handshake fails.
