@@ -60,7 +60,8 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
   st.conn->start(c.local_info, c.connection->secured());
   c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}),
                       read_credits);
-  self->delayed_send(self, std::min<duration>(c.context->options.ping_interval, first_ping),
+  self->delayed_send(self,
+                     std::min<duration>(c.context->current_limits()->ping_interval, first_ping),
                      ping_timer_atom_v);
   emit(self);
   return {
@@ -117,7 +118,8 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         s.conn->ping_timer();
         emit(self);
         if (!s.finished)
-          self->delayed_send(self, s.config.context->options.ping_interval, ping_timer_atom_v);
+          self->delayed_send(self, s.config.context->current_limits()->ping_interval,
+                             ping_timer_atom_v);
       },
       [=](shutdown_atom) {
         auto& s = self->state;

@@ -267,7 +267,7 @@ void route_connection::deliver(delivery_batch batch) {
 
 void route_connection::ping_timer() {
   if (closing_) return;
-  if (pings_outstanding_ + 1 > ctx_->options.ping_max) {
+  if (pings_outstanding_ + 1 > ctx_->current_limits()->ping_max) {
     append("-ERR 'Stale Connection'\r\n");
     ctx_->log->debugf(prefix_ + "Stale Route Connection");
     close("Stale Connection");

@@ -279,6 +279,33 @@ TEST(ClusterE2E, ADuplicateRouteKeepsTheFirstAndTheSurvivorIsRedialledIfThePeerD
   EXPECT_EQ(redial->rfind("CONNECT ", 0), 0u) << *redial;
 }
 
+std::string write_file(const std::string& path, const std::string& text) {
+  std::ofstream{path, std::ios::trunc} << text;
+  return path;
+}
+
+TEST(ClusterE2E, AReloadedPingIntervalAndMaxApplyToRoutesAlreadyUp) {
+  cluster_ports p;
+  const std::string listen = "cluster { listen: 127.0.0.1:" + std::to_string(p.route[0]) + " }\n";
+  const auto conf =
+      write_file("/tmp/gnatsd_e2e_" + std::to_string(::getpid()) + "_route_ping.conf", listen);
+  server_process g{gnatsd_binary(),
+                   {"-a", "127.0.0.1", "-p", std::to_string(p.client[0]), "-c", conf, "-D"}};
+  raw_client peer{p.route[0]};
+  peer.send(fake_peer_opening("NSILENTPEER", free_port()));
+  ASSERT_TRUE(g.wait_for_log("Registering remote route \"NSILENTPEER\""));
+  // The peer never answers a PING. With the defaults (2m, 2) it would stay for minutes; the
+  // reloaded settings close it as stale within a second.
+  write_file(conf, listen + "ping_interval: \"200ms\"\nping_max: 1\n");
+  ::kill(g.pid(), SIGHUP);
+  ASSERT_TRUE(g.wait_for_log("Reloaded: ping_interval = 200ms")) << g.log();
+  EXPECT_NE(peer.read_until("Stale", std::chrono::seconds{10}).find("-ERR 'Stale Connection'"),
+            std::string::npos)
+      << g.log();
+  EXPECT_TRUE(peer.wait_closed());
+  EXPECT_TRUE(g.wait_for_log("Stale Route Connection"));
+}
+
 std::vector<std::string> loopback_args(const cluster_ports& p, int i) {
   auto args = guide_args(p, i);
   args.insert(args.begin(), {"-a", "127.0.0.1"});
