@@ -75,7 +75,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
       [=](net_flushed_atom, uint64_t) {},
       [=](net_tls_atom, net::tls_outcome& tls) {
         if (self->state.finished) return;
-        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher);
+        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher, tls.peer);
         emit(self);
       },
       [=](net_closed_atom, std::string& reason) {

@@ -453,6 +453,7 @@ bool reload_route_tls(server_pointer self, const server_options& fresh) {
     return false;
   }
   st.cluster_tls = fresh.cluster.tls;
+  st.context->set_cluster_tls(fresh.cluster.tls);
   st.local_route.tls_required = fresh.cluster.tls.enabled;
   st.context->log->info("Reloaded: cluster");
   return true;
@@ -748,6 +749,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->options = std::move(options);
   ctx->set_auth(ctx->options.authorization);
   ctx->set_tls(ctx->options.tls);
+  ctx->set_cluster_tls(ctx->options.cluster.tls);
   ctx->set_limits(limits_of(ctx->options));
   ctx->log = std::move(log);
   ctx->server_id = generate_server_id(rng);

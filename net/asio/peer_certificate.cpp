@@ -1,5 +1,6 @@
 #include "net/asio/peer_certificate.hpp"
 
+#include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
 #include <memory>
@@ -46,12 +47,33 @@ void read_subject(X509* cert, certificate_names& out) {
   if (size > 0) out.subject_text.assign(data, static_cast<size_t>(size));
 }
 
+// Hex SHA-256 of the DER SubjectPublicKeyInfo, as nats-server names pinned certificates.
+std::string key_id(X509* cert) {
+  unsigned char* der = nullptr;
+  const int size = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  if (size <= 0) return {};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  const bool ok =
+      EVP_Digest(der, static_cast<size_t>(size), digest, &digest_size, EVP_sha256(), nullptr) == 1;
+  OPENSSL_free(der);
+  if (!ok) return {};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < digest_size; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0x0f];
+  }
+  return out;
+}
+
 }  // namespace
 
 certificate_names peer_certificate_names(SSL* ssl) {
   certificate_names out;
   std::unique_ptr<X509, decltype(&X509_free)> cert{SSL_get1_peer_certificate(ssl), X509_free};
   if (!cert) return out;
+  out.key_id = key_id(cert.get());
   read_alt_names(cert.get(), out);
   read_subject(cert.get(), out);
   return out;

@@ -89,6 +89,18 @@ std::optional<certificate_match> by_distinguished_name(const certificate_names& 
 
 }  // namespace
 
+bool certificate_pinned(const certificate_names& peer, const std::vector<std::string>& pinned,
+                        std::string& why) {
+  if (pinned.empty()) return true;
+  if (peer.key_id.empty()) {
+    why = "Failed pinned cert test as client did not provide a certificate";
+    return false;
+  }
+  if (std::find(pinned.begin(), pinned.end(), peer.key_id) != pinned.end()) return true;
+  why = "Failed pinned cert test for key id: " + peer.key_id;
+  return false;
+}
+
 std::optional<certificate_match> user_for_certificate(const certificate_names& names,
                                                       const std::vector<std::string>& users) {
   if (auto m = literal(names.emails, users, "email")) return m;

@@ -24,7 +24,15 @@ struct certificate_names {
   // The subject's attributes in the certificate's order: ("O", "acme"), ("CN", "bob").
   std::vector<std::pair<std::string, std::string>> subject;
   std::string subject_text;  // "CN=bob,O=acme"
+  // Lower-case hex SHA-256 of the DER SubjectPublicKeyInfo (`pinned_certs`); empty without
+  // a certificate.
+  std::string key_id;
 };
+
+/// `pinned_certs`: whether the peer's certificate may be used (any, when none are pinned).
+/// On refusal `why` gets nats-server's debug line.
+bool certificate_pinned(const certificate_names& peer, const std::vector<std::string>& pinned,
+                        std::string& why);
 
 struct certificate_match {
   std::string user;  // the configured user name that matched

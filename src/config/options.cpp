@@ -258,6 +258,26 @@ std::vector<std::string> as_known_names(const value& v, const std::string& key,
   return out;
 }
 
+// `pinned_certs`: SHA-256 key ids in hex (any case), with nats-server's error texts.
+std::vector<std::string> as_pinned_certs(const value& v) {
+  const std::string about = "hex-encoded sha256 of DER encoded SubjectPublicKeyInfo";
+  if (v.type != value::kind::array)
+    bad(v, "error parsing tls config, expected 'pinned_certs' to be a list of " + about);
+  std::vector<std::string> out;
+  for (const auto& item : v.items) {
+    if (item.type != value::kind::string)
+      bad(item, "error parsing tls config, expected 'pinned_certs' to be a list of " + about);
+    const std::string id = lower(item.str);
+    const bool hex =
+        id.size() == 64 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex)
+      bad(item, "error parsing tls config, 'pinned_certs' key " + item.str +
+                    " does not look like " + about);
+    out.push_back(id);
+  }
+  return out;
+}
+
 // A `tls {}` block, with nats-server's error texts for a missing certificate or key.
 tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
   static const std::set<std::string> curves = {"CurveP256", "CurveP384", "CurveP521", "X25519"};
@@ -277,6 +297,8 @@ tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
        {"ca_file", str(t.ca_file)},
        {"verify", flag(t.verify)},
        {"insecure", flag(t.insecure)},
+       {"pinned_certs",
+        [&](const value& v, const std::string&) { t.pinned_certs = as_pinned_certs(v); }},
        {"verify_and_map",
         [&](const value& v, const std::string& k) {
           t.verify_and_map = as_bool(v, k);

@@ -48,12 +48,16 @@ struct tls_options {
   std::vector<std::string> curve_preferences;  // "CurveP256", "CurveP384", "CurveP521", "X25519"
   bool insecure = false;                       // route dials: do not verify the peer's certificate
   bool verify_and_map = false;  // verify, and the certificate names the `users` entry
+  // Lower-case hex SHA-256 of the DER SubjectPublicKeyInfo of each certificate a peer may
+  // present; empty: any certificate the CA signed.
+  std::vector<std::string> pinned_certs;
 
   bool operator==(const tls_options& o) const {
     return enabled == o.enabled && cert_file == o.cert_file && key_file == o.key_file &&
            ca_file == o.ca_file && verify == o.verify && timeout == o.timeout &&
            cipher_suites == o.cipher_suites && curve_preferences == o.curve_preferences &&
-           insecure == o.insecure && verify_and_map == o.verify_and_map;
+           insecure == o.insecure && verify_and_map == o.verify_and_map &&
+           pinned_certs == o.pinned_certs;
   }
 };
 

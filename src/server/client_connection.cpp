@@ -108,8 +108,7 @@ void client_connection::start(bool tls) {
   tls_ = tls;
   append(current_info());
   ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
-  if (tls_)
-    ctx_->log->log(log_level::debug, prefix_ + "Starting TLS client connection handshake");
+  if (tls_) ctx_->log->log(log_level::debug, prefix_ + "Starting TLS client connection handshake");
 }
 
 void client_connection::tls_handshake_done(const std::string& error, const std::string& version,
@@ -121,6 +120,13 @@ void client_connection::tls_handshake_done(const std::string& error, const std::
     return;
   }
   ctx_->log->debugf(prefix_ + "TLS handshake complete");
+  std::string why;
+  if (!certificate_pinned(peer, ctx_->current_tls()->pinned_certs, why)) {
+    ctx_->log->debugf(prefix_ + why);
+    ctx_->log->error(prefix_ + "TLS handshake error: certificate not pinned");
+    close(close_reason::tls_handshake_failure, false);
+    return;
+  }
   ctx_->log->debugf(prefix_ + "TLS version " + version + ", cipher suite " + cipher);
   peer_certificate_ = std::move(peer);
   std::lock_guard<std::mutex> guard{stats_->mutex};

@@ -180,7 +180,7 @@ class client_connection final : public proto::client_op_handler {
   proto::connect_options connect_;
   bool connect_received_ = false;
   bool authorized_ = false;
-  std::string user_;                                 // the `users` entry this client logged in as
+  std::string user_;  // the `users` entry this client logged in as
   bool tls_ = false;
   certificate_names peer_certificate_;               // names in the client's TLS certificate
   std::unique_ptr<permission_checker> permissions_;  // null: everything allowed

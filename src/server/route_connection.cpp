@@ -139,10 +139,15 @@ void route_connection::registered() {
 }
 
 void route_connection::tls_handshake_done(const std::string& error, const std::string& version,
-                                          const std::string& cipher) {
+                                          const std::string& cipher,
+                                          const certificate_names& peer) {
   if (closing_) return;
-  if (!error.empty()) {
-    ctx_->log->error(prefix_ + "TLS route handshake error: " + error);
+  std::string why;
+  if (error.empty() && !certificate_pinned(peer, ctx_->current_cluster_tls()->pinned_certs, why))
+    ctx_->log->debugf(prefix_ + why);
+  if (!error.empty() || !why.empty()) {
+    ctx_->log->error(prefix_ + "TLS route handshake error: " +
+                     (error.empty() ? std::string{"certificate not pinned"} : error));
     close("TLS Handshake Failure");
     return;
   }

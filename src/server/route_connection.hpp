@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/certificate_user.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
@@ -49,9 +50,9 @@ class route_connection final : public proto::route_op_handler {
   /// The server refused it (self, duplicate, cluster name): close with a log line.
   void refused(const std::string& why);
   /// The transport finished the TLS handshake; `error` is empty on success, otherwise the
-  /// route closes.
+  /// route closes (as it does when `peer`'s certificate is not among `pinned_certs`).
   void tls_handshake_done(const std::string& error, const std::string& version,
-                          const std::string& cipher);
+                          const std::string& cipher, const certificate_names& peer = {});
   /// Raw protocol to send: interest (RS+/RS-) or gossip (INFO).
   void send(std::string_view bytes);
   /// RMSG frames from a publisher's read buffer.

@@ -64,7 +64,14 @@ struct server_context {
   /// connection's own TLS is fixed when it is accepted: see connection::secured).
   std::shared_ptr<const tls_options> current_tls() const { return std::atomic_load(&tls_); }
   void set_tls(const tls_options& t) {
-    std::atomic_store(&tls_,
+    std::atomic_store(&tls_, std::shared_ptr<const tls_options>(std::make_shared<tls_options>(t)));
+  }
+  /// The cluster's TLS options in force, likewise (route connections read `pinned_certs`).
+  std::shared_ptr<const tls_options> current_cluster_tls() const {
+    return std::atomic_load(&cluster_tls_);
+  }
+  void set_cluster_tls(const tls_options& t) {
+    std::atomic_store(&cluster_tls_,
                       std::shared_ptr<const tls_options>(std::make_shared<tls_options>(t)));
   }
   /// Called by the server actor once lame duck mode has closed every client and shut the
@@ -86,6 +93,7 @@ struct server_context {
   std::vector<std::string> connect_urls_;
   std::shared_ptr<const authorization_options> auth_ = std::make_shared<authorization_options>();
   std::shared_ptr<const tls_options> tls_ = std::make_shared<tls_options>();
+  std::shared_ptr<const tls_options> cluster_tls_ = std::make_shared<tls_options>();
   std::shared_ptr<const connection_limits> limits_ =
       std::make_shared<connection_limits>(limits_of(server_options{}));
 };

@@ -212,6 +212,26 @@ TEST(TlsE2E, VerifyAndMapLogsClientsInAsTheUserTheirCertificateNames) {
   expect_round_trip(alice.get(), "a.still");
 }
 
+TEST(TlsE2E, PinnedCertsAdmitOnlyThePinnedClientKeys) {
+  const auto& c = certificates();
+  const std::string alice = key_id_of(c.alice_cert), bob = key_id_of(c.bob_cert);
+  ASSERT_EQ(alice.size(), 64u);
+  const auto conf =
+      write_config("pinned.conf", "tls { cert_file: \"" + c.server_cert + "\", key_file: \"" +
+                                      c.server_key + "\", ca_file: \"" + c.ca +
+                                      "\", verify: true, pinned_certs: [\"" + alice + "\"] }\n");
+  server_process s{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  auto pinned = connect_tls(s, {c.alice_cert, c.alice_key});
+  ASSERT_TRUE(pinned);
+  expect_round_trip(pinned.get(), "pinned");
+  // Signed by the same CA but not pinned: refused after the handshake, as nats-server does.
+  auto other = connect_tls(s, {c.bob_cert, c.bob_key}, false);
+  EXPECT_TRUE(s.wait_for_log("Failed pinned cert test for key id: " + bob)) << s.log();
+  EXPECT_TRUE(s.wait_for_log("TLS handshake error: certificate not pinned"));
+  EXPECT_TRUE(s.wait_for_log("Client connection closed: TLS Handshake Failure"));
+  expect_round_trip(pinned.get(), "still.pinned");
+}
+
 TEST(TlsE2E, CipherSuitesAndCurvePreferencesAreApplied) {
   const auto& c = certificates();
   const auto conf =
@@ -432,6 +452,28 @@ TEST(TlsE2E, AReloadRotatesTheRouteCertificate) {
   EXPECT_EQ(publish_and_receive(cn.get(), sub.get(), "rotated", 10), 10);
   auto ca_conn = connect(a);
   EXPECT_EQ(publish_and_receive(ca_conn.get(), sub.get(), "rotated", 10), 10);
+}
+
+TEST(TlsE2E, PinnedCertsOnTheClusterRefuseRoutesWithOtherKeys) {
+  const auto& c = certificates();
+  const int ra = free_port(), rb = free_port();
+  const auto conf = write_config(
+      "pinned_route.conf", "cluster {\n  listen: 127.0.0.1:" + std::to_string(ra) +
+                               "\n  tls { cert_file: \"" + c.server_cert + "\", key_file: \"" +
+                               c.server_key + "\", ca_file: \"" + c.ca + "\", pinned_certs: [\"" +
+                               key_id_of(c.next_server_cert) + "\"] }\n}\n");
+  server_process a{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  server_process b{gnatsd_binary(),
+                   local_args({"-c", tls_cluster_config("pinned_b.conf", rb, {ra}), "-D"})};
+  EXPECT_TRUE(a.wait_for_log("TLS route handshake error: certificate not pinned")) << a.log();
+  EXPECT_TRUE(a.wait_for_log("Failed pinned cert test for key id: " + key_id_of(c.server_cert)));
+  // A peer presenting the pinned key joins.
+  server_process n{gnatsd_binary(),
+                   local_args({"-c",
+                               tls_cluster_config("pinned_n.conf", free_port(), {ra},
+                                                  c.next_server_cert, c.next_server_key),
+                               "-D"})};
+  EXPECT_TRUE(n.wait_for_log("Registering remote route")) << n.log() << a.log();
 }
 
 TEST(TlsE2E, AnInsecureRouteDialSkipsVerifyingTheServer) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -76,6 +77,16 @@ const test_certificates& certificates() {
   static const generated g;
   EXPECT_TRUE(g.ok) << "openssl could not generate the test certificates in " << g.files.dir;
   return g.files;
+}
+
+std::string key_id_of(const std::string& cert_file) {
+  const std::string cmd = "openssl x509 -in '" + cert_file +
+                          "' -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  char out[65] = {};
+  const size_t n = p ? std::fread(out, 1, 64, p) : 0;
+  if (p) ::pclose(p);
+  return std::string(out, n);
 }
 
 }  // namespace gnatsd::testing

@@ -68,6 +68,18 @@ TEST(CertificateUser, EscapedCommasStayInTheValue) {
   EXPECT_EQ(matched(n, {"CN=eve,O=acme,inc"}), "(none)");
 }
 
+TEST(CertificateUser, PinnedCertificatesAreCheckedByKeyId) {
+  certificate_names peer;
+  peer.key_id = std::string(64, 'a');
+  std::string why;
+  EXPECT_TRUE(certificate_pinned(peer, {}, why));  // nothing pinned: any certificate
+  EXPECT_TRUE(certificate_pinned(peer, {std::string(64, 'b'), std::string(64, 'a')}, why));
+  EXPECT_FALSE(certificate_pinned(peer, {std::string(64, 'b')}, why));
+  EXPECT_EQ(why, "Failed pinned cert test for key id: " + std::string(64, 'a'));
+  EXPECT_FALSE(certificate_pinned(certificate_names{}, {std::string(64, 'b')}, why));
+  EXPECT_EQ(why, "Failed pinned cert test as client did not provide a certificate");
+}
+
 TEST(CertificateUser, ACertificateWithoutNamesMatchesNobody) {
   EXPECT_EQ(matched(certificate_names{}, {"", "CN=x"}), "(none)");
 }

@@ -175,6 +175,20 @@ TEST(Config, TlsCipherSuitesCurvesAndInsecure) {
             "test.conf:1:54: unrecognized curve preference CurveP999");  // as nats-server
 }
 
+TEST(Config, PinnedCertsAreHexKeyIdsInAnyCase) {
+  const std::string id(64, 'A');
+  const auto o = load("tls { cert_file: c, key_file: k, pinned_certs: [\"" + id + "\"] }");
+  EXPECT_EQ(o.tls.pinned_certs, (std::vector<std::string>{std::string(64, 'a')}));
+  // nats-server's texts and column (checked with nats-server -t).
+  EXPECT_EQ(error_of("tls { cert_file: c, key_file: k, pinned_certs: [\"abc\"] }"),
+            "test.conf:1:49: error parsing tls config, 'pinned_certs' key abc does not look like "
+            "hex-encoded sha256 of DER encoded SubjectPublicKeyInfo");
+  EXPECT_NE(error_of("tls { cert_file: c, key_file: k, pinned_certs: \"" + id + "\" }")
+                .find("error parsing tls config, expected 'pinned_certs' to be a list of "
+                      "hex-encoded sha256 of DER encoded SubjectPublicKeyInfo"),
+            std::string::npos);
+}
+
 TEST(Config, TlsErrorsUseNatsServersTexts) {
   EXPECT_EQ(error_of("tls { key_file: \"k.pem\" }"),
             "test.conf:1:1: missing 'cert_file' in TLS configuration");
