@@ -52,18 +52,16 @@ struct generated {
          make_leaf(d, "alice", "ca", "email:alice@example.com") &&
          make_leaf(d, "bob", "ca", "DNS:bob-laptop", "/O=acme/OU=eng/CN=bob");
     files.ca = d + "/ca.pem";
-    files.server_cert = d + "/server.pem";
-    files.server_key = d + "/server-key.pem";
-    files.next_server_cert = d + "/server-next.pem";
-    files.next_server_key = d + "/server-next-key.pem";
-    files.client_cert = d + "/client.pem";
-    files.client_key = d + "/client-key.pem";
-    files.rogue_cert = d + "/rogue.pem";
-    files.rogue_key = d + "/rogue-key.pem";
-    files.alice_cert = d + "/alice.pem";
-    files.alice_key = d + "/alice-key.pem";
-    files.bob_cert = d + "/bob.pem";
-    files.bob_key = d + "/bob-key.pem";
+    auto pair = [&d](const std::string& name, std::string& cert, std::string& key) {
+      cert = d + "/" + name + ".pem";
+      key = d + "/" + name + "-key.pem";
+    };
+    pair("server", files.server_cert, files.server_key);
+    pair("server-next", files.next_server_cert, files.next_server_key);
+    pair("client", files.client_cert, files.client_key);
+    pair("rogue", files.rogue_cert, files.rogue_key);
+    pair("alice", files.alice_cert, files.alice_key);
+    pair("bob", files.bob_cert, files.bob_key);
   }
   ~generated() {
     std::error_code ignored;
