@@ -57,7 +57,6 @@ struct server_state {
   // -- cluster -------------------------------------------------------------------------------
   proto::route_info local_route;  // what we tell peers about ourselves
   bool cluster_dynamic = false;   // our cluster name was generated, not configured
-  tls_options cluster_tls;        // the cluster's `tls` block in force (a reload may change it)
   uint64_t next_rid = 1;
   struct route_actor_entry {
     route_actor actor;
@@ -165,7 +164,7 @@ void solicit(server_pointer self, const std::string& url_text, route_role role, 
   role.pass = url.pass;
   st.context->log->debugf("Trying to connect to route on " + key);
   server_actor me{self};
-  st.transport->dial(url.host, url.port, route_tls(st.cluster_tls),
+  st.transport->dial(url.host, url.port, route_tls(*st.context->current_cluster_tls()),
                      [me, url_text, role, attempt](net::connection_ptr conn, std::string error) {
                        caf::anon_send(me, route_dialed_atom_v, url_text, role, std::move(conn),
                                       std::move(error));
@@ -424,44 +423,39 @@ void enforce_connection_limit(server_pointer self, int max_connections) {
     self->send(it->second.actor, over_limit_atom_v);
 }
 
-// The client port's TLS for the connections accepted from now on (rotated certificates, or
-// TLS turned on or off); connections already open keep theirs. False, with the reason
-// logged, if the new certificates do not load: then nothing of the reload is applied.
-bool reload_client_tls(server_pointer self, const server_options& fresh) {
+// TLS for the connections the client and route ports accept from now on, and for the routes
+// we dial (rotated certificates, or TLS turned on or off); open connections keep theirs. Both
+// listeners change or neither: false, with the reason logged, if a certificate does not load,
+// and then nothing of the reload is applied.
+bool reload_tls(server_pointer self, const server_options& fresh) {
   auto& st = self->state;
   auto& ctx = *st.context;
-  if (fresh.tls == *ctx.current_tls()) return true;
+  const bool client_changed = !(fresh.tls == *ctx.current_tls());
+  const bool cluster_changed = !(fresh.cluster.tls == *ctx.current_cluster_tls());
+  std::vector<std::pair<int, net::tls_settings>> listeners;
+  if (client_changed) listeners.emplace_back(st.shown_options.port, client_tls(fresh));
+  if (cluster_changed && st.shown_options.cluster.port > 0)
+    listeners.emplace_back(st.shown_options.cluster.port, route_tls(fresh));
   std::string error;
-  if (!st.transport->set_listener_tls(st.shown_options.port, client_tls(fresh), error)) {
+  if (!listeners.empty() && !st.transport->set_listener_tls(listeners, error)) {
     ctx.log->error("Failed to reload server configuration: " + error);
     return false;
   }
-  ctx.set_tls(fresh.tls);
-  ctx.log->info(std::string{"Reloaded: tls = "} + (fresh.tls.enabled ? "enabled" : "disabled"));
-  return true;
-}
-
-// The same for the route port and the routes we dial from now on (nats-server's "Reloaded:
-// cluster"); established routes keep their connections.
-bool reload_route_tls(server_pointer self, const server_options& fresh) {
-  auto& st = self->state;
-  if (fresh.cluster.tls == st.cluster_tls) return true;
-  std::string error;
-  const int port = st.shown_options.cluster.port;
-  if (port > 0 && !st.transport->set_listener_tls(port, route_tls(fresh), error)) {
-    st.context->log->error("Failed to reload server configuration: " + error);
-    return false;
+  if (client_changed) {
+    ctx.set_tls(fresh.tls);
+    ctx.log->info(std::string{"Reloaded: tls = "} + (fresh.tls.enabled ? "enabled" : "disabled"));
   }
-  st.cluster_tls = fresh.cluster.tls;
-  st.context->set_cluster_tls(fresh.cluster.tls);
-  st.local_route.tls_required = fresh.cluster.tls.enabled;
-  st.context->log->info("Reloaded: cluster");
+  if (cluster_changed) {
+    ctx.set_cluster_tls(fresh.cluster.tls);
+    st.local_route.tls_required = fresh.cluster.tls.enabled;
+    ctx.log->info("Reloaded: cluster");
+  }
   return true;
 }
 
 void reload(server_pointer self, const server_options& fresh) {
   auto& st = self->state;
-  if (st.shutting_down || !reload_client_tls(self, fresh) || !reload_route_tls(self, fresh)) return;
+  if (st.shutting_down || !reload_tls(self, fresh)) return;
   auto& ctx = *st.context;
   ctx.log->debug = fresh.debug;
   ctx.log->trace = fresh.trace;
@@ -623,7 +617,6 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.interest = std::move(args.interest);
   st.transport = args.transport;
   st.local_route = std::move(args.local_route);
-  st.cluster_tls = st.context->options.cluster.tls;
   st.cluster_dynamic = args.cluster_dynamic;
   st.rng = prng{args.seed};
   st.own_urls = std::move(args.own_urls);

@@ -116,10 +116,11 @@ class transport {
   /// Connects to host:port; `done` receives the connection, or null and an error message.
   virtual void dial(const std::string& host, int port, const tls_settings& tls,
                     std::function<void(connection_ptr, std::string)> done) = 0;
-  /// Replaces the TLS settings of the listener bound to `port` for the connections it accepts
-  /// from now on (a config reload; accepted connections keep theirs). False, with a message,
-  /// if the certificates do not load.
-  virtual bool set_listener_tls(int port, const tls_settings& tls, std::string& error) = 0;
+  /// Replaces the TLS settings of the listeners bound to the given ports for the connections
+  /// they accept from now on (a config reload; accepted connections keep theirs). All or
+  /// nothing: false, with a message and no listener changed, if a certificate does not load.
+  virtual bool set_listener_tls(const std::vector<std::pair<int, tls_settings>>& by_port,
+                                std::string& error) = 0;
   /// Stops every listener (connections stay open).
   virtual void stop_listening() = 0;
   /// Stops the listener bound to `port` only (lame duck mode closes the client port while

@@ -112,11 +112,14 @@ class sim_host final : public net::transport {
 
   std::vector<std::string> interface_addresses() override { return {address_}; }
 
-  bool set_listener_tls(int port, const net::tls_settings& tls, std::string& error) override {
-    (void)port;
-    if (!tls.enabled()) return true;
-    error = "TLS is not simulated";
-    return false;
+  bool set_listener_tls(const std::vector<std::pair<int, net::tls_settings>>& by_port,
+                        std::string& error) override {
+    for (const auto& [port, tls] : by_port)
+      if (tls.enabled()) {
+        error = "TLS is not simulated";
+        return false;
+      }
+    return true;
   }
 
   void stop_listening() override {

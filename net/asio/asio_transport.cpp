@@ -57,16 +57,48 @@ std::shared_ptr<asio::ip::tcp::acceptor> open_dual_stack(asio::io_context& io,
   }
 }
 
-// IPv6 addresses as URL hosts ("[fd00::2]"); Go's rule for advertising: global unicast only
-// (no loopback, link-local or multicast).
-void add_ipv6_hosts(const ifaddrs* i, std::vector<std::string>& out) {
-  const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
-  const auto& b = a->sin6_addr;
-  if (IN6_IS_ADDR_LOOPBACK(&b) || IN6_IS_ADDR_LINKLOCAL(&b) || IN6_IS_ADDR_MULTICAST(&b) ||
-      IN6_IS_ADDR_UNSPECIFIED(&b) || IN6_IS_ADDR_V4MAPPED(&b))
-    return;
-  char text[INET6_ADDRSTRLEN];
-  if (::inet_ntop(AF_INET6, &b, text, sizeof text)) out.push_back(std::string{"["} + text + "]");
+// One address of an interface that is up, as a URL host ("10.0.0.1", "[fd00::2]").
+struct interface_address {
+  unsigned index;  // the interface's
+  int family;      // AF_INET or AF_INET6
+  std::string host;
+  // Go's rule for advertising (connect_urls): no loopback; for IPv6 global unicast only.
+  bool advertised;
+};
+
+bool advertised_ipv6(const in6_addr& b) {
+  return !(IN6_IS_ADDR_LOOPBACK(&b) || IN6_IS_ADDR_LINKLOCAL(&b) || IN6_IS_ADDR_MULTICAST(&b) ||
+           IN6_IS_ADDR_UNSPECIFIED(&b) || IN6_IS_ADDR_V4MAPPED(&b));
+}
+
+// Every address of every interface that is up, in interface order, IPv4 before IPv6 within
+// one interface (the order Go's net.Interfaces gives).
+std::vector<interface_address> up_interface_addresses() {
+  std::vector<interface_address> found;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return found;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || (i->ifa_flags & IFF_UP) == 0) continue;
+    const bool loopback = (i->ifa_flags & IFF_LOOPBACK) != 0;
+    const unsigned index = ::if_nametoindex(i->ifa_name);
+    char text[INET6_ADDRSTRLEN];
+    if (i->ifa_addr->sa_family == AF_INET) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      if (::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text))
+        found.push_back({index, AF_INET, text, !loopback});
+    } else if (i->ifa_addr->sa_family == AF_INET6) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+      if (::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text))
+        found.push_back({index, AF_INET6, std::string{"["} + text + "]",
+                         !loopback && advertised_ipv6(a->sin6_addr)});
+    }
+  }
+  ::freeifaddrs(list);
+  std::stable_sort(found.begin(), found.end(),
+                   [](const interface_address& a, const interface_address& b) {
+                     return a.index != b.index ? a.index < b.index : a.family < b.family;
+                   });
+  return found;
 }
 
 }  // namespace
@@ -213,16 +245,23 @@ void asio_transport::stop_listening(int port) {
   });
 }
 
-bool asio_transport::set_listener_tls(int port, const tls_settings& tls, std::string& error) {
-  tls_plan plan;
-  if (!plan_tls(tls, tls_role::server, plan, error)) return false;
+bool asio_transport::set_listener_tls(const std::vector<std::pair<int, tls_settings>>& by_port,
+                                      std::string& error) {
+  // Every context is built (and every port found) before any listener changes.
+  std::vector<std::pair<std::shared_ptr<listener_tls>, tls_plan>> changes;
   std::lock_guard<std::mutex> guard{impl_->listener_tls_mutex};
-  const auto it = impl_->tls_by_port.find(port);
-  if (it == impl_->tls_by_port.end()) {
-    error = "no listener on port " + std::to_string(port);
-    return false;
+  for (const auto& [port, tls] : by_port) {
+    const auto it = impl_->tls_by_port.find(port);
+    if (it == impl_->tls_by_port.end()) {
+      error = "no listener on port " + std::to_string(port);
+      return false;
+    }
+    tls_plan plan;
+    if (!plan_tls(tls, tls_role::server, plan, error)) return false;
+    changes.emplace_back(it->second, std::move(plan));
   }
-  it->second->set(std::move(plan));
+  for (auto& [listener, plan] : changes)
+    listener->set(std::move(plan));
   return true;
 }
 
@@ -239,58 +278,21 @@ void asio_transport::stop_listening() {
 }
 
 std::vector<std::string> asio_transport::interface_addresses() {
-  std::vector<std::string> out, v6;
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) == 0) {
-    for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-      if (i->ifa_addr == nullptr) continue;
-      if ((i->ifa_flags & IFF_LOOPBACK) != 0 || (i->ifa_flags & IFF_UP) == 0) continue;
-      if (i->ifa_addr->sa_family == AF_INET6) {
-        add_ipv6_hosts(i, v6);
-        continue;
-      }
-      if (i->ifa_addr->sa_family != AF_INET) continue;
-      char text[INET_ADDRSTRLEN];
-      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
-      if (::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text)) out.emplace_back(text);
-    }
-    ::freeifaddrs(list);
-  }
-  out.insert(out.end(), v6.begin(), v6.end());
+  // connect_urls: IPv4 first, then IPv6, advertisable addresses only.
+  auto found = up_interface_addresses();
+  std::stable_partition(found.begin(), found.end(),
+                        [](const interface_address& a) { return a.family == AF_INET; });
+  std::vector<std::string> out;
+  for (auto& a : found)
+    if (a.advertised) out.push_back(std::move(a.host));
   if (out.empty()) out.emplace_back("127.0.0.1");
   return out;
 }
 
 std::vector<std::string> asio_transport::all_interface_addresses() {
-  struct entry {
-    unsigned index;
-    int family;
-    std::string text;
-  };
-  std::vector<entry> found;
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return {"127.0.0.1"};
-  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr || (i->ifa_flags & IFF_UP) == 0) continue;
-    const int family = i->ifa_addr->sa_family;
-    char text[INET6_ADDRSTRLEN];
-    if (family == AF_INET) {
-      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
-      if (::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text))
-        found.push_back({::if_nametoindex(i->ifa_name), 4, text});
-    } else if (family == AF_INET6) {
-      const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
-      if (::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text))
-        found.push_back({::if_nametoindex(i->ifa_name), 6, std::string{"["} + text + "]"});
-    }
-  }
-  ::freeifaddrs(list);
-  std::stable_sort(found.begin(), found.end(), [](const entry& a, const entry& b) {
-    return a.index != b.index ? a.index < b.index : a.family < b.family;
-  });
   std::vector<std::string> out;
-  for (auto& e : found)
-    out.push_back(std::move(e.text));
+  for (auto& a : up_interface_addresses())
+    out.push_back(std::move(a.host));
   if (out.empty()) out.emplace_back("127.0.0.1");
   return out;
 }

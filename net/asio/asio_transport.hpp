@@ -21,7 +21,8 @@ class asio_transport final : public transport {
               std::string& error) override;
   void dial(const std::string& host, int port, const tls_settings& tls,
             std::function<void(connection_ptr, std::string)> done) override;
-  bool set_listener_tls(int port, const tls_settings& tls, std::string& error) override;
+  bool set_listener_tls(const std::vector<std::pair<int, tls_settings>>& by_port,
+                        std::string& error) override;
   void stop_listening() override;
   void stop_listening(int port) override;
   std::vector<std::string> interface_addresses() override;
