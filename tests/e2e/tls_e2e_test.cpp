@@ -454,6 +454,29 @@ TEST(TlsE2E, AReloadRotatesTheRouteCertificate) {
   EXPECT_EQ(publish_and_receive(ca_conn.get(), sub.get(), "rotated", 10), 10);
 }
 
+TEST(TlsE2E, AReloadChangesBothPortsCertificatesOrNeither) {
+  const auto& c = certificates();
+  const int route = free_port();
+  auto config = [&](const std::string& client_cert, const std::string& client_key,
+                    const std::string& route_cert, const std::string& route_key) {
+    return "tls { cert_file: \"" + client_cert + "\", key_file: \"" + client_key + "\" }\n" +
+           "cluster {\n  listen: 127.0.0.1:" + std::to_string(route) + "\n" +
+           cluster_tls_block(route_cert, route_key) + "}\n";
+  };
+  const auto conf =
+      write_config("both.conf", config(c.server_cert, c.server_key, c.server_cert, c.server_key));
+  server_process s{gnatsd_binary(), local_args({"-c", conf, "-D"})};
+  // A good new client certificate with a route certificate that does not load: refused, and
+  // the client port still presents the old certificate.
+  const auto garbage = write_config("not-a-route-cert.pem", "garbage\n");
+  write_config("both.conf", config(c.next_server_cert, c.next_server_key, garbage, garbage));
+  ::kill(s.pid(), SIGHUP);
+  EXPECT_TRUE(s.wait_for_log("Failed to reload server configuration: error parsing X509"))
+      << s.log();
+  EXPECT_EQ(tls_probe(s.port(), c.ca, false).subject, "/CN=server");
+  EXPECT_EQ(s.log().find("Reloaded: tls"), std::string::npos) << s.log();
+}
+
 TEST(TlsE2E, PinnedCertsOnTheClusterRefuseRoutesWithOtherKeys) {
   const auto& c = certificates();
   const int ra = free_port(), rb = free_port();
