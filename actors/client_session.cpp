@@ -13,8 +13,11 @@ namespace {
 // three more (two left publish-only runs waiting on credits; eight used more CPU for no gain).
 constexpr int read_credits = 4;
 constexpr auto first_ping_max = std::chrono::seconds{2};
-// How often a stalled producer looks whether its destinations have drained.
+// How often a stalled producer looks whether its destinations have drained: every
+// millisecond at first, then every ten (a producer held behind a stuck route may wait long).
 constexpr auto stall_poll = std::chrono::milliseconds{1};
+constexpr auto stall_poll_slow = std::chrono::milliseconds{10};
+constexpr auto stall_poll_fast_for = std::chrono::milliseconds{100};
 
 struct session_state {
   session_config config;
@@ -25,7 +28,7 @@ struct session_state {
   bool stalled = false;
   std::vector<char> held_buffer;
   std::deque<std::vector<char>> read_ahead;  // arrived during the stall, not yet parsed
-  caf::actor_clock::time_point stall_deadline;
+  caf::actor_clock::time_point stall_start, stall_deadline;
 };
 
 using session_pointer = session_actor::stateful_pointer<session_state>;
@@ -65,19 +68,21 @@ void emit(session_pointer self) {
   conn.flush_deliveries();
   auto changes = conn.take_interest_changes();
   if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
-  const bool closing = conn.closing();
-  if (!closing || conn.flush_before_close()) {
-    for (auto& chunk : conn.take_output())
-      st.config.connection->write(std::move(chunk));
+  if (!conn.closing() || conn.flush_before_close()) {
+    auto chunks = conn.take_output();  // may close a client over max_pending
+    if (!conn.closing() || conn.flush_before_close())
+      for (auto& chunk : chunks)
+        st.config.connection->write(std::move(chunk));
   }
-  if (closing) {
+  if (conn.closing()) {
     finish(self, conn.flush_before_close());
     return;
   }
-  if (conn.pending_bytes() > 0 && !st.deadline_armed) {
-    // Bytes wait for the socket: check that they make progress within write_deadline.
+  if (conn.deadline_active() && !st.deadline_armed) {
+    // Bytes wait for the socket: check that they are written within write_deadline.
     st.deadline_armed = true;
-    self->delayed_send(self, conn.limits().write_deadline, deadline_timer_atom_v);
+    self->delayed_send(self, write_deadline::check_interval(conn.limits().write_deadline),
+                       deadline_timer_atom_v);
   }
 }
 
@@ -91,7 +96,8 @@ void resume_or_stall(session_pointer self, std::vector<char>& buffer) {
   }
   st.stalled = true;
   st.held_buffer = std::move(buffer);
-  st.stall_deadline = self->clock().now() + st.conn->stall_wait();
+  st.stall_start = self->clock().now();
+  st.stall_deadline = st.stall_start + st.conn->stall_wait();
   self->delayed_send(self, stall_poll, stall_timer_atom_v);
 }
 
@@ -108,9 +114,11 @@ void process_read(session_pointer self, std::vector<char>& data) {
 void stall_check(session_pointer self) {
   auto& st = self->state;
   if (st.finished || !st.stalled) return;
-  const bool timed_out = self->clock().now() >= st.stall_deadline;
+  const auto now = self->clock().now();
+  const bool timed_out = now >= st.stall_deadline && !st.conn->stall_holds();
   if (!st.conn->stall_cleared() && !timed_out) {
-    self->delayed_send(self, stall_poll, stall_timer_atom_v);
+    self->delayed_send(self, now - st.stall_start < stall_poll_fast_for ? stall_poll : stall_poll_slow,
+                       stall_timer_atom_v);
     return;
   }
   if (timed_out)
@@ -204,7 +212,8 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         auto& s = self->state;
         s.deadline_armed = false;
         if (s.finished) return;
-        s.conn->write_deadline_check();
+        s.conn->write_deadline_check(
+            std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch()));
         emit(self);
       },
       [=](urls_atom) {

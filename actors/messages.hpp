@@ -102,7 +102,8 @@ using route_actor = caf::typed_actor<
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<route_send_atom, std::string>, caf::reacts_to<snapshot_atom, std::string>,
     caf::reacts_to<registered_atom>, caf::reacts_to<refused_atom, std::string>,
-    caf::reacts_to<ping_timer_atom>, caf::reacts_to<shutdown_atom>>;
+    caf::reacts_to<ping_timer_atom>, caf::reacts_to<auth_timer_atom>,
+    caf::reacts_to<deadline_timer_atom>, caf::reacts_to<shutdown_atom>>;
 
 /// One per server (actors/sublist_actor.hpp): orders local interest changes and tells
 /// every registered route about them, in the order they happened.

@@ -15,6 +15,7 @@ struct route_state {
   route_config config;
   std::unique_ptr<route_connection> conn;
   bool finished = false;
+  bool deadline_armed = false;  // a write-deadline check is scheduled
 };
 
 using route_pointer = route_actor::stateful_pointer<route_state>;
@@ -27,7 +28,7 @@ void finish(route_pointer self) {
   self->send(st.config.interest, remove_route_atom_v, st.config.rid);
   st.config.context->log->debugf(st.conn->log_prefix() +
                                  "Route connection closed: " + st.conn->close_reason());
-  st.config.connection->close(true);
+  st.config.connection->close(st.conn->flush_before_close());
   self->send(st.config.server, route_closed_atom_v, st.config.rid, st.conn->peer().server_id,
              st.config.role);
   self->quit();
@@ -43,9 +44,25 @@ void emit(route_pointer self) {
                std::move(*reg), st.config.role, conn.remote_host());
   for (auto& info : conn.take_gossip())
     self->send(st.config.server, learned_route_atom_v, info);
-  for (auto& chunk : conn.take_output())
-    st.config.connection->write(std::move(chunk));
-  if (conn.closing()) finish(self);
+  auto chunks = conn.take_output();
+  if (!conn.closing() || conn.flush_before_close())
+    for (auto& chunk : chunks)
+      st.config.connection->write(std::move(chunk));
+  if (conn.closing()) {
+    finish(self);
+    return;
+  }
+  if (conn.deadline_active() && !st.deadline_armed) {
+    st.deadline_armed = true;
+    self->delayed_send(self,
+                       write_deadline::check_interval(
+                           st.config.context->current_limits()->write_deadline),
+                       deadline_timer_atom_v);
+  }
+}
+
+duration now_of(route_pointer self) {
+  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
 }
 
 route_actor::behavior_type route_behavior(route_pointer self, route_config config) {
@@ -63,6 +80,8 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
   self->delayed_send(self,
                      std::min<duration>(c.context->current_limits()->ping_interval, first_ping),
                      ping_timer_atom_v);
+  if (st.conn->awaiting_auth())
+    self->delayed_send(self, c.context->options.cluster.authorization.timeout, auth_timer_atom_v);
   emit(self);
   return {
       [=](net_bytes_atom, std::vector<char>& data) {
@@ -72,7 +91,9 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         emit(self);
         if (!s.finished) s.config.connection->resume_reading(std::move(data));
       },
-      [=](net_flushed_atom, uint64_t) {},
+      [=](net_flushed_atom, uint64_t bytes) {
+        if (!self->state.finished) self->state.conn->flushed(bytes);
+      },
       [=](net_tls_atom, net::tls_outcome& tls) {
         if (self->state.finished) return;
         self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher, tls.peer);
@@ -120,6 +141,18 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         if (!s.finished)
           self->delayed_send(self, s.config.context->current_limits()->ping_interval,
                              ping_timer_atom_v);
+      },
+      [=](auth_timer_atom) {
+        if (self->state.finished) return;
+        self->state.conn->auth_timer();
+        emit(self);
+      },
+      [=](deadline_timer_atom) {
+        auto& s = self->state;
+        s.deadline_armed = false;
+        if (s.finished) return;
+        s.conn->write_deadline_check(now_of(self));
+        emit(self);
       },
       [=](shutdown_atom) {
         auto& s = self->state;

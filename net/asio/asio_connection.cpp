@@ -141,12 +141,17 @@ void asio_connection::fail_handshake(const std::string& error) {
   do_close("TLS Handshake Failure");
 }
 
+// One write_some at a time, not async_write: each partial write is reported (on_flushed) as
+// soon as the socket takes it, so the owner's write deadline sees a slow peer's progress
+// instead of nothing until a whole gathered write of many megabytes is done.
+// OpenSSL writes record by record, so TLS keeps the composed async_write, over at most
+// tls_write_max bytes at a time (do_write sees to that).
 template <class Buffers, class Handler>
 void asio_connection::async_write_bytes(const Buffers& buffers, Handler&& handler) {
   if (tls_ && phase_ == phase::open)
     asio::async_write(*tls_, buffers, std::forward<Handler>(handler));
   else
-    asio::async_write(socket_, buffers, std::forward<Handler>(handler));
+    socket_.async_write_some(buffers, std::forward<Handler>(handler));
 }
 
 void asio_connection::do_read() {
@@ -241,6 +246,12 @@ void asio_connection::do_write() {
                           chunk.end());
     }
     async_write_bytes(asio::buffer(tls_staging_), std::move(done));
+    return;
+  }
+  if (tls_) {
+    const auto& front = queue_.front();
+    const size_t rest = std::min(front.size() - write_front_offset_, tls_write_max);
+    async_write_bytes(asio::buffer(front.data() + write_front_offset_, rest), std::move(done));
     return;
   }
   std::vector<asio::const_buffer> buffers;

@@ -28,4 +28,14 @@ bool parse_nats_url(const std::string& text, nats_url& out) {
   return true;
 }
 
+std::string redacted_url(const std::string& text) {
+  const auto scheme = text.find("://");
+  const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto at = text.find('@', start);
+  if (at == std::string::npos) return text;
+  const auto colon = text.find(':', start);
+  if (colon == std::string::npos || colon > at) return text;  // a user without a password
+  return text.substr(0, colon + 1) + "xxxxx" + text.substr(at);
+}
+
 }  // namespace gnatsd

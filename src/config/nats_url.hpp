@@ -21,4 +21,8 @@ struct nats_url {
 /// Returns false if `text` has no host:port with a numeric port.
 bool parse_nats_url(const std::string& text, nats_url& out);
 
+/// `text` with its password replaced by "xxxxx" (Go's URL.Redacted, which nats-server uses
+/// wherever it logs a route URL): "nats://ruser:xxxxx@host:4248".
+std::string redacted_url(const std::string& text);
+
 }  // namespace gnatsd

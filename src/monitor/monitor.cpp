@@ -5,10 +5,23 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "config/nats_url.hpp"
+
 namespace gnatsd::monitor {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// The configured routes as /varz lists them: host:port only, as nats-server does. The URLs
+// may carry credentials, and the monitoring port asks for none.
+std::vector<std::string> route_hosts(const std::vector<std::string>& routes) {
+  std::vector<std::string> out;
+  for (const auto& r : routes) {
+    nats_url url;
+    if (parse_nats_url(r, url)) out.push_back(url.host_port());
+  }
+  return out;
+}
 
 // RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
 std::string rfc3339(int64_t ns) {
@@ -72,7 +85,7 @@ response varz(const server_view& s, const clock_view& c) {
       {"addr", o.cluster.host},
       {"cluster_port", o.cluster.port},
       {"auth_timeout", std::chrono::duration<double>(o.cluster.authorization.timeout).count()},
-      {"urls", o.cluster.routes}};
+      {"urls", route_hosts(o.cluster.routes)}};
   if (o.cluster.tls.enabled) {
     j["cluster"]["tls_timeout"] = std::chrono::duration<double>(o.cluster.tls.timeout).count();
     j["cluster"]["tls_required"] = true;

@@ -66,7 +66,7 @@ bool parse_route_info(std::string_view text, route_info& out) {
   take_field(j, "ip", out.ip);
   take_field(j, "connect_urls", out.connect_urls);
   take_field(j, "ldm", out.ldm);
-  return !out.server_id.empty();
+  return true;
 }
 
 bool parse_route_connect(std::string_view text, route_connect& out) {
@@ -79,6 +79,7 @@ bool parse_route_connect(std::string_view text, route_connect& out) {
   take_field(j, "user", out.user);
   take_field(j, "pass", out.pass);
   take_field(j, "lang", out.lang);
+  take_field(j, "gateway", out.gateway);
   return true;
 }
 

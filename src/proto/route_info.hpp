@@ -34,7 +34,8 @@ struct route_connect {
   bool tls_required = false;
   std::string user;
   std::string pass;
-  std::string lang;  // non-empty: a client on the route port
+  std::string lang;     // non-empty: a client on the route port
+  std::string gateway;  // non-empty: a gateway on the route port
 };
 
 /// `INFO {...} \r\n` for a route.
@@ -42,6 +43,7 @@ std::string encode_route_info(const route_info& info);
 /// `CONNECT {...}\r\n` for a route we solicited.
 std::string encode_route_connect(const route_connect& c);
 
+/// False if `json` is not a JSON object; an INFO without a server_id parses (it says nothing).
 bool parse_route_info(std::string_view json, route_info& out);
 bool parse_route_connect(std::string_view json, route_connect& out);
 

@@ -5,20 +5,22 @@
 namespace gnatsd::proto {
 namespace {
 
+// Every op nats-server 2.9.10's parser accepts on a route connection. Besides the route
+// protocol proper, it takes the leafnode-origin forms (LS+, LS-, LMSG), the gateway account
+// ops (A+, A-) and some client ops (SUB, UNSUB, PUB, HPUB), most of which it ignores on a
+// route; gnatsd accepts them the same way so that a peer gets the same replies from both.
 constexpr keyword route_keywords[] = {
-    {"RMSG", true},  {"HMSG", true},  {"RS+", true},      {"RS-", true},  {"PING", false},
-    {"PONG", false}, {"INFO", false}, {"CONNECT", false}, {"+OK", false}, {"-ERR", false},
+    {"RMSG", true},     {"HMSG", true},  {"RS+", true},   {"RS-", true},   {"LMSG", true},
+    {"LS+", true},      {"LS-", true},   {"PING", false}, {"PONG", false}, {"INFO", false},
+    {"CONNECT", false}, {"+OK", false},  {"-ERR", true},  {"SUB", true},   {"UNSUB", true},
+    {"PUB", true},      {"HPUB", true},  {"A+", true},    {"A-", true},    {"AU", true},
 };
 
-// Parses an RS+ queue weight: a positive decimal that fits in 31 bits.
+// An RS+ queue weight. nats-server takes whatever parses (-1 for anything but 1-9 digits)
+// and never refuses the subscription for it; a weight below 1 counts as one member here.
 int32_t parse_weight(std::string_view s) {
-  if (s.empty() || s.size() > 9) return -1;
-  int32_t n = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return -1;
-    n = n * 10 + (c - '0');
-  }
-  return n;
+  const int64_t n = parse_size(s);
+  return n < 1 ? 1 : static_cast<int32_t>(n);
 }
 
 // Strips the quotes of `-ERR '<text>'`.
@@ -47,10 +49,16 @@ parse_status route_parser::process_line(std::string_view line) {
   if (over_control_line_limit(line, rest.size()))
     return parse_status::fail(error_code::maximum_control_line_exceeded);
   const std::string_view kw = op->text;
-  if (kw == "RMSG") return start_message(false, rest);
-  if (kw == "HMSG") return start_message(true, rest);
-  if (kw == "RS+") return remote_sub(rest);
-  if (kw == "RS-") return remote_unsub(rest);
+  if (kw == "RMSG") return start_message(false, false, rest);
+  if (kw == "HMSG") return start_message(true, false, rest);
+  if (kw == "LMSG") return start_message(true, true, rest);
+  if (kw == "RS+") return remote_sub(rest, false);
+  if (kw == "LS+") return remote_sub(rest, true);
+  if (kw == "RS-" || kw == "LS-" || kw == "UNSUB") return remote_unsub(rest);
+  if (kw == "PUB" || kw == "HPUB") return client_publish(kw == "HPUB", rest);
+  // nats-server's parser knows "Au" (lower-case u only) as a spelling of A-.
+  if (kw == "AU" && line[1] != 'u') return parse_status::fail(error_code::unknown_protocol_operation);
+  if (kw == "SUB" || kw == "A+" || kw == "A-" || kw == "AU") return parse_status{};  // ignored
   if (kw == "PING") return parse_status::go_on(handler_->on_ping());
   if (kw == "PONG") return parse_status::go_on(handler_->on_pong());
   if (kw == "INFO") return parse_status::go_on(handler_->on_info(rest));
@@ -64,14 +72,15 @@ size_t route_parser::measured_length(std::string_view line) const {
   return op == nullptr ? 0 : trim_front(line.substr(op->text.size())).size();
 }
 
-parse_status route_parser::remote_sub(std::string_view args) {
+parse_status route_parser::remote_sub(std::string_view args, bool origin) {
   split_args(args, args_);
-  if (args_.size() == 2)
-    return parse_status::go_on(handler_->on_remote_sub(args_[0], args_[1], {}, 0));
-  if (args_.size() != 4) return parse_status::fail(error_code::protocol_arguments);
-  const int32_t weight = parse_weight(args_[3]);
-  if (weight < 0) return parse_status::fail(error_code::protocol_arguments);
-  return parse_status::go_on(handler_->on_remote_sub(args_[0], args_[1], args_[2], weight));
+  // LS+ names the origin cluster first; interest is interest, wherever it started.
+  const size_t off = origin ? 1 : 0;
+  if (args_.size() == 2 + off)
+    return parse_status::go_on(handler_->on_remote_sub(args_[off], args_[off + 1], {}, 0));
+  if (args_.size() != 4 + off) return parse_status::fail(error_code::protocol_arguments);
+  return parse_status::go_on(handler_->on_remote_sub(args_[off], args_[off + 1], args_[off + 2],
+                                                     parse_weight(args_[off + 3])));
 }
 
 parse_status route_parser::remote_unsub(std::string_view args) {
@@ -83,8 +92,10 @@ parse_status route_parser::remote_unsub(std::string_view args) {
   return parse_status::fail(error_code::protocol_arguments);
 }
 
-parse_status route_parser::start_message(bool headers, std::string_view args) {
+parse_status route_parser::start_message(bool headers, bool origin, std::string_view args) {
   split_args(args, args_);
+  // LMSG: a message with headers whose first argument names the origin cluster.
+  if (origin && !args_.empty()) args_.erase(args_.begin());
   const size_t sizes = headers ? 2 : 1;
   const size_t n = args_.size();
   if (n < 2 + sizes) return parse_status::fail(error_code::protocol_arguments);
@@ -92,27 +103,26 @@ parse_status route_parser::start_message(bool headers, std::string_view args) {
   if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok)
     return st;
 
-  // Between the subject and the sizes: nothing, a reply, `+ reply queues...` or `| queues...`.
+  // Between the subject and the sizes: nothing, a reply (whatever it is: nats-server takes
+  // "+" or "|" alone as one), or `+ <reply> [queues...]` / `| [queues...]`.
   const size_t middle_begin = 2, middle_end = n - sizes;
   pending_ = routed_message{};
   queues_.clear();
   if (middle_end - middle_begin == 1) {
     pending_.reply = args_[middle_begin];
-    if (pending_.reply == "+" || pending_.reply == "|")
-      return parse_status::fail(error_code::protocol_arguments);
   } else if (middle_end - middle_begin > 1) {
     const std::string_view marker = args_[middle_begin];
     size_t first_queue = middle_begin + 1;
     if (marker == "+") {
       pending_.reply = args_[middle_begin + 1];
       first_queue = middle_begin + 2;
-      if (first_queue == middle_end) return parse_status::fail(error_code::protocol_arguments);
     } else if (marker != "|") {
       return parse_status::fail(error_code::protocol_arguments);
     }
     queues_.assign(args_.begin() + static_cast<std::ptrdiff_t>(first_queue),
                    args_.begin() + static_cast<std::ptrdiff_t>(middle_end));
   }
+  discard_ = false;
   pending_.account = args_[0];
   pending_.subject = args_[1];
   pending_.queues = &queues_;
@@ -135,7 +145,23 @@ parse_status route_parser::start_message(bool headers, std::string_view args) {
   return st;
 }
 
+parse_status route_parser::client_publish(bool headers, std::string_view args) {
+  // A client's PUB/HPUB on a route: nats-server reads it (its payload too) and then drops
+  // it, as it names no account. HPUB needs headers, which the peer's CONNECT turns on.
+  if (headers && !headers_) return parse_status::fail(error_code::headers_not_supported);
+  split_args(args, args_);
+  const size_t sizes = headers ? 2 : 1;
+  if (args_.size() < 1 + sizes || args_.size() > 2 + sizes)
+    return parse_status::fail(error_code::protocol_arguments);
+  size_t header_size = 0, total = 0;
+  if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok)
+    return st;
+  discard_ = true;
+  return expect_payload(total);
+}
+
 parse_status route_parser::process_payload(std::string_view message) {
+  if (discard_) return parse_status{};
   pending_.message = message;
   return parse_status::go_on(handler_->on_routed_message(pending_));
 }

@@ -7,6 +7,12 @@
 //   RMSG <account> <subject> + <reply> <q1> [q2...] <size>
 //   RMSG <account> <subject> | <q1> [q2...] <size>
 //   HMSG ...                                          the same three forms with <hdr> <total>
+//   LS+ <origin> ..., LS- ..., LMSG <origin> ...      leafnode-origin interest and messages
+//   SUB, UNSUB, PUB, HPUB, A+, A-                     taken and mostly ignored, as nats-server
+//
+// nats-server's parser accepts all of these on a route; UNSUB is RS-, LS+/LS-/LMSG are
+// RS+/RS-/HMSG with an origin cluster, and the rest is read and dropped. gnatsd does the same
+// so that a peer, hostile or not, gets the same replies from both servers.
 //
 // Framing is shared with the client parser (framed_parser). nats-server applies neither
 // max_control_line nor max_payload to routes; gnatsd bounds both generously (see
@@ -59,14 +65,17 @@ class route_parser final : public framed_parser {
   explicit route_parser(parser_limits limits = route_limits) : framed_parser(limits) {}
 
   parse_status parse(const char* data, size_t size, route_op_handler& handler);
+  /// The peer's CONNECT said it speaks headers: HPUB is read (and dropped) instead of closing.
+  void set_headers_enabled(bool on) { headers_ = on; }
 
  private:
   parse_status process_line(std::string_view line) override;
   parse_status process_payload(std::string_view message) override;
   bool partial_line_possible(std::string_view partial) const override;
   size_t measured_length(std::string_view line) const override;
-  parse_status start_message(bool headers, std::string_view args);
-  parse_status remote_sub(std::string_view args);
+  parse_status start_message(bool headers, bool origin, std::string_view args);
+  parse_status client_publish(bool headers, std::string_view args);
+  parse_status remote_sub(std::string_view args, bool origin);
   parse_status remote_unsub(std::string_view args);
 
   route_op_handler* handler_ = nullptr;
@@ -76,6 +85,8 @@ class route_parser final : public framed_parser {
   routed_message pending_;
   std::vector<std::string_view> queues_;
   std::string owned_;
+  bool discard_ = false;  // the payload being read belongs to a PUB/HPUB and is dropped
+  bool headers_ = false;
 };
 
 }  // namespace gnatsd::proto

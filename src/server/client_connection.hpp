@@ -23,6 +23,7 @@
 #include "server/message_router.hpp"
 #include "server/outbound.hpp"
 #include "server/server_context.hpp"
+#include "server/write_deadline.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
 
@@ -81,9 +82,12 @@ class client_connection final : public proto::client_op_handler {
   void expire_subscription(uint64_t subscription_id);
   /// The socket wrote `bytes` that were counted as pending.
   void flushed(size_t bytes);
-  /// The write deadline passed since the last check: if pending bytes made no progress in
-  /// that time, the client is a slow consumer and is closed without flushing.
-  void write_deadline_check();
+  /// A write-deadline check (every write_deadline::check_interval while bytes are pending);
+  /// `now` is the actor clock's time. Bytes that waited longer than write_deadline make the
+  /// client a slow consumer, closed without flushing, as nats-server does.
+  void write_deadline_check(duration now);
+  /// Whether write-deadline checks must keep running.
+  bool deadline_active() const { return deadline_.active(); }
   /// A config reload replaced the limits and the authorization: takes the new limits (they
   /// apply from the next operation on), then re-checks the authorization.
   void reload();
@@ -114,6 +118,7 @@ class client_connection final : public proto::client_op_handler {
   bool producer_stalled() const { return router_.stalled(); }
   duration stall_wait() const { return router_.stall_wait(); }
   bool stall_cleared() { return router_.stall_cleared(); }
+  bool stall_holds() const { return router_.stall_holds(); }
   /// Local interest changes since the last call, in transition order.
   std::vector<interest_change> take_interest_changes();
 
@@ -127,7 +132,7 @@ class client_connection final : public proto::client_op_handler {
 
   uint64_t cid() const { return cid_; }
   const proto::connect_options& connect() const { return connect_; }
-  size_t pending_bytes() const { return pending_bytes_; }
+  size_t pending_bytes() const { return deadline_.pending(); }
   size_t subscription_count() const { return subs_.size(); }
   const std::string& log_prefix() const { return prefix_; }
   uint64_t in_msgs() const { return in_msgs_; }
@@ -166,6 +171,8 @@ class client_connection final : public proto::client_op_handler {
   void send_err(std::string_view text);
   void ok();
   void close(close_reason why, bool flush);
+  void slow_consumer_pending(size_t max_pending);
+  void publish_backlog();
   void trace_in(std::string_view op, std::string_view args);
 
   server_context_ptr ctx_;
@@ -194,8 +201,7 @@ class client_connection final : public proto::client_op_handler {
   message_router router_;
 
   outbound out_;              // replies and delivery batches, in order
-  size_t pending_bytes_ = 0;  // handed to the socket, not yet flushed
-  bool flushed_since_check_ = false;
+  write_deadline deadline_;  // handed to the socket and not yet written, and since when
 
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;

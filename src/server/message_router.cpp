@@ -190,11 +190,10 @@ void message_router::flush() {
     const size_t size = pb.batch.bytes.size();
     largest = std::max(largest, size);
     subscriber& target = *pb.target;
-    if (!target.is_route()) {
-      // Counted before the hand-over, so the owner never sees its own receipt first.
-      target.in_transit.fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
-      if (mark > 0 && target.backlog() > mark) stalled_.push_back(pb.target);
-    }
+    // Counted before the hand-over, so the owner never sees its own receipt first. Routes
+    // stall their producers like clients do (nats-server's stall gate covers every kind).
+    target.in_transit.fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
+    if (mark > 0 && target.backlog() > mark) stalled_.push_back(pb.target);
     target.deliver(std::move(pb.batch));
   }
   // Size the next read's batches like this one's, so steady traffic does not regrow them.
@@ -208,6 +207,12 @@ duration message_router::stall_wait() const {
   for (const auto& s : stalled_)
     worst = std::max(worst, s->backlog());
   return gnatsd::stall_wait(worst, max_pending_);
+}
+
+bool message_router::stall_holds() const {
+  for (const auto& s : stalled_)
+    if (s->is_route() && s->backlog() >= route_hold_mark(max_pending_)) return true;
+  return false;
 }
 
 bool message_router::stall_cleared() {

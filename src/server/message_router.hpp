@@ -69,6 +69,9 @@ class message_router {
   duration stall_wait() const;
   /// Re-checks the stalled destinations; true (and forgotten) once all are under the mark.
   bool stall_cleared();
+  /// Whether a stalled route is so far behind (route_hold_mark) that the wait may not time
+  /// out: the producer then waits until it drains or closes.
+  bool stall_holds() const;
 
  private:
   struct pending_batch {

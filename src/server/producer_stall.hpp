@@ -1,4 +1,4 @@
-// Fast-producer back-pressure, as nats-server 2.9's stall gate: when a client destination has
+// Fast-producer back-pressure, as nats-server 2.9's stall gate: when a destination has
 // more than half of max_pending waiting to be written, the client that published to it stops
 // reading until the destination drains below that mark or a wait time passes. Without it a
 // publisher on a busy server can outrun a healthy subscriber until the subscriber is closed
@@ -20,6 +20,17 @@ namespace gnatsd {
 inline int64_t stall_threshold(int64_t max_pending) {
   constexpr int64_t mark_max = 4 * 1024 * 1024;
   return max_pending > 0 ? std::min(mark_max, max_pending / 2) : 0;
+}
+
+/// The backlog of a route above which a stalled producer waits without a time limit: half of
+/// max_pending, where nats-server's stall gate kept a stuck route (about 33 MB with the
+/// default 64 MiB). nats-server makes a producer wait up to a second per message for a route
+/// behind its gate, which in effect stops it; gnatsd stalls per read buffer, so a time limit
+/// would let a fast publisher add a read buffer's worth per wait and grow the route without
+/// bound. Routes are not dropped for pending bytes (nats-server 2.x), so this is what bounds
+/// them: at most this mark plus one read buffer of frames per publishing connection.
+inline int64_t route_hold_mark(int64_t max_pending) {
+  return max_pending / 2;
 }
 
 /// How long a producer waits at most for a destination with `backlog` bytes to drain: 100 ms,

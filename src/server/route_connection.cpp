@@ -1,6 +1,8 @@
 #include "server/route_connection.hpp"
 
 #include "auth/password.hpp"
+#include "auth/redact.hpp"
+#include "config/nats_url.hpp"
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
 #include "util/host_port.hpp"
@@ -32,6 +34,8 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
   GNATSD_ASSERT(self_ != nullptr && self_->is_route());
   prefix_ = join_host_port(remote_host_, remote_port) + " - rid:" + std::to_string(rid_) + " - ";
   self_->log_prefix = prefix_;
+  // Only the accepting side checks credentials; a route we dialled sent its own CONNECT.
+  awaiting_auth_ = !role_.solicited && !ctx_->options.cluster.authorization.user.empty();
 }
 
 void route_connection::start(const proto::route_info& local_info, bool tls) {
@@ -61,6 +65,14 @@ void route_connection::start(const proto::route_info& local_info, bool tls) {
 
 void route_connection::receive(const char* data, size_t size) {
   if (closing_) return;
+  // As nats-server: until a CONNECT has authenticated, the first byte of every operation
+  // must start a CONNECT; anything else (INFO, RS+, RMSG, PING, garbage) is refused at once,
+  // before it is parsed, so an unauthenticated peer can neither read nor inject anything.
+  if (awaiting_auth_ && size > 0 && !parser_.mid_operation() && data[0] != 'C' &&
+      data[0] != 'c') {
+    authentication_failed();
+    return;
+  }
   const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
   const auto st = parser_.parse(data, size, *this);
   if (!st.ok && !st.stopped_by_handler) {
@@ -84,17 +96,13 @@ bool route_connection::on_info(std::string_view json) {
     close("Bad INFO");
     return false;
   }
+  // An INFO naming no server says nothing to act on; nats-server keeps the route too.
+  if (info.server_id.empty()) return true;
   if (!info_received_) {
     info_received_ = true;
     if (info.server_id == ctx_->server_id) {
-      ctx_->log->debugf(prefix_ + "Detected route to self, ignoring \"" + role_.url + "\"");
+      ctx_->log->debugf(prefix_ + "Detected route to self, ignoring \"" + redacted_url(role_.url) + "\"");
       close("Duplicate Route");
-      return false;
-    }
-    if (!role_.solicited && ctx_->options.cluster.authorization.user.size() > 0 &&
-        !connect_received_) {
-      append("-ERR 'Authorization Violation'\r\n");
-      close("Authorization Violation");
       return false;
     }
     peer_ = info;
@@ -110,7 +118,7 @@ bool route_connection::on_info(std::string_view json) {
 }
 
 bool route_connection::on_connect(std::string_view json) {
-  if (ctx_->log->trace) trace("<<-", "CONNECT " + std::string{json});
+  if (ctx_->log->trace) trace("<<-", "CONNECT " + redact_connect(json));
   proto::route_connect c;
   if (!proto::parse_route_connect(json, c)) {
     close("Bad CONNECT");
@@ -119,18 +127,44 @@ bool route_connection::on_connect(std::string_view json) {
   if (!c.lang.empty()) {
     // A client dialled the cluster port.
     append("-ERR 'attempted to connect to route port'\r\n");
-    close("Client on Route Port");
+    ctx_->log->error(prefix_ + "attempted to connect to route port");
+    close("Incorrect Port");
     return false;
   }
-  const auto& auth = ctx_->options.cluster.authorization;
-  if (!auth.user.empty() && (c.user != auth.user || !password_matches(auth.password, c.pass))) {
-    append("-ERR 'Authorization Violation'\r\n");
-    ctx_->log->error(prefix_ + "Route Error Authorization Violation");
-    close("Authorization Violation");
+  if (!c.gateway.empty()) {
+    const std::string why = "Rejecting connection from gateway \"" + c.gateway + "\" on the Route port";
+    append("-ERR '" + why + "'\r\n");
+    ctx_->log->error(prefix_ + why);
+    close("Wrong Gateway");
     return false;
+  }
+  if (awaiting_auth_) {
+    const auto& auth = ctx_->options.cluster.authorization;
+    if (c.user != auth.user || !password_matches(auth.password, c.pass)) {
+      authentication_failed();
+      return false;
+    }
+    awaiting_auth_ = false;
   }
   connect_received_ = true;
+  parser_.set_headers_enabled(c.headers);
   return true;
+}
+
+// nats-server's reply, log line and close reason for a peer that did not authenticate.
+void route_connection::authentication_failed() {
+  ctx_->log->error(prefix_ + "authentication error");
+  append("-ERR 'Authorization Violation'\r\n");
+  if (ctx_->log->trace) trace("->>", "-ERR Authorization Violation");
+  close("Authentication Failure");
+}
+
+void route_connection::auth_timer() {
+  if (closing_ || !awaiting_auth_) return;
+  append("-ERR 'Authentication Timeout'\r\n");
+  if (ctx_->log->trace) trace("->>", "-ERR Authentication Timeout");
+  ctx_->log->debugf(prefix_ + "Authentication Timeout");
+  close("Authentication Timeout");
 }
 
 void route_connection::registered() {
@@ -185,7 +219,6 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
     trace("<<-",
           "RS+ " + std::string{account} + " " + std::string{subject} +
               (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
-  pings_outstanding_ = 0;
   // Only the global account exists here; nats-server's $SYS traffic is not ours to serve.
   if (account != global_account || !subject::valid_subscription(subject)) return true;
   const std::string key = interest_key(subject, queue);
@@ -246,7 +279,6 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
     op += " " + std::to_string(msg.message.size());
     trace("<<-", op);
   }
-  pings_outstanding_ = 0;
   if (msg.account != global_account) return true;
   ++in_msgs_;
   in_bytes_ += msg.message.size();
@@ -263,11 +295,17 @@ void route_connection::send(std::string_view bytes) {
 }
 
 void route_connection::deliver(delivery_batch batch) {
+  // The producer counted the batch as in transit to us (its stall mark looks at that).
+  self_->in_transit.fetch_sub(static_cast<int64_t>(batch.bytes.size()), std::memory_order_relaxed);
   if (closing_ || batch.bytes.empty()) return;
-  // Routes have no max_pending in nats-server 2.x: a slow route is not dropped for it.
   stats_->out_msgs.fetch_add(batch.messages, std::memory_order_relaxed);
   stats_->out_bytes.fetch_add(batch.bytes.size(), std::memory_order_relaxed);
   out_.push_chunk(std::move(batch.bytes));
+}
+
+void route_connection::flushed(size_t bytes) {
+  deadline_.flushed(bytes);
+  publish_backlog();
 }
 
 void route_connection::ping_timer() {
@@ -282,7 +320,22 @@ void route_connection::ping_timer() {
   append("PING\r\n");
 }
 
+void route_connection::write_deadline_check(duration now) {
+  if (closing_) return;
+  const auto limit = ctx_->current_limits()->write_deadline;
+  const auto v = deadline_.check(now, limit);
+  if (!v.exceeded) return;
+  ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  ctx_->log->info(prefix_ + "Slow Consumer Detected: WriteDeadline of " +
+                  format_go_duration(limit) + " exceeded with " + std::to_string(v.chunks) +
+                  " chunks of " + std::to_string(v.attempted) + " total bytes.");
+  // nats-server 2.x keeps a slow route that still makes progress: dropping it loses every
+  // message in flight between two servers, and a congested link would then flap.
+  if (v.written == 0) close("Slow Consumer (Write Deadline)", false);
+}
+
 void route_connection::cleanup() {
+  self_->gone.store(true, std::memory_order_relaxed);  // producers stop stalling for us
   for (auto& [key, sub] : remote_subs_) {
     sub->closed.store(true, std::memory_order_release);
     ctx_->subscriptions.remove(sub);
@@ -291,7 +344,26 @@ void route_connection::cleanup() {
 }
 
 std::vector<std::vector<char>> route_connection::take_output() {
-  return out_.take();
+  auto chunks = out_.take();
+  for (const auto& c : chunks)
+    deadline_.handed(c.size());
+  publish_backlog();
+  const auto max_pending = static_cast<uint64_t>(ctx_->current_limits()->max_pending);
+  if (!closing_ && max_pending > 0 && deadline_.pending() > max_pending) {
+    // Producers stall in front of a route over half of max_pending until it drains, so this
+    // takes a peer that asks for replies (PING) and does not read them, or hundreds of
+    // publishers overshooting at once: the one hard bound on a route's memory.
+    ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    ctx_->log->info(prefix_ + "Slow Consumer Detected: MaxPending of " +
+                    std::to_string(max_pending) + " Exceeded");
+    close("Slow Consumer (Pending Bytes)", false);
+  }
+  return chunks;
+}
+
+void route_connection::publish_backlog() {
+  self_->queued.store(static_cast<int64_t>(deadline_.pending()), std::memory_order_relaxed);
+  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
 }
 
 std::optional<proto::route_info> route_connection::take_registration() {
@@ -306,9 +378,10 @@ std::vector<proto::route_info> route_connection::take_gossip() {
   return g;
 }
 
-void route_connection::close(std::string why) {
+void route_connection::close(std::string why, bool flush) {
   if (closing_) return;
   closing_ = true;
+  flush_before_close_ = flush;
   close_reason_ = std::move(why);
 }
 

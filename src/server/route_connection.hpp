@@ -23,6 +23,7 @@
 #include "server/message_router.hpp"
 #include "server/outbound.hpp"
 #include "server/server_context.hpp"
+#include "server/write_deadline.hpp"
 
 namespace gnatsd {
 
@@ -57,7 +58,18 @@ class route_connection final : public proto::route_op_handler {
   void send(std::string_view bytes);
   /// RMSG frames from a publisher's read buffer.
   void deliver(delivery_batch batch);
+  /// The socket wrote `bytes` of what take_output handed it.
+  void flushed(size_t bytes);
+  /// Sends PING every ping interval, whatever else the peer sends: only a PONG proves that
+  /// the peer still reads, and one that only sends would never be found stale otherwise.
   void ping_timer();
+  /// The cluster's auth timeout passed: closes a peer that has not authenticated yet.
+  void auth_timer();
+  /// A write-deadline check (every write_deadline::check_interval while bytes are pending);
+  /// `now` is the actor clock's time. A route whose oldest pending bytes waited longer than
+  /// write_deadline is logged as a slow consumer as nats-server does, and closed only if the
+  /// peer took nothing at all in that time.
+  void write_deadline_check(duration now);
   /// Removes the peer's interest from the sublist; call once when the connection is gone.
   void cleanup();
 
@@ -72,6 +84,16 @@ class route_connection final : public proto::route_op_handler {
 
   bool closing() const { return closing_; }
   const std::string& close_reason() const { return close_reason_; }
+  /// When closing: whether queued output is still written first (not for a slow consumer,
+  /// whose socket would not take it anyway: nats-server skips that flush too).
+  bool flush_before_close() const { return flush_before_close_; }
+  /// Accepted with cluster authorization configured and no valid CONNECT yet: the peer is
+  /// served nothing and may do nothing but CONNECT (nats-server's first-byte rule).
+  bool awaiting_auth() const { return awaiting_auth_; }
+  /// Bytes handed to the socket and not yet written.
+  uint64_t pending_bytes() const { return deadline_.pending(); }
+  /// Whether write-deadline checks must keep running.
+  bool deadline_active() const { return deadline_.active(); }
 
   // -- properties ------------------------------------------------------------------------------
 
@@ -98,7 +120,9 @@ class route_connection final : public proto::route_op_handler {
                        std::string_view queue) override;
   bool on_routed_message(const proto::routed_message& msg) override;
 
-  void close(std::string why);
+  void authentication_failed();
+  void publish_backlog();
+  void close(std::string why, bool flush = true);
   void append(std::string_view bytes);
   void trace(std::string_view direction, std::string_view op);
 
@@ -116,6 +140,7 @@ class route_connection final : public proto::route_op_handler {
   proto::route_info peer_;
   bool info_received_ = false;
   bool connect_received_ = false;
+  bool awaiting_auth_ = false;
   bool registered_ = false;
   std::optional<proto::route_info> registration_;
   std::vector<proto::route_info> gossip_;
@@ -124,9 +149,11 @@ class route_connection final : public proto::route_op_handler {
   std::map<std::string, subscription_ptr> remote_subs_;
 
   outbound out_;                         // replies and delivery batches, in order
+  write_deadline deadline_;              // what the socket still has to write, and since when
   uint64_t in_msgs_ = 0, in_bytes_ = 0;  // routed messages received
   int pings_outstanding_ = 0;
   bool closing_ = false;
+  bool flush_before_close_ = true;
   std::string close_reason_;
 };
 

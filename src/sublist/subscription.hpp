@@ -21,8 +21,8 @@ struct delivery_batch {
   uint64_t messages = 0;
 };
 
-/// The connection that owns subscriptions: a client session (routes come later). The actor
-/// layer implements `deliver` as one actor message per batch.
+/// The connection that owns subscriptions: a client session, or a route (which owns its
+/// peer's interest). The actor layer implements `deliver` as one actor message per batch.
 class subscriber {
  public:
   explicit subscriber(uint64_t cid, bool is_route = false) : cid_(cid), is_route_(is_route) {}
@@ -48,10 +48,10 @@ class subscriber {
   /// Atomic: publishers on other threads read it while encoding.
   std::atomic<bool> headers{false};
 
-  /// Bytes a client owner still has to write: batches on their way to it (producers add
-  /// before handing one over, the owner subtracts on receipt) plus its own queued output
-  /// (which the owner publishes). Producers read the sum to stall in front of a slow reader,
-  /// as nats-server's stall gate does. Unused for routes.
+  /// Bytes the owner still has to write: batches on their way to it (producers add before
+  /// handing one over, the owner subtracts on receipt) plus its own queued output (which the
+  /// owner publishes). Producers read the sum to stall in front of a slow reader, client or
+  /// route, as nats-server's stall gate does.
   std::atomic<int64_t> in_transit{0};
   std::atomic<int64_t> queued{0};
   /// Set when the owner closed: whatever it still had queued will never be written.

@@ -162,7 +162,7 @@ TEST(AuthE2E, RoutesAuthenticateWithABcryptClusterPassword) {
   server_process bad{gnatsd_binary(),
                      local_args({"-cluster", "nats://127.0.0.1:" + std::to_string(free_port()),
                                  "-routes", "nats://ruser:nope@127.0.0.1:" + std::to_string(ra)})};
-  EXPECT_TRUE(a.wait_for_log("Authorization Violation")) << a.log();
+  EXPECT_TRUE(a.wait_for_log("authentication error")) << a.log();
   auto sub_conn = connect(a);
   auto sub = subscribe(sub_conn.get(), "across");
   natsConnection_FlushTimeout(sub_conn.get(), 5000);

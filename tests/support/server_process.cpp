@@ -5,7 +5,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,31 +35,56 @@ std::string nats_server_binary() {
 
 namespace {
 
-int port_the_os_picks() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+// Whether nothing listens on 127.0.0.1:port or 0.0.0.0:port right now.
+bool bindable(int port) {
+  for (const uint32_t host : {INADDR_LOOPBACK, INADDR_ANY}) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(host);
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (!ok) return false;
+  }
+  return true;
 }
+
+// The range test ports come from: below Linux's ephemeral range (32768-60999), so the kernel
+// never hands one of them out as the local port of an outgoing connection or to a listener
+// bound to port 0 (servers started with -p -1 and nats-server's random ports).
+constexpr int claim_first = 20000, claim_count = 12000;
 
 }  // namespace
 
 int free_port() {
-  // The port is released before the server binds it, so the OS may offer it again: a test
-  // asking for a client and a route port once got the same number twice. Never hand out a
-  // port twice in one test process.
+  // ctest runs test processes in parallel: a port released by one process after checking it
+  // was free could be picked by another one (a CI run failed with "Address already in use").
+  // Each port is therefore claimed across processes with an exclusive lock on a file named
+  // after it, held (the descriptor stays open) until this process exits, when the kernel
+  // drops it, even on a crash. Claimed ports are never handed out twice in this process.
   static std::mutex mutex;
   static std::set<int> handed_out;
+  static uint32_t next = static_cast<uint32_t>(::getpid()) * 7919u;
   std::lock_guard<std::mutex> guard{mutex};
-  for (;;) {
-    const int port = port_the_os_picks();
-    if (handed_out.insert(port).second) return port;
+  const std::string dir = "/tmp/gnatsd-test-ports";
+  ::mkdir(dir.c_str(), 0777);
+  for (int tries = 0; tries < claim_count; ++tries) {
+    const int port = claim_first + static_cast<int>(next++ % claim_count);
+    if (handed_out.count(port) != 0) continue;
+    const int fd = ::open((dir + "/" + std::to_string(port)).c_str(), O_CREAT | O_RDWR, 0666);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !bindable(port)) {
+      ::close(fd);
+      continue;
+    }
+    handed_out.insert(port);  // the descriptor is kept open on purpose: it holds the claim
+    return port;
   }
+  throw std::runtime_error("no free test port left in " + std::to_string(claim_first) + "-" +
+                           std::to_string(claim_first + claim_count - 1));
 }
 
 namespace {

@@ -47,7 +47,8 @@ class server_process {
 std::string gnatsd_binary();
 std::string nats_server_binary();
 
-/// A loopback TCP port that was free a moment ago (bound to port 0, then released).
+/// A TCP port for a test server to listen on, free now and claimed for this test process
+/// against every other one (see server_process.cpp): never the same port twice.
 int free_port();
 
 /// A connected raw TCP socket to 127.0.0.1:port, for protocol-level checks.

@@ -145,10 +145,8 @@ TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
   fixture f;
   f.ctx->options.max_pending = 1000;
   f.ctx->set_limits(limits_of(f.ctx->options));
-  auto publisher = f.client(1), slow = f.client(2), r = f.route(10);
+  auto publisher = f.client(1), slow = f.client(2);
   f.sub(slow, "s");
-  f.sub(r, "s");  // routes never stall a producer (nats-server 2.x)
-  r->queued = 1'000'000;
   message_router router{*f.ctx, f.rng};
   message_origin o;
   o.self = publisher.get();
@@ -165,11 +163,37 @@ TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
   ASSERT_TRUE(router.stalled());
   EXPECT_EQ(router.stall_wait(), stall_wait(slow->backlog(), 1000));
   EXPECT_GT(router.stall_wait(), std::chrono::milliseconds{100});  // 180 bytes over: 3 steps
+  EXPECT_FALSE(router.stall_holds()) << "a client stall always times out";
   EXPECT_FALSE(router.stall_cleared());
   slow->in_transit = 0;  // the owner received both batches and wrote most of its output
   slow->queued = 100;
   EXPECT_TRUE(router.stall_cleared());
   EXPECT_FALSE(router.stalled());
+}
+
+TEST(MessageRouter, ARouteFarBehindHoldsItsProducerUntilItDrains) {
+  constexpr int64_t mib = 1024 * 1024;
+  fixture f;
+  f.ctx->options.max_pending = 16 * mib;  // stall mark 4 MiB, hold mark 8 MiB
+  f.ctx->set_limits(limits_of(f.ctx->options));
+  auto publisher = f.client(1), r = f.route(10);
+  f.sub(r, "s");
+  message_router router{*f.ctx, f.rng};
+  message_origin o;
+  o.self = publisher.get();
+  std::vector<char> self_out;
+  o.self_out = &self_out;
+  const std::string payload(100, 'x');
+  r->queued = 5 * mib;
+  router.route("s", "", 0, false, payload, o);
+  router.flush();
+  ASSERT_TRUE(router.stalled()) << "routes stall their producers like clients do";
+  EXPECT_FALSE(router.stall_holds()) << "not yet half of max_pending behind: a timed stall";
+  r->queued = 9 * mib;  // the stuck peer read nothing, more is queued
+  EXPECT_TRUE(router.stall_holds()) << "half of max_pending behind: no time limit";
+  r->gone = true;  // the route closed: nothing to wait for
+  EXPECT_FALSE(router.stall_holds());
+  EXPECT_TRUE(router.stall_cleared());
 }
 
 TEST(MessageRouter, AGoneDestinationNeverStallsItsProducer) {

@@ -1,0 +1,67 @@
+// The write deadline of one connection: every byte handed to the socket must be written
+// within `write_deadline` of the moment it was waiting, or the peer is a slow consumer.
+//
+// nats-server checks the deadline on each flush: it writes everything pending at once with
+// a socket deadline and, when that write times out, logs "Slow Consumer Detected:
+// WriteDeadline of X exceeded with N chunks of M total bytes." and closes a client (a route
+// only if nothing at all was written). gnatsd writes on the transport thread and hears about
+// progress through flush events, so it keeps the same promise with marks: at each check (at
+// least once a second while bytes are pending) it notes how far the socket has to get, and the
+// deadline is exceeded when the oldest mark is not reached within `write_deadline`. So a
+// stuck peer is found within the deadline plus one check interval, never twice the deadline.
+//
+// Pure bookkeeping: the owner feeds it bytes handed and flushed and the actor clock's time.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include "config/options.hpp"
+
+namespace gnatsd {
+
+class write_deadline {
+ public:
+  /// The verdict of one check.
+  struct verdict {
+    bool exceeded = false;
+    uint64_t attempted = 0;  // bytes that were waiting when the oldest missed mark was taken
+    uint64_t chunks = 0;     // in how many writes (chunks) they were handed over
+    uint64_t written = 0;    // bytes written since that mark (0: the peer took nothing)
+  };
+
+  /// A chunk of `bytes` was handed to the socket.
+  void handed(uint64_t bytes);
+  /// The socket wrote `bytes` of what was handed, in order.
+  void flushed(uint64_t bytes);
+  /// Bytes handed and not yet written.
+  uint64_t pending() const { return handed_ - flushed_; }
+  /// Chunks handed and not yet completely written.
+  uint64_t pending_chunks() const { return chunks_.size(); }
+
+  /// Checks at time `now` (the actor clock): marks how far the socket has to get now, and
+  /// tells whether a mark taken at least `deadline` ago is still not reached. After a verdict
+  /// of `exceeded` the marks start over, so the next one comes a whole deadline later.
+  verdict check(duration now, duration deadline);
+
+  /// Whether checks are still needed (bytes pending or marks outstanding).
+  bool active() const { return pending() > 0 || !marks_.empty(); }
+
+  /// How often to check for a given deadline: at most a second apart, so that a slow
+  /// consumer is found within the deadline plus one second.
+  static duration check_interval(duration deadline);
+
+ private:
+  struct mark {
+    duration at;
+    uint64_t handed;   // the socket must get this far
+    uint64_t flushed;  // it had got this far
+    uint64_t chunks;   // chunks waiting then
+  };
+  uint64_t handed_ = 0, flushed_ = 0;
+  std::deque<uint64_t> chunks_;  // sizes of the chunks not completely written, oldest first
+  uint64_t front_written_ = 0;   // bytes of chunks_.front() already written
+  std::deque<mark> marks_;
+};
+
+}  // namespace gnatsd
