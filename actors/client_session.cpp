@@ -38,6 +38,11 @@ int64_t steady_ns(caf::actor_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
+// The actor clock's time as a duration, for the write deadline.
+duration now_of(session_pointer self) {
+  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
+}
+
 // Adds 0-20% jitter, drawn from the session's seeded generator.
 caf::timespan jittered(duration base, prng& rng) {
   const auto extra = static_cast<int64_t>(rng.below(static_cast<uint64_t>(base.count() / 5) + 1));
@@ -69,7 +74,7 @@ void emit(session_pointer self) {
   auto changes = conn.take_interest_changes();
   if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
   if (!conn.closing() || conn.flush_before_close()) {
-    auto chunks = conn.take_output();  // may close a client over max_pending
+    auto chunks = conn.take_output(now_of(self));  // may close a client over max_pending
     if (!conn.closing() || conn.flush_before_close())
       for (auto& chunk : chunks)
         st.config.connection->write(std::move(chunk));
@@ -188,6 +193,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         auto& s = self->state;
         if (s.finished) return;
         s.config.context->log->debugf(s.conn->log_prefix() + reason);
+        s.conn->transport_closed(reason);
         finish(self, false);
       },
       [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
@@ -212,8 +218,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         auto& s = self->state;
         s.deadline_armed = false;
         if (s.finished) return;
-        s.conn->write_deadline_check(
-            std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch()));
+        s.conn->write_deadline_check(now_of(self));
         emit(self);
       },
       [=](urls_atom) {

@@ -34,6 +34,11 @@ void finish(route_pointer self) {
   self->quit();
 }
 
+// The actor clock's time (the steady clock in production, virtual in the simulator).
+duration now_of(route_pointer self) {
+  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
+}
+
 // Emits everything the connection produced during this turn.
 void emit(route_pointer self) {
   auto& st = self->state;
@@ -44,7 +49,7 @@ void emit(route_pointer self) {
                std::move(*reg), st.config.role, conn.remote_host());
   for (auto& info : conn.take_gossip())
     self->send(st.config.server, learned_route_atom_v, info);
-  auto chunks = conn.take_output();
+  auto chunks = conn.take_output(now_of(self));
   if (!conn.closing() || conn.flush_before_close())
     for (auto& chunk : chunks)
       st.config.connection->write(std::move(chunk));
@@ -61,9 +66,6 @@ void emit(route_pointer self) {
   }
 }
 
-duration now_of(route_pointer self) {
-  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
-}
 
 route_actor::behavior_type route_behavior(route_pointer self, route_config config) {
   auto& st = self->state;

@@ -67,7 +67,7 @@ struct server_state {
   std::map<uint64_t, route_actor_entry> route_actors;  // every live route actor, by rid
   std::map<std::string, route_entry> routes;           // registered routes, by peer server id
   std::set<std::string> dialing;                       // host:port being dialled
-  std::set<std::string> configured;                    // host:port of configured routes
+  std::map<std::string, std::string> configured;       // configured host:port -> its URL
   std::map<std::string, std::string> url_peer;         // configured host:port -> peer server id
   std::map<std::string, int32_t> dial_failures;        // URL -> failed dials in a row
   std::vector<std::string> own_urls;                   // this server's client URLs
@@ -160,8 +160,10 @@ void solicit(server_pointer self, const std::string& url_text, route_role role, 
   st.dialing.insert(key);
   role.solicited = true;
   role.url = url_text;
-  role.user = url.user;
-  role.pass = url.pass;
+  if (!url.user.empty()) {
+    role.user = url.user;
+    role.pass = url.pass;
+  }
   st.context->log->debugf("Trying to connect to route on " + key);
   server_actor me{self};
   st.transport->dial(url.host, url.port, route_tls(*st.context->current_cluster_tls()),
@@ -262,11 +264,26 @@ void update_connect_urls(server_pointer self, bool force = false) {
     self->send(session.actor, urls_atom_v);
 }
 
+
+// Configured routes are retried forever, whatever happened to the connection that covered
+// one (a peer that restarted under a new id, a route closed while its redial was refused).
+// The retry chains keep them alive; this sweep catches one that no chain holds any more.
+void resolicit_configured(server_pointer self) {
+  auto& st = self->state;
+  for (const auto& [host_port, url] : st.configured) {
+    if (st.dialing.count(host_port) != 0 || peer_connected(st, host_port)) continue;
+    route_role role;
+    role.configured = true;
+    solicit(self, url, role, 0);
+  }
+}
+
 void regossip(server_pointer self) {
   auto& st = self->state;
   if (st.shutting_down) return;
   for (const auto& [id, entry] : st.routes)
     gossip_new_route(self, entry);
+  resolicit_configured(self);
   self->delayed_send(self, regossip_interval, regossip_atom_v);
 }
 
@@ -334,6 +351,13 @@ void learned_route(server_pointer self, const proto::route_info& info) {
   if (st.configured.count(url.host_port()) != 0) return;  // ours to dial anyway
   route_role role;
   role.configured = false;
+  // A gossiped URL carries no credentials: a peer that asks for them gets our own cluster
+  // user and password, as nats-server does for implicit routes.
+  if (info.auth_required) {
+    const auto& auth = st.context->options.cluster.authorization;
+    role.user = auth.user;
+    role.pass = auth.password;
+  }
   solicit(self, info.ip, role, 0);
 }
 
@@ -358,6 +382,13 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
     }
     return;
   }
+  if (peer_id == st.context->server_id) {
+    // A route to ourselves (our own cluster URL among the routes): as nats-server, that
+    // URL is not dialled again.
+    nats_url url;
+    if (lost.solicited && parse_nats_url(lost.url, url)) st.configured.erase(url.host_port());
+    return;
+  }
   // Reconnect what we solicited: configured routes always, learned ones connect_retries
   // times. A route refused as a duplicate is not redialled while its peer is connected.
   if (lost.solicited && (lost.configured || was_registered))
@@ -370,7 +401,8 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
       if (peer == peer_id && !same_endpoint(lost.url, url)) {
         route_role r;
         r.configured = true;
-        schedule_retry(self, "nats-route://" + url, r, 0, true);
+        if (auto c = st.configured.find(url); c != st.configured.end())
+          schedule_retry(self, c->second, r, 0, true);  // the URL with its credentials
       }
   }
 }
@@ -479,13 +511,13 @@ void reload(server_pointer self, const server_options& fresh) {
     if (!parse_nats_url(r, url)) continue;
     wanted.insert(url.host_port());
     if (st.configured.count(url.host_port()) != 0) continue;
-    st.configured.insert(url.host_port());
+    st.configured[url.host_port()] = r;
     route_role role;
     role.configured = true;
     solicit(self, r, role, 0);
   }
   for (auto it = st.configured.begin(); it != st.configured.end();)
-    it = wanted.count(*it) == 0 ? st.configured.erase(it) : std::next(it);
+    it = wanted.count(it->first) == 0 ? st.configured.erase(it) : std::next(it);
   ctx.log->info("Reloaded server configuration");
 }
 
@@ -622,7 +654,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.own_urls = std::move(args.own_urls);
   for (const auto& r : st.context->options.cluster.routes) {
     nats_url url;
-    if (parse_nats_url(r, url)) st.configured.insert(url.host_port());
+    if (parse_nats_url(r, url)) st.configured[url.host_port()] = r;
   }
   if (st.context->options.cluster.port != 0)
     self->delayed_send(self, regossip_interval, regossip_atom_v);

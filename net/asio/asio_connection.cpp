@@ -1,5 +1,7 @@
 #include "net/asio/asio_connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 
@@ -22,6 +24,12 @@ constexpr size_t write_gather_max = 64;
 constexpr size_t tls_write_max = 64 * 1024;
 // Gather further TLS records into a read buffer only while this much room is left.
 constexpr size_t tls_read_min_space = 4096;
+// At most this much waits unsent in the kernel (TCP_NOTSENT_LOWAT). Without it the kernel
+// takes megabytes a slow peer cannot read and tells about free space only once a third of
+// its buffer is free, so a peer that reads slowly looks like one that reads nothing to the
+// write deadline; the bytes wait in the connection's own queue instead, where they count
+// against max_pending.
+constexpr int unsent_max = 128 * 1024;
 
 // IPv4 clients of a dual-stack listener arrive as ::ffff:a.b.c.d; logs and INFO show a.b.c.d.
 endpoint to_endpoint(const asio::ip::tcp::endpoint& ep) {
@@ -56,6 +64,8 @@ asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
   }
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent_max,
+               sizeof unsent_max);
   const auto r = socket_.remote_endpoint(ec);
   if (!ec) remote_ = to_endpoint(r);
   const auto l = socket_.local_endpoint(ec);

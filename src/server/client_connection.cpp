@@ -25,6 +25,14 @@ close_reason reason_for(proto::error_code code) {
       return close_reason::stale_connection;
     case error_code::maximum_connections_exceeded:
       return close_reason::max_connections;
+    case error_code::maximum_control_line_exceeded:
+      return close_reason::max_control_line;
+    case error_code::maximum_payload_violation:
+      return close_reason::max_payload;
+    case error_code::invalid_client_protocol:
+      return close_reason::bad_client_protocol;
+    case error_code::no_responders_requires_headers:
+      return close_reason::no_responders_requires_headers;
     default:
       return close_reason::protocol_error;
   }
@@ -69,6 +77,14 @@ std::string_view close_reason_text(close_reason r) {
       return "Read Error";
     case close_reason::tls_handshake_failure:
       return "TLS Handshake Failure";
+    case close_reason::max_control_line:
+      return "Maximum Control Line Exceeded";
+    case close_reason::max_payload:
+      return "Maximum Message Payload Exceeded";
+    case close_reason::bad_client_protocol:
+      return "Bad Client Protocol Version";
+    case close_reason::no_responders_requires_headers:
+      return "No Responders Requires Headers";
   }
   return "Unknown";
 }
@@ -284,6 +300,13 @@ bool client_connection::on_connect(std::string_view json) {
     return false;
   }
   connect_received_ = true;
+  {
+    // Recorded before the checks below, so /connz?state=closed names a refused client too.
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->name = connect_.name;
+    stats_->lang = connect_.lang;
+    stats_->version = connect_.version;
+  }
   if (!authorize()) {
     fail(proto::error_code::authorization_violation);
     return false;
@@ -298,12 +321,6 @@ bool client_connection::on_connect(std::string_view json) {
     return false;
   }
   parser_.set_headers_enabled(connect_.headers);
-  {
-    std::lock_guard<std::mutex> guard{stats_->mutex};
-    stats_->name = connect_.name;
-    stats_->lang = connect_.lang;
-    stats_->version = connect_.version;
-  }
   self_->headers.store(connect_.headers, std::memory_order_release);
   ok();
   return true;
@@ -519,12 +536,16 @@ bool client_connection::on_pong() {
 
 void client_connection::ping_timer() {
   if (closing_) return;
-  if (activity_since_ping_ && pings_outstanding_ == 0) {
-    // Inbound traffic within the last interval proves the client is alive; skip this PING.
+  if (activity_since_ping_ && pings_outstanding_ == 0 && !skipped_ping_) {
+    // Inbound traffic within the last interval shows the client is there; skip this PING,
+    // as nats-server does, but never two in a row: only a PONG shows that it still reads,
+    // and a client that keeps sending and never reads must still be found stale.
     activity_since_ping_ = false;
+    skipped_ping_ = true;
     return;
   }
   activity_since_ping_ = false;
+  skipped_ping_ = false;
   if (pings_outstanding_ + 1 > limits_->ping_max) {
     fail(proto::error_code::stale_connection);
     return;
@@ -582,10 +603,10 @@ void client_connection::write_deadline_check(duration now) {
   close(close_reason::slow_consumer_deadline, false);
 }
 
-std::vector<std::vector<char>> client_connection::take_output() {
+std::vector<std::vector<char>> client_connection::take_output(duration now) {
   auto chunks = out_.take();
   for (const auto& c : chunks)
-    deadline_.handed(c.size());
+    deadline_.handed(c.size(), now, limits_->write_deadline);
   ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   ctx_->counters.out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
   total_out_msgs_ += out_msgs_;
@@ -625,6 +646,20 @@ void client_connection::cleanup() {
       interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
   }
   subs_.clear();
+}
+
+void client_connection::transport_closed(std::string_view reason) {
+  if (closing_) return;
+  closing_ = true;
+  flush_before_close_ = false;
+  if (reason.rfind("Read Error", 0) == 0)
+    reason_ = close_reason::read_error;
+  else if (reason.rfind("Write Error", 0) == 0)
+    reason_ = close_reason::write_error;
+  else if (reason == "TLS Handshake Failure")
+    reason_ = close_reason::tls_handshake_failure;
+  else
+    reason_ = close_reason::client_closed;
 }
 
 void client_connection::append(std::string_view bytes) {

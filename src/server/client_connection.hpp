@@ -43,6 +43,10 @@ enum class close_reason {
   write_error,
   read_error,
   tls_handshake_failure,
+  max_control_line,
+  max_payload,
+  bad_client_protocol,
+  no_responders_requires_headers,
 };
 
 std::string_view close_reason_text(close_reason r);
@@ -103,13 +107,17 @@ class client_connection final : public proto::client_op_handler {
   void fail(proto::error_code code);
   /// Removes every subscription; call once when the connection is gone.
   void cleanup();
+  /// The transport closed the connection (`reason` from net::connection_handler::on_closed):
+  /// records why, as /connz shows it ("Client Closed", "Read Error", "Write Error").
+  void transport_closed(std::string_view reason);
   /// The cluster's client URLs changed: protocol-1 clients get an INFO with the new list.
   void connect_urls_changed();
 
   // -- effects ---------------------------------------------------------------------------------
 
   /// Chunks to write to this connection's socket, in order; counted as pending bytes.
-  std::vector<std::vector<char>> take_output();
+  /// `now`: the actor clock's time, for the write deadline.
+  std::vector<std::vector<char>> take_output(duration now);
   /// Hands each destination its batch of frames built during the last read buffer.
   void flush_deliveries();
   /// Producer stall (server/producer_stall.hpp): whether the last read buffer left a client
@@ -205,6 +213,7 @@ class client_connection final : public proto::client_op_handler {
 
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;
+  bool skipped_ping_ = false;  // the last ping interval was skipped for inbound activity
   bool closing_ = false;
   bool flush_before_close_ = true;
   close_reason reason_ = close_reason::client_closed;

@@ -101,7 +101,9 @@ bool route_connection::on_info(std::string_view json) {
   if (!info_received_) {
     info_received_ = true;
     if (info.server_id == ctx_->server_id) {
-      ctx_->log->debugf(prefix_ + "Detected route to self, ignoring \"" + redacted_url(role_.url) + "\"");
+      if (role_.solicited)  // the other end of the same connection closes without a word
+        ctx_->log->debugf("Detected route to self, ignoring \"" + redacted_url(role_.url) + "\"");
+      peer_.server_id = info.server_id;  // tells the server never to dial this URL again
       close("Duplicate Route");
       return false;
     }
@@ -124,6 +126,16 @@ bool route_connection::on_connect(std::string_view json) {
     close("Bad CONNECT");
     return false;
   }
+  // Credentials first, as nats-server: whoever does not log in learns nothing more, not
+  // even that this is the wrong port for it.
+  if (awaiting_auth_) {
+    const auto& auth = ctx_->options.cluster.authorization;
+    if (c.user != auth.user || !password_matches(auth.password, c.pass)) {
+      authentication_failed();
+      return false;
+    }
+    awaiting_auth_ = false;
+  }
   if (!c.lang.empty()) {
     // A client dialled the cluster port.
     append("-ERR 'attempted to connect to route port'\r\n");
@@ -137,14 +149,6 @@ bool route_connection::on_connect(std::string_view json) {
     ctx_->log->error(prefix_ + why);
     close("Wrong Gateway");
     return false;
-  }
-  if (awaiting_auth_) {
-    const auto& auth = ctx_->options.cluster.authorization;
-    if (c.user != auth.user || !password_matches(auth.password, c.pass)) {
-      authentication_failed();
-      return false;
-    }
-    awaiting_auth_ = false;
   }
   connect_received_ = true;
   parser_.set_headers_enabled(c.headers);
@@ -343,10 +347,11 @@ void route_connection::cleanup() {
   remote_subs_.clear();
 }
 
-std::vector<std::vector<char>> route_connection::take_output() {
+std::vector<std::vector<char>> route_connection::take_output(duration now) {
   auto chunks = out_.take();
+  const auto limit = ctx_->current_limits()->write_deadline;
   for (const auto& c : chunks)
-    deadline_.handed(c.size());
+    deadline_.handed(c.size(), now, limit);
   publish_backlog();
   const auto max_pending = static_cast<uint64_t>(ctx_->current_limits()->max_pending);
   if (!closing_ && max_pending > 0 && deadline_.pending() > max_pending) {

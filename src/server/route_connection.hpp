@@ -75,7 +75,8 @@ class route_connection final : public proto::route_op_handler {
 
   // -- effects ---------------------------------------------------------------------------------
 
-  std::vector<std::vector<char>> take_output();
+  /// `now`: the actor clock's time, for the write deadline.
+  std::vector<std::vector<char>> take_output(duration now);
   void flush_deliveries() { router_.flush(); }
   /// The peer's first INFO, once: the server decides whether to register this route.
   std::optional<proto::route_info> take_registration();

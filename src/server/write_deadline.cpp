@@ -6,10 +6,17 @@
 
 namespace gnatsd {
 
-void write_deadline::handed(uint64_t bytes) {
+void write_deadline::handed(uint64_t bytes, duration now, duration deadline) {
   if (bytes == 0) return;
   handed_ += bytes;
   chunks_.push_back(bytes);
+  // A mark per check interval at most: bytes handed soon after the last mark wait for the
+  // next check to be marked (later, never earlier, than they were handed).
+  if (marks_.empty() || now - marks_.back().at >= check_interval(deadline)) add_mark(now);
+}
+
+void write_deadline::add_mark(duration now) {
+  marks_.push_back(mark{now, handed_, flushed_, chunks_.size()});
 }
 
 void write_deadline::flushed(uint64_t bytes) {
@@ -25,8 +32,7 @@ void write_deadline::flushed(uint64_t bytes) {
 write_deadline::verdict write_deadline::check(duration now, duration deadline) {
   while (!marks_.empty() && marks_.front().handed <= flushed_)
     marks_.pop_front();  // reached in time
-  if (pending() > 0 && (marks_.empty() || marks_.back().handed < handed_))
-    marks_.push_back(mark{now, handed_, flushed_, chunks_.size()});
+  if (pending() > 0 && (marks_.empty() || marks_.back().handed < handed_)) add_mark(now);
   verdict v;
   if (marks_.empty() || now - marks_.front().at < deadline) return v;
   const mark& m = marks_.front();
@@ -39,9 +45,9 @@ write_deadline::verdict write_deadline::check(duration now, duration deadline) {
 }
 
 duration write_deadline::check_interval(duration deadline) {
-  constexpr duration most = std::chrono::seconds{1};
+  constexpr duration most = std::chrono::milliseconds{500};
   constexpr duration least = std::chrono::milliseconds{1};
-  return std::clamp<duration>(deadline / 2, least, most);
+  return std::clamp<duration>(deadline / 4, least, most);
 }
 
 }  // namespace gnatsd

@@ -5,10 +5,12 @@
 // a socket deadline and, when that write times out, logs "Slow Consumer Detected:
 // WriteDeadline of X exceeded with N chunks of M total bytes." and closes a client (a route
 // only if nothing at all was written). gnatsd writes on the transport thread and hears about
-// progress through flush events, so it keeps the same promise with marks: at each check (at
-// least once a second while bytes are pending) it notes how far the socket has to get, and the
-// deadline is exceeded when the oldest mark is not reached within `write_deadline`. So a
-// stuck peer is found within the deadline plus one check interval, never twice the deadline.
+// progress through flush events, so it keeps the same promise with marks: when bytes are
+// handed over (at most one mark per check interval, the rest at the next check) it notes how
+// far the socket has to get and when, and the deadline is exceeded when a mark is not
+// reached within `write_deadline`. A mark is never older than the bytes it covers, and checks
+// run every check_interval (at most half a second), so a stuck peer is found after the
+// deadline and within it plus a second, never at twice the deadline.
 //
 // Pure bookkeeping: the owner feeds it bytes handed and flushed and the actor clock's time.
 #pragma once
@@ -30,8 +32,8 @@ class write_deadline {
     uint64_t written = 0;    // bytes written since that mark (0: the peer took nothing)
   };
 
-  /// A chunk of `bytes` was handed to the socket.
-  void handed(uint64_t bytes);
+  /// A chunk of `bytes` was handed to the socket at time `now` (the actor clock).
+  void handed(uint64_t bytes, duration now, duration deadline);
   /// The socket wrote `bytes` of what was handed, in order.
   void flushed(uint64_t bytes);
   /// Bytes handed and not yet written.
@@ -47,7 +49,7 @@ class write_deadline {
   /// Whether checks are still needed (bytes pending or marks outstanding).
   bool active() const { return pending() > 0 || !marks_.empty(); }
 
-  /// How often to check for a given deadline: at most a second apart, so that a slow
+  /// How often to check for a given deadline: at most half a second apart, so that a slow
   /// consumer is found within the deadline plus one second.
   static duration check_interval(duration deadline);
 
@@ -62,6 +64,8 @@ class write_deadline {
   std::deque<uint64_t> chunks_;  // sizes of the chunks not completely written, oldest first
   uint64_t front_written_ = 0;   // bytes of chunks_.front() already written
   std::deque<mark> marks_;
+
+  void add_mark(duration now);
 };
 
 }  // namespace gnatsd

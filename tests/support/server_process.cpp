@@ -269,7 +269,8 @@ bool raw_client::wait_closed(std::chrono::milliseconds deadline) {
 
 std::string http_get(int port, const std::string& path, int* status) {
   raw_client c{port};
-  c.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  // HTTP/1.0: the whole body follows the headers (Go answers HTTP/1.1 with chunks).
+  c.send("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
   c.wait_closed(std::chrono::seconds{10});
   const std::string& r = c.received();
   if (status && r.size() > 12) *status = std::stoi(r.substr(9, 3));

@@ -9,6 +9,13 @@
 //   --scenario conns     --conns N idle clients (memory per connection), then a 1:1 run
 //   --scenario subs      --conns C x --subs-per-conn M subscriptions (memory per
 //                        subscription), then publishing to one of them and to 100,000 of them
+//   --scenario stuck-route  a route peer (--route-url, --route-user/--route-pass) that asks
+//                        for every subject and stops reading, a publisher at full speed for
+//                        --seconds: what it got through, the server's peak RSS, the route's
+//                        pending bytes (--http-port) and whether the server closed the route
+//   --scenario slow-consumer  --subs healthy subscribers and one that stops reading; a
+//                        publisher at --rate msgs/s for --seconds: rates and when it was cut
+//   --scenario churn     --msgs cycles of connect, CONNECT, PING/PONG, close; RSS around it
 // Common: --url, --msgs, --size, --window, --server-pid (resident memory from /proc).
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +53,18 @@ loadgen::config parse(int argc, char** argv) {
       c.subs_per_conn = static_cast<int>(n);
     else if (k == "--server-pid")
       c.server_pid = static_cast<int>(n);
+    else if (k == "--route-url")
+      c.route_url = v;
+    else if (k == "--route-user")
+      c.route_user = v;
+    else if (k == "--route-pass")
+      c.route_pass = v;
+    else if (k == "--http-port")
+      c.http_port = static_cast<int>(n);
+    else if (k == "--seconds")
+      c.seconds = std::atof(v.c_str());
+    else if (k == "--rate")
+      c.rate = n;
     else
       throw std::runtime_error("unknown option " + k);
   }
@@ -70,6 +89,12 @@ int main(int argc, char** argv) try {
     loadgen::run_idle_conns(cfg);
   else if (cfg.scenario == "subs")
     loadgen::run_many_subs(cfg);
+  else if (cfg.scenario == "stuck-route")
+    loadgen::run_stuck_route(cfg);
+  else if (cfg.scenario == "slow-consumer")
+    loadgen::run_slow_consumer(cfg);
+  else if (cfg.scenario == "churn")
+    loadgen::run_churn(cfg);
   else
     throw std::runtime_error("unknown scenario " + cfg.scenario);
   return 0;

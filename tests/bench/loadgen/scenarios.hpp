@@ -18,6 +18,12 @@ struct config {
   int conns = 10'000;         // conns: idle clients; subs: connections holding subscriptions
   int subs_per_conn = 1'000;  // subs: subscriptions per connection
   int server_pid = 0;         // for resident-memory figures
+  // Hostile-peer scenarios (hostile.cpp).
+  std::string route_url;  // stuck-route: the server's cluster port
+  std::string route_user, route_pass;
+  int http_port = 0;  // stuck-route: monitoring port, for the route's pending bytes
+  double seconds = 10;
+  long rate = 5000;  // slow-consumer: messages per second the publisher asks for
 };
 
 void run_pub(const config& cfg);
@@ -25,5 +31,8 @@ void run_pubsub(const config& cfg);
 void run_reqrep(const config& cfg);
 void run_idle_conns(const config& cfg);
 void run_many_subs(const config& cfg);
+void run_stuck_route(const config& cfg);
+void run_slow_consumer(const config& cfg);
+void run_churn(const config& cfg);
 
 }  // namespace loadgen
