@@ -13,8 +13,11 @@ namespace gnatsd::sim {
 namespace {
 
 constexpr int64_t second = 1'000'000'000;
+constexpr int64_t millisecond = 1'000'000;
 constexpr int cluster_port = 6222;
 constexpr int client_port = 4222;
+constexpr const char* route_user = "ruser";
+constexpr const char* route_password = "s1m-route-secret";
 
 // One run: the world, its servers and clients, the checker, and the timeline of actions.
 class scenario_run {
@@ -24,7 +27,7 @@ class scenario_run {
         world_(plan.world_seed, profile(plan)),
         checker_(
             world_.network(), cluster_port, [](const std::string& h) { return server_index(h); },
-            [this] { return world_.now_ns(); }) {
+            [this] { return world_.now_ns(); }, static_cast<size_t>(outbound_bound(plan))) {
     world_.network().set_observer(&checker_);
   }
   ~scenario_run() {
@@ -32,6 +35,8 @@ class scenario_run {
     world_.network().set_observer(nullptr);
     for (auto& c : clients_)
       c->abandon();
+    for (auto& h : hostile_)
+      if (h.conn) h.conn->close();
   }
 
   scenario_result run() {
@@ -42,6 +47,8 @@ class scenario_run {
     if (checker_.ok()) check_mesh();
     if (checker_.ok()) check_interest();
     if (checker_.ok()) calm_round();
+    for (auto& h : hostile_)
+      check_hostile(h);
     scenario_result r;
     r.passed = checker_.ok();
     r.failure = checker_.failure();
@@ -95,8 +102,18 @@ class scenario_run {
       o.cluster.port = cluster_port;
       o.debug = true;
       o.ping_interval = std::chrono::nanoseconds{plan_.ping_interval_ns};
+      o.max_pending = plan_.max_pending;
+      o.max_payload = std::min<int64_t>(o.max_payload, plan_.max_pending);
+      o.write_deadline = std::chrono::nanoseconds{plan_.write_deadline_ns};
+      const std::string credentials =
+          plan_.route_auth ? std::string{route_user} + ":" + route_password + "@" : "";
+      if (plan_.route_auth) {
+        o.cluster.authorization.user = route_user;
+        o.cluster.authorization.password = route_password;
+      }
       for (int r : plan_.routes[static_cast<size_t>(i)])
-        o.cluster.routes.push_back("nats://" + server_host(r) + ":" + std::to_string(cluster_port));
+        o.cluster.routes.push_back("nats://" + credentials + server_host(r) + ":" +
+                                   std::to_string(cluster_port));
       world_.start_server(server_host(i), o);
     }
   }
@@ -140,6 +157,10 @@ class scenario_run {
       if (f.what != fault_event::kind::reset)
         timeline.emplace(f.at_ns + f.duration_ns, [this, &f, i] { end_fault(f, i); });
     }
+    hostile_.resize(static_cast<size_t>(plan_.hostile_peers));
+    for (int k = 0; k < plan_.hostile_peers; ++k)
+      for (int64_t at = k * 97 * millisecond; at < plan_.fault_phase_ns; at += 250 * millisecond)
+        timeline.emplace(at, [this, k] { attack(hostile_[static_cast<size_t>(k)], k); });
     const int64_t start = world_.now_ns();
     for (auto& [at, action] : timeline) {
       run_for(start + at - world_.now_ns());
@@ -163,14 +184,18 @@ class scenario_run {
         for (int i = 0; i < op.count; ++i)
           publish(c, pub_subjects()[static_cast<size_t>(op.subject)]);
         break;
+      case client_op::kind::flood:
+        for (int i = 0; i < op.count; ++i)
+          publish(c, pub_subjects()[static_cast<size_t>(op.subject)], static_cast<size_t>(op.size));
+        break;
     }
   }
 
-  message_id publish(workload_client& c, const std::string& subject) {
+  message_id publish(workload_client& c, const std::string& subject, size_t size = 0) {
     message_id id{++next_message_, c.home(), c.index(), ++sequence_[c.index()]};
     if (!c.connected()) return id;  // a disconnected client does not publish
     checker_.published(id, subject);
-    c.publish(subject, id.encode());
+    c.publish(subject, id.encode_padded(size));
     return id;
   }
 
@@ -204,6 +229,13 @@ class scenario_run {
         world_.note("partition of " + std::to_string(f.hosts.size()) + " server(s)");
         net.partition(hosts_of(f), all_hosts());
         break;
+      case fault_event::kind::stuck_reader:
+      case fault_event::kind::slow_reader: {
+        const bool stuck = f.what == fault_event::kind::stuck_reader;
+        world_.note(server_host(host) + (stuck ? " stops reading" : " reads slowly"));
+        net.set_read_mode(server_host(host), stuck ? read_mode::stuck : read_mode::slow);
+        break;
+      }
       case fault_event::kind::crash:
         if (!world_.server_up(static_cast<size_t>(host))) return;  // already down
         crashed_by_.insert(index);
@@ -228,6 +260,11 @@ class scenario_run {
         world_.note("partition of " + std::to_string(f.hosts.size()) + " server(s) heals");
         net.partition(hosts_of(f), all_hosts(), true);
         break;
+      case fault_event::kind::stuck_reader:
+      case fault_event::kind::slow_reader:
+        world_.note(server_host(host) + " reads normally again");
+        net.set_read_mode(server_host(host), read_mode::normal);
+        break;
       case fault_event::kind::crash:
         if (crashed_by_.erase(index) == 0) return;
         world_.restart_server(static_cast<size_t>(host));
@@ -235,6 +272,59 @@ class scenario_run {
         for (auto& c : clients_)
           if (c->home() == host) connect(*c, c);  // clients reconnect and resubscribe
         break;
+    }
+  }
+
+  // -- hostile peers ---------------------------------------------------------------------------
+  // A peer without credentials on a cluster port that requires them (route_auth). It tries
+  // what the issue's attacker did and more, one transcript per connection: asking for every
+  // subject, injecting messages (whose payloads were never published: a delivery would be a
+  // phantom), a wrong password, a route INFO, client and leafnode operations. It must get the
+  // server's INFO, maybe a PING, and then only nats-server's refusal: never a message, an
+  // interest line, a PONG or gossip.
+
+  struct hostile_peer {
+    std::shared_ptr<sim_client> conn;
+    size_t attacks = 0;
+  };
+
+  void attack(hostile_peer& h, int k) {
+    check_hostile(h);
+    if (h.conn && !h.conn->closed()) return;  // the last attack is still being answered
+    const int server = k % plan_.servers;
+    h.conn = world_.network().connect_client(server_host(server), cluster_port);
+    if (!h.conn) return;  // its server is down
+    const std::string phantom = message_id{1'000'000'000ull + static_cast<uint64_t>(k), server,
+                                           -1, h.attacks + 1}
+                                    .encode();
+    const std::string size = std::to_string(phantom.size());
+    const std::string transcripts[] = {
+        "RS+ $G >\r\nPING\r\n",
+        "RMSG $G w.a " + size + "\r\n" + phantom + "\r\n",
+        "CONNECT {\"user\":\"" + std::string{route_user} +
+            "\",\"pass\":\"guess\"}\r\nRS+ $G w.>\r\nRMSG $G w.b " + size + "\r\n" + phantom +
+            "\r\n",
+        "INFO {\"server_id\":\"NHOSTILE\",\"cluster\":\"x\"}\r\nRS+ $G >\r\nPING\r\n",
+        "SUB w.a 1\r\nPUB w.a " + size + "\r\n" + phantom + "\r\n",
+        "LS+ X $G >\r\nLMSG X $G w.c.d 0 " + size + "\r\n" + phantom + "\r\n",
+        "CONNECT {\"verbose\":false}\r\nPING\r\n",
+    };
+    h.conn->send(transcripts[h.attacks++ % std::size(transcripts)]);
+    ++world_.network().coverage()["hostile peer attacked"];
+  }
+
+  void check_hostile(const hostile_peer& h) {
+    if (!h.conn) return;
+    const std::string& got = h.conn->received();
+    size_t at = 0;
+    for (size_t eol; (eol = got.find("\r\n", at)) != std::string::npos; at = eol + 2) {
+      const std::string line = got.substr(at, eol - at);
+      const bool greeting = at == 0 && line.rfind("INFO ", 0) == 0;
+      if (greeting || line == "PING" || line == "-ERR 'Authorization Violation'" ||
+          line == "-ERR 'Authentication Timeout'")
+        continue;
+      checker_.fail("hostile peer: an unauthenticated peer received \"" + line.substr(0, 80) + "\"");
+      return;
     }
   }
 
@@ -369,6 +459,7 @@ class scenario_run {
   uint64_t next_message_ = 0;
   std::set<size_t> crashed_by_;       // crash faults that did take their server down
   std::multimap<int64_t, int> lost_;  // reconnect time -> client
+  std::vector<hostile_peer> hostile_;
   static constexpr int64_t reconnect_wait_ns = 1'000'000'000;
 };
 
@@ -384,7 +475,16 @@ scenario_result run_scenario(const scenario_plan& plan) {
 std::vector<std::string> required_coverage(fault_mode mode) {
   std::vector<std::string> need{"message crossed a route", "route read split a control line",
                                 "client read split a control line"};
-  if (mode != fault_mode::none) need.push_back("slow dial");
+  if (mode != fault_mode::none) {
+    need.push_back("slow dial");
+    // Cluster safety: servers that stop reading or read slowly, backlogs that reach the
+    // bound's neighbourhood, and unauthenticated peers at route ports that require a login.
+    need.push_back("stuck reader");
+    need.push_back("slow reader");
+    need.push_back("write waited for the receive window");
+    need.push_back("outbound bytes past half the bound");
+    need.push_back("hostile peer attacked");
+  }
   if (mode == fault_mode::full) {
     need.push_back("route re-established after a cut or partition");
     need.push_back("route to a restarted server (new id)");

@@ -9,7 +9,10 @@
 //     subscription matches) and no duplicate (per client, subscription and message);
 //   - per-publisher order per subscription;
 //   - a queue group gets each message at most once;
-//   - bounded bytes in flight per connection and bounded actor mailboxes (sampled).
+//   - bounded outbound bytes: no connection of a server holds more for its peer than the
+//     plan's outbound_bound (max_pending plus one read buffer of frames), so no server holds
+//     more than that times its connections, whoever stops reading; bounded actor mailboxes
+//     (both sampled).
 // Liveness, after the heal phase (see cluster_scenario.cpp): full mesh with one route per
 // live pair; every server's interest table holds exactly its live peers' local interest
 // (queue weights included); every message published in the calm window reaches every
@@ -36,9 +39,10 @@ namespace gnatsd::sim {
 class invariant_checker final : public network_observer, public delivery_sink {
  public:
   /// `server_of_host` maps a simulated host address to its server index (or -1).
+  /// `outbound_bound`: the most bytes one connection of a server may hold for its peer.
   invariant_checker(sim_network& net, int cluster_port,
                     std::function<int(const std::string&)> server_of_host,
-                    std::function<int64_t()> now);
+                    std::function<int64_t()> now, size_t outbound_bound);
   ~invariant_checker() override;
 
   /// A client is about to send this publication.
@@ -64,7 +68,6 @@ class invariant_checker final : public network_observer, public delivery_sink {
                    std::string_view payload) override;
   void on_client_error(const workload_client& client, std::string_view what) override;
 
-  static constexpr size_t max_bytes_in_flight = 1 << 20;
   static constexpr size_t max_mailbox = 10'000;
 
  private:
@@ -79,6 +82,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
   int cluster_port_;
   std::function<int(const std::string&)> server_of_host_;
   std::function<int64_t()> now_;
+  size_t outbound_bound_;
   std::string failure_;
   std::unordered_map<uint64_t, publication> published_;
   std::unordered_map<uint64_t, std::unique_ptr<route_tap>> taps_;        // by receiving end id

@@ -1,6 +1,7 @@
 // The payload of every message a simulated client publishes: who published it, where, and
 // in which order, so that a receiver (or a route tap) can tell exactly which publication it
-// sees. Format: "m<id>:<origin server>:<publisher client>:<sequence>".
+// sees. Format: "m<id>:<origin server>:<publisher client>:<sequence>", optionally followed by
+// "/" and padding (large payloads for floods).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,19 @@ struct message_id {
            std::to_string(publisher) + ":" + std::to_string(sequence);
   }
 
+  /// `encode()` padded with '/' and 'x' to `size` bytes (when longer).
+  std::string encode_padded(size_t size) const {
+    std::string s = encode();
+    if (s.size() + 1 < size) s += "/" + std::string(size - s.size() - 1, 'x');
+    return s;
+  }
+
   /// False if `payload` is not a message id (a phantom or a corrupted payload).
   static bool decode(std::string_view payload, message_id& out) {
+    if (const auto pad = payload.find('/'); pad != std::string_view::npos) {
+      if (payload.find_first_not_of('x', pad + 1) != std::string_view::npos) return false;
+      payload = payload.substr(0, pad);
+    }
     if (payload.size() < 8 || payload.size() > 80 || payload[0] != 'm') return false;
     const std::string text{payload.substr(1)};
     unsigned long long id = 0, sequence = 0;

@@ -30,6 +30,8 @@ std::vector<fault_event> generate_faults(prng& rng, const plan_options& o, const
     switch (f.what) {
       case fault_event::kind::reset:
       case fault_event::kind::crash:
+      case fault_event::kind::stuck_reader:
+      case fault_event::kind::slow_reader:
         f.hosts = {host};
         break;
       case fault_event::kind::cut: {
@@ -95,6 +97,10 @@ std::string describe_ops(const scenario_plan& p) {
         s += "pub " + pub_subjects()[static_cast<size_t>(op.subject)] + " x" +
              std::to_string(op.count);
         break;
+      case client_op::kind::flood:
+        s += "flood " + pub_subjects()[static_cast<size_t>(op.subject)] + " x" +
+             std::to_string(op.count) + "*" + std::to_string(op.size) + "B";
+        break;
     }
     s += "/" + std::to_string(op.at_ns / millisecond) + "ms ";
   }
@@ -122,11 +128,52 @@ std::string server_host(int i) {
   return "10.0.0." + std::to_string(i + 1);
 }
 
+int64_t outbound_bound(const scenario_plan& plan) {
+  // A read buffer of the simulated network is at most 64 KiB; its frames for one route or
+  // client take a little more (RMSG/MSG lines around each payload).
+  constexpr int64_t one_read_of_frames = 128 * 1024;
+  return plan.max_pending + one_read_of_frames;
+}
+
+namespace {
+
+// Cluster safety draws (their own stream, so that older seeds keep their topology, workload
+// and faults): route authorization with hostile peers, stuck and slow readers, floods.
+void generate_safety(prng& rng, const plan_options& o, scenario_plan& p) {
+  if (o.faults == fault_mode::none) return;
+  p.route_auth = rng.below(2) == 0;
+  p.hostile_peers = p.route_auth ? pick(rng, 3) : 0;
+  if (p.client_home.empty()) return;
+  for (int i = pick(rng, 3); i > 0; --i) {
+    client_op op;
+    op.what = client_op::kind::flood;
+    op.at_ns = static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.fault_phase_ns)));
+    op.client = pick(rng, static_cast<int>(p.client_home.size()));
+    op.subject = pick(rng, static_cast<int>(pub_subjects().size()));
+    op.count = 20 + pick(rng, 100);
+    op.size = 1024 << pick(rng, 5);  // 1-16 KiB
+    p.ops.push_back(op);
+  }
+  if (p.servers < 2) return;
+  for (int i = pick(rng, 3); i > 0; --i) {
+    fault_event f;
+    f.what = rng.below(2) == 0 ? fault_event::kind::stuck_reader : fault_event::kind::slow_reader;
+    f.at_ns = static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.fault_phase_ns)));
+    // From a hiccup to several write deadlines.
+    f.duration_ns = (1 + static_cast<int64_t>(rng.below(8))) * second;
+    f.hosts = {pick(rng, p.servers)};
+    p.faults.push_back(f);
+  }
+}
+
+}  // namespace
+
 scenario_plan generate_plan(const plan_options& o) {
   // Separate streams: changing how faults are drawn does not change the topology.
   prng topology_rng{o.seed ^ 0x7090109};
   prng workload_rng{o.seed ^ 0x3041c10ad};
   prng fault_rng{o.seed ^ 0xfa017};
+  prng safety_rng{o.seed ^ 0x5afe7};
   scenario_plan p;
   p.world_seed = o.seed;
   p.fault_phase_ns = o.fault_phase_ns;
@@ -148,6 +195,7 @@ scenario_plan generate_plan(const plan_options& o) {
       p.client_home.push_back(s);
   p.ops = generate_ops(workload_rng, p);
   p.faults = generate_faults(fault_rng, o, p);
+  generate_safety(safety_rng, o, p);
   if (o.faults != fault_mode::none) p.slow_dial_percent = 10;
   normalize(p);
   return p;
@@ -174,8 +222,10 @@ void normalize(scenario_plan& p) {
     if (op.what == client_op::kind::subscribe)
       op.subject %= static_cast<int>(sub_patterns().size());
     if (op.what == client_op::kind::publish) op.subject %= static_cast<int>(pub_subjects().size());
+    if (op.what == client_op::kind::flood) op.subject %= static_cast<int>(pub_subjects().size());
     if (op.queue >= 0) op.queue %= static_cast<int>(queue_names().size());
-    op.count = std::clamp(op.count, 1, 50);
+    op.count = std::clamp(op.count, 1, op.what == client_op::kind::flood ? 200 : 50);
+    op.size = std::clamp(op.size, 64, 64 * 1024);
   }
   std::stable_sort(p.ops.begin(), p.ops.end(),
                    [](const client_op& a, const client_op& b) { return a.at_ns < b.at_ns; });
@@ -196,10 +246,15 @@ void normalize(scenario_plan& p) {
     if (a != b) cuts.insert({std::min(a, b), std::max(a, b)});
   }
   p.permanent_cuts = std::move(cuts);
+  p.max_pending = std::clamp<int64_t>(p.max_pending, 64 * 1024, 64 * 1024 * 1024);
+  p.write_deadline_ns = std::clamp<int64_t>(p.write_deadline_ns, 100'000'000, 60 * second);
+  p.hostile_peers = p.route_auth ? std::clamp(p.hostile_peers, 0, 4) : 0;
 }
 
 std::string describe(const scenario_plan& p) {
-  std::string s = "servers=" + std::to_string(p.servers) + " routes=[";
+  std::string s = "servers=" + std::to_string(p.servers) + (p.route_auth ? " auth" : "") +
+                  (p.hostile_peers > 0 ? " hostile=" + std::to_string(p.hostile_peers) : "") +
+                  " routes=[";
   for (int i = 0; i < p.servers; ++i)
     for (int to : p.routes[static_cast<size_t>(i)])
       s += std::to_string(i) + "->" + std::to_string(to) + " ";
@@ -213,7 +268,7 @@ std::string describe(const scenario_plan& p) {
   }
   if (!p.faults.empty()) {
     s += " faults=[";
-    static const char* names[] = {"reset", "partition", "cut", "crash"};
+    static const char* names[] = {"reset", "partition", "cut", "crash", "stuck", "slow"};
     for (const auto& f : p.faults) {
       s += names[static_cast<int>(f.what)];
       s += ":";

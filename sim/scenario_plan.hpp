@@ -13,27 +13,33 @@
 
 namespace gnatsd::sim {
 
-/// none: no faults; lite: link resets and slow dials; full: also partitions, cut links,
-/// node crashes with restarts under a new server id (leaving peers half-open).
+/// none: no faults; lite: link resets, slow dials, stuck and slow readers; full: also
+/// partitions, cut links, node crashes with restarts under a new server id (leaving peers
+/// half-open).
 enum class fault_mode { none, lite, full };
 
 struct fault_event {
-  enum class kind { reset, partition, cut, crash };
+  // stuck_reader / slow_reader: the server stops reading its sockets, or reads a little at a
+  // time (a stopped or overloaded process, as its peers see it).
+  enum class kind { reset, partition, cut, crash, stuck_reader, slow_reader };
   kind what = kind::reset;
   int64_t at_ns = 0;        // from the start of the fault phase
-  int64_t duration_ns = 0;  // partition, cut: until healed; crash: until the restart
-  std::vector<int> hosts;   // reset, crash: {server}; cut: {a, b}; partition: one side
+  int64_t duration_ns = 0;  // partition, cut: until healed; crash: until the restart;
+                            // stuck/slow reader: until it reads normally again
+  std::vector<int> hosts;   // reset, crash, readers: {server}; cut: {a, b}; partition: a side
 };
 
 struct client_op {
-  enum class kind { subscribe, unsubscribe, publish };
+  // flood: `count` messages with payloads of `size` bytes, published at once.
+  enum class kind { subscribe, unsubscribe, publish, flood };
   kind what = kind::publish;
   int64_t at_ns = 0;  // from the start of the fault phase
   int client = 0;
   int subject = 0;  // subscribe: index into sub_patterns; publish: into pub_subjects;
                     // unsubscribe: which active subscription (modulo)
   int queue = -1;   // subscribe: index into queue_names, or -1 for a plain subscription
-  int count = 1;    // publish: how many messages
+  int count = 1;    // publish, flood: how many messages
+  int size = 0;     // flood: payload bytes of each
 };
 
 struct scenario_plan {
@@ -50,6 +56,11 @@ struct scenario_plan {
   int64_t fault_phase_ns = 5'000'000'000;
   int64_t heal_phase_ns = 30'000'000'000;
   uint64_t max_steps = 0;  // a run that takes more steps fails (livelock); 0: no budget
+  // Cluster safety: small limits, so that stuck readers and floods reach them.
+  int64_t max_pending = 512 * 1024;
+  int64_t write_deadline_ns = 2'000'000'000;
+  bool route_auth = false;  // every cluster port requires a user and password
+  int hostile_peers = 0;    // with route_auth: peers without credentials attacking ports
 };
 
 /// The subjects clients publish on, and the patterns they subscribe to.
@@ -59,6 +70,10 @@ const std::vector<std::string>& queue_names();
 
 /// Simulated host address of server `i`.
 std::string server_host(int i);
+
+/// What one connection of a server may hold for its peer at most: max_pending, plus what
+/// one read buffer of one publisher adds before the stall or the close takes effect.
+int64_t outbound_bound(const scenario_plan& plan);
 
 struct plan_options {
   uint64_t seed = 1;

@@ -51,6 +51,13 @@ size_t sim_end::unread_bytes() const {
   return n;
 }
 
+size_t sim_end::outbound_backlog() const {
+  size_t n = in_network_;
+  for (const auto& q : send_queue_)
+    n += q.size();
+  return n;
+}
+
 // -- sim_client ---------------------------------------------------------------------------------
 
 void sim_client::on_bytes(std::vector<char> data) {
@@ -228,6 +235,42 @@ void sim_network::transmit(sim_end& from, std::vector<char> bytes) {
     return;
   }
   if (!to || to->closed_) return;
+  from.send_queue_.push_back(std::move(bytes));
+  pump(from);
+}
+
+// Sends what the peer's window allows from the writer's queue; a graceful close waiting
+// behind the queue goes out once it is empty.
+void sim_network::pump(sim_end& from) {
+  auto to = from.peer_.lock();
+  if (!to || to->closed_ || to->dead_) {
+    from.send_queue_.clear();
+    from.fin_after_queue_ = false;
+    return;
+  }
+  while (!from.send_queue_.empty() && from.in_network_ < profile_.window_bytes) {
+    auto& front = from.send_queue_.front();
+    const size_t room = profile_.window_bytes - from.in_network_;
+    std::vector<char> piece;
+    if (front.size() <= room) {
+      piece = std::move(front);
+      from.send_queue_.pop_front();
+    } else {
+      piece.assign(front.begin(), front.begin() + static_cast<std::ptrdiff_t>(room));
+      front.erase(front.begin(), front.begin() + static_cast<std::ptrdiff_t>(room));
+      ++coverage_["write waited for the receive window"];
+    }
+    from.in_network_ += piece.size();
+    send_pieces(*to, from, std::move(piece));
+  }
+  if (from.send_queue_.empty() && from.fin_after_queue_) {
+    from.fin_after_queue_ = false;
+    events_.emplace(std::make_pair(arrival_time(*to), sequence_++),
+                    event{event_kind::peer_finished, to, {}, {}});
+  }
+}
+
+void sim_network::send_pieces(sim_end& to, sim_end& from, std::vector<char> bytes) {
   // Cut the write into random pieces; each arrives separately, so the reader sees splits at
   // arbitrary byte offsets (and, when several are ready at once, coalesced reads).
   const size_t pieces = 1 + static_cast<size_t>(rng_.below(profile_.max_chunks_per_write));
@@ -240,27 +283,41 @@ void sim_network::transmit(sim_end& from, std::vector<char> bytes) {
   size_t start = 0;
   for (size_t cut : cuts) {
     event ev{event_kind::arrive,
-             to,
+             to.weak_from_this(),
              {bytes.begin() + static_cast<std::ptrdiff_t>(start),
               bytes.begin() + static_cast<std::ptrdiff_t>(cut)},
              from.weak_from_this()};
-    events_.emplace(std::make_pair(arrival_time(*to), sequence_++), std::move(ev));
+    events_.emplace(std::make_pair(arrival_time(to), sequence_++), std::move(ev));
     start = cut;
   }
 }
 
 void sim_network::schedule_close(sim_end& from, bool graceful) {
-  // The closing end learns at once; the peer after its in-flight bytes have arrived.
+  // The closing end learns at once; the peer after its in-flight bytes have arrived (and,
+  // for a graceful close, after the send queue: the FIN waits for the window like data).
   events_.emplace(std::make_pair(now_(), sequence_++),
                   event{event_kind::closed, from.weak_from_this(), {}, {}});
-  if (auto to = from.peer_.lock())
-    events_.emplace(std::make_pair(arrival_time(*to), sequence_++),
-                    event{graceful ? event_kind::peer_finished : event_kind::closed, to, {}, {}});
+  auto to = from.peer_.lock();
+  if (!to) return;
+  if (graceful && !from.send_queue_.empty()) {
+    from.fin_after_queue_ = true;
+    lingering_.push_back(from.shared_from_this());  // the queue outlives its owner's handle
+    return;
+  }
+  from.send_queue_.clear();
+  events_.emplace(std::make_pair(arrival_time(*to), sequence_++),
+                  event{graceful ? event_kind::peer_finished : event_kind::closed, to, {}, {}});
 }
 
 int64_t sim_network::next_event_ns() const {
-  if (events_.empty()) return std::numeric_limits<int64_t>::max();
-  return events_.begin()->first.first;
+  int64_t next = events_.empty() ? std::numeric_limits<int64_t>::max() : events_.begin()->first.first;
+  if (read_modes_.empty()) return next;
+  // A slow reader reads again at its own pace, whether or not anything else happens.
+  for (const auto& e : ends_)
+    if (auto end = e.lock(); end && !end->ready_.empty() && end->credits_ > 0 &&
+                             end->next_read_ns_ > 0)
+      next = std::min(next, end->next_read_ns_);
+  return next;
 }
 
 bool sim_network::deliver_due(int64_t now_ns) {
@@ -294,7 +351,7 @@ bool sim_network::deliver_due(int64_t now_ns) {
         break;
     }
   }
-  return hand_over_ready() || progress;
+  return hand_over_ready(now_ns) || progress;
 }
 
 void sim_network::notify_closed(sim_end& end) {
@@ -305,7 +362,30 @@ void sim_network::notify_closed(sim_end& end) {
   if (auto h = std::move(end.handler_)) h->on_closed("connection closed");
 }
 
-bool sim_network::hand_over_ready() {
+void sim_network::set_read_mode(const std::string& host, read_mode mode) {
+  if (mode == read_mode::normal) {
+    read_modes_.erase(host);
+  } else {
+    read_modes_[host] = mode;
+    ++coverage_[mode == read_mode::stuck ? "stuck reader" : "slow reader"];
+  }
+  for (const auto& e : ends_)
+    if (auto end = e.lock(); end && end->local_.host == host) end->next_read_ns_ = 0;
+}
+
+// Whether `end` reads now, and how much at most (a stuck host reads nothing, a slow one a
+// little once a millisecond).
+bool sim_network::can_read(sim_end& end, int64_t now_ns, size_t& budget) {
+  const auto mode = read_modes_.find(end.local_.host);
+  if (mode == read_modes_.end()) return true;
+  if (mode->second == read_mode::stuck) return false;
+  if (now_ns < end.next_read_ns_) return false;
+  end.next_read_ns_ = now_ns + 1'000'000;
+  budget = std::min(budget, profile_.slow_read_bytes);
+  return true;
+}
+
+bool sim_network::hand_over_ready(int64_t now_ns) {
   bool progress = false;
   for (size_t i = 0; i < ends_.size(); ++i) {
     auto end = ends_[i].lock();
@@ -321,6 +401,7 @@ bool sim_network::hand_over_ready() {
     // that is usually the maximum and sometimes small (short reads happen on real sockets).
     size_t budget = profile_.read_size_max;
     if (rng_.below(4) == 0) budget = 1 + static_cast<size_t>(rng_.below(budget));
+    if (!can_read(*end, now_ns, budget)) continue;
     std::vector<char> data;
     std::vector<std::pair<std::weak_ptr<sim_end>, size_t>> flushed;
     while (!end->ready_.empty() && budget > 0) {
@@ -338,10 +419,21 @@ bool sim_network::hand_over_ready() {
     --end->credits_;
     if (observer_) observer_->on_read(*end, data);
     end->handler_->on_bytes(std::move(data));
-    for (auto& [writer, n] : flushed)
-      if (auto w = writer.lock(); w && w->handler_) w->handler_->on_flushed(n);
+    for (auto& [writer, n] : flushed) {
+      auto w = writer.lock();
+      if (!w) continue;
+      w->in_network_ -= std::min(w->in_network_, n);  // the window opens again
+      pump(*w);
+      if (w->handler_) w->handler_->on_flushed(n);
+    }
     progress = true;
   }
+  // Ends closed with bytes queued are let go once their FIN is on its way.
+  lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
+                                  [](const std::shared_ptr<sim_end>& e) {
+                                    return !e->fin_after_queue_;
+                                  }),
+                   lingering_.end());
   // Forget ends that are gone so the vector does not grow without bound.
   ends_.erase(std::remove_if(ends_.begin(), ends_.end(),
                              [](const std::weak_ptr<sim_end>& e) { return e.expired(); }),
@@ -405,6 +497,8 @@ void sim_network::crash_host(const std::string& host) {
     end->closed_ = true;
     end->close_notified_ = true;
     end->ready_.clear();
+    end->send_queue_.clear();
+    end->fin_after_queue_ = false;
     end->handler_.reset();
   }
   for (auto it = listeners_.begin(); it != listeners_.end();)
@@ -415,18 +509,9 @@ void sim_network::revive_host(const std::string& host) {
   down_.erase(host);
 }
 
-size_t sim_network::max_bytes_in_flight() const {
-  std::map<const sim_end*, size_t> bytes;
-  for (const auto& [key, ev] : events_)
-    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive)
-      bytes[to.get()] += ev.bytes.size();
-  for (const auto& ev : held_)
-    if (auto to = ev.to.lock(); to && ev.kind == event_kind::arrive)
-      bytes[to.get()] += ev.bytes.size();
-  size_t most = 0;
+void sim_network::for_each_end(const std::function<void(const sim_end&)>& f) const {
   for (const auto& e : ends_)
-    if (auto end = e.lock()) most = std::max(most, bytes[end.get()] + end->unread_bytes());
-  return most;
+    if (auto end = e.lock(); end && !end->closed_) f(*end);
 }
 
 void sim_network::reset_connections(const std::string& host) {

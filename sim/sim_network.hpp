@@ -3,16 +3,20 @@
 //
 // It models streams, not packets: bytes written on one end arrive at the other in order, cut
 // into randomly sized chunks at randomly increasing virtual times (per-connection FIFO, with
-// reordering only across connections). A writer's bytes count as flushed only when the
-// reader has consumed them, so a peer that stops reading makes the writer's pending bytes
-// grow, as with a full TCP window. Nothing is delivered from inside `write` or `dial`: the
-// loop calls `deliver_due`.
+// reordering only across connections). A TCP receive window bounds what a writer has in
+// the network: past `window_bytes` not yet read by the peer, further writes wait in the
+// writer's send queue (a full socket buffer) until the peer reads. A writer's bytes count as
+// flushed only when the reader has consumed them, so a peer that stops reading makes the
+// writer's pending bytes grow. Nothing is delivered from inside `write` or `dial`: the loop
+// calls `deliver_due`.
 //
 // Faults: resets (both ends learn, at different times), cuts between pairs of hosts (bytes
 // held at the cut, dials refused; `partition` cuts every pair across a side), host crashes
 // (the host's ends vanish without a word, so their peers are left half-open until their
-// keepalive gives up; a write that reaches a revived host is answered with a reset), and
-// slow dials (a connect that takes seconds, as with a lost SYN).
+// keepalive gives up; a write that reaches a revived host is answered with a reset), slow
+// dials (a connect that takes seconds, as with a lost SYN), and stuck or slow readers (a
+// host that stops reading its sockets, or reads a little now and then: a stopped or
+// overloaded process, as its peers see it).
 #pragma once
 
 #include <cstdint>
@@ -40,7 +44,12 @@ struct network_profile {
   size_t max_chunks_per_write = 4;   // a write is cut into 1..max pieces
   size_t read_size_max = 64 * 1024;  // one read hands over at most this many bytes
   int slow_dial_percent = 0;         // share of dials that take 1-3 s to complete
+  size_t window_bytes = 256 * 1024;  // a connection's receive window, each direction
+  size_t slow_read_bytes = 2048;     // what a slow reader takes per read, once a millisecond
 };
+
+/// How a host reads its sockets: normally, not at all, or a little at a time.
+enum class read_mode { normal, stuck, slow };
 
 /// Named counters of interesting things that happened (coverage of the fault space).
 using coverage_counters = std::map<std::string, uint64_t>;
@@ -71,6 +80,9 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   bool closed() const { return closed_; }
   /// Bytes that arrived but were not yet handed to the handler (no read credit).
   size_t unread_bytes() const;
+  /// Bytes written on this end that the peer has not read yet: in the network (within the
+  /// window) plus the send queue behind it.
+  size_t outbound_backlog() const;
   /// The owner forgets this end without closing it (a client whose server vanished gives up
   /// on the connection); nothing is sent and nothing more is read.
   void abandon();
@@ -90,7 +102,11 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   std::shared_ptr<net::connection_handler> handler_;
   int credits_ = 0;
   std::deque<chunk> ready_;      // arrived, waiting for a read credit
-  int64_t last_arrival_ns_ = 0;  // keeps this direction's deliveries monotone
+  std::deque<std::vector<char>> send_queue_;  // written, waiting for the peer's window
+  size_t in_network_ = 0;         // sent within the window, not yet read by the peer
+  bool fin_after_queue_ = false;  // closed gracefully: the FIN follows the send queue
+  int64_t next_read_ns_ = 0;      // a slow reader's next read
+  int64_t last_arrival_ns_ = 0;   // keeps this direction's deliveries monotone
   int64_t latency_ns_ = 0;       // this connection's base latency (both directions)
   bool closed_ = false;          // this end closed itself, or learned the peer is gone
   bool peer_finished_ = false;   // the peer closed: deliver what arrived, then report closed
@@ -177,10 +193,14 @@ class sim_network {
   void revive_host(const std::string& host);
   bool host_down(const std::string& host) const { return down_.count(host) != 0; }
 
+  /// Fault: how the sockets of `host` are read from now on (stuck: not at all, slow: a
+  /// little each millisecond; bytes then wait in the network and in their writers' queues).
+  void set_read_mode(const std::string& host, read_mode mode);
+
   void set_observer(network_observer* observer) { observer_ = observer; }
   coverage_counters& coverage() { return coverage_; }
-  /// Bytes written on a connection and not yet read by its peer, the largest over all.
-  size_t max_bytes_in_flight() const;
+  /// Calls `f(end)` for every open end, in creation order.
+  void for_each_end(const std::function<void(const sim_end&)>& f) const;
 
  private:
   friend class sim_end;
@@ -202,13 +222,16 @@ class sim_network {
   std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> make_pipe(
       const net::endpoint& client, const net::endpoint& server);
   void transmit(sim_end& from, std::vector<char> bytes);
+  void pump(sim_end& from);
+  void send_pieces(sim_end& to, sim_end& from, std::vector<char> bytes);
   void schedule_close(sim_end& from, bool graceful);
   int64_t arrival_time(sim_end& to);
   int64_t latency();
   void dial(const std::string& from, const std::string& host, int port,
             std::function<void(net::connection_ptr, std::string)> done);
   static std::pair<std::string, std::string> link(const std::string& a, const std::string& b);
-  bool hand_over_ready();
+  bool hand_over_ready(int64_t now_ns);
+  bool can_read(sim_end& end, int64_t now_ns, size_t& budget);
   static void notify_closed(sim_end& end);
 
   prng rng_;
@@ -226,6 +249,9 @@ class sim_network {
   std::vector<event> held_;                                  // arrivals held at cuts, in order
   std::set<std::string> down_;                               // crashed hosts
   std::vector<std::shared_ptr<sim_end>> dead_ends_;  // of crashed hosts, kept for their peers
+  // Ends closed gracefully with bytes still queued: kept until the queue and FIN are sent.
+  std::vector<std::shared_ptr<sim_end>> lingering_;
+  std::map<std::string, read_mode> read_modes_;  // hosts that do not read normally
   network_observer* observer_ = nullptr;
   coverage_counters coverage_;
 };

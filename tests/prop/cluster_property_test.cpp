@@ -6,8 +6,10 @@
 // Topology: 1-7 servers; server i > 0 lists one earlier server as its seed route (a random
 // tree, so the solicit graph is connected), plus arbitrary extra routes; random start gaps.
 // Workload: clients on random servers subscribing (plain, wildcard, queue), unsubscribing
-// and publishing. Faults: resets, partitions, cut links, crashes with restart under a new
-// id. The world's scheduler and network draw from a seed that does not shrink.
+// and publishing, and floods of large messages. Faults: resets, partitions, cut links,
+// crashes with restart under a new id, servers that stop reading or read slowly; route
+// authorization with unauthenticated peers attacking the cluster ports. The world's
+// scheduler and network draw from a seed that does not shrink.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -42,6 +44,7 @@ rc::Gen<client_op> any_op() {
       rc::gen::set(&client_op::what,
                    rc::gen::element(client_op::kind::publish, client_op::kind::subscribe,
                                     client_op::kind::unsubscribe)),
+      rc::gen::set(&client_op::size, rc::gen::inRange(64, 16 * 1024)),
       rc::gen::set(&client_op::at_ns, rc::gen::map(rc::gen::inRange(0, 5000),
                                                    [](int ms) { return ms * millisecond; })),
       rc::gen::set(&client_op::client, rc::gen::inRange(0, 14)),
@@ -73,6 +76,38 @@ rc::Gen<fault_event> any_fault() {
 void any_faults(scenario_plan& p) {
   p.faults = *rc::gen::resize(5, rc::gen::container<std::vector<fault_event>>(any_fault()));
   p.slow_dial_percent = *rc::gen::inRange(0, 30);
+}
+
+// A server stops reading its sockets, or reads a little at a time, while clients flood.
+rc::Gen<fault_event> any_reader_fault() {
+  return rc::gen::build<fault_event>(
+      rc::gen::set(&fault_event::what, rc::gen::element(fault_event::kind::stuck_reader,
+                                                        fault_event::kind::slow_reader)),
+      rc::gen::set(&fault_event::at_ns, rc::gen::map(rc::gen::inRange(0, 5000),
+                                                     [](int ms) { return ms * millisecond; })),
+      rc::gen::set(&fault_event::duration_ns,
+                   rc::gen::map(rc::gen::inRange(1, 15), [](int s) { return s * second; })),
+      rc::gen::set(&fault_event::hosts,
+                   rc::gen::map(rc::gen::inRange(0, 7), [](int h) { return std::vector<int>{h}; })));
+}
+
+// Floods of 100-300 messages of 4-16 KiB, and a subscriber to everything on every client,
+// so that every flood has interest on every server (and a stuck one holds it back).
+void any_floods(scenario_plan& p) {
+  auto floods = *rc::gen::resize(4, rc::gen::nonEmpty(rc::gen::container<std::vector<client_op>>(any_op())));
+  for (auto& op : floods) {
+    op.what = client_op::kind::flood;
+    op.count = 100 + op.count * 40;
+    op.size = std::max(op.size, 4096);
+  }
+  p.ops.insert(p.ops.end(), floods.begin(), floods.end());
+  for (size_t c = 0; c < p.client_home.size(); ++c) {
+    client_op everything;
+    everything.what = client_op::kind::subscribe;
+    everything.client = static_cast<int>(c);
+    everything.subject = 4;  // w.>
+    p.ops.insert(p.ops.begin(), everything);
+  }
 }
 
 void check(const scenario_plan& plan) {
@@ -118,6 +153,33 @@ RC_GTEST_PROP(ClusterProperty, TheClusterRecoversFromAnyFaultSchedule, ()) {
   any_topology(p);
   any_workload(p);
   any_faults(p);
+  check(p);
+}
+
+RC_GTEST_PROP(ClusterProperty, AServerThatStopsReadingCostsItsPeersBoundedMemoryOnly, ()) {
+  // Servers stop reading or read slowly while clients flood: no connection of any server
+  // ever holds more than max_pending plus one read buffer of frames for its peer (routes
+  // stall their publishers, slow clients are cut), and after the heal phase the mesh,
+  // interest and exactly-once delivery are back.
+  scenario_plan p;
+  any_topology(p);
+  any_workload(p);
+  any_floods(p);
+  p.faults = *rc::gen::resize(4, rc::gen::container<std::vector<fault_event>>(any_reader_fault()));
+  p.max_pending = *rc::gen::inRange(64, 512) * 1024;
+  check(p);
+}
+
+RC_GTEST_PROP(ClusterProperty, AnUnauthenticatedPeerNeverReceivesNorInjectsAMessage, ()) {
+  // Every cluster port requires a login; peers without one send interest, messages, INFOs
+  // and client operations to random servers throughout: they get nats-server's refusal and
+  // nothing else, and no client ever receives what they sent, while the cluster works.
+  scenario_plan p;
+  any_topology(p);
+  any_workload(p);
+  any_faults(p);
+  p.route_auth = true;
+  p.hostile_peers = *rc::gen::inRange(1, 5);
   check(p);
 }
 
