@@ -55,7 +55,7 @@ size_t sim_end::outbound_backlog() const {
   size_t n = in_network_;
   for (const auto& q : send_queue_)
     n += q.size();
-  return n;
+  return n - queue_offset_;
 }
 
 // -- sim_client ---------------------------------------------------------------------------------
@@ -245,20 +245,27 @@ void sim_network::pump(sim_end& from) {
   auto to = from.peer_.lock();
   if (!to || to->closed_ || to->dead_) {
     from.send_queue_.clear();
+    from.queue_offset_ = 0;
     from.fin_after_queue_ = false;
     return;
   }
   while (!from.send_queue_.empty() && from.in_network_ < profile_.window_bytes) {
     auto& front = from.send_queue_.front();
     const size_t room = profile_.window_bytes - from.in_network_;
+    const size_t rest = front.size() - from.queue_offset_;
     std::vector<char> piece;
-    if (front.size() <= room) {
+    if (from.queue_offset_ == 0 && rest <= room) {
       piece = std::move(front);
-      from.send_queue_.pop_front();
     } else {
-      piece.assign(front.begin(), front.begin() + static_cast<std::ptrdiff_t>(room));
-      front.erase(front.begin(), front.begin() + static_cast<std::ptrdiff_t>(room));
-      ++coverage_["write waited for the receive window"];
+      const size_t n = std::min(rest, room);
+      const auto begin = front.begin() + static_cast<std::ptrdiff_t>(from.queue_offset_);
+      piece.assign(begin, begin + static_cast<std::ptrdiff_t>(n));
+      from.queue_offset_ += n;
+      if (n < rest) ++coverage_["write waited for the receive window"];
+    }
+    if (from.queue_offset_ == 0 || from.queue_offset_ == front.size()) {
+      from.send_queue_.pop_front();
+      from.queue_offset_ = 0;
     }
     from.in_network_ += piece.size();
     send_pieces(*to, from, std::move(piece));
@@ -305,6 +312,7 @@ void sim_network::schedule_close(sim_end& from, bool graceful) {
     return;
   }
   from.send_queue_.clear();
+  from.queue_offset_ = 0;
   events_.emplace(std::make_pair(arrival_time(*to), sequence_++),
                   event{graceful ? event_kind::peer_finished : event_kind::closed, to, {}, {}});
 }
@@ -498,6 +506,7 @@ void sim_network::crash_host(const std::string& host) {
     end->close_notified_ = true;
     end->ready_.clear();
     end->send_queue_.clear();
+    end->queue_offset_ = 0;
     end->fin_after_queue_ = false;
     end->handler_.reset();
   }

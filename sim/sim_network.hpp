@@ -103,6 +103,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   int credits_ = 0;
   std::deque<chunk> ready_;      // arrived, waiting for a read credit
   std::deque<std::vector<char>> send_queue_;  // written, waiting for the peer's window
+  size_t queue_offset_ = 0;                   // bytes of send_queue_.front() already sent
   size_t in_network_ = 0;         // sent within the window, not yet read by the peer
   bool fin_after_queue_ = false;  // closed gracefully: the FIN follows the send queue
   int64_t next_read_ns_ = 0;      // a slow reader's next read

@@ -243,3 +243,95 @@ TEST(ClusterSim, AScenarioReplaysByteForByteFromItsSeed) {
 
 }  // namespace
 }  // namespace gnatsd::sim
+
+namespace gnatsd::sim {
+namespace {
+
+// The largest backlog any connection of the server at `host` holds for its peer.
+size_t largest_backlog(world& w, const std::string& host) {
+  size_t most = 0;
+  w.network().for_each_end([&](const sim_end& e) {
+    if (e.local().host == host) most = std::max(most, e.outbound_backlog());
+  });
+  return most;
+}
+
+TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWriteDeadline) {
+  world w{31};
+  auto a_opts = node(4248);
+  a_opts.max_pending = 1024 * 1024;
+  a_opts.max_payload = 64 * 1024;
+  auto& a = w.start_server("10.0.0.1", a_opts);
+  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+  auto sub = connect(w, b);
+  sub.send("SUB data 1\r\n");
+  sub.flush();
+  settle(w);
+  // B stops reading (a stopped process); A's publisher sends 8 MiB at once.
+  w.network().set_read_mode("10.0.0.2", read_mode::stuck);
+  auto pub = connect(w, a);
+  const std::string payload(32 * 1024, 'x');
+  std::string burst;
+  for (int i = 0; i < 256; ++i)
+    burst += "PUB data " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
+  pub.send(burst + "PING\r\n");
+  const int64_t start = w.now_ns();
+  size_t most = 0, seen = 0;
+  auto dropped = [&] {  // looks at the trace lines written since the last look only
+    const auto& t = w.trace();
+    for (; seen < t.size(); ++seen)
+      if (t[seen].find(" 10.0.0.1 ") != std::string::npos &&
+          t[seen].find("Route connection closed: Slow Consumer (Write Deadline)") !=
+              std::string::npos)
+        return true;
+    return false;
+  };
+  // While the route is stuck, A holds the publisher back: its route never holds more than
+  // max_pending (plus one read buffer), and the PONG behind the burst does not come.
+  while (!dropped()) {
+    ASSERT_LT(w.now_ns() - start, 12 * second) << "the stuck route was never dropped";
+    w.run_for(second / 100);
+    most = std::max(most, largest_backlog(w, "10.0.0.1"));
+    if (w.now_ns() - start < 9 * second) {
+      ASSERT_EQ(pub.c->received().find("PONG"), std::string::npos);
+    }
+  }
+  EXPECT_LE(most, static_cast<size_t>(a_opts.max_pending + 128 * 1024));
+  EXPECT_GT(most, static_cast<size_t>(a_opts.max_pending / 2)) << "the route did fill up";
+  // Dropped once the peer had taken nothing for write_deadline: after 10 s, within 11 s.
+  EXPECT_GE(w.now_ns() - start, 10 * second);
+  EXPECT_LE(w.now_ns() - start, 11 * second);
+  EXPECT_EQ(trace_count(w, "10.0.0.1", "Slow Consumer Detected: WriteDeadline of 10s exceeded"),
+            1u);
+  // Then the publisher goes on: its PONG arrives.
+  EXPECT_TRUE(pub.wait("PONG"));
+}
+
+TEST(ClusterSim, APeerThatStillReadsALittleIsLoggedAsSlowButKept) {
+  world w{32};
+  auto a_opts = node(4248);
+  a_opts.max_pending = 1024 * 1024;
+  a_opts.max_payload = 64 * 1024;
+  a_opts.write_deadline = std::chrono::milliseconds{200};
+  auto& a = w.start_server("10.0.0.1", a_opts);
+  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
+  auto sub = connect(w, b);
+  sub.send("SUB data 1\r\n");
+  sub.flush();
+  settle(w);
+  w.network().set_read_mode("10.0.0.2", read_mode::slow);
+  auto pub = connect(w, a);
+  const std::string payload(32 * 1024, 'x');
+  std::string burst;
+  for (int i = 0; i < 128; ++i)
+    burst += "PUB data " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
+  pub.send(burst);
+  w.run_for(4 * second);
+  EXPECT_GE(trace_count(w, "10.0.0.1", "Slow Consumer Detected: WriteDeadline of 200ms exceeded"),
+            1u);
+  EXPECT_EQ(trace_count(w, "10.0.0.1", "Route connection closed"), 0u);
+  EXPECT_LE(largest_backlog(w, "10.0.0.1"), static_cast<size_t>(a_opts.max_pending + 128 * 1024));
+}
+
+}  // namespace
+}  // namespace gnatsd::sim

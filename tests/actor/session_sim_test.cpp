@@ -288,3 +288,31 @@ TEST(ClientSessionSim, ClosedClientsInterestDisappears) {
 
 }  // namespace
 }  // namespace gnatsd::sim
+
+namespace gnatsd::sim {
+namespace {
+
+TEST(ClientSessionSim, AStuckConsumerIsClosedWithinTheWriteDeadlinePlusOneSecond) {
+  // nats-server closes a consumer whose flush does not finish within write_deadline; gnatsd
+  // used to check once per deadline and could take twice as long. In virtual time, exactly:
+  // after the deadline, and no later than a second after it.
+  for (uint64_t seed = 20; seed < 30; ++seed) {
+    fixture f{seed};
+    auto stuck = f.client();
+    stuck->send("SUB data 1\r\n");
+    f.flush(stuck);
+    stuck->stop_reading();
+    auto pub = f.client();
+    const std::string payload(64 * 1024, 'x');
+    for (int i = 0; i < 8; ++i)  // more than the receive window takes
+      pub->send("PUB data " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n");
+    f.flush(pub);
+    const int64_t handed = f.w.now_ns();
+    ASSERT_TRUE(f.w.run_until([&] { return stuck->closed(); }));
+    EXPECT_GE(f.w.now_ns() - handed, 10 * second - second / 100) << seed;
+    EXPECT_LE(f.w.now_ns() - handed, 11 * second) << seed;
+  }
+}
+
+}  // namespace
+}  // namespace gnatsd::sim

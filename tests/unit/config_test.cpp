@@ -6,6 +6,7 @@
 
 #include "config/command_line.hpp"
 #include "config/config_parser.hpp"
+#include "config/nats_url.hpp"
 #include "config/options.hpp"
 
 namespace gnatsd {
@@ -288,6 +289,20 @@ TEST(CommandLine, HelpVersionAndTest) {
   EXPECT_EQ(parse({"-h"}).what, command_line::action::help);
   EXPECT_EQ(parse({"--version"}).what, command_line::action::version);
   EXPECT_EQ(parse({"-t"}).what, command_line::action::test_config);
+}
+
+}  // namespace
+}  // namespace gnatsd
+
+namespace gnatsd {
+namespace {
+
+TEST(NatsUrl, PasswordsAreRedactedAsGoDoes) {
+  EXPECT_EQ(redacted_url("nats://ruser:rpass@127.0.0.1:4248"), "nats://ruser:xxxxx@127.0.0.1:4248");
+  EXPECT_EQ(redacted_url("nats-route://u:p@a:1/"), "nats-route://u:xxxxx@a:1/");
+  EXPECT_EQ(redacted_url("nats://user@host:4248"), "nats://user@host:4248");
+  EXPECT_EQ(redacted_url("nats://host:4248"), "nats://host:4248");
+  EXPECT_EQ(redacted_url("u:p@host:1"), "u:xxxxx@host:1");
 }
 
 }  // namespace
