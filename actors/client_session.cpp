@@ -23,7 +23,6 @@ struct session_state {
   session_config config;
   std::unique_ptr<client_connection> conn;
   bool finished = false;
-  bool deadline_armed = false;  // a write-deadline check is scheduled
   // Producer stall: the read buffer whose credit is held back, and until when at most.
   bool stalled = false;
   std::vector<char> held_buffer;
@@ -79,16 +78,7 @@ void emit(session_pointer self) {
       for (auto& chunk : chunks)
         st.config.connection->write(std::move(chunk));
   }
-  if (conn.closing()) {
-    finish(self, conn.flush_before_close());
-    return;
-  }
-  if (conn.deadline_active() && !st.deadline_armed) {
-    // Bytes wait for the socket: check that they are written within write_deadline.
-    st.deadline_armed = true;
-    self->delayed_send(self, write_deadline::check_interval(conn.limits().write_deadline),
-                       deadline_timer_atom_v);
-  }
+  if (conn.closing()) finish(self, conn.flush_before_close());
 }
 
 // Returns the read credit of a processed buffer, or holds it while a destination is over the
@@ -137,8 +127,16 @@ void stall_check(session_pointer self) {
   }
 }
 
-void arm_ping(session_pointer self, duration delay) {
-  self->delayed_send(self, jittered(delay, self->state.config.rng), ping_timer_atom_v);
+// The keepalive and write-deadline ticks run on the connection (net::connection_timers): the
+// first PING within two seconds, then every ping_interval, each with 0-20% jitter; checks of
+// the write deadline while written bytes wait.
+net::connection_timers session_timers(session_pointer self, const connection_limits& limits) {
+  auto& rng = self->state.config.rng;
+  net::connection_timers t;
+  t.first_ping = jittered(std::min<duration>(limits.ping_interval, first_ping_max), rng);
+  t.ping_interval = jittered(limits.ping_interval, rng);
+  t.write_check = write_deadline::check_interval(limits.write_deadline);
+  return t;
 }
 
 session_actor::behavior_type session_behavior(session_pointer self, session_config config) {
@@ -156,9 +154,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
   }
   st.conn->start(c.connection->secured());
   if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
-  c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}),
-                      read_credits);
-  arm_ping(self, std::min<duration>(st.conn->limits().ping_interval, first_ping_max));
+  auto timers = session_timers(self, st.conn->limits());
   if (const auto auth = c.context->current_auth(); auth->required()) {
     // The handshake counts against the auth timeout: nats-server allows the TLS timeout
     // plus a second.
@@ -166,8 +162,10 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
     if (c.connection->secured())
       timeout =
           std::max<duration>(timeout, c.context->current_tls()->timeout + std::chrono::seconds{1});
-    self->delayed_send(self, timeout, auth_timer_atom_v);
+    timers.auth_timeout = timeout;
   }
+  c.connection->start(std::make_shared<connection_events<session_actor>>(session_actor{self}, sub),
+                      read_credits, timers);
   emit(self);
   return {
       [=](net_bytes_atom, std::vector<char>& data) {
@@ -185,9 +183,6 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher,
                                              std::move(tls.peer));
         emit(self);
-      },
-      [=](net_flushed_atom, uint64_t bytes) {
-        if (!self->state.finished) self->state.conn->flushed(bytes);
       },
       [=](net_closed_atom, std::string& reason) {
         auto& s = self->state;
@@ -212,11 +207,9 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         if (s.finished) return;
         s.conn->ping_timer();
         emit(self);
-        if (!s.finished) arm_ping(self, s.conn->limits().ping_interval);
       },
       [=](deadline_timer_atom) {
         auto& s = self->state;
-        s.deadline_armed = false;
         if (s.finished) return;
         s.conn->write_deadline_check(now_of(self));
         emit(self);
@@ -228,8 +221,10 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
       },
       [=](stall_timer_atom) { stall_check(self); },
       [=](reload_atom) {
-        if (self->state.finished) return;
-        self->state.conn->reload();
+        auto& s = self->state;
+        if (s.finished) return;
+        s.conn->reload();
+        s.config.connection->set_timers(session_timers(self, s.conn->limits()));
         emit(self);
       },
       [=](over_limit_atom) {

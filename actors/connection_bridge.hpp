@@ -12,15 +12,20 @@
 
 namespace gnatsd {
 
+/// Bytes written are not a message: the transport counts them into the owner's
+/// subscriber::written (an atomic), which the owner reads when it needs to and producers read
+/// to see a stalled destination drain. A message per completed write cost a thread wake-up
+/// each, for news that is almost always "all written".
 template <class Handle>
 class connection_events final : public net::connection_handler {
  public:
-  explicit connection_events(Handle target) : target_(std::move(target)) {}
+  connection_events(Handle target, std::shared_ptr<subscriber> owner)
+      : target_(std::move(target)), owner_(std::move(owner)) {}
   void on_bytes(std::vector<char> data) override {
     caf::anon_send(target_, net_bytes_atom_v, std::move(data));
   }
   void on_flushed(size_t bytes) override {
-    caf::anon_send(target_, net_flushed_atom_v, static_cast<uint64_t>(bytes));
+    owner_->written.fetch_add(static_cast<int64_t>(bytes), std::memory_order_release);
   }
   void on_closed(std::string reason) override {
     caf::anon_send(target_, net_closed_atom_v, std::move(reason));
@@ -28,9 +33,23 @@ class connection_events final : public net::connection_handler {
   void on_tls(net::tls_outcome outcome) override {
     caf::anon_send(target_, net_tls_atom_v, std::move(outcome));
   }
+  void on_timer(net::timer_kind kind) override {
+    switch (kind) {
+      case net::timer_kind::ping:
+        caf::anon_send(target_, ping_timer_atom_v);
+        break;
+      case net::timer_kind::auth:
+        caf::anon_send(target_, auth_timer_atom_v);
+        break;
+      case net::timer_kind::write_check:
+        caf::anon_send(target_, deadline_timer_atom_v);
+        break;
+    }
+  }
 
  private:
   Handle target_;
+  std::shared_ptr<subscriber> owner_;
 };
 
 /// The subscriber standing for a client session or a route in the sublist.

@@ -25,7 +25,6 @@
 CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
 // Network events from the transport adapter to the connection's actor.
 CAF_ADD_ATOM(gnatsd, gnatsd, net_bytes_atom, "netbytes")
-CAF_ADD_ATOM(gnatsd, gnatsd, net_flushed_atom, "netflushed")
 CAF_ADD_ATOM(gnatsd, gnatsd, net_closed_atom, "netclosed")
 CAF_ADD_ATOM(gnatsd, gnatsd, net_tls_atom, "nettls")
 // A listener accepted a connection.
@@ -87,7 +86,7 @@ namespace gnatsd {
 
 /// One per client connection (actors/client_session.hpp).
 using session_actor = caf::typed_actor<
-    caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_flushed_atom, uint64_t>,
+    caf::reacts_to<net_bytes_atom, std::vector<char>>,
     caf::reacts_to<net_closed_atom, std::string>, caf::reacts_to<net_tls_atom, net::tls_outcome>,
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
@@ -97,13 +96,14 @@ using session_actor = caf::typed_actor<
 
 /// One per route connection (actors/route.hpp).
 using route_actor = caf::typed_actor<
-    caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_flushed_atom, uint64_t>,
+    caf::reacts_to<net_bytes_atom, std::vector<char>>,
     caf::reacts_to<net_closed_atom, std::string>, caf::reacts_to<net_tls_atom, net::tls_outcome>,
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<route_send_atom, std::string>, caf::reacts_to<snapshot_atom, std::string>,
     caf::reacts_to<registered_atom>, caf::reacts_to<refused_atom, std::string>,
     caf::reacts_to<ping_timer_atom>, caf::reacts_to<auth_timer_atom>,
-    caf::reacts_to<deadline_timer_atom>, caf::reacts_to<shutdown_atom>>;
+    caf::reacts_to<deadline_timer_atom>, caf::reacts_to<reload_atom>,
+    caf::reacts_to<shutdown_atom>>;
 
 /// One per server (actors/sublist_actor.hpp): orders local interest changes and tells
 /// every registered route about them, in the order they happened.

@@ -15,7 +15,6 @@ struct route_state {
   route_config config;
   std::unique_ptr<route_connection> conn;
   bool finished = false;
-  bool deadline_armed = false;  // a write-deadline check is scheduled
 };
 
 using route_pointer = route_actor::stateful_pointer<route_state>;
@@ -53,17 +52,17 @@ void emit(route_pointer self) {
   if (!conn.closing() || conn.flush_before_close())
     for (auto& chunk : chunks)
       st.config.connection->write(std::move(chunk));
-  if (conn.closing()) {
-    finish(self);
-    return;
-  }
-  if (conn.deadline_active() && !st.deadline_armed) {
-    st.deadline_armed = true;
-    self->delayed_send(self,
-                       write_deadline::check_interval(
-                           st.config.context->current_limits()->write_deadline),
-                       deadline_timer_atom_v);
-  }
+  if (conn.closing()) finish(self);
+}
+
+// Keepalive and write-deadline ticks, run by the connection: the first PING after a second
+// (nats-server's first route ping), then every ping_interval in force.
+net::connection_timers route_timers(const connection_limits& limits) {
+  net::connection_timers t;
+  t.first_ping = std::min<duration>(limits.ping_interval, first_ping);
+  t.ping_interval = limits.ping_interval;
+  t.write_check = write_deadline::check_interval(limits.write_deadline);
+  return t;
 }
 
 
@@ -77,13 +76,10 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
                                          c.connection->remote().port, c.role, sub, c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
   st.conn->start(c.local_info, c.connection->secured());
-  c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}),
-                      read_credits);
-  self->delayed_send(self,
-                     std::min<duration>(c.context->current_limits()->ping_interval, first_ping),
-                     ping_timer_atom_v);
-  if (st.conn->awaiting_auth())
-    self->delayed_send(self, c.context->options.cluster.authorization.timeout, auth_timer_atom_v);
+  auto timers = route_timers(*c.context->current_limits());
+  if (st.conn->awaiting_auth()) timers.auth_timeout = c.context->options.cluster.authorization.timeout;
+  c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}, sub),
+                      read_credits, timers);
   emit(self);
   return {
       [=](net_bytes_atom, std::vector<char>& data) {
@@ -92,9 +88,6 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         s.conn->receive(data.data(), data.size());
         emit(self);
         if (!s.finished) s.config.connection->resume_reading(std::move(data));
-      },
-      [=](net_flushed_atom, uint64_t bytes) {
-        if (!self->state.finished) self->state.conn->flushed(bytes);
       },
       [=](net_tls_atom, net::tls_outcome& tls) {
         if (self->state.finished) return;
@@ -140,9 +133,12 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         if (s.finished) return;
         s.conn->ping_timer();
         emit(self);
+      },
+      [=](reload_atom) {
+        // A reload changed the limits: the keepalive and write-deadline ticks follow them.
+        auto& s = self->state;
         if (!s.finished)
-          self->delayed_send(self, s.config.context->current_limits()->ping_interval,
-                             ping_timer_atom_v);
+          s.config.connection->set_timers(route_timers(*s.config.context->current_limits()));
       },
       [=](auth_timer_atom) {
         if (self->state.finished) return;
@@ -151,7 +147,6 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
       },
       [=](deadline_timer_atom) {
         auto& s = self->state;
-        s.deadline_armed = false;
         if (s.finished) return;
         s.conn->write_deadline_check(now_of(self));
         emit(self);

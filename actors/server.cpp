@@ -505,6 +505,8 @@ void reload(server_pointer self, const server_options& fresh) {
   enforce_connection_limit(self, limits.max_connections);
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, reload_atom_v);
+  for (auto& [rid, route] : st.route_actors)
+    self->send(route.actor, reload_atom_v);
   std::set<std::string> wanted;
   for (const auto& r : fresh.cluster.routes) {
     nats_url url;

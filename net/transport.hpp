@@ -60,6 +60,19 @@ struct tls_outcome {
   certificate_names peer;  // what the peer's certificate names (empty without one)
 };
 
+/// The timers a connection runs for its owner, on the transport's own clock and thread (the
+/// Asio reactor, the simulator's event queue): arming one costs no thread wake-up, and they
+/// end with the connection. A CAF timer per connection cost the timer thread a wake-up to
+/// arm and another to fire, a third of the context switches of a short-lived connection.
+struct connection_timers {
+  std::chrono::nanoseconds first_ping{0};     // 0: no keepalive
+  std::chrono::nanoseconds ping_interval{0};  // after the first
+  std::chrono::nanoseconds auth_timeout{0};   // 0: none; fires once
+  std::chrono::nanoseconds write_check{0};    // 0: none; ticks while written bytes wait
+};
+
+enum class timer_kind { ping, auth, write_check };
+
 /// Receives the events of one connection. Calls may come from any thread, never
 /// concurrently for one connection. After `on_closed` no further events arrive.
 class connection_handler {
@@ -74,13 +87,21 @@ class connection_handler {
   /// TLS connections only, before any `on_bytes`: the handshake ended. A failed one is
   /// followed by `on_closed("TLS Handshake Failure")`.
   virtual void on_tls(tls_outcome outcome) { (void)outcome; }
+  /// A timer of connection_timers fired: ping every interval, auth once, write_check every
+  /// interval for as long as bytes handed to `write` are not all written.
+  virtual void on_timer(timer_kind kind) { (void)kind; }
 };
 
 class connection {
  public:
   virtual ~connection() = default;
-  /// Starts delivering events to `handler`; reading begins with `initial_credits` credits.
-  virtual void start(std::shared_ptr<connection_handler> handler, int initial_credits) = 0;
+  /// Starts delivering events to `handler`; reading begins with `initial_credits` credits,
+  /// and `timers` run.
+  virtual void start(std::shared_ptr<connection_handler> handler, int initial_credits,
+                     connection_timers timers = {}) = 0;
+  /// Replaces the timers' intervals (a config reload): the ping and write-check timers run
+  /// on with the new ones; the auth timeout is not changed.
+  virtual void set_timers(connection_timers timers) = 0;
   /// Queues `bytes` for writing, after everything queued before.
   virtual void write(std::vector<char> bytes) = 0;
   /// Returns one read credit, allowing one more read buffer to be delivered. `spent` is a

@@ -11,10 +11,28 @@ namespace gnatsd::sim {
 sim_end::sim_end(sim_network& net, uint64_t id, net::endpoint local, net::endpoint remote)
     : net_(net), id_(id), local_(std::move(local)), remote_(std::move(remote)) {}
 
-void sim_end::start(std::shared_ptr<net::connection_handler> handler, int initial_credits) {
+void sim_end::start(std::shared_ptr<net::connection_handler> handler, int initial_credits,
+                    net::connection_timers timers) {
   GNATSD_ASSERT(handler != nullptr);
   handler_ = std::move(handler);
   credits_ = initial_credits;
+  timers_ = timers;
+  if (timers.first_ping.count() > 0)
+    net_.schedule_timer(*this, net::timer_kind::ping, timers.first_ping);
+  if (timers.auth_timeout.count() > 0)
+    net_.schedule_timer(*this, net::timer_kind::auth, timers.auth_timeout);
+  net_.arm_write_check(*this);
+}
+
+void sim_end::set_timers(net::connection_timers timers) {
+  if (closed_) return;
+  const bool had_ping = timers_.ping_interval.count() > 0;
+  timers_.ping_interval = timers.ping_interval;
+  timers_.write_check = timers.write_check;
+  if (had_ping && timers.ping_interval.count() > 0) {
+    ++ping_generation_;  // the ping already scheduled is replaced
+    net_.schedule_timer(*this, net::timer_kind::ping, timers.ping_interval);
+  }
 }
 
 void sim_end::write(std::vector<char> bytes) {
@@ -174,7 +192,7 @@ std::shared_ptr<sim_end> sim_network::connect_handler(
   const auto it = listeners_.find(host + ":" + std::to_string(port));
   if (it == listeners_.end()) return nullptr;
   auto [mine, theirs] = make_pipe({from, next_ephemeral_port_++}, {host, port});
-  mine->start(std::move(handler), 1);
+  mine->start(std::move(handler), 1, {});
   if (observer_) observer_->on_connected(*mine, *theirs);
   it->second->on_accept(theirs);
   return mine;
@@ -237,6 +255,45 @@ void sim_network::transmit(sim_end& from, std::vector<char> bytes) {
   if (!to || to->closed_) return;
   from.send_queue_.push_back(std::move(bytes));
   pump(from);
+  arm_write_check(from);
+}
+
+void sim_network::schedule_timer(sim_end& end, net::timer_kind kind,
+                                 std::chrono::nanoseconds after) {
+  event ev{event_kind::timer, end.weak_from_this(), {}, {}};
+  ev.timer = kind;
+  ev.generation = end.ping_generation_;
+  events_.emplace(std::make_pair(now_() + after.count(), sequence_++), std::move(ev));
+}
+
+void sim_network::arm_write_check(sim_end& end) {
+  if (end.write_check_armed_ || end.timers_.write_check.count() <= 0 || !end.handler_ ||
+      end.outbound_backlog() == 0)
+    return;
+  end.write_check_armed_ = true;
+  schedule_timer(end, net::timer_kind::write_check, end.timers_.write_check);
+}
+
+void sim_network::fire_timer(sim_end& end, const event& ev) {
+  if (ev.timer == net::timer_kind::write_check) end.write_check_armed_ = false;
+  if (end.closed_ || end.dead_ || !end.handler_) return;
+  switch (ev.timer) {
+    case net::timer_kind::ping:
+      if (ev.generation != end.ping_generation_) return;  // replaced by set_timers
+      end.handler_->on_timer(net::timer_kind::ping);
+      if (end.handler_ && end.timers_.ping_interval.count() > 0)
+        schedule_timer(end, net::timer_kind::ping, end.timers_.ping_interval);
+      break;
+    case net::timer_kind::auth:
+      end.handler_->on_timer(net::timer_kind::auth);
+      break;
+    case net::timer_kind::write_check:
+      // Ticks while the peer has not read everything written (the writer's socket queue).
+      if (end.outbound_backlog() == 0) return;
+      end.handler_->on_timer(net::timer_kind::write_check);
+      arm_write_check(end);
+      break;
+  }
 }
 
 // Sends what the peer's window allows from the writer's queue; a graceful close waiting
@@ -340,6 +397,10 @@ bool sim_network::deliver_due(int64_t now_ns) {
     }
     auto to = ev.to.lock();
     if (!to || to->dead_) continue;
+    if (ev.kind == event_kind::timer) {
+      fire_timer(*to, ev);
+      continue;
+    }
     // Bytes and graceful closes wait at a cut (a reset is let through, like a stray RST).
     if (ev.kind != event_kind::closed && crosses_partition(to->local_.host, to->remote_.host)) {
       held_.push_back(std::move(ev));  // the link is cut: these bytes wait for the heal
@@ -356,6 +417,7 @@ bool sim_network::deliver_due(int64_t now_ns) {
         to->peer_finished_ = true;
         break;
       case event_kind::dial:  // handled above
+      case event_kind::timer:
         break;
     }
   }

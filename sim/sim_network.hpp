@@ -69,7 +69,9 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
  public:
   sim_end(sim_network& net, uint64_t id, net::endpoint local, net::endpoint remote);
 
-  void start(std::shared_ptr<net::connection_handler> handler, int initial_credits) override;
+  void start(std::shared_ptr<net::connection_handler> handler, int initial_credits,
+             net::connection_timers timers) override;
+  void set_timers(net::connection_timers timers) override;
   void write(std::vector<char> bytes) override;
   void resume_reading(std::vector<char> spent) override;
   void close(bool flush) override;
@@ -107,6 +109,9 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   size_t in_network_ = 0;         // sent within the window, not yet read by the peer
   bool fin_after_queue_ = false;  // closed gracefully: the FIN follows the send queue
   int64_t next_read_ns_ = 0;      // a slow reader's next read
+  net::connection_timers timers_;
+  uint64_t ping_generation_ = 0;  // pings scheduled under an older one are stale
+  bool write_check_armed_ = false;
   int64_t last_arrival_ns_ = 0;   // keeps this direction's deliveries monotone
   int64_t latency_ns_ = 0;       // this connection's base latency (both directions)
   bool closed_ = false;          // this end closed itself, or learned the peer is gone
@@ -211,13 +216,16 @@ class sim_network {
   // abortive close (a reset: unread bytes are lost); peer_finished: the peer's graceful close
   // reaches an end after the bytes sent before it (a TCP FIN).
   // dial: a connection attempt reaches the listener (or is refused).
-  enum class event_kind { arrive, closed, peer_finished, dial };
+  // timer: one of an end's connection_timers fires.
+  enum class event_kind { arrive, closed, peer_finished, dial, timer };
   struct event {
     event_kind kind;
     std::weak_ptr<sim_end> to;
     std::vector<char> bytes;
     std::weak_ptr<sim_end> writer;
     std::function<void()> action = {};  // dial: completes the attempt
+    net::timer_kind timer = net::timer_kind::ping;
+    uint64_t generation = 0;  // ping timers: the end's ping generation when scheduled
   };
 
   std::pair<std::shared_ptr<sim_end>, std::shared_ptr<sim_end>> make_pipe(
@@ -232,6 +240,9 @@ class sim_network {
             std::function<void(net::connection_ptr, std::string)> done);
   static std::pair<std::string, std::string> link(const std::string& a, const std::string& b);
   bool hand_over_ready(int64_t now_ns);
+  void schedule_timer(sim_end& end, net::timer_kind kind, std::chrono::nanoseconds after);
+  void arm_write_check(sim_end& end);
+  void fire_timer(sim_end& end, const event& ev);
   bool can_read(sim_end& end, int64_t now_ns, size_t& budget);
   static void notify_closed(sim_end& end);
 

@@ -56,7 +56,10 @@ std::string tls_version(SSL* ssl) {
 asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
     : socket_(std::move(socket)),
       tls_plan_(std::move(tls)),
-      handshake_timer_(socket_.get_executor()) {
+      handshake_timer_(socket_.get_executor()),
+      ping_timer_(socket_.get_executor()),
+      auth_timer_(socket_.get_executor()),
+      write_check_timer_(socket_.get_executor()) {
   if (tls_plan_.context) {
     tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_plan_.context);
     phase_ =
@@ -72,14 +75,62 @@ asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
   if (!ec) local_ = to_endpoint(l);
 }
 
-void asio_connection::start(std::shared_ptr<connection_handler> handler, int initial_credits) {
-  asio::post(socket_.get_executor(),
-             [self = shared_from_this(), handler = std::move(handler), initial_credits]() mutable {
-               self->handler_ = std::move(handler);
-               self->credits_ = initial_credits;
-               if (self->phase_ == phase::handshaking) self->begin_handshake();
-               self->do_read();
-             });
+void asio_connection::start(std::shared_ptr<connection_handler> handler, int initial_credits,
+                            connection_timers timers) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), handler = std::move(handler),
+                                      initial_credits, timers]() mutable {
+    self->handler_ = std::move(handler);
+    self->credits_ = initial_credits;
+    self->timers_ = timers;
+    if (timers.first_ping.count() > 0) self->arm_ping(timers.first_ping);
+    if (timers.auth_timeout.count() > 0) {
+      self->auth_timer_.expires_after(timers.auth_timeout);
+      self->auth_timer_.async_wait([self](const boost::system::error_code& ec) {
+        self->on_timer(timer_kind::auth, ec);
+      });
+    }
+    if (!self->queue_.empty()) self->arm_write_check();
+    if (self->phase_ == phase::handshaking) self->begin_handshake();
+    self->do_read();
+  });
+}
+
+void asio_connection::set_timers(connection_timers timers) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), timers] {
+    if (self->closed_) return;
+    const bool had_ping = self->timers_.ping_interval.count() > 0;
+    self->timers_.ping_interval = timers.ping_interval;
+    self->timers_.write_check = timers.write_check;
+    if (had_ping && timers.ping_interval.count() > 0) self->arm_ping(timers.ping_interval);
+  });
+}
+
+void asio_connection::arm_ping(std::chrono::nanoseconds after) {
+  ping_timer_.expires_after(after);  // cancels a wait already armed
+  ping_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->on_timer(timer_kind::ping, ec);
+  });
+}
+
+// Ticks while written bytes wait: one timer per connection at most, and none while every
+// write completes in time.
+void asio_connection::arm_write_check() {
+  if (write_check_armed_ || timers_.write_check.count() <= 0 || !handler_) return;
+  write_check_armed_ = true;
+  write_check_timer_.expires_after(timers_.write_check);
+  write_check_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->write_check_armed_ = false;
+    if (!ec && (self->writing_ || !self->queue_.empty())) {
+      self->on_timer(timer_kind::write_check, ec);
+      self->arm_write_check();
+    }
+  });
+}
+
+void asio_connection::on_timer(timer_kind kind, const boost::system::error_code& ec) {
+  if (ec || closed_ || !handler_) return;  // cancelled, or the connection is gone
+  handler_->on_timer(kind);
+  if (kind == timer_kind::ping && timers_.ping_interval.count() > 0) arm_ping(timers_.ping_interval);
 }
 
 void asio_connection::write(std::vector<char> bytes) {
@@ -88,6 +139,7 @@ void asio_connection::write(std::vector<char> bytes) {
     if (self->closed_) return;
     self->queue_.push_back(std::move(b));
     if (!self->writing_) self->do_write();
+    self->arm_write_check();
   });
 }
 
@@ -319,6 +371,9 @@ void asio_connection::do_close(const std::string& reason) {
   closed_ = true;
   boost::system::error_code ignored;
   handshake_timer_.cancel();
+  ping_timer_.cancel();
+  auth_timer_.cancel();
+  write_check_timer_.cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   queue_.clear();

@@ -25,7 +25,9 @@ class asio_connection final : public connection,
  public:
   asio_connection(asio::ip::tcp::socket socket, tls_plan tls = {});
 
-  void start(std::shared_ptr<connection_handler> handler, int initial_credits) override;
+  void start(std::shared_ptr<connection_handler> handler, int initial_credits,
+             connection_timers timers) override;
+  void set_timers(connection_timers timers) override;
   void write(std::vector<char> bytes) override;
   void resume_reading(std::vector<char> spent) override;
   void close(bool flush) override;
@@ -47,6 +49,9 @@ class asio_connection final : public connection,
   void fail_handshake(const std::string& error);
   template <class Buffers, class Handler>
   void async_write_bytes(const Buffers& buffers, Handler&& handler);
+  void arm_ping(std::chrono::nanoseconds after);
+  void arm_write_check();
+  void on_timer(timer_kind kind, const boost::system::error_code& ec);
 
   // The socket's executor is a strand (sockets are created on one), so every handler and
   // every posted call for this connection runs serialized.
@@ -67,6 +72,10 @@ class asio_connection final : public connection,
   size_t read_filled_ = 0;  // bytes of read_buf_ filled by the reads of this buffer
   int credits_ = 0;
   bool reading_ = false;
+
+  connection_timers timers_;
+  asio::steady_timer ping_timer_, auth_timer_, write_check_timer_;
+  bool write_check_armed_ = false;
 
   std::deque<std::vector<char>> queue_;
   size_t write_front_offset_ = 0;  // bytes of queue_.front() already written

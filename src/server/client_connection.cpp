@@ -563,6 +563,7 @@ void client_connection::auth_timer() {
 void client_connection::deliver(delivery_batch batch) {
   self_->in_transit.fetch_sub(static_cast<int64_t>(batch.bytes.size()), std::memory_order_relaxed);
   if (closing_ || batch.bytes.empty()) return;
+  sync_written();
   const size_t queued = deadline_.pending() + out_.buffered() + batch.bytes.size();
   const auto max_pending = static_cast<size_t>(limits_->max_pending);
   if (max_pending > 0 && queued > max_pending) {
@@ -581,13 +582,17 @@ void client_connection::slow_consumer_pending(size_t max_pending) {
   close(close_reason::slow_consumer_pending, false);
 }
 
-void client_connection::flushed(size_t bytes) {
-  deadline_.flushed(bytes);
-  publish_backlog();
+void client_connection::sync_written() {
+  const auto written = static_cast<uint64_t>(self_->written.load(std::memory_order_acquire));
+  if (written == seen_written_) return;
+  deadline_.flushed(written - seen_written_);
+  seen_written_ = written;
+  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
 }
 
 void client_connection::write_deadline_check(duration now) {
   if (closing_) return;
+  sync_written();
   const auto v = deadline_.check(now, limits_->write_deadline);
   if (!v.exceeded) return;
   if (!authorized_) {
@@ -604,15 +609,20 @@ void client_connection::write_deadline_check(duration now) {
 }
 
 std::vector<std::vector<char>> client_connection::take_output(duration now) {
+  sync_written();
   auto chunks = out_.take();
-  for (const auto& c : chunks)
+  int64_t handed = 0;
+  for (const auto& c : chunks) {
     deadline_.handed(c.size(), now, limits_->write_deadline);
+    handed += static_cast<int64_t>(c.size());
+  }
+  self_->handed.fetch_add(handed, std::memory_order_relaxed);
   ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   ctx_->counters.out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
   total_out_msgs_ += out_msgs_;
   stats_->out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   stats_->out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
-  publish_backlog();
+  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
   out_msgs_ = out_bytes_ = 0;
   // Replies the client asked for (PONG, +OK, -ERR, its own messages) count against
   // max_pending too: one that sends PINGs and never reads is closed like a slow subscriber,
@@ -621,11 +631,6 @@ std::vector<std::vector<char>> client_connection::take_output(duration now) {
   if (!closing_ && max_pending > 0 && deadline_.pending() > max_pending)
     slow_consumer_pending(max_pending);
   return chunks;
-}
-
-void client_connection::publish_backlog() {
-  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
-  self_->queued.store(static_cast<int64_t>(deadline_.pending()), std::memory_order_relaxed);
 }
 
 void client_connection::flush_deliveries() {

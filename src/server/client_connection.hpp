@@ -84,8 +84,6 @@ class client_connection final : public proto::client_op_handler {
   void deliver(delivery_batch batch);
   /// A publisher used up the auto-unsubscribe limit of one of our subscriptions.
   void expire_subscription(uint64_t subscription_id);
-  /// The socket wrote `bytes` that were counted as pending.
-  void flushed(size_t bytes);
   /// A write-deadline check (every write_deadline::check_interval while bytes are pending);
   /// `now` is the actor clock's time. Bytes that waited longer than write_deadline make the
   /// client a slow consumer, closed without flushing, as nats-server does.
@@ -180,7 +178,9 @@ class client_connection final : public proto::client_op_handler {
   void ok();
   void close(close_reason why, bool flush);
   void slow_consumer_pending(size_t max_pending);
-  void publish_backlog();
+  /// Takes what the socket wrote since the last look (subscriber::written, counted by the
+  /// transport) into the pending bytes and the write deadline.
+  void sync_written();
   void trace_in(std::string_view op, std::string_view args);
 
   server_context_ptr ctx_;
@@ -209,7 +209,8 @@ class client_connection final : public proto::client_op_handler {
   message_router router_;
 
   outbound out_;              // replies and delivery batches, in order
-  write_deadline deadline_;  // handed to the socket and not yet written, and since when
+  write_deadline deadline_;    // handed to the socket and not yet written, and since when
+  uint64_t seen_written_ = 0;  // subscriber::written as last taken into deadline_
 
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;

@@ -307,9 +307,12 @@ void route_connection::deliver(delivery_batch batch) {
   out_.push_chunk(std::move(batch.bytes));
 }
 
-void route_connection::flushed(size_t bytes) {
-  deadline_.flushed(bytes);
-  publish_backlog();
+void route_connection::sync_written() {
+  const auto written = static_cast<uint64_t>(self_->written.load(std::memory_order_acquire));
+  if (written == seen_written_) return;
+  deadline_.flushed(written - seen_written_);
+  seen_written_ = written;
+  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
 }
 
 void route_connection::ping_timer() {
@@ -326,6 +329,7 @@ void route_connection::ping_timer() {
 
 void route_connection::write_deadline_check(duration now) {
   if (closing_) return;
+  sync_written();
   const auto limit = ctx_->current_limits()->write_deadline;
   const auto v = deadline_.check(now, limit);
   if (!v.exceeded) return;
@@ -348,11 +352,16 @@ void route_connection::cleanup() {
 }
 
 std::vector<std::vector<char>> route_connection::take_output(duration now) {
+  sync_written();
   auto chunks = out_.take();
   const auto limit = ctx_->current_limits()->write_deadline;
-  for (const auto& c : chunks)
+  int64_t handed = 0;
+  for (const auto& c : chunks) {
     deadline_.handed(c.size(), now, limit);
-  publish_backlog();
+    handed += static_cast<int64_t>(c.size());
+  }
+  self_->handed.fetch_add(handed, std::memory_order_relaxed);
+  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
   const auto max_pending = static_cast<uint64_t>(ctx_->current_limits()->max_pending);
   if (!closing_ && max_pending > 0 && deadline_.pending() > max_pending) {
     // Producers stall in front of a route over half of max_pending until it drains, so this
@@ -366,10 +375,7 @@ std::vector<std::vector<char>> route_connection::take_output(duration now) {
   return chunks;
 }
 
-void route_connection::publish_backlog() {
-  self_->queued.store(static_cast<int64_t>(deadline_.pending()), std::memory_order_relaxed);
-  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
-}
+
 
 std::optional<proto::route_info> route_connection::take_registration() {
   auto r = std::move(registration_);

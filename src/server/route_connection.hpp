@@ -58,8 +58,6 @@ class route_connection final : public proto::route_op_handler {
   void send(std::string_view bytes);
   /// RMSG frames from a publisher's read buffer.
   void deliver(delivery_batch batch);
-  /// The socket wrote `bytes` of what take_output handed it.
-  void flushed(size_t bytes);
   /// Sends PING every ping interval, whatever else the peer sends: only a PONG proves that
   /// the peer still reads, and one that only sends would never be found stale otherwise.
   void ping_timer();
@@ -122,7 +120,9 @@ class route_connection final : public proto::route_op_handler {
   bool on_routed_message(const proto::routed_message& msg) override;
 
   void authentication_failed();
-  void publish_backlog();
+  /// Takes what the socket wrote since the last look (subscriber::written) into the pending
+  /// bytes and the write deadline.
+  void sync_written();
   void close(std::string why, bool flush = true);
   void append(std::string_view bytes);
   void trace(std::string_view direction, std::string_view op);
@@ -151,6 +151,7 @@ class route_connection final : public proto::route_op_handler {
 
   outbound out_;                         // replies and delivery batches, in order
   write_deadline deadline_;              // what the socket still has to write, and since when
+  uint64_t seen_written_ = 0;            // subscriber::written as last taken into deadline_
   uint64_t in_msgs_ = 0, in_bytes_ = 0;  // routed messages received
   int pings_outstanding_ = 0;
   bool closing_ = false;

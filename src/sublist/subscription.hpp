@@ -49,16 +49,20 @@ class subscriber {
   std::atomic<bool> headers{false};
 
   /// Bytes the owner still has to write: batches on their way to it (producers add before
-  /// handing one over, the owner subtracts on receipt) plus its own queued output (which the
-  /// owner publishes). Producers read the sum to stall in front of a slow reader, client or
-  /// route, as nats-server's stall gate does.
+  /// handing one over, the owner subtracts on receipt) plus what waits in its socket's queue:
+  /// bytes the owner handed to the socket less bytes the socket wrote. The transport counts
+  /// `written` from its own thread as each write completes, with no message to the owner, so
+  /// producers that stall in front of a slow reader (client or route, as nats-server's stall
+  /// gate) see it drain at once.
   std::atomic<int64_t> in_transit{0};
-  std::atomic<int64_t> queued{0};
+  std::atomic<int64_t> handed{0};
+  std::atomic<int64_t> written{0};
   /// Set when the owner closed: whatever it still had queued will never be written.
   std::atomic<bool> gone{false};
   int64_t backlog() const {
     if (gone.load(std::memory_order_relaxed)) return 0;
-    return in_transit.load(std::memory_order_relaxed) + queued.load(std::memory_order_relaxed);
+    return in_transit.load(std::memory_order_relaxed) + handed.load(std::memory_order_relaxed) -
+           written.load(std::memory_order_relaxed);
   }
 
  private:

@@ -157,7 +157,7 @@ TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
   router.flush();
   EXPECT_FALSE(router.stalled());  // one frame: far under the mark of 500
   EXPECT_EQ(slow->in_transit.load(), static_cast<int64_t>(slow->received.size()));
-  slow->queued = 450;  // its socket has not taken it yet
+  slow->handed = 450;  // its socket has not taken it yet
   router.route("s", "", 0, false, payload, o);
   router.flush();
   ASSERT_TRUE(router.stalled());
@@ -166,7 +166,7 @@ TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
   EXPECT_FALSE(router.stall_holds()) << "a client stall always times out";
   EXPECT_FALSE(router.stall_cleared());
   slow->in_transit = 0;  // the owner received both batches and wrote most of its output
-  slow->queued = 100;
+  slow->handed = 100;
   EXPECT_TRUE(router.stall_cleared());
   EXPECT_FALSE(router.stalled());
 }
@@ -184,12 +184,12 @@ TEST(MessageRouter, ARouteFarBehindHoldsItsProducerUntilItDrains) {
   std::vector<char> self_out;
   o.self_out = &self_out;
   const std::string payload(100, 'x');
-  r->queued = 5 * mib;
+  r->handed = 5 * mib;
   router.route("s", "", 0, false, payload, o);
   router.flush();
   ASSERT_TRUE(router.stalled()) << "routes stall their producers like clients do";
   EXPECT_FALSE(router.stall_holds()) << "not yet half of max_pending behind: a timed stall";
-  r->queued = 9 * mib;  // the stuck peer read nothing, more is queued
+  r->handed = 9 * mib;  // the stuck peer read nothing, more is queued
   EXPECT_TRUE(router.stall_holds()) << "half of max_pending behind: no time limit";
   r->gone = true;  // the route closed: nothing to wait for
   EXPECT_FALSE(router.stall_holds());
@@ -199,7 +199,7 @@ TEST(MessageRouter, ARouteFarBehindHoldsItsProducerUntilItDrains) {
 TEST(MessageRouter, AGoneDestinationNeverStallsItsProducer) {
   fixture f;
   auto slow = f.client(2);
-  slow->queued = 1'000'000;
+  slow->handed = 1'000'000;
   EXPECT_GT(slow->backlog(), 0);
   slow->gone = true;
   EXPECT_EQ(slow->backlog(), 0);

@@ -231,27 +231,39 @@ void run_slow_consumer(const config& cfg) {
 
 void run_churn(const config& cfg) {
   constexpr std::string_view hello = "CONNECT {\"verbose\":false}\r\nPING\r\n";
+  auto cycle = [&] {
+    const int fd = dial(cfg.url);
+    send_all(fd, hello);
+    read_until(fd, "PONG\r\n");
+    ::close(fd);
+  };
   // A warm-up round, so that the first-use growth of both servers is not counted as churn.
-  for (int i = 0; i < 200; ++i) {
-    const int fd = dial(cfg.url);
-    send_all(fd, hello);
-    read_until(fd, "PONG\r\n");
-    ::close(fd);
-  }
+  for (int i = 0; i < 200; ++i)
+    cycle();
   const long rss0 = resident_kib(cfg.server_pid);
+  // --subs clients cycle at once (1: one connection at a time, which measures latency).
+  const int parallel = std::max(1, cfg.subs);
   const auto t0 = clock_type::now();
-  for (long i = 0; i < cfg.msgs; ++i) {
-    const int fd = dial(cfg.url);
-    send_all(fd, hello);
-    read_until(fd, "PONG\r\n");
-    ::close(fd);
-  }
+  std::vector<std::thread> threads;
+  std::string error;
+  for (int t = 0; t < parallel; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        for (long i = t; i < cfg.msgs; i += parallel)
+          cycle();
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  if (!error.empty()) throw std::runtime_error(error);
   const double secs = since(t0);
   const long rss1 = resident_kib(cfg.server_pid);
   std::this_thread::sleep_for(std::chrono::seconds{2});
   const long rss2 = resident_kib(cfg.server_pid);
-  std::printf("churn: %ld connections in %.2f s = %.0f conns/s\n", cfg.msgs, secs,
-              cfg.msgs / secs);
+  std::printf("churn: %ld connections (%d at a time) in %.2f s = %.0f conns/s\n", cfg.msgs,
+              parallel, secs, cfg.msgs / secs);
   std::printf("churn: server RSS %.1f MiB before, %.1f MiB right after, %.1f MiB 2 s later\n",
               rss0 / 1024.0, rss1 / 1024.0, rss2 / 1024.0);
 }
