@@ -18,11 +18,14 @@ constexpr auto first_ping_max = std::chrono::seconds{2};
 constexpr auto stall_poll = std::chrono::milliseconds{1};
 constexpr auto stall_poll_slow = std::chrono::milliseconds{10};
 constexpr auto stall_poll_fast_for = std::chrono::milliseconds{100};
+// A stalled destination that wrote nothing for this long is taken as stuck.
+constexpr auto stall_stuck_after = std::chrono::milliseconds{10};
 
 struct session_state {
   session_config config;
   std::unique_ptr<client_connection> conn;
   bool finished = false;
+  bool transport_closed = false;  // the transport reported the close: nothing to tell it
   // Producer stall: the read buffer whose credit is held back, and until when at most.
   bool stalled = false;
   std::vector<char> held_buffer;
@@ -59,7 +62,7 @@ void finish(session_pointer self, bool flush) {
   auto& log = *st.config.context->log;
   log.debugf(st.conn->log_prefix() +
              "Client connection closed: " + std::string{close_reason_text(st.conn->reason())});
-  st.config.connection->close(flush);
+  if (!st.transport_closed) st.config.connection->close(flush);
   self->send(st.config.server, session_closed_atom_v, st.config.cid,
              std::string{close_reason_text(st.conn->reason())});
   self->quit();
@@ -110,14 +113,21 @@ void stall_check(session_pointer self) {
   auto& st = self->state;
   if (st.finished || !st.stalled) return;
   const auto now = self->clock().now();
-  const bool timed_out = now >= st.stall_deadline && !st.conn->stall_holds();
+  // A stall ends when its destinations drained below the mark, when its wait is over, or
+  // early when none of them wrote a byte for a while (stuck, not slow: nats-server 2.9 kept
+  // waiting for them, holding every other subscriber of the producer back with them) -
+  // unless a route is so far behind that the producer must wait for it (routes are not cut
+  // for pending bytes: this is what bounds them).
+  const bool stuck = now - st.stall_start >= stall_stuck_after && !st.conn->stall_progressing();
+  const bool timed_out = (now >= st.stall_deadline || stuck) && !st.conn->stall_holds();
   if (!st.conn->stall_cleared() && !timed_out) {
     self->delayed_send(self, now - st.stall_start < stall_poll_fast_for ? stall_poll : stall_poll_slow,
                        stall_timer_atom_v);
     return;
   }
   if (timed_out)
-    st.config.context->log->debugf(st.conn->log_prefix() + "Timed out of fast producer stall");
+    st.config.context->log->debugf(st.conn->log_prefix() + "Timed out of fast producer stall" +
+                                   (stuck ? " (a destination writes nothing)" : ""));
   st.stalled = false;
   st.config.connection->resume_reading(std::move(st.held_buffer));
   while (!st.finished && !st.stalled && !st.read_ahead.empty()) {
@@ -189,6 +199,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         if (s.finished) return;
         s.config.context->log->debugf(s.conn->log_prefix() + reason);
         s.conn->transport_closed(reason);
+        s.transport_closed = true;  // spares the I/O thread a wake-up for a no-op
         finish(self, false);
       },
       [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {

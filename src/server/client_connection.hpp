@@ -125,6 +125,7 @@ class client_connection final : public proto::client_op_handler {
   duration stall_wait() const { return router_.stall_wait(); }
   bool stall_cleared() { return router_.stall_cleared(); }
   bool stall_holds() const { return router_.stall_holds(); }
+  bool stall_progressing() const { return router_.stall_progressing(); }
   /// Local interest changes since the last call, in transition order.
   std::vector<interest_change> take_interest_changes();
 

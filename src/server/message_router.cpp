@@ -193,7 +193,8 @@ void message_router::flush() {
     // Counted before the hand-over, so the owner never sees its own receipt first. Routes
     // stall their producers like clients do (nats-server's stall gate covers every kind).
     target.in_transit.fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
-    if (mark > 0 && target.backlog() > mark) stalled_.push_back(pb.target);
+    if (mark > 0 && target.backlog() > mark)
+      stalled_.push_back({pb.target, target.written.load(std::memory_order_relaxed)});
     target.deliver(std::move(pb.batch));
   }
   // Size the next read's batches like this one's, so steady traffic does not regrow them.
@@ -205,20 +206,28 @@ void message_router::flush() {
 duration message_router::stall_wait() const {
   int64_t worst = 0;
   for (const auto& s : stalled_)
-    worst = std::max(worst, s->backlog());
+    worst = std::max(worst, s.target->backlog());
   return gnatsd::stall_wait(worst, max_pending_);
 }
 
 bool message_router::stall_holds() const {
   for (const auto& s : stalled_)
-    if (s->is_route() && s->backlog() >= route_hold_mark(max_pending_)) return true;
+    if (s.target->is_route() && s.target->backlog() >= route_hold_mark(max_pending_)) return true;
+  return false;
+}
+
+bool message_router::stall_progressing() const {
+  for (const auto& s : stalled_)
+    if (s.target->backlog() > 0 &&
+        s.target->written.load(std::memory_order_relaxed) != s.written_at_stall)
+      return true;
   return false;
 }
 
 bool message_router::stall_cleared() {
   const int64_t mark = stall_threshold(max_pending_);
   for (const auto& s : stalled_)
-    if (s->backlog() > mark) return false;
+    if (s.target->backlog() > mark) return false;
   stalled_.clear();
   return true;
 }

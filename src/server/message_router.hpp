@@ -72,6 +72,10 @@ class message_router {
   /// Whether a stalled route is so far behind (route_hold_mark) that the wait may not time
   /// out: the producer then waits until it drains or closes.
   bool stall_holds() const;
+  /// Whether a stalled destination has written anything since the stall began. One that has
+  /// not is stuck, not slow: waiting for it only slows the producer's other subscribers, and
+  /// the write deadline or max_pending will cut it.
+  bool stall_progressing() const;
 
  private:
   struct pending_batch {
@@ -115,7 +119,11 @@ class message_router {
   std::vector<route_target> targets_;  // reused; the first `target_count_` are live
   size_t target_count_ = 0;
   std::vector<subscription_ptr> expired_own_;
-  std::vector<std::shared_ptr<subscriber>> stalled_;
+  struct stalled_destination {
+    std::shared_ptr<subscriber> target;
+    int64_t written_at_stall;  // subscriber::written when the stall began
+  };
+  std::vector<stalled_destination> stalled_;
   uint64_t self_deliveries_ = 0;
 };
 

@@ -14,6 +14,13 @@ server is started fresh for every group of scenarios:
   tls         clients over TLS (certificates made with openssl, gnatsd-tls-bench: the raw
               protocol over OpenSSL, counts exact): 1:1 at 16 B and 1 KiB, handshakes per
               second (connect, plain INFO, TLS handshake, CONNECT, PING/PONG), server CPU
+  safety      hostile and stuck peers: connection churn (connect, CONNECT, PING/PONG, close;
+              one at a time and four at a time) with the server's memory before and after; a
+              route peer that stops reading while a publisher sends 1 KiB messages at full
+              speed for --safety-seconds (the server's peak RSS, the route's peak pending
+              bytes, what the publisher got through, when the route was dropped); one
+              subscriber that stops reading beside two healthy ones while a publisher asks for
+              5,000 msgs/s of 4 KiB (what the healthy ones got, when the slow one was cut)
 The load generator checks every message count exactly and fails the run otherwise.
 Prints medians, the ratio gnatsd / nats-server and whether the issue's target is met.
 A benchmark that prints numbers, not a test.
@@ -70,6 +77,15 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("TLS 1:1 1KiB", "msgs/s", HIGHER, None),
     ("TLS handshakes", "conns/s", HIGHER, None),
     ("server CPU seconds, TLS group", "s", LOWER, None),
+    ("churn, one connection at a time", "conns/s", HIGHER, 1.0),
+    ("churn, four at a time", "conns/s", HIGHER, 1.0),
+    ("RSS growth over the churn", "MiB", LOWER, None),
+    ("stuck route: server peak RSS", "MiB", LOWER, None),
+    ("stuck route: route pending bytes, peak", "MiB", LOWER, None),
+    ("stuck route: publisher msgs/s while stuck", "msgs/s", HIGHER, None),
+    ("stuck route: dropped after", "s", LOWER, None),
+    ("slow consumer: healthy subscribers' rate", "msgs/s", HIGHER, 1.0),
+    ("slow consumer: cut after", "s", LOWER, None),
 ]
 
 
@@ -252,8 +268,54 @@ def run_tls(a, binary, add):
         s.stop()
 
 
+def run_safety(a, binary, add):
+    s = Server(binary)
+    try:
+        for label, parallel in (("churn, one connection at a time", 1), ("churn, four at a time", 4)):
+            out = loadgen(a, label, ["--url", s.url, "--server-pid", str(s.proc.pid), "--scenario",
+                                     "churn", "--msgs", str(a.churn), "--subs", str(parallel)])
+            add(label, float(re.search(r"= (\d+) conns/s", out).group(1)))
+        m = re.search(r"RSS ([\d.]+) MiB before, [\d.]+ MiB right after, ([\d.]+) MiB 2 s later",
+                      out)
+        add("RSS growth over the churn", float(m.group(2)) - float(m.group(1)))
+    finally:
+        s.stop()
+    route, http = free_port(), free_port()
+    s = Server(binary, ["-cluster", f"nats://127.0.0.1:{route}", "-m", str(http)])
+    try:
+        secs = a.safety_seconds
+        out = loadgen(a, "stuck-route", ["--url", s.url, "--route-url", f"127.0.0.1:{route}",
+                                         "--http-port", str(http), "--server-pid",
+                                         str(s.proc.pid), "--scenario", "stuck-route", "--size",
+                                         "1024", "--seconds", str(secs)])
+        add("stuck route: server peak RSS", float(re.search(r"([\d.]+) MiB peak", out).group(1)))
+        add("stuck route: route pending bytes, peak",
+            float(re.search(r"pending_size peak (\d+) bytes", out).group(1)) / 2**20)
+        dropped = re.search(r"closed by the server after ([\d.]+) s", out)
+        add("stuck route: dropped after", float(dropped.group(1)) if dropped else secs)
+        add("stuck route: publisher msgs/s while stuck",
+            float(re.search(r"while the route was stuck: \d+ msgs in [\d.]+ s \((\d+) msgs/s",
+                            out).group(1)))
+    finally:
+        s.stop()
+    http = free_port()
+    s = Server(binary, ["-m", str(http)])
+    try:
+        out = loadgen(a, "slow-consumer", ["--url", s.url, "--http-port", str(http), "--scenario",
+                                           "slow-consumer", "--subs", "2", "--size", "4096",
+                                           "--rate", "5000",
+                                           "--seconds", str(max(a.safety_seconds, 1))])
+        add("slow consumer: healthy subscribers' rate",
+            float(re.search(r"healthy subscribers got at least \d+ msgs \((\d+) msgs/s\)",
+                            out).group(1)))
+        cut = re.search(r"closed by the server after ([\d.]+) s", out)
+        add("slow consumer: cut after", float(cut.group(1)) if cut else float("nan"))
+    finally:
+        s.stop()
+
+
 GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
-          "scale": run_scale, "tls": run_tls}
+          "scale": run_scale, "tls": run_tls, "safety": run_safety}
 
 
 def fmt(v, unit):
@@ -282,6 +344,9 @@ def main():
     ap.add_argument("--conns", type=int, default=10_000, help="idle connections")
     ap.add_argument("--subs-conns", type=int, default=1_000)
     ap.add_argument("--subs-per-conn", type=int, default=1_000)
+    ap.add_argument("--churn", type=int, default=20_000, help="connections per churn run")
+    ap.add_argument("--safety-seconds", type=float, default=25,
+                    help="how long the stuck route and the slow consumer runs last")
     ap.add_argument("--groups", default=",".join(GROUPS), help="comma-separated subset")
     ap.add_argument("--self", action="store_true", help="compare gnatsd with itself")
     a = ap.parse_args()
@@ -311,6 +376,9 @@ def main():
             continue
         g = statistics.median(results[("gnatsd", label)])
         n = statistics.median(results[(b, label)])
+        if g != g or n != n:  # not measured (nan): a run that never reached that point
+            print(f"| {label} | {unit} | {fmt(g, unit)} | {fmt(n, unit)} | | |")
+            continue
         ratio = g / n if n else float("inf")
         print(f"| {label} | {unit} | {fmt(g, unit)} | {fmt(n, unit)} | {ratio:.2f}x | "
               f"{verdict(ratio, better, target) if not a.self else ''} |")

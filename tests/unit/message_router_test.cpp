@@ -196,6 +196,27 @@ TEST(MessageRouter, ARouteFarBehindHoldsItsProducerUntilItDrains) {
   EXPECT_TRUE(router.stall_cleared());
 }
 
+TEST(MessageRouter, AStalledDestinationThatWritesNothingIsNotProgressing) {
+  fixture f;
+  f.ctx->options.max_pending = 1000;
+  f.ctx->set_limits(limits_of(f.ctx->options));
+  auto publisher = f.client(1), slow = f.client(2);
+  f.sub(slow, "s");
+  slow->handed = 600;  // over the mark of 500 already
+  message_router router{*f.ctx, f.rng};
+  message_origin o;
+  o.self = publisher.get();
+  std::vector<char> self_out;
+  o.self_out = &self_out;
+  router.route("s", "", 0, false, std::string(10, 'x'), o);
+  router.flush();
+  ASSERT_TRUE(router.stalled());
+  EXPECT_FALSE(router.stall_progressing()) << "its socket took nothing since the stall began";
+  slow->written = 100;  // the transport wrote something
+  EXPECT_TRUE(router.stall_progressing());
+  EXPECT_FALSE(router.stall_cleared()) << "still over the mark";
+}
+
 TEST(MessageRouter, AGoneDestinationNeverStallsItsProducer) {
   fixture f;
   auto slow = f.client(2);

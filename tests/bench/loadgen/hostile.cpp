@@ -122,7 +122,7 @@ void run_stuck_route(const config& cfg) {
   std::atomic<bool> stop{false};
   std::atomic<long> sent{0};
   const long rss0 = resident_kib(cfg.server_pid);
-  long rss_peak = rss0, pending_peak = 0;
+  long rss_peak = rss0, pending_peak = 0, sent_while_stuck = 0;
   double closed_at = -1;
   const auto t0 = clock_type::now();
   std::thread writer{[&] { publish_until(pub, frame, stop, sent); }};
@@ -133,7 +133,10 @@ void run_stuck_route(const config& cfg) {
     pending_peak = std::max(pending_peak, json_number(routez, "pending_size"));
     // The server's close cannot reach a peer that does not read (its FIN waits behind the
     // unsent bytes), so the monitoring port tells.
-    if (closed_at < 0 && json_number(routez, "num_routes") == 0) closed_at = since(t0);
+    if (closed_at < 0 && json_number(routez, "num_routes") == 0) {
+      closed_at = since(t0);
+      sent_while_stuck = sent.load();
+    }
   }
   const double secs = since(t0);
   stop = true;
@@ -141,8 +144,12 @@ void run_stuck_route(const config& cfg) {
   writer.join();
   ::close(pub);
   ::close(fd);
+  const double stuck_secs = closed_at >= 0 ? closed_at : secs;
+  if (closed_at < 0) sent_while_stuck = sent.load();
   std::printf("stuck route: publisher sent %ld msgs of %zu B in %.1f s (%.0f msgs/s)\n",
               sent.load(), cfg.size, secs, sent.load() / secs);
+  std::printf("stuck route: while the route was stuck: %ld msgs in %.1f s (%.0f msgs/s)\n",
+              sent_while_stuck, stuck_secs, sent_while_stuck / stuck_secs);
   std::printf("stuck route: server RSS %.1f MiB before, %.1f MiB peak\n", rss0 / 1024.0,
               rss_peak / 1024.0);
   std::printf("stuck route: route pending_size peak %ld bytes\n", pending_peak);
