@@ -162,7 +162,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
     c.stats->last_activity_steady_ns = now;
     st.conn->use_stats(c.stats);
   }
-  st.conn->start(c.connection->secured());
+  st.conn->start(c.connection->secured(), c.greeted);
   if (c.over_connection_limit) st.conn->fail(proto::error_code::maximum_connections_exceeded);
   auto timers = session_timers(self, st.conn->limits());
   if (const auto auth = c.context->current_auth(); auth->required()) {

@@ -23,6 +23,7 @@ struct session_config {
   server_actor server;
   sublist_actor interest;
   bool over_connection_limit = false;
+  bool greeted = false;  // the listener already sent the INFO
   connection_stats_ptr stats;  // shared with the server actor, for /connz
 };
 

@@ -115,7 +115,7 @@ using sublist_actor =
 
 /// One per server process (actors/server.hpp).
 using server_actor = caf::typed_actor<
-    caf::reacts_to<accepted_atom, net::connection_ptr>,
+    caf::reacts_to<accepted_atom, net::connection_ptr, uint64_t>,
     caf::reacts_to<session_closed_atom, uint64_t, std::string>,
     caf::reacts_to<route_accepted_atom, net::connection_ptr>,
     caf::reacts_to<route_dialed_atom, std::string, route_role, net::connection_ptr, std::string>,

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 #include "actors/client_session.hpp"
 #include "actors/route.hpp"
@@ -42,7 +43,6 @@ struct server_state {
   net::transport* transport = nullptr;
   sublist_actor interest;
   prng rng;
-  uint64_t next_cid = 1;
   struct session_entry {
     session_actor actor;
     connection_stats_ptr stats;
@@ -82,7 +82,7 @@ using server_pointer = server_actor::stateful_pointer<server_state>;
 
 // -- clients ------------------------------------------------------------------------------------
 
-void accept_client(server_pointer self, net::connection_ptr& conn) {
+void accept_client(server_pointer self, net::connection_ptr& conn, uint64_t cid) {
   auto& st = self->state;
   if (st.shutting_down) {
     conn->close(false);
@@ -90,14 +90,14 @@ void accept_client(server_pointer self, net::connection_ptr& conn) {
   }
   session_config cfg;
   cfg.context = st.context;
+  cfg.greeted = !conn->secured();  // the listener sent a plain client its INFO (client_acceptor)
   cfg.connection = std::move(conn);
-  cfg.cid = st.next_cid++;
+  cfg.cid = cid;
   cfg.rng = st.rng.fork();
   cfg.server = server_actor{self};
   cfg.interest = st.interest;
   cfg.over_connection_limit =
       st.sessions.size() >= static_cast<size_t>(st.context->current_limits()->max_connections);
-  const uint64_t cid = cfg.cid;
   cfg.stats = std::make_shared<connection_stats>();
   auto stats = cfg.stats;
   const auto remote = cfg.connection->remote();
@@ -675,7 +675,9 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
     child_failed(self, msg.source, to_string(msg.reason));
   });
   return {
-      [=](accepted_atom, net::connection_ptr& conn) { accept_client(self, conn); },
+      [=](accepted_atom, net::connection_ptr& conn, uint64_t cid) {
+        accept_client(self, conn, cid);
+      },
       [=](session_closed_atom, uint64_t cid, std::string& reason) {
         auto& s = self->state;
         if (auto it = s.sessions.find(cid); it != s.sessions.end()) {
@@ -733,29 +735,58 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
 // Forwards accepted connections to the server actor. The listener starts accepting before
 // the actor exists (the actor's context needs the bound port), so connections accepted in
 // between are held until the target is set.
-template <class Atom>
-class server_acceptor final : public net::accept_handler {
+template <class Atom, class... Extra>
+class server_acceptor : public net::accept_handler {
  public:
-  void on_accept(net::connection_ptr conn) override {
-    std::lock_guard<std::mutex> guard{mutex_};
-    if (target_) {
-      caf::anon_send(target_, Atom{}, std::move(conn));
-    } else {
-      early_.push_back(std::move(conn));
-    }
-  }
   void set_target(server_actor target) {
     std::lock_guard<std::mutex> guard{mutex_};
     target_ = std::move(target);
-    for (auto& conn : early_)
-      caf::anon_send(target_, Atom{}, std::move(conn));
+    for (auto& [conn, extra] : early_)
+      std::apply([&](auto&... e) { caf::anon_send(target_, Atom{}, std::move(conn), e...); },
+                 extra);
     early_.clear();
+  }
+
+ protected:
+  void forward(net::connection_ptr conn, Extra... extra) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (target_) {
+      caf::anon_send(target_, Atom{}, std::move(conn), extra...);
+    } else {
+      early_.emplace_back(std::move(conn), std::tuple<Extra...>{extra...});
+    }
   }
 
  private:
   std::mutex mutex_;
   server_actor target_;
-  std::vector<net::connection_ptr> early_;
+  std::vector<std::pair<net::connection_ptr, std::tuple<Extra...>>> early_;
+};
+
+// The client port's listener greets a plain client with its INFO at once, from the
+// transport's thread, as nats-server writes it before anything else: the client's round trip
+// (INFO, then its CONNECT) overlaps with the server actor spawning the session, instead of
+// waiting for it. The client id is taken here for the INFO; TLS clients are greeted by their
+// session (the INFO goes out in clear right before the handshake the session sees).
+class route_acceptor final : public server_acceptor<route_accepted_atom> {
+ public:
+  void on_accept(net::connection_ptr conn) override { forward(std::move(conn)); }
+};
+
+class client_acceptor final : public server_acceptor<accepted_atom, uint64_t> {
+ public:
+  explicit client_acceptor(server_context_ptr ctx) : ctx_(std::move(ctx)) {}
+  void on_accept(net::connection_ptr conn) override {
+    const uint64_t cid = ctx_->next_cid.fetch_add(1, std::memory_order_relaxed);
+    if (!conn->secured()) {
+      const std::string info = ctx_->client_info(cid, conn->remote().host, false);
+      conn->greet({info.begin(), info.end()});
+    }
+    forward(std::move(conn), cid);
+  }
+
+ private:
+  server_context_ptr ctx_;
 };
 
 std::string generated_cluster_name(prng& rng) {
@@ -788,8 +819,8 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   if (!o.config_file.empty()) ctx->log->info("Using configuration file: " + o.config_file);
 
   auto interest = spawn_sublist_actor(sys, ctx);
-  auto clients = std::make_shared<server_acceptor<accepted_atom>>();
-  auto routes = std::make_shared<server_acceptor<route_accepted_atom>>();
+  auto clients = std::make_shared<client_acceptor>(ctx);
+  auto routes = std::make_shared<route_acceptor>();
   const bool clustered = o.cluster.port != 0;
   int cluster_bound = 0;
   auto fail = [&](const std::string& what) {

@@ -104,6 +104,10 @@ class connection {
   virtual void set_timers(connection_timers timers) = 0;
   /// Queues `bytes` for writing, after everything queued before.
   virtual void write(std::vector<char> bytes) = 0;
+  /// Writes the greeting of a plain connection (the client INFO) as it is accepted, before
+  /// `start` and ahead of every `write`; its bytes are not reported by `on_flushed` (the
+  /// owner never counted them as its own). TLS connections greet through `write`.
+  virtual void greet(std::vector<char> bytes) = 0;
   /// Returns one read credit, allowing one more read buffer to be delivered. `spent` is a
   /// buffer from `on_bytes` that its owner is done with: the connection may read into it
   /// again (a recycled buffer is already mapped and needs no zero-fill), or drop it.

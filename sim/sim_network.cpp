@@ -40,6 +40,12 @@ void sim_end::write(std::vector<char> bytes) {
   net_.transmit(*this, std::move(bytes));
 }
 
+void sim_end::greet(std::vector<char> bytes) {
+  if (closed_ || bytes.empty()) return;
+  unreported_ += bytes.size();
+  net_.transmit(*this, std::move(bytes));
+}
+
 void sim_end::resume_reading(std::vector<char>) {
   // Simulated chunks are fresh vectors cut from the stream; there is nothing to recycle.
   ++credits_;
@@ -494,7 +500,9 @@ bool sim_network::hand_over_ready(int64_t now_ns) {
       if (!w) continue;
       w->in_network_ -= std::min(w->in_network_, n);  // the window opens again
       pump(*w);
-      if (w->handler_) w->handler_->on_flushed(n);
+      const size_t greeting = std::min(n, w->unreported_);
+      w->unreported_ -= greeting;
+      if (w->handler_ && n > greeting) w->handler_->on_flushed(n - greeting);
     }
     progress = true;
   }

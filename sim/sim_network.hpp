@@ -73,6 +73,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
              net::connection_timers timers) override;
   void set_timers(net::connection_timers timers) override;
   void write(std::vector<char> bytes) override;
+  void greet(std::vector<char> bytes) override;
   void resume_reading(std::vector<char> spent) override;
   void close(bool flush) override;
   const net::endpoint& remote() const override { return remote_; }
@@ -112,6 +113,7 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   net::connection_timers timers_;
   uint64_t ping_generation_ = 0;  // pings scheduled under an older one are stale
   bool write_check_armed_ = false;
+  size_t unreported_ = 0;  // greeting bytes the reader has not taken: not reported flushed
   int64_t last_arrival_ns_ = 0;   // keeps this direction's deliveries monotone
   int64_t latency_ns_ = 0;       // this connection's base latency (both directions)
   bool closed_ = false;          // this end closed itself, or learned the peer is gone

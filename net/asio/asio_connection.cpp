@@ -54,6 +54,15 @@ std::string tls_version(SSL* ssl) {
 }  // namespace
 
 asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
+    : asio_connection(std::move(socket), std::move(tls), asio::ip::tcp::endpoint{}) {
+  tune_socket(socket_.native_handle());
+  boost::system::error_code ec;
+  const auto r = socket_.remote_endpoint(ec);
+  if (!ec) remote_ = to_endpoint(r);
+}
+
+asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls,
+                                 const asio::ip::tcp::endpoint& peer)
     : socket_(std::move(socket)),
       tls_plan_(std::move(tls)),
       handshake_timer_(socket_.get_executor()),
@@ -65,14 +74,22 @@ asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
     phase_ =
         tls_plan_.when == tls_settings::mode::after_greeting ? phase::greeting : phase::handshaking;
   }
-  boost::system::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent_max,
-               sizeof unsent_max);
-  const auto r = socket_.remote_endpoint(ec);
-  if (!ec) remote_ = to_endpoint(r);
-  const auto l = socket_.local_endpoint(ec);
-  if (!ec) local_ = to_endpoint(l);
+  if (peer.port() != 0) remote_ = to_endpoint(peer);
+}
+
+void asio_connection::tune_socket(int fd) {
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent_max, sizeof unsent_max);
+}
+
+const endpoint& asio_connection::local() const {
+  if (local_.port == 0) {
+    boost::system::error_code ec;
+    const auto l = socket_.local_endpoint(ec);
+    if (!ec) local_ = to_endpoint(l);
+  }
+  return local_;
 }
 
 void asio_connection::start(std::shared_ptr<connection_handler> handler, int initial_credits,
@@ -140,6 +157,17 @@ void asio_connection::write(std::vector<char> bytes) {
     self->queue_.push_back(std::move(b));
     if (!self->writing_) self->do_write();
     self->arm_write_check();
+  });
+}
+
+void asio_connection::greet(std::vector<char> bytes) {
+  GNATSD_ASSERT(!tls_);
+  if (bytes.empty()) return;
+  asio::post(socket_.get_executor(), [self = shared_from_this(), b = std::move(bytes)]() mutable {
+    if (self->closed_) return;
+    self->unreported_ += b.size();
+    self->queue_.push_front(std::move(b));
+    if (!self->writing_) self->do_write();
   });
 }
 
@@ -348,7 +376,9 @@ void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
     buffer_pool::shared().give(std::move(queue_.front()));
     queue_.pop_front();
   }
-  if (handler_) handler_->on_flushed(n);
+  const size_t greeting = std::min(n, unreported_);
+  unreported_ -= greeting;
+  if (handler_ && n > greeting) handler_->on_flushed(n - greeting);
   if (phase_ == phase::greeting && write_front_offset_ == 0) {
     if (!close_after_flush_) {
       begin_handshake();
@@ -374,7 +404,9 @@ void asio_connection::do_close(const std::string& reason) {
   ping_timer_.cancel();
   auth_timer_.cancel();
   write_check_timer_.cancel();
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  // A peer that closed first needs no shutdown: the close alone ends it (a syscall less per
+  // connection that a client ends).
+  if (reason != "Client Closed") socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   queue_.clear();
   if (handler_) {

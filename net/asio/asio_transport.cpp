@@ -43,6 +43,7 @@ std::shared_ptr<asio::ip::tcp::acceptor> open_acceptor(asio::io_context& io,
   acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
   if (dual_stack) acceptor->set_option(asio::ip::v6_only(false));
   acceptor->bind(ep);
+  asio_impl::asio_connection::tune_socket(acceptor->native_handle());  // accepted ones inherit
   acceptor->listen(asio::socket_base::max_listen_connections);
   return acceptor;
 }
@@ -132,13 +133,17 @@ struct asio_transport::impl {
 
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
                  std::shared_ptr<accept_handler> handler, std::shared_ptr<listener_tls> tls) {
-    // Each accepted socket gets its own strand as executor.
+    // Each accepted socket gets its own strand as executor; accept reports the peer's
+    // address, so no getpeername follows.
+    auto peer = std::make_shared<asio::ip::tcp::endpoint>();
     acceptor->async_accept(
-        asio::make_strand(io), [this, acceptor, handler, tls](const boost::system::error_code& ec,
-                                                              asio::ip::tcp::socket socket) {
+        asio::make_strand(io), *peer,
+        [this, acceptor, handler, tls, peer](const boost::system::error_code& ec,
+                                             asio::ip::tcp::socket socket) {
           if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
           if (!ec)
-            handler->on_accept(std::make_shared<asio_connection>(std::move(socket), tls->get()));
+            handler->on_accept(
+                std::make_shared<asio_connection>(std::move(socket), tls->get(), *peer));
           do_accept(acceptor, handler, tls);
         });
   }

@@ -4,7 +4,9 @@
 
 namespace gnatsd::proto {
 
-std::string encode_info(const server_info& info) {
+namespace {
+
+nlohmann::ordered_json server_fields(const server_info& info) {
   // ordered_json keeps nats-server's field order, which makes traces easy to compare.
   nlohmann::ordered_json j;
   j["server_id"] = info.server_id;
@@ -21,12 +23,32 @@ std::string encode_info(const server_info& info) {
   j["max_payload"] = info.max_payload;
   if (!info.connect_urls.empty()) j["connect_urls"] = info.connect_urls;
   if (info.ldm) j["ldm"] = true;
-  j["client_id"] = info.client_id;
-  if (!info.client_ip.empty()) j["client_ip"] = info.client_ip;
-  std::string out = "INFO ";
-  out += j.dump();
-  out += " \r\n";
+  return j;
+}
+
+}  // namespace
+
+std::string encode_info_prefix(const server_info& info) {
+  std::string fields = server_fields(info).dump();
+  fields.back() = ',';  // the closing brace: the connection's own fields follow
+  return "INFO " + fields;
+}
+
+std::string finish_info(const std::string& prefix, uint64_t client_id,
+                        const std::string& client_ip) {
+  std::string out = prefix;
+  out += "\"client_id\":";
+  out += std::to_string(client_id);
+  if (!client_ip.empty()) {
+    out += ",\"client_ip\":";
+    out += nlohmann::json(client_ip).dump();
+  }
+  out += "} \r\n";
   return out;
+}
+
+std::string encode_info(const server_info& info) {
+  return finish_info(encode_info_prefix(info), info.client_id, info.client_ip);
 }
 
 }  // namespace gnatsd::proto

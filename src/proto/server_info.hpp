@@ -30,4 +30,11 @@ struct server_info {
 /// Encodes `INFO {...} \r\n` exactly as nats-server frames it (note the space before CRLF).
 std::string encode_info(const server_info& info);
 
+/// The INFO up to its per-connection fields: `INFO {...,` (client_id and client_ip follow,
+/// then `} \r\n`). Servers cache it, so that a new connection costs no JSON encoding.
+std::string encode_info_prefix(const server_info& info);
+/// Completes a prefix for one connection; with `encode_info_prefix`, the same bytes as
+/// `encode_info` of the same fields.
+std::string finish_info(const std::string& prefix, uint64_t client_id, const std::string& client_ip);
+
 }  // namespace gnatsd::proto

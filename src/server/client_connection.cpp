@@ -120,9 +120,9 @@ void client_connection::reload() {
 
 client_connection::~client_connection() = default;
 
-void client_connection::start(bool tls) {
+void client_connection::start(bool tls, bool greeted) {
   tls_ = tls;
-  append(current_info());
+  if (!greeted) append(current_info());
   ctx_->log->log(log_level::debug, prefix_ + "Client connection created");
   if (tls_) ctx_->log->log(log_level::debug, prefix_ + "Starting TLS client connection handshake");
 }
@@ -151,11 +151,7 @@ void client_connection::tls_handshake_done(const std::string& error, const std::
 }
 
 std::string client_connection::current_info() const {
-  proto::server_info info = ctx_->client_info_template(tls_);
-  info.client_id = cid_;
-  info.client_ip = remote_host_;
-  if (ctx_->options.cluster.no_advertise) info.connect_urls.clear();
-  return proto::encode_info(info);
+  return ctx_->client_info(cid_, remote_host_, tls_);
 }
 
 void client_connection::connect_urls_changed() {

@@ -68,8 +68,9 @@ class client_connection final : public proto::client_op_handler {
   // -- events ----------------------------------------------------------------------------------
 
   /// Queues the INFO; call once when the connection is accepted. `tls`: the connection runs
-  /// TLS (the INFO says `tls_required` and the handshake follows it).
-  void start(bool tls = false);
+  /// TLS (the INFO says `tls_required` and the handshake follows it). `greeted`: the
+  /// listener already sent the INFO (server_context::client_info) as it accepted.
+  void start(bool tls = false, bool greeted = false);
   /// Parses and processes one read buffer.
   void receive(const char* data, size_t size);
   /// The ping timer fired: send PING or close a stale connection.

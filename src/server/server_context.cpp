@@ -25,6 +25,26 @@ proto::server_info server_context::client_info_template(bool tls) const {
 void server_context::set_connect_urls(std::vector<std::string> urls) {
   std::lock_guard<std::mutex> guard{urls_mutex_};
   connect_urls_ = std::move(urls);
+  info_generation_.fetch_add(1, std::memory_order_release);
+}
+
+std::string server_context::client_info(uint64_t cid, const std::string& ip, bool tls) const {
+  const uint64_t generation = info_generation_.load(std::memory_order_acquire);
+  const bool ldm = lame_duck.load(std::memory_order_acquire);
+  std::string prefix;
+  {
+    std::lock_guard<std::mutex> guard{info_mutex_};
+    auto& cached = info_cache_[tls ? 1 : 0];
+    if (cached.generation != generation || cached.ldm != ldm) {
+      proto::server_info info = client_info_template(tls);
+      if (options.cluster.no_advertise) info.connect_urls.clear();
+      cached.prefix = proto::encode_info_prefix(info);
+      cached.generation = generation;
+      cached.ldm = ldm;
+    }
+    prefix = cached.prefix;
+  }
+  return proto::finish_info(prefix, cid, ip);
 }
 
 std::vector<std::string> server_context::connect_urls() const {

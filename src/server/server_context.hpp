@@ -51,6 +51,7 @@ struct server_context {
   void set_auth(authorization_options a) {
     std::atomic_store(&auth_, std::shared_ptr<const authorization_options>(
                                   std::make_shared<authorization_options>(std::move(a))));
+    info_generation_.fetch_add(1, std::memory_order_release);
   }
   /// The limits in force: the options' at start, replaced as a whole by a config reload.
   std::shared_ptr<const connection_limits> current_limits() const {
@@ -59,12 +60,14 @@ struct server_context {
   void set_limits(const connection_limits& l) {
     std::atomic_store(
         &limits_, std::shared_ptr<const connection_limits>(std::make_shared<connection_limits>(l)));
+    info_generation_.fetch_add(1, std::memory_order_release);
   }
   /// The client TLS options in force: options.tls at start, replaced by a config reload (a
   /// connection's own TLS is fixed when it is accepted: see connection::secured).
   std::shared_ptr<const tls_options> current_tls() const { return std::atomic_load(&tls_); }
   void set_tls(const tls_options& t) {
     std::atomic_store(&tls_, std::shared_ptr<const tls_options>(std::make_shared<tls_options>(t)));
+    info_generation_.fetch_add(1, std::memory_order_release);
   }
   /// The cluster's TLS options in force, likewise (route connections read `pinned_certs`).
   std::shared_ptr<const tls_options> current_cluster_tls() const {
@@ -82,6 +85,14 @@ struct server_context {
   /// The INFO sent to a new client, before its per-connection fields are filled in; `tls`:
   /// whether the client's connection runs TLS.
   proto::server_info client_info_template(bool tls) const;
+  /// The `INFO {...} \r\n` line for client `cid` at `ip`: the server's part is encoded once
+  /// and cached until what it says changes (connect_urls, limits, authorization, TLS, lame
+  /// duck mode), so a new connection costs no JSON encoding.
+  std::string client_info(uint64_t cid, const std::string& ip, bool tls) const;
+
+  /// Client ids, taken by the listener as it accepts (it greets the client with its INFO at
+  /// once, before any actor runs for it).
+  std::atomic<uint64_t> next_cid{1};
 
   /// The client URLs of this server, then of every route peer (nats-server's
   /// `connect_urls`): written by the server actor, read by sessions for their INFO.
@@ -91,6 +102,16 @@ struct server_context {
  private:
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;
+  // The cached server part of the client INFO, per TLS or not; any setter above that
+  // changes what the INFO says bumps the generation.
+  std::atomic<uint64_t> info_generation_{1};
+  struct cached_info {
+    uint64_t generation = 0;
+    bool ldm = false;
+    std::string prefix;
+  };
+  mutable std::mutex info_mutex_;
+  mutable cached_info info_cache_[2];
   std::shared_ptr<const authorization_options> auth_ = std::make_shared<authorization_options>();
   std::shared_ptr<const tls_options> tls_ = std::make_shared<tls_options>();
   std::shared_ptr<const tls_options> cluster_tls_ = std::make_shared<tls_options>();

@@ -238,8 +238,11 @@ void run_slow_consumer(const config& cfg) {
 
 void run_churn(const config& cfg) {
   constexpr std::string_view hello = "CONNECT {\"verbose\":false}\r\nPING\r\n";
+  // As a real client: the server's INFO first (clients decide on TLS and credentials from
+  // it), then CONNECT and PING, the PONG, and the close.
   auto cycle = [&] {
     const int fd = dial(cfg.url);
+    read_until(fd, "\r\n");
     send_all(fd, hello);
     read_until(fd, "PONG\r\n");
     ::close(fd);

@@ -15,7 +15,8 @@
 //                        pending bytes (--http-port) and whether the server closed the route
 //   --scenario slow-consumer  --subs healthy subscribers and one that stops reading; a
 //                        publisher at --rate msgs/s for --seconds: rates and when it was cut
-//   --scenario churn     --msgs cycles of connect, CONNECT, PING/PONG, close; RSS around it
+//   --scenario churn     --msgs cycles of connect, INFO, CONNECT, PING/PONG, close (--subs at
+//                        a time); the server's RSS around it
 // Common: --url, --msgs, --size, --window, --server-pid (resident memory from /proc).
 #include <cstdio>
 #include <cstdlib>
