@@ -32,6 +32,8 @@ using namespace std::chrono_literals;
 
 constexpr const char* route_password = "Rp4ss-n0t-in-any-output";
 constexpr const char* client_password = "Al1ce-n0t-in-any-output";
+constexpr const char* client_token = "T0ken-n0t-in-any-output";
+constexpr const char* wrong_password = "Wr0ng-n0t-in-any-output";
 
 std::string good_connect(const std::string& id) {
   return "CONNECT {\"echo\":true,\"verbose\":false,\"pedantic\":false,\"user\":\"ruser\","
@@ -279,10 +281,28 @@ TEST(RouteSecurityE2E, NoCredentialReachesALogATraceAMonitoringPageOrThePortsFil
   natsConnection_FlushTimeout(nc.get(), 5000);
   ASSERT_NE(next(sub.get()), nullptr);
 
+  // A login that fails (its password must not be logged either), and a server with a token.
+  raw_client wrong{a.client};
+  wrong.send("CONNECT {\"user\":\"alice\",\"pass\":\"" + std::string{wrong_password} +
+             "\"}\r\nPING\r\n");
+  EXPECT_TRUE(wrong.wait_closed());
+  cluster_node c;
+  server_process sc{gnatsd_binary(),
+                    {"-c",
+                     write_config("cred_c.conf", "authorization { token: \"" +
+                                                     std::string{client_token} + "\" }\n" +
+                                                     c.conf()),
+                     "-DV"}};
+  raw_client with_token{c.client};
+  with_token.send("CONNECT {\"verbose\":false,\"auth_token\":\"" + std::string{client_token} +
+                  "\"}\r\nSUB t 1\r\nPING\r\n");
+  EXPECT_NE(with_token.read_until("PONG", 5s).find("PONG"), std::string::npos);
+  ASSERT_TRUE(sc.wait_for_log("\"auth_token\":\"[REDACTED]\""));
+
   std::vector<std::pair<std::string, std::string>> outputs = {
       {"A's log", sa.log()}, {"A's output", sa.output()}, {"B's log", sb.log()},
-      {"B's output", sb.output()}};
-  for (const auto* node : {&a, &b})
+      {"B's output", sb.output()}, {"C's log", sc.log()}};
+  for (const auto* node : {&a, &b, &c})
     for (const std::string path : {"/varz", "/routez?subs=1", "/connz?auth=1&subs=1",
                                    "/connz?state=all&auth=1", "/subsz?subs=1", "/healthz"})
       outputs.push_back({path, http_get(node->http, path)});
@@ -292,6 +312,8 @@ TEST(RouteSecurityE2E, NoCredentialReachesALogATraceAMonitoringPageOrThePortsFil
     EXPECT_FALSE(text.empty()) << where;
     EXPECT_EQ(text.find(route_password), std::string::npos) << where << ":\n" << text;
     EXPECT_EQ(text.find(client_password), std::string::npos) << where << ":\n" << text;
+    EXPECT_EQ(text.find(client_token), std::string::npos) << where << ":\n" << text;
+    EXPECT_EQ(text.find(wrong_password), std::string::npos) << where << ":\n" << text;
   }
   // The paths that carry credentials did run: redacted, not skipped.
   EXPECT_TRUE(sa.wait_for_log("\"pass\":\"[REDACTED]\""));
