@@ -256,25 +256,39 @@ size_t largest_backlog(world& w, const std::string& host) {
   return most;
 }
 
-TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWriteDeadline) {
-  world w{31};
+constexpr int64_t a_max_pending = 1024 * 1024;
+
+// Server A (10.0.0.1, max_pending 1 MiB) routed to server B, where a client subscribes to
+// "data"; returns a publisher on A, once the interest is there.
+client route_to_a_subscriber(world& w, duration write_deadline = std::chrono::seconds{10}) {
   auto a_opts = node(4248);
-  a_opts.max_pending = 1024 * 1024;
+  a_opts.max_pending = a_max_pending;
   a_opts.max_payload = 64 * 1024;
+  a_opts.write_deadline = write_deadline;
   auto& a = w.start_server("10.0.0.1", a_opts);
   auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
   auto sub = connect(w, b);
   sub.send("SUB data 1\r\n");
   sub.flush();
   settle(w);
+  return connect(w, a);
+}
+
+// `n` messages of 32 KiB on "data".
+std::string burst(int n) {
+  const std::string payload(32 * 1024, 'x');
+  std::string out;
+  for (int i = 0; i < n; ++i)
+    out += "PUB data " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
+  return out;
+}
+
+TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWriteDeadline) {
+  world w{31};
+  auto pub = route_to_a_subscriber(w);
   // B stops reading (a stopped process); A's publisher sends 8 MiB at once.
   w.network().set_read_mode("10.0.0.2", read_mode::stuck);
-  auto pub = connect(w, a);
-  const std::string payload(32 * 1024, 'x');
-  std::string burst;
-  for (int i = 0; i < 256; ++i)
-    burst += "PUB data " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
-  pub.send(burst + "PING\r\n");
+  pub.send(burst(256) + "PING\r\n");
   const int64_t start = w.now_ns();
   size_t most = 0, seen = 0;
   auto dropped = [&] {  // looks at the trace lines written since the last look only
@@ -296,8 +310,8 @@ TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWri
       ASSERT_EQ(pub.c->received().find("PONG"), std::string::npos);
     }
   }
-  EXPECT_LE(most, static_cast<size_t>(a_opts.max_pending + 128 * 1024));
-  EXPECT_GT(most, static_cast<size_t>(a_opts.max_pending / 2)) << "the route did fill up";
+  EXPECT_LE(most, static_cast<size_t>(a_max_pending + 128 * 1024));
+  EXPECT_GT(most, static_cast<size_t>(a_max_pending / 2)) << "the route did fill up";
   // Dropped once the peer had taken nothing for write_deadline: after 10 s, within 11 s.
   EXPECT_GE(w.now_ns() - start, 10 * second);
   EXPECT_LE(w.now_ns() - start, 11 * second);
@@ -309,28 +323,14 @@ TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWri
 
 TEST(ClusterSim, APeerThatStillReadsALittleIsLoggedAsSlowButKept) {
   world w{32};
-  auto a_opts = node(4248);
-  a_opts.max_pending = 1024 * 1024;
-  a_opts.max_payload = 64 * 1024;
-  a_opts.write_deadline = std::chrono::milliseconds{200};
-  auto& a = w.start_server("10.0.0.1", a_opts);
-  auto& b = w.start_server("10.0.0.2", node(5248, {"nats://10.0.0.1:4248"}));
-  auto sub = connect(w, b);
-  sub.send("SUB data 1\r\n");
-  sub.flush();
-  settle(w);
+  auto pub = route_to_a_subscriber(w, std::chrono::milliseconds{200});
   w.network().set_read_mode("10.0.0.2", read_mode::slow);
-  auto pub = connect(w, a);
-  const std::string payload(32 * 1024, 'x');
-  std::string burst;
-  for (int i = 0; i < 128; ++i)
-    burst += "PUB data " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
-  pub.send(burst);
+  pub.send(burst(128));
   w.run_for(4 * second);
   EXPECT_GE(trace_count(w, "10.0.0.1", "Slow Consumer Detected: WriteDeadline of 200ms exceeded"),
             1u);
   EXPECT_EQ(trace_count(w, "10.0.0.1", "Route connection closed"), 0u);
-  EXPECT_LE(largest_backlog(w, "10.0.0.1"), static_cast<size_t>(a_opts.max_pending + 128 * 1024));
+  EXPECT_LE(largest_backlog(w, "10.0.0.1"), static_cast<size_t>(a_max_pending + 128 * 1024));
 }
 
 }  // namespace

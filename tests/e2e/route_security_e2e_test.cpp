@@ -328,14 +328,7 @@ TEST(RouteSecurityE2E, NoCredentialReachesALogATraceAMonitoringPageOrThePortsFil
 // (the server holding it back blocks its writes, which is what the tests look at).
 class flooder {
  public:
-  flooder(int port, const std::string& frame) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-      throw std::runtime_error("connect failed");
+  flooder(int port, const std::string& frame) : fd_(connect_loopback(port)) {
     std::string batch = "CONNECT {\"verbose\":false}\r\n";
     while (batch.size() < 64 * 1024)
       batch += frame;

@@ -181,17 +181,22 @@ int server_process::stop(int sig, std::chrono::milliseconds deadline) {
   return -1;
 }
 
-raw_client::raw_client(int port, int receive_buffer) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+int connect_loopback(int port, int receive_buffer) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (receive_buffer > 0)
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
     throw std::runtime_error("connect failed");
+  }
+  return fd;
 }
+
+raw_client::raw_client(int port, int receive_buffer) : fd_(connect_loopback(port, receive_buffer)) {}
 
 raw_listener::raw_listener() {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);

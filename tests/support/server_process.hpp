@@ -51,6 +51,10 @@ std::string nats_server_binary();
 /// against every other one (see server_process.cpp): never the same port twice.
 int free_port();
 
+/// A blocking TCP socket connected to 127.0.0.1:port (its receive buffer set first when
+/// `receive_buffer` > 0); throws if nothing listens there.
+int connect_loopback(int port, int receive_buffer = 0);
+
 /// A connected raw TCP socket to 127.0.0.1:port, for protocol-level checks.
 class raw_client {
  public:

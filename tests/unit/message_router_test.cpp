@@ -141,25 +141,36 @@ TEST(MessageRouter, ClosedMembersAreSkipped) {
   EXPECT_EQ(alive->messages, 50u);
 }
 
-TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
-  fixture f;
-  f.ctx->options.max_pending = 1000;
-  f.ctx->set_limits(limits_of(f.ctx->options));
-  auto publisher = f.client(1), slow = f.client(2);
-  f.sub(slow, "s");
-  message_router router{*f.ctx, f.rng};
-  message_origin o;
-  o.self = publisher.get();
+// A publisher's router with a given max_pending, for the producer-stall tests: `send`
+// publishes on "s" and hands the batches over, as at the end of a read buffer.
+struct stall_fixture : fixture {
+  explicit stall_fixture(int64_t max_pending) {
+    ctx->options.max_pending = max_pending;
+    ctx->set_limits(limits_of(ctx->options));
+    router = std::make_unique<message_router>(*ctx, rng);
+    origin.self = publisher.get();
+    origin.self_out = &self_out;
+  }
+  void send(size_t payload_size) {
+    router->route("s", "", 0, false, std::string(payload_size, 'x'), origin);
+    router->flush();
+  }
+  std::shared_ptr<recording_subscriber> publisher = client(1);
+  std::unique_ptr<message_router> router;
+  message_origin origin;
   std::vector<char> self_out;
-  o.self_out = &self_out;
-  const std::string payload(100, 'x');
-  router.route("s", "", 0, false, payload, o);
-  router.flush();
+};
+
+TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
+  stall_fixture f{1000};
+  auto slow = f.client(2);
+  f.sub(slow, "s");
+  auto& router = *f.router;
+  f.send(100);
   EXPECT_FALSE(router.stalled());  // one frame: far under the mark of 500
   EXPECT_EQ(slow->in_transit.load(), static_cast<int64_t>(slow->received.size()));
   slow->handed = 450;  // its socket has not taken it yet
-  router.route("s", "", 0, false, payload, o);
-  router.flush();
+  f.send(100);
   ASSERT_TRUE(router.stalled());
   EXPECT_EQ(router.stall_wait(), stall_wait(slow->backlog(), 1000));
   EXPECT_GT(router.stall_wait(), std::chrono::milliseconds{100});  // 180 bytes over: 3 steps
@@ -173,20 +184,12 @@ TEST(MessageRouter, AClientDestinationOverHalfOfMaxPendingStallsItsProducer) {
 
 TEST(MessageRouter, ARouteFarBehindHoldsItsProducerUntilItDrains) {
   constexpr int64_t mib = 1024 * 1024;
-  fixture f;
-  f.ctx->options.max_pending = 16 * mib;  // stall mark 4 MiB, hold mark 8 MiB
-  f.ctx->set_limits(limits_of(f.ctx->options));
-  auto publisher = f.client(1), r = f.route(10);
+  stall_fixture f{16 * mib};  // stall mark 4 MiB, hold mark 8 MiB
+  auto r = f.route(10);
   f.sub(r, "s");
-  message_router router{*f.ctx, f.rng};
-  message_origin o;
-  o.self = publisher.get();
-  std::vector<char> self_out;
-  o.self_out = &self_out;
-  const std::string payload(100, 'x');
+  auto& router = *f.router;
   r->handed = 5 * mib;
-  router.route("s", "", 0, false, payload, o);
-  router.flush();
+  f.send(100);
   ASSERT_TRUE(router.stalled()) << "routes stall their producers like clients do";
   EXPECT_FALSE(router.stall_holds()) << "not yet half of max_pending behind: a timed stall";
   r->handed = 9 * mib;  // the stuck peer read nothing, more is queued
@@ -197,19 +200,12 @@ TEST(MessageRouter, ARouteFarBehindHoldsItsProducerUntilItDrains) {
 }
 
 TEST(MessageRouter, AStalledDestinationThatWritesNothingIsNotProgressing) {
-  fixture f;
-  f.ctx->options.max_pending = 1000;
-  f.ctx->set_limits(limits_of(f.ctx->options));
-  auto publisher = f.client(1), slow = f.client(2);
+  stall_fixture f{1000};
+  auto slow = f.client(2);
   f.sub(slow, "s");
   slow->handed = 600;  // over the mark of 500 already
-  message_router router{*f.ctx, f.rng};
-  message_origin o;
-  o.self = publisher.get();
-  std::vector<char> self_out;
-  o.self_out = &self_out;
-  router.route("s", "", 0, false, std::string(10, 'x'), o);
-  router.flush();
+  auto& router = *f.router;
+  f.send(10);
   ASSERT_TRUE(router.stalled());
   EXPECT_FALSE(router.stall_progressing()) << "its socket took nothing since the stall began";
   slow->written = 100;  // the transport wrote something
