@@ -212,7 +212,6 @@ class client_connection final : public proto::client_op_handler {
 
   outbound out_;              // replies and delivery batches, in order
   write_deadline deadline_;    // handed to the socket and not yet written, and since when
-  uint64_t seen_written_ = 0;  // subscriber::written as last taken into deadline_
 
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;

@@ -308,10 +308,7 @@ void route_connection::deliver(delivery_batch batch) {
 }
 
 void route_connection::sync_written() {
-  const auto written = static_cast<uint64_t>(self_->written.load(std::memory_order_acquire));
-  if (written == seen_written_) return;
-  deadline_.flushed(written - seen_written_);
-  seen_written_ = written;
+  deadline_.written_total(static_cast<uint64_t>(self_->written.load(std::memory_order_acquire)));
   stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
 }
 

@@ -151,7 +151,6 @@ class route_connection final : public proto::route_op_handler {
 
   outbound out_;                         // replies and delivery batches, in order
   write_deadline deadline_;              // what the socket still has to write, and since when
-  uint64_t seen_written_ = 0;            // subscriber::written as last taken into deadline_
   uint64_t in_msgs_ = 0, in_bytes_ = 0;  // routed messages received
   int pings_outstanding_ = 0;
   bool closing_ = false;

@@ -36,6 +36,11 @@ class write_deadline {
   void handed(uint64_t bytes, duration now, duration deadline);
   /// The socket wrote `bytes` of what was handed, in order.
   void flushed(uint64_t bytes);
+  /// The socket has written `total` bytes since the connection began (a running count kept
+  /// elsewhere, subscriber::written): takes in what is new since the last call.
+  void written_total(uint64_t total) {
+    if (total > flushed_) flushed(total - flushed_);
+  }
   /// Bytes handed and not yet written.
   uint64_t pending() const { return handed_ - flushed_; }
   /// Chunks handed and not yet completely written.
