@@ -286,9 +286,9 @@ std::string burst(int n) {
 TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWriteDeadline) {
   world w{31};
   auto pub = route_to_a_subscriber(w);
-  // B stops reading (a stopped process); A's publisher sends 8 MiB at once.
+  // B stops reading (a stopped process); A's publisher sends 3 MiB at once.
   w.network().set_read_mode("10.0.0.2", read_mode::stuck);
-  pub.send(burst(256) + "PING\r\n");
+  pub.send(burst(96) + "PING\r\n");
   const int64_t start = w.now_ns();
   size_t most = 0, seen = 0;
   auto dropped = [&] {  // looks at the trace lines written since the last look only
@@ -325,7 +325,7 @@ TEST(ClusterSim, APeerThatStillReadsALittleIsLoggedAsSlowButKept) {
   world w{32};
   auto pub = route_to_a_subscriber(w, std::chrono::milliseconds{200});
   w.network().set_read_mode("10.0.0.2", read_mode::slow);
-  pub.send(burst(128));
+  pub.send(burst(64));
   w.run_for(4 * second);
   EXPECT_GE(trace_count(w, "10.0.0.1", "Slow Consumer Detected: WriteDeadline of 200ms exceeded"),
             1u);

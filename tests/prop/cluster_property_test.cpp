@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -91,14 +92,15 @@ rc::Gen<fault_event> any_reader_fault() {
                    rc::gen::map(rc::gen::inRange(0, 7), [](int h) { return std::vector<int>{h}; })));
 }
 
-// Floods of 100-300 messages of 4-16 KiB, and a subscriber to everything on every client,
-// so that every flood has interest on every server (and a stuck one holds it back).
+// Floods of 60-160 messages of 2-8 KiB, and a subscriber to everything on every client, so
+// that every flood has interest on every server (and a stuck one holds it back).
 void any_floods(scenario_plan& p) {
-  auto floods = *rc::gen::resize(4, rc::gen::nonEmpty(rc::gen::container<std::vector<client_op>>(any_op())));
+  auto floods = *rc::gen::resize(
+      4, rc::gen::nonEmpty(rc::gen::container<std::vector<client_op>>(any_op())));
   for (auto& op : floods) {
     op.what = client_op::kind::flood;
-    op.count = 100 + op.count * 40;
-    op.size = std::max(op.size, 4096);
+    op.count = 40 + op.count * 20;
+    op.size = std::clamp(op.size / 2, 2048, 8192);
   }
   p.ops.insert(p.ops.end(), floods.begin(), floods.end());
   for (size_t c = 0; c < p.client_home.size(); ++c) {
@@ -166,7 +168,7 @@ RC_GTEST_PROP(ClusterProperty, AServerThatStopsReadingCostsItsPeersBoundedMemory
   any_workload(p);
   any_floods(p);
   p.faults = *rc::gen::resize(4, rc::gen::container<std::vector<fault_event>>(any_reader_fault()));
-  p.max_pending = *rc::gen::inRange(64, 512) * 1024;
+  p.max_pending = *rc::gen::inRange(64, 256) * 1024;
   check(p);
 }
 
