@@ -741,9 +741,10 @@ class server_acceptor : public net::accept_handler {
   void set_target(server_actor target) {
     std::lock_guard<std::mutex> guard{mutex_};
     target_ = std::move(target);
-    for (auto& [conn, extra] : early_)
-      std::apply([&](auto&... e) { caf::anon_send(target_, Atom{}, std::move(conn), e...); },
-                 extra);
+    for (auto& early : early_)
+      std::apply(
+          [&](auto&... e) { caf::anon_send(target_, Atom{}, std::move(early.first), e...); },
+          early.second);
     early_.clear();
   }
 
