@@ -93,6 +93,7 @@ void resume_or_stall(session_pointer self, std::vector<char>& buffer) {
     return;
   }
   st.stalled = true;
+  st.conn->input_held();
   st.held_buffer = std::move(buffer);
   st.stall_start = self->clock().now();
   st.stall_deadline = st.stall_start + st.conn->stall_wait();
@@ -216,6 +217,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
       [=](ping_timer_atom) {
         auto& s = self->state;
         if (s.finished) return;
+        if (s.stalled) s.conn->input_held();
         s.conn->ping_timer();
         emit(self);
       },

@@ -119,7 +119,7 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<session_closed_atom, uint64_t, std::string>,
     caf::reacts_to<route_accepted_atom, net::connection_ptr>,
     caf::reacts_to<route_dialed_atom, std::string, route_role, net::connection_ptr, std::string>,
-    caf::reacts_to<route_retry_atom, std::string, route_role, int32_t>,
+    caf::reacts_to<route_retry_atom, std::string, route_role>,
     caf::reacts_to<register_route_atom, uint64_t, route_actor, proto::route_info, route_role,
                    std::string>,
     caf::reacts_to<learned_route_atom, proto::route_info>,

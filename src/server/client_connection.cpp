@@ -532,6 +532,12 @@ bool client_connection::on_pong() {
 
 void client_connection::ping_timer() {
   if (closing_) return;
+  if (input_held_) {
+    // We did not read what the client sent in this interval, its PONG among it: no PING is
+    // counted (a producer stall ends when its destinations drain, or is cut off with them).
+    input_held_ = false;
+    return;
+  }
   if (activity_since_ping_ && pings_outstanding_ == 0 && !skipped_ping_) {
     // Inbound traffic within the last interval shows the client is there; skip this PING,
     // as nats-server does, but never two in a row: only a PONG shows that it still reads,

@@ -75,6 +75,10 @@ class client_connection final : public proto::client_op_handler {
   void receive(const char* data, size_t size);
   /// The ping timer fired: send PING or close a stale connection.
   void ping_timer();
+  /// The server held this client's input (a producer stall) during the current ping
+  /// interval: its PONGs may wait unread behind its publishes, so the interval does not
+  /// count against it.
+  void input_held() { input_held_ = true; }
   /// The auth timer fired: close if CONNECT has not authenticated yet.
   void auth_timer();
   /// The transport finished the TLS handshake; `error` is empty on success, otherwise the
@@ -216,6 +220,7 @@ class client_connection final : public proto::client_op_handler {
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;
   bool skipped_ping_ = false;  // the last ping interval was skipped for inbound activity
+  bool input_held_ = false;    // see input_held()
   bool closing_ = false;
   bool flush_before_close_ = true;
   close_reason reason_ = close_reason::client_closed;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "auth/certificate_user.hpp"
+#include "cluster/route_role.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
@@ -26,14 +27,6 @@
 #include "server/write_deadline.hpp"
 
 namespace gnatsd {
-
-/// How this connection came to be.
-struct route_role {
-  bool solicited = false;   // we dialled it
-  bool configured = false;  // from `routes` (retried forever), not learned by gossip
-  std::string url;          // for solicited routes: the URL dialled
-  std::string user, pass;   // credentials from the URL
-};
 
 class route_connection final : public proto::route_op_handler {
  public:

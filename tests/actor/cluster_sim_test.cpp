@@ -260,8 +260,11 @@ constexpr int64_t a_max_pending = 1024 * 1024;
 
 // Server A (10.0.0.1, max_pending 1 MiB) routed to server B, where a client subscribes to
 // "data"; returns a publisher on A, once the interest is there.
-client route_to_a_subscriber(world& w, duration write_deadline = std::chrono::seconds{10}) {
+client route_to_a_subscriber(world& w, duration write_deadline = std::chrono::seconds{10},
+                             duration ping_interval = std::chrono::minutes{2}) {
   auto a_opts = node(4248);
+  a_opts.ping_interval = ping_interval;
+  a_opts.ping_max = 2;
   a_opts.max_pending = a_max_pending;
   a_opts.max_payload = 64 * 1024;
   a_opts.write_deadline = write_deadline;
@@ -319,6 +322,28 @@ TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWri
             1u);
   // Then the publisher goes on: its PONG arrives.
   EXPECT_TRUE(pub.wait("PONG"));
+}
+
+TEST(ClusterSim, APublisherHeldBehindASlowRouteIsNotTakenForStale) {
+  // While a producer stall holds the publisher's input, its PONGs wait unread behind its
+  // publishes: the held ping intervals (seven or eight of 500 ms here, ping_max 2) must not count against
+  // it. B reads 2 KiB a millisecond, so 8 MiB take A's route about 4 s.
+  world w{33};
+  auto pub = route_to_a_subscriber(w, std::chrono::seconds{10}, std::chrono::milliseconds{500});
+  w.network().set_read_mode("10.0.0.2", read_mode::slow);
+  pub.send(burst(256) + "PING\r\n");
+  const int64_t start = w.now_ns();
+  size_t answered = 0;
+  while (pub.c->received().find("PONG") == std::string::npos) {
+    ASSERT_LT(w.now_ns() - start, 30 * second) << "the publisher was never let go";
+    ASSERT_FALSE(pub.c->closed()) << pub.c->received();
+    w.run_for(second / 10);
+    for (; answered < count(pub.c->received(), "PING\r\n"); ++answered)
+      pub.send("PONG\r\n");  // a live client answers every PING it gets
+  }
+  EXPECT_GE(w.now_ns() - start, 7 * second / 2) << "the publisher was held for several intervals";
+  EXPECT_EQ(trace_count(w, "10.0.0.1", "Route connection closed"), 0u);
+  EXPECT_EQ(pub.c->received().find("Stale Connection"), std::string::npos);
 }
 
 TEST(ClusterSim, APeerThatStillReadsALittleIsLoggedAsSlowButKept) {

@@ -1,0 +1,186 @@
+// start_server: binds the listeners, spawns the sublist and server actors and logs the
+// startup lines of the clustering guide. The production program and the simulator both
+// start servers here.
+#include <caf/all.hpp>
+#include <mutex>
+#include <tuple>
+
+#include "actors/server.hpp"
+#include "actors/server_state.hpp"
+#include "actors/sublist_actor.hpp"
+#include "actors/tls_settings.hpp"
+
+namespace gnatsd {
+namespace {
+
+// Forwards accepted connections to the server actor. The listener starts accepting before
+// the actor exists (the actor's context needs the bound port), so connections accepted in
+// between are held until the target is set.
+template <class Atom, class... Extra>
+class server_acceptor : public net::accept_handler {
+ public:
+  void set_target(server_actor target) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    target_ = std::move(target);
+    for (auto& early : early_)
+      std::apply(
+          [&](auto&... e) { caf::anon_send(target_, Atom{}, std::move(early.first), e...); },
+          early.second);
+    early_.clear();
+  }
+
+ protected:
+  void forward(net::connection_ptr conn, Extra... extra) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    if (target_) {
+      caf::anon_send(target_, Atom{}, std::move(conn), extra...);
+    } else {
+      early_.emplace_back(std::move(conn), std::tuple<Extra...>{extra...});
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  server_actor target_;
+  std::vector<std::pair<net::connection_ptr, std::tuple<Extra...>>> early_;
+};
+
+class route_acceptor final : public server_acceptor<route_accepted_atom> {
+ public:
+  void on_accept(net::connection_ptr conn) override { forward(std::move(conn)); }
+};
+
+// The client port's listener greets a plain client with its INFO at once, from the
+// transport's thread, as nats-server writes it before anything else: the client's round trip
+// (INFO, then its CONNECT) overlaps with the server actor spawning the session, instead of
+// waiting for it. The client id is taken here for the INFO; TLS clients are greeted by their
+// session (the INFO goes out in clear right before the handshake the session sees).
+class client_acceptor final : public server_acceptor<accepted_atom, uint64_t> {
+ public:
+  explicit client_acceptor(server_context_ptr ctx) : ctx_(std::move(ctx)) {}
+  void on_accept(net::connection_ptr conn) override {
+    const uint64_t cid = ctx_->next_cid.fetch_add(1, std::memory_order_relaxed);
+    if (!conn->secured()) {
+      const std::string info = ctx_->client_info(cid, conn->remote().host, false);
+      conn->greet({info.begin(), info.end()});
+    }
+    forward(std::move(conn), cid);
+  }
+
+ private:
+  server_context_ptr ctx_;
+};
+
+std::string generated_cluster_name(prng& rng) {
+  static constexpr char alphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string name;
+  for (int i = 0; i < 22; ++i)
+    name += alphabet[rng.below(62)];
+  return name;
+}
+
+// Our client URLs: the listen host, or every interface address for 0.0.0.0.
+std::vector<std::string> client_urls(const server_options& o, net::transport& transport) {
+  std::vector<std::string> urls;
+  if (o.host == "0.0.0.0" || o.host == "::" || o.host.empty()) {
+    for (const auto& a : transport.interface_addresses())
+      urls.push_back(a + ":" + std::to_string(o.port));
+  } else {
+    urls.push_back(o.host + ":" + std::to_string(o.port));
+  }
+  return urls;
+}
+
+// What membership starts from: our route INFO, the configured routes and credentials.
+cluster::membership::settings cluster_settings(const server_context& ctx,
+                                               std::vector<std::string> own_urls, prng& rng) {
+  const auto& o = ctx.options;
+  cluster::membership::settings s;
+  auto& local = s.local;
+  if (!o.cluster.no_advertise) local.connect_urls = own_urls;
+  local.server_id = ctx.server_id;
+  local.server_name = ctx.server_name;
+  local.version = server_version;
+  local.host = o.cluster.host.empty() ? "0.0.0.0" : o.cluster.host;
+  local.port = o.cluster.port;
+  local.max_payload = o.max_payload;
+  local.auth_required = !o.cluster.authorization.user.empty();
+  local.tls_required = o.cluster.tls.enabled;
+  if (!o.cluster.advertise.empty()) local.ip = "nats-route://" + o.cluster.advertise + "/";
+  s.cluster_dynamic = o.cluster.name.empty();
+  local.cluster = s.cluster_dynamic ? generated_cluster_name(rng) : o.cluster.name;
+  local.cluster_dynamic = s.cluster_dynamic;
+  s.own_urls = std::move(own_urls);
+  s.routes = o.cluster.routes;
+  s.connect_retries = o.cluster.connect_retries;
+  s.user = o.cluster.authorization.user;
+  s.password = o.cluster.authorization.password;
+  return s;
+}
+
+}  // namespace
+
+bool start_server(caf::actor_system& sys, net::transport& transport, server_options options,
+                  logger_ptr log, uint64_t seed, running_server& out, std::string& error) {
+  prng rng{seed};
+  auto ctx = std::make_shared<server_context>();
+  ctx->options = std::move(options);
+  ctx->set_auth(ctx->options.authorization);
+  ctx->set_tls(ctx->options.tls);
+  ctx->set_cluster_tls(ctx->options.cluster.tls);
+  ctx->set_limits(limits_of(ctx->options));
+  ctx->log = std::move(log);
+  ctx->server_id = generate_server_id(rng);
+  ctx->server_name = ctx->options.server_name.empty() ? ctx->server_id : ctx->options.server_name;
+  auto& o = ctx->options;
+  ctx->log->info("Starting gnatsd");
+  ctx->log->info(std::string{"  Version:  "} + server_version);
+  ctx->log->info("  ID:       " + ctx->server_id);
+  if (!o.config_file.empty()) ctx->log->info("Using configuration file: " + o.config_file);
+
+  auto interest = spawn_sublist_actor(sys, ctx);
+  auto clients = std::make_shared<client_acceptor>(ctx);
+  auto routes = std::make_shared<route_acceptor>();
+  auto fail = [&](const std::string& what) {
+    error = what;
+    caf::anon_send(interest, shutdown_atom_v);
+    transport.stop_listening();
+    return false;
+  };
+  int cluster_bound = 0;
+  if (o.cluster.port != 0) {
+    const std::string host = o.cluster.host.empty() ? "0.0.0.0" : o.cluster.host;
+    if (!transport.listen(host, o.cluster.port, route_tls(o), routes, cluster_bound, error))
+      return fail("Error listening on router port: " + host + ":" + std::to_string(o.cluster.port) +
+                  ", " + error);
+    o.cluster.port = cluster_bound;
+    ctx->log->info("Listening for route connections on " + host + ":" +
+                   std::to_string(cluster_bound));
+  }
+  int bound = 0;
+  if (!transport.listen(o.host, o.port, client_tls(o), clients, bound, error))
+    return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
+  o.port = bound;
+
+  const uint64_t actor_seed = rng.next();  // drawn before the cluster name, as always
+  server_args args{ctx, interest, &transport, cluster_settings(*ctx, client_urls(o, transport), rng),
+                   actor_seed};
+  auto actor = spawn_server_actor(sys, std::move(args));
+  clients->set_target(actor);
+  routes->set_target(actor);
+  ctx->log->info("Listening for client connections on " + o.host + ":" + std::to_string(bound));
+  if (o.tls.enabled) ctx->log->info("TLS required for client connections");
+  ctx->log->debugf("server id is " + ctx->server_id);
+  ctx->log->info("server is ready");
+  // Solicit the configured routes only now, so that their log lines follow "server is ready".
+  for (const auto& r : o.cluster.routes) {
+    route_role role;
+    role.configured = true;
+    caf::anon_send(actor, route_retry_atom_v, r, role);
+  }
+  out = running_server{actor, interest, ctx, bound, cluster_bound};
+  return true;
+}
+
+}  // namespace gnatsd

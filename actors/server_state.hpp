@@ -1,0 +1,90 @@
+// The server actor's state and the handlers its files share (actors/server*.cpp, lame_duck).
+// Private to the server actor: nothing else includes it.
+//
+// The actor is plumbing: it owns the session and route actors, the transport and the
+// timers, and carries out what cluster::membership (src/cluster) decides.
+#pragma once
+
+#include <caf/typed_event_based_actor.hpp>
+#include <deque>
+#include <map>
+
+#include "actors/messages.hpp"
+#include "cluster/membership.hpp"
+#include "monitor/monitor.hpp"
+#include "server/server_context.hpp"
+#include "util/prng.hpp"
+
+namespace gnatsd {
+
+struct server_state {
+  server_context_ptr context;
+  net::transport* transport = nullptr;
+  sublist_actor interest;
+  prng rng;
+  // A live connection actor and what /connz and /routez show of it.
+  template <class Actor>
+  struct child {
+    Actor actor;
+    connection_stats_ptr stats;
+    std::string ip;
+    int port = 0;
+  };
+  std::map<uint64_t, child<session_actor>> sessions;  // by cid
+  std::deque<monitor::connection_view> closed;         // the last closed connections, for /connz
+  server_options shown_options;  // what /varz shows: the options as last (re)loaded
+  bool shutting_down = false;
+
+  // -- cluster -------------------------------------------------------------------------------
+  std::optional<cluster::membership> members;  // set when the actor starts
+  uint64_t next_rid = 1;
+  std::map<uint64_t, child<route_actor>> route_actors;  // every live route actor, by rid
+
+  // -- lame duck mode ------------------------------------------------------------------------
+  std::vector<uint64_t> ldm_clients;  // the clients to close, in order
+  size_t ldm_next = 0;
+  duration ldm_interval{};
+};
+
+using server_pointer = server_actor::stateful_pointer<server_state>;
+
+// -- actors/server.cpp ------------------------------------------------------------------------
+/// What start_server (actors/server_start.cpp) hands the actor it spawns.
+struct server_args {
+  server_context_ptr context;
+  sublist_actor interest;
+  net::transport* transport = nullptr;
+  cluster::membership::settings cluster;
+  uint64_t seed = 0;
+};
+server_actor spawn_server_actor(caf::actor_system& sys, server_args args);
+void shutdown(server_pointer self);
+/// Quits once shutdown is under way and the last session and route are gone.
+void quit_when_empty(server_pointer self);
+/// Tells every session that the cluster's client URLs changed.
+void announce_connect_urls(server_pointer self);
+
+// -- actors/server_routes.cpp -----------------------------------------------------------------
+void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role role);
+/// Carries out membership's decisions: dials, timed retries, INFOs to routes, new URLs.
+void carry_out(server_pointer self, cluster::decisions out);
+void solicit(server_pointer self, const std::string& url, route_role role);
+void on_dialed(server_pointer self, const std::string& url, const route_role& role,
+               net::connection_ptr& conn, const std::string& error);
+void register_route(server_pointer self, uint64_t rid, route_actor& actor,
+                    const proto::route_info& peer, const route_role& role,
+                    const std::string& remote_host);
+void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
+                  const route_role& role);
+void regossip(server_pointer self);
+/// How often every route hears about every other registered route again.
+constexpr auto regossip_interval = std::chrono::seconds{5};
+
+// -- actors/server_reload.cpp -----------------------------------------------------------------
+void reload(server_pointer self, const server_options& fresh);
+
+// -- actors/lame_duck.cpp ---------------------------------------------------------------------
+void enter_lame_duck(server_pointer self, int client_port);
+void close_next_lame_duck_client(server_pointer self);
+
+}  // namespace gnatsd
