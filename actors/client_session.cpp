@@ -4,7 +4,7 @@
 #include <deque>
 
 #include "actors/connection_bridge.hpp"
-#include "server/client_connection.hpp"
+#include "connection/client_connection.hpp"
 
 namespace gnatsd {
 namespace {
@@ -85,7 +85,7 @@ void emit(session_pointer self) {
 }
 
 // Returns the read credit of a processed buffer, or holds it while a destination is over the
-// stall mark (server/producer_stall.hpp).
+// stall mark (routing/producer_stall.hpp).
 void resume_or_stall(session_pointer self, std::vector<char>& buffer) {
   auto& st = self->state;
   if (!st.conn->producer_stalled()) {

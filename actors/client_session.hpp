@@ -1,5 +1,5 @@
 // The client_session actor: one per client connection. It owns a client_connection (the
-// protocol logic in src/server) and the net::connection, and turns events into sends:
+// protocol logic in src/connection) and the net::connection, and turns events into sends:
 // read buffers in, protocol replies and delivery batches out, interest changes to the
 // sublist actor, its end to the server actor.
 //

@@ -19,8 +19,8 @@
 #include "net/http_server.hpp"
 #include "net/transport.hpp"
 #include "proto/route_info.hpp"
-#include "server/client_connection.hpp"
-#include "server/route_connection.hpp"
+#include "connection/client_connection.hpp"
+#include "connection/route_connection.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
 // Network events from the transport adapter to the connection's actor.

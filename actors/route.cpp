@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_bridge.hpp"
-#include "server/route_connection.hpp"
+#include "connection/route_connection.hpp"
 
 namespace gnatsd {
 namespace {

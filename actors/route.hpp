@@ -1,4 +1,4 @@
-// The route actor: one per route connection. It owns a route_connection (src/server) and
+// The route actor: one per route connection. It owns a route_connection (src/connection) and
 // the net::connection, and turns events into sends: read buffers in; protocol, interest and
 // RMSG batches out; registration requests and gossip to the server actor; its end to the
 // server and the sublist actor.

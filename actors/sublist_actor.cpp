@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 #include <map>
 
-#include "server/interest_table.hpp"
+#include "routing/interest_table.hpp"
 
 namespace gnatsd {
 namespace {

@@ -17,7 +17,7 @@
 #include "config/options.hpp"
 #include "log/logger.hpp"
 #include "proto/server_info.hpp"
-#include "server/connection_limits.hpp"
+#include "connection/connection_limits.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "log/logger.hpp"
-#include "server/message_router.hpp"
+#include "routing/message_router.hpp"
 #include "server/server_context.hpp"
 
 namespace {

@@ -1,6 +1,6 @@
 // Unit tests of interest refcounts and the RS+/RS- order routes hear, against the wire
 // sequence observed on nats-server 2.9.10 (reference section 2.11).
-#include "server/interest_table.hpp"
+#include "routing/interest_table.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Unit tests of the forwarding rules in message_router: what a message from a client and a
 // message from a route reach, with local and route-owned subscriptions in one sublist.
-#include "server/message_router.hpp"
+#include "routing/message_router.hpp"
 
-#include "server/producer_stall.hpp"
+#include "routing/producer_stall.hpp"
 
 #include <gtest/gtest.h>
 

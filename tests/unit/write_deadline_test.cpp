@@ -1,6 +1,6 @@
-// Unit tests of the write deadline's bookkeeping (src/server/write_deadline): when bytes that
+// Unit tests of the write deadline's bookkeeping (src/connection/write_deadline): when bytes that
 // wait for the socket make a peer a slow consumer, and what the verdict reports.
-#include "server/write_deadline.hpp"
+#include "connection/write_deadline.hpp"
 
 #include <gtest/gtest.h>
 

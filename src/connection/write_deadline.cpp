@@ -1,4 +1,4 @@
-#include "server/write_deadline.hpp"
+#include "connection/write_deadline.hpp"
 
 #include <algorithm>
 

@@ -1,11 +1,11 @@
-#include "server/message_router.hpp"
+#include "routing/message_router.hpp"
 
 #include <algorithm>
 
 #include "auth/permissions.hpp"
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
-#include "server/producer_stall.hpp"
+#include "routing/producer_stall.hpp"
 #include "util/assert.hpp"
 #include "util/buffer_pool.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/producer_stall.hpp"
+#include "routing/producer_stall.hpp"
 
 #include <algorithm>
 

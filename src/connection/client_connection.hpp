@@ -20,10 +20,10 @@
 #include "monitor/connection_stats.hpp"
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
-#include "server/message_router.hpp"
-#include "server/outbound.hpp"
+#include "routing/message_router.hpp"
+#include "connection/outbound.hpp"
 #include "server/server_context.hpp"
-#include "server/write_deadline.hpp"
+#include "connection/write_deadline.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
 
@@ -123,7 +123,7 @@ class client_connection final : public proto::client_op_handler {
   std::vector<std::vector<char>> take_output(duration now);
   /// Hands each destination its batch of frames built during the last read buffer.
   void flush_deliveries();
-  /// Producer stall (server/producer_stall.hpp): whether the last read buffer left a client
+  /// Producer stall (routing/producer_stall.hpp): whether the last read buffer left a client
   /// destination with more than half of max_pending to write; the session then holds the
   /// read credit until `stall_cleared()` or `stall_wait()` has passed.
   bool producer_stalled() const { return router_.stalled(); }

@@ -1,4 +1,4 @@
-#include "server/client_connection.hpp"
+#include "connection/client_connection.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "server/interest_table.hpp"
+#include "routing/interest_table.hpp"
 
 #include "proto/route_encoder.hpp"
 #include "util/assert.hpp"

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "server/client_connection.hpp"
+#include "connection/client_connection.hpp"
 
 namespace gnatsd {
 

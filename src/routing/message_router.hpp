@@ -61,7 +61,7 @@ class message_router {
   /// Messages appended to `self_out` since the last call (for the publisher's counters).
   uint64_t take_self_deliveries();
 
-  // -- producer stall (server/producer_stall.hpp) ---------------------------------------------
+  // -- producer stall (routing/producer_stall.hpp) ---------------------------------------------
 
   /// Whether the last `flush` left a client destination over the stall mark.
   bool stalled() const { return !stalled_.empty(); }

@@ -1,4 +1,4 @@
-#include "server/route_connection.hpp"
+#include "connection/route_connection.hpp"
 
 #include "auth/password.hpp"
 #include "auth/redact.hpp"

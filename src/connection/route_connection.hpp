@@ -21,10 +21,10 @@
 #include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
-#include "server/message_router.hpp"
-#include "server/outbound.hpp"
+#include "routing/message_router.hpp"
+#include "connection/outbound.hpp"
 #include "server/server_context.hpp"
-#include "server/write_deadline.hpp"
+#include "connection/write_deadline.hpp"
 
 namespace gnatsd {
 
