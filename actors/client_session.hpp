@@ -1,7 +1,7 @@
 // The client_session actor: one per client connection. It owns a client_connection (the
 // protocol logic in src/connection) and the net::connection, and turns events into sends:
 // read buffers in, protocol replies and delivery batches out, interest changes to the
-// sublist actor, its end to the server actor.
+// interest actor, its end to the server actor.
 //
 // Hot path (DESIGN.md section 3): one net_bytes message per read buffer; the whole buffer is
 // parsed and matched inside this turn; one deliver message per destination session per read
@@ -21,7 +21,7 @@ struct session_config {
   uint64_t cid = 0;
   prng rng;
   server_actor server;
-  sublist_actor interest;
+  interest_actor interest;
   bool over_connection_limit = false;
   bool greeted = false;  // the listener already sent the INFO
   connection_stats_ptr stats;  // shared with the server actor, for /connz

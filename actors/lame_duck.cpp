@@ -31,12 +31,12 @@ void enter_lame_duck(server_pointer self, int client_port) {
   carry_out(self, st.members->enter_lame_duck());
   for (const auto& [cid, s] : st.sessions)
     st.ldm_clients.push_back(cid);
-  const auto& o = st.context->options;
-  duration spread = o.lame_duck_duration - o.lame_duck_grace_period;
+  const auto o = st.context->current_options();
+  duration spread = o->lame_duck_duration - o->lame_duck_grace_period;
   if (spread <= duration::zero()) spread = std::chrono::seconds{1};
   st.ldm_interval = std::clamp<duration>(spread / static_cast<int64_t>(st.ldm_clients.size()),
                                          duration{1}, std::chrono::seconds{1});
-  self->delayed_send(self, o.lame_duck_grace_period, ldm_close_atom_v);
+  self->delayed_send(self, o->lame_duck_grace_period, ldm_close_atom_v);
 }
 
 void close_next_lame_duck_client(server_pointer self) {

@@ -38,7 +38,7 @@ CAF_ADD_ATOM(gnatsd, gnatsd, ping_timer_atom, "pingtimer")
 CAF_ADD_ATOM(gnatsd, gnatsd, auth_timer_atom, "authtimer")
 CAF_ADD_ATOM(gnatsd, gnatsd, deadline_timer_atom, "deadline")
 CAF_ADD_ATOM(gnatsd, gnatsd, stall_timer_atom, "stalltimer")
-// Local interest changes, session -> sublist actor.
+// Local interest changes, session -> interest actor.
 CAF_ADD_ATOM(gnatsd, gnatsd, interest_atom, "interest")
 // A session ended, session -> server.
 CAF_ADD_ATOM(gnatsd, gnatsd, session_closed_atom, "sessclosed")
@@ -105,9 +105,9 @@ using route_actor = caf::typed_actor<
     caf::reacts_to<deadline_timer_atom>, caf::reacts_to<reload_atom>,
     caf::reacts_to<shutdown_atom>>;
 
-/// One per server (actors/sublist_actor.hpp): orders local interest changes and tells
+/// One per server (actors/interest_actor.hpp): orders local interest changes and tells
 /// every registered route about them, in the order they happened.
-using sublist_actor =
+using interest_actor =
     caf::typed_actor<caf::reacts_to<interest_atom, std::vector<interest_change>>,
                      caf::reacts_to<add_route_atom, uint64_t, route_actor>,
                      caf::reacts_to<remove_route_atom, uint64_t>,

@@ -77,7 +77,8 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
   if (c.stats) st.conn->use_stats(c.stats);
   st.conn->start(c.local_info, c.connection->secured());
   auto timers = route_timers(*c.context->current_limits());
-  if (st.conn->awaiting_auth()) timers.auth_timeout = c.context->options.cluster.authorization.timeout;
+  if (st.conn->awaiting_auth()) 
+    timers.auth_timeout = c.context->current_options()->cluster.authorization.timeout;
   c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}, sub),
                       read_credits, timers);
   emit(self);

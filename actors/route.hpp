@@ -1,7 +1,7 @@
 // The route actor: one per route connection. It owns a route_connection (src/connection) and
 // the net::connection, and turns events into sends: read buffers in; protocol, interest and
 // RMSG batches out; registration requests and gossip to the server actor; its end to the
-// server and the sublist actor.
+// server and the interest actor.
 #pragma once
 
 #include "actors/messages.hpp"
@@ -19,7 +19,7 @@ struct route_config {
   proto::route_info local_info;  // what we tell the peer about ourselves
   prng rng;
   server_actor server;
-  sublist_actor interest;
+  interest_actor interest;
   connection_stats_ptr stats;  // shared with the server actor, for /routez
 };
 

@@ -81,7 +81,7 @@ monitor::server_view snapshot(const server_state& st) {
   v.server_name = ctx.server_name;
   v.version = server_version;
   v.cluster_name = st.members->local().cluster;
-  v.options = &st.shown_options;
+  v.options = ctx.current_options();
   v.connect_urls = ctx.connect_urls();
   v.in_msgs = ctx.counters.in_msgs.load();
   v.in_bytes = ctx.counters.in_bytes.load();
@@ -102,7 +102,7 @@ monitor::server_view snapshot(const server_state& st) {
   return v;
 }
 
-// Sessions, routes and the sublist actor are linked to the server so that nothing outlives
+// Sessions, routes and the interest actor are linked to the server so that nothing outlives
 // it if it is killed (a crashed node in the simulator). The link is one-way in effect: a
 // failed session or route must not take the server down, so their exits are only logged
 // (their close path has already run or will be noticed by the connection); the sublist
@@ -122,12 +122,11 @@ void watch_children(server_pointer self) {
 server_actor::behavior_type server_behavior(server_pointer self, server_args args) {
   auto& st = self->state;
   st.context = std::move(args.context);
-  st.shown_options = st.context->options;
   st.interest = std::move(args.interest);
   st.transport = args.transport;
   st.rng = prng{args.seed};
   st.members.emplace(std::move(args.cluster), *st.context->log, st.rng.fork());
-  if (st.context->options.cluster.port != 0)
+  if (st.context->current_options()->cluster.port != 0)
     self->delayed_send(self, regossip_interval, regossip_atom_v);
   watch_children(self);
   return {
@@ -169,7 +168,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](regossip_atom) { regossip(self); },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },
       [=](shutdown_atom) { shutdown(self); },
-      [=](lame_duck_atom) { enter_lame_duck(self, self->state.context->options.port); },
+      [=](lame_duck_atom) { enter_lame_duck(self, self->state.context->current_options()->port); },
       [=](ldm_close_atom) { close_next_lame_duck_client(self); },
       [=](reload_atom, const std::shared_ptr<const server_options>& fresh) {
         reload(self, *fresh);

@@ -21,7 +21,7 @@ namespace gnatsd {
 
 struct running_server {
   server_actor actor;
-  sublist_actor interest;
+  interest_actor interest;
   server_context_ptr context;
   int client_port = 0;
   int cluster_port = 0;  // 0 when not clustered

@@ -44,12 +44,13 @@ void enforce_connection_limit(server_pointer self, int max_connections) {
 bool reload_tls(server_pointer self, const server_options& fresh) {
   auto& st = self->state;
   auto& ctx = *st.context;
+  const auto bound = ctx.current_options();
   const bool client_changed = !(fresh.tls == *ctx.current_tls());
   const bool cluster_changed = !(fresh.cluster.tls == *ctx.current_cluster_tls());
   std::vector<std::pair<int, net::tls_settings>> listeners;
-  if (client_changed) listeners.emplace_back(st.shown_options.port, client_tls(fresh));
-  if (cluster_changed && st.shown_options.cluster.port > 0)
-    listeners.emplace_back(st.shown_options.cluster.port, route_tls(fresh));
+  if (client_changed) listeners.emplace_back(bound->port, client_tls(fresh));
+  if (cluster_changed && bound->cluster.port > 0)
+    listeners.emplace_back(bound->cluster.port, route_tls(fresh));
   std::string error;
   if (!listeners.empty() && !st.transport->set_listener_tls(listeners, error)) {
     ctx.log->error("Failed to reload server configuration: " + error);
@@ -79,13 +80,14 @@ void reload(server_pointer self, const server_options& fresh) {
   const auto limits = limits_of(fresh);
   log_limit_changes(*ctx.log, *ctx.current_limits(), limits);
   ctx.set_limits(limits);
-  // /varz shows the reloaded options with the ports actually bound ("-p -1" picked one).
-  const server_options bound = st.shown_options;
-  st.shown_options = fresh;
-  st.shown_options.port = bound.port;
-  st.shown_options.cluster.port = bound.cluster.port;
-  st.shown_options.http_port = bound.http_port;
-  st.shown_options.https_port = bound.https_port;
+  // The reloaded options, with the ports actually bound ("-p -1" picked one).
+  const auto bound = ctx.current_options();
+  server_options in_force = fresh;
+  in_force.port = bound->port;
+  in_force.cluster.port = bound->cluster.port;
+  in_force.http_port = bound->http_port;
+  in_force.https_port = bound->https_port;
+  ctx.set_options(std::move(in_force));
   enforce_connection_limit(self, limits.max_connections);
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, reload_atom_v);

@@ -7,7 +7,7 @@
 
 #include "actors/server.hpp"
 #include "actors/server_state.hpp"
-#include "actors/sublist_actor.hpp"
+#include "actors/interest_actor.hpp"
 #include "actors/tls_settings.hpp"
 
 namespace gnatsd {
@@ -94,8 +94,8 @@ std::vector<std::string> client_urls(const server_options& o, net::transport& tr
 
 // What membership starts from: our route INFO, the configured routes and credentials.
 cluster::membership::settings cluster_settings(const server_context& ctx,
+                                               const server_options& o,
                                                std::vector<std::string> own_urls, prng& rng) {
-  const auto& o = ctx.options;
   cluster::membership::settings s;
   auto& local = s.local;
   if (!o.cluster.no_advertise) local.connect_urls = own_urls;
@@ -125,21 +125,21 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
                   logger_ptr log, uint64_t seed, running_server& out, std::string& error) {
   prng rng{seed};
   auto ctx = std::make_shared<server_context>();
-  ctx->options = std::move(options);
-  ctx->set_auth(ctx->options.authorization);
-  ctx->set_tls(ctx->options.tls);
-  ctx->set_cluster_tls(ctx->options.cluster.tls);
-  ctx->set_limits(limits_of(ctx->options));
+  server_options o = std::move(options);  // in force (the context's) once the ports are bound
+  ctx->set_options(o);
+  ctx->set_auth(o.authorization);
+  ctx->set_tls(o.tls);
+  ctx->set_cluster_tls(o.cluster.tls);
+  ctx->set_limits(limits_of(o));
   ctx->log = std::move(log);
   ctx->server_id = generate_server_id(rng);
-  ctx->server_name = ctx->options.server_name.empty() ? ctx->server_id : ctx->options.server_name;
-  auto& o = ctx->options;
+  ctx->server_name = o.server_name.empty() ? ctx->server_id : o.server_name;
   ctx->log->info("Starting gnatsd");
   ctx->log->info(std::string{"  Version:  "} + server_version);
   ctx->log->info("  ID:       " + ctx->server_id);
   if (!o.config_file.empty()) ctx->log->info("Using configuration file: " + o.config_file);
 
-  auto interest = spawn_sublist_actor(sys, ctx);
+  auto interest = spawn_interest_actor(sys, ctx);
   auto clients = std::make_shared<client_acceptor>(ctx);
   auto routes = std::make_shared<route_acceptor>();
   auto fail = [&](const std::string& what) {
@@ -155,6 +155,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
       return fail("Error listening on router port: " + host + ":" + std::to_string(o.cluster.port) +
                   ", " + error);
     o.cluster.port = cluster_bound;
+    ctx->set_options(o);
     ctx->log->info("Listening for route connections on " + host + ":" +
                    std::to_string(cluster_bound));
   }
@@ -162,9 +163,10 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   if (!transport.listen(o.host, o.port, client_tls(o), clients, bound, error))
     return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
   o.port = bound;
+  ctx->set_options(o);
 
   const uint64_t actor_seed = rng.next();  // drawn before the cluster name, as always
-  server_args args{ctx, interest, &transport, cluster_settings(*ctx, client_urls(o, transport), rng),
+  server_args args{ctx, interest, &transport, cluster_settings(*ctx, o, client_urls(o, transport), rng),
                    actor_seed};
   auto actor = spawn_server_actor(sys, std::move(args));
   clients->set_target(actor);

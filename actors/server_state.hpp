@@ -20,7 +20,7 @@ namespace gnatsd {
 struct server_state {
   server_context_ptr context;
   net::transport* transport = nullptr;
-  sublist_actor interest;
+  interest_actor interest;
   prng rng;
   // A live connection actor and what /connz and /routez show of it.
   template <class Actor>
@@ -32,7 +32,6 @@ struct server_state {
   };
   std::map<uint64_t, child<session_actor>> sessions;  // by cid
   std::deque<monitor::connection_view> closed;         // the last closed connections, for /connz
-  server_options shown_options;  // what /varz shows: the options as last (re)loaded
   bool shutting_down = false;
 
   // -- cluster -------------------------------------------------------------------------------
@@ -52,7 +51,7 @@ using server_pointer = server_actor::stateful_pointer<server_state>;
 /// What start_server (actors/server_start.cpp) hands the actor it spawns.
 struct server_args {
   server_context_ptr context;
-  sublist_actor interest;
+  interest_actor interest;
   net::transport* transport = nullptr;
   cluster::membership::settings cluster;
   uint64_t seed = 0;

@@ -216,7 +216,8 @@ int run(const server_options& opts, const std::vector<const char*>& argv) {
     return 1;
   }
   int http_port = 0;
-  if (!start_monitoring(server.context->options, transport, server.actor, *log, http_port)) {
+  const auto in_force = server.context->current_options();
+  if (!start_monitoring(*in_force, transport, server.actor, *log, http_port)) {
     caf::anon_send(server.actor, shutdown_atom_v);
     sys.await_all_actors_done();
     return 1;

@@ -89,7 +89,7 @@ void world::crash_server(size_t index) {
   const auto& address = addresses_.at(index);
   note(address + " crashes");
   network_->crash_host(address);
-  // The kill reaches the linked sessions, routes and sublist actor too.
+  // The kill reaches the linked sessions, routes and interest actor too.
   caf::anon_send_exit(servers_.at(index)->actor, caf::exit_reason::kill);
   crashed_.push_back(std::move(servers_[index]));
   servers_[index] = nullptr;

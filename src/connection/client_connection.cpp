@@ -156,7 +156,7 @@ std::string client_connection::current_info() const {
 
 void client_connection::connect_urls_changed() {
   // Only clients that said they understand async INFO (protocol 1) get one, as nats-server.
-  if (closing_ || connect_.protocol < 1 || ctx_->options.cluster.no_advertise) return;
+  if (closing_ || connect_.protocol < 1 || ctx_->current_options()->cluster.no_advertise) return;
   append(current_info());
 }
 

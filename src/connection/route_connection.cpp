@@ -3,14 +3,13 @@
 #include "auth/password.hpp"
 #include "auth/redact.hpp"
 #include "config/nats_url.hpp"
+#include "proto/identity.hpp"
 #include "subject/subject.hpp"
 #include "util/assert.hpp"
 #include "util/host_port.hpp"
 
 namespace gnatsd {
 namespace {
-
-constexpr std::string_view global_account = "$G";
 
 std::string interest_key(std::string_view subject, std::string_view queue) {
   std::string key{subject};
@@ -35,7 +34,7 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
   prefix_ = join_host_port(remote_host_, remote_port) + " - rid:" + std::to_string(rid_) + " - ";
   self_->log_prefix = prefix_;
   // Only the accepting side checks credentials; a route we dialled sent its own CONNECT.
-  awaiting_auth_ = !role_.solicited && !ctx_->options.cluster.authorization.user.empty();
+  awaiting_auth_ = !role_.solicited && !ctx_->current_options()->cluster.authorization.user.empty();
 }
 
 void route_connection::start(const proto::route_info& local_info, bool tls) {
@@ -129,7 +128,8 @@ bool route_connection::on_connect(std::string_view json) {
   // Credentials first, as nats-server: whoever does not log in learns nothing more, not
   // even that this is the wrong port for it.
   if (awaiting_auth_) {
-    const auto& auth = ctx_->options.cluster.authorization;
+    const auto options = ctx_->current_options();
+    const auto& auth = options->cluster.authorization;
     if (c.user != auth.user || !password_matches(auth.password, c.pass)) {
       authentication_failed();
       return false;

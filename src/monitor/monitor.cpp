@@ -1,3 +1,4 @@
+#include "proto/identity.hpp"
 #include "monitor/monitor.hpp"
 
 #include <algorithm>
@@ -64,7 +65,7 @@ response varz(const server_view& s, const clock_view& c) {
   j["server_name"] = s.server_name;
   j["version"] = s.version;
   j["proto"] = 1;
-  j["go"] = "go1.19.8";
+  j["go"] = go_version;
   j["host"] = o.host;
   j["port"] = o.port;
   j["max_connections"] = o.max_connections;
@@ -271,7 +272,7 @@ response subsz(const server_view& s, const std::map<std::string, std::string>& q
     for (const auto& [sid, subject] : v.stats->subs) {
       const auto space = subject.find(' ');
       json e;
-      e["account"] = "$G";
+      e["account"] = std::string{global_account};
       e["subject"] = subject.substr(0, space);
       if (space != std::string::npos) e["qgroup"] = subject.substr(space + 1);
       e["sid"] = sid;

@@ -38,7 +38,7 @@ struct route_view {
 
 struct server_view {
   std::string server_id, server_name, version, cluster_name;
-  const server_options* options = nullptr;
+  std::shared_ptr<const server_options> options;
   std::vector<std::string> connect_urls;
   uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0;
   uint64_t slow_consumers = 0, total_connections = 0;

@@ -1,3 +1,4 @@
+#include "proto/identity.hpp"
 #include "proto/route_info.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@ std::string encode_route_info(const route_info& info) {
   j["server_name"] = info.server_name;
   j["version"] = info.version;
   j["proto"] = 2;
-  j["go"] = "go1.19.8";
+  j["go"] = go_version;
   j["host"] = info.host;
   j["port"] = info.port;
   j["headers"] = info.headers;

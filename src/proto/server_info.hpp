@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "proto/identity.hpp"
+
 namespace gnatsd::proto {
 
 struct server_info {
   std::string server_id;
   std::string server_name;
   std::string version;
-  std::string go = "go1.19.8";  // nats-server reports its Go version; some tools print it
+  std::string go = go_version;
   std::string host;
   int port = 0;
   bool headers = true;

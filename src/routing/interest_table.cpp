@@ -1,12 +1,11 @@
 #include "routing/interest_table.hpp"
 
+#include "proto/identity.hpp"
 #include "proto/route_encoder.hpp"
 #include "util/assert.hpp"
 
 namespace gnatsd {
 namespace {
-
-constexpr std::string_view global_account = "$G";
 
 void encode_transition(std::vector<char>& out, const std::string& subject, const std::string& queue,
                        int64_t before, int64_t after) {

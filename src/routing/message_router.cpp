@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/permissions.hpp"
+#include "proto/identity.hpp"
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
 #include "routing/producer_stall.hpp"
@@ -13,7 +14,6 @@ namespace gnatsd {
 namespace {
 
 constexpr size_t cache_entries_max = 512;
-constexpr std::string_view global_account = "$G";
 
 int32_t weight_of(const subscription& sub) {
   if (!sub.owner->is_route()) return 1;

@@ -9,8 +9,9 @@ proto::server_info server_context::client_info_template(bool tls) const {
   info.server_id = server_id;
   info.server_name = server_name;
   info.version = server_version;
-  info.host = options.host;
-  info.port = options.port;
+  const auto options = current_options();
+  info.host = options->host;
+  info.port = options->port;
   info.headers = true;
   info.max_payload = current_limits()->max_payload;
   info.proto = 1;
@@ -37,7 +38,7 @@ std::string server_context::client_info(uint64_t cid, const std::string& ip, boo
     auto& cached = info_cache_[tls ? 1 : 0];
     if (cached.generation != generation || cached.ldm != ldm) {
       proto::server_info info = client_info_template(tls);
-      if (options.cluster.no_advertise) info.connect_urls.clear();
+      if (current_options()->cluster.no_advertise) info.connect_urls.clear();
       cached.prefix = proto::encode_info_prefix(info);
       cached.generation = generation;
       cached.ldm = ldm;

@@ -18,11 +18,10 @@
 #include "log/logger.hpp"
 #include "proto/server_info.hpp"
 #include "connection/connection_limits.hpp"
+#include "proto/identity.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {
-
-inline constexpr const char* server_version = "2.9.10";
 
 struct server_counters {
   std::atomic<uint64_t> in_msgs{0};
@@ -34,7 +33,18 @@ struct server_counters {
 };
 
 struct server_context {
-  server_options options;
+  /// The options in force: as started, with the ports actually bound, then replaced as a
+  /// whole by each config reload. A reload refuses to change what cannot change live (the
+  /// ports, the cluster's name and credentials, lame duck timings: config/reload.hpp), so
+  /// those keep their start values. Read from any thread.
+  std::shared_ptr<const server_options> current_options() const {
+    return std::atomic_load(&options_);
+  }
+  void set_options(server_options o) {
+    std::atomic_store(&options_, std::shared_ptr<const server_options>(
+                                     std::make_shared<server_options>(std::move(o))));
+    info_generation_.fetch_add(1, std::memory_order_release);
+  }
   std::string server_id;
   std::string server_name;
   logger_ptr log;
@@ -112,6 +122,7 @@ struct server_context {
   };
   mutable std::mutex info_mutex_;
   mutable cached_info info_cache_[2];
+  std::shared_ptr<const server_options> options_ = std::make_shared<server_options>();
   std::shared_ptr<const authorization_options> auth_ = std::make_shared<authorization_options>();
   std::shared_ptr<const tls_options> tls_ = std::make_shared<tls_options>();
   std::shared_ptr<const tls_options> cluster_tls_ = std::make_shared<tls_options>();

@@ -1,4 +1,4 @@
-// Actor tests: the real server, client_session and sublist actors on the simulated network,
+// Actor tests: the real server, client_session and interest actors on the simulated network,
 // driven deterministically from a seed with virtual time. Clients are raw protocol peers.
 #include <gtest/gtest.h>
 

@@ -145,8 +145,10 @@ TEST(MessageRouter, ClosedMembersAreSkipped) {
 // publishes on "s" and hands the batches over, as at the end of a read buffer.
 struct stall_fixture : fixture {
   explicit stall_fixture(int64_t max_pending) {
-    ctx->options.max_pending = max_pending;
-    ctx->set_limits(limits_of(ctx->options));
+    server_options o;
+    o.max_pending = max_pending;
+    ctx->set_options(o);
+    ctx->set_limits(limits_of(o));
     router = std::make_unique<message_router>(*ctx, rng);
     origin.self = publisher.get();
     origin.self_out = &self_out;

@@ -1,4 +1,4 @@
-#include "actors/sublist_actor.hpp"
+#include "actors/interest_actor.hpp"
 
 #include <caf/all.hpp>
 #include <map>
@@ -8,15 +8,15 @@
 namespace gnatsd {
 namespace {
 
-struct sublist_state {
+struct interest_state {
   server_context_ptr context;
   interest_table interest;
   std::map<uint64_t, route_actor> routes;  // registered routes, by rid
 };
 
-using sublist_pointer = sublist_actor::stateful_pointer<sublist_state>;
+using interest_pointer = interest_actor::stateful_pointer<interest_state>;
 
-sublist_actor::behavior_type sublist_behavior(sublist_pointer self, server_context_ptr context) {
+interest_actor::behavior_type interest_behavior(interest_pointer self, server_context_ptr context) {
   self->state.context = std::move(context);
   return {
       [=](interest_atom, std::vector<interest_change>& changes) {
@@ -41,8 +41,8 @@ sublist_actor::behavior_type sublist_behavior(sublist_pointer self, server_conte
 
 }  // namespace
 
-sublist_actor spawn_sublist_actor(caf::actor_system& sys, server_context_ptr context) {
-  return sys.spawn(sublist_behavior, std::move(context));
+interest_actor spawn_interest_actor(caf::actor_system& sys, server_context_ptr context) {
+  return sys.spawn(interest_behavior, std::move(context));
 }
 
 }  // namespace gnatsd
