@@ -363,7 +363,7 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
   origin.echo = connect_.echo;
   origin.self_out = &out_.buffer();
   const size_t delivered =
-      router_.route(subject, reply, header_size, header_size > 0, message, origin);
+      router_.route({subject, reply, header_size > 0, header_size, message}, origin);
   out_msgs_ += router_.take_self_deliveries();
   for (auto& sub : router_.expired_own())
     remove_subscription(sub);
@@ -376,8 +376,9 @@ void client_connection::send_no_responders(std::string_view reply) {
   // The 503 goes to this client's own plain subscription on the reply subject, if any.
   for (const auto& [sid, sub] : subs_) {
     if (!sub->queue.empty() || !subject::matches(sub->subject, reply)) continue;
-    proto::append_hmsg(out_.buffer(), reply, sid, {}, no_responders_header.size(),
-                       no_responders_header);
+    const proto::message_view status{reply, {}, true, no_responders_header.size(),
+                                     no_responders_header};
+    proto::append_hmsg(out_.buffer(), status, sid);
     return;
   }
 }

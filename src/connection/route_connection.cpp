@@ -290,7 +290,7 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
   origin.self = self_.get();
   origin.from_route = true;
   origin.queues = msg.queues;
-  router_.route(msg.subject, msg.reply, msg.header_size, msg.has_headers, msg.message, origin);
+  router_.route({msg.subject, msg.reply, msg.has_headers, msg.header_size, msg.message}, origin);
   return true;
 }
 

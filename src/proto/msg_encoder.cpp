@@ -27,8 +27,8 @@ void append_head(std::vector<char>& out, std::string_view op, std::string_view s
 
 }  // namespace
 
-void append_msg(std::vector<char>& out, std::string_view subject, std::string_view sid,
-                std::string_view reply, std::string_view payload) {
+void append_msg(std::vector<char>& out, const message_view& m, std::string_view sid) {
+  const std::string_view subject = m.subject, reply = m.reply, payload = m.payload();
   // The hot path of every delivery: build the frame in a stack buffer and append it with one
   // insert (many small inserts cost a capacity check and a memmove each). Frames too large
   // for the buffer take the general path below.
@@ -56,10 +56,9 @@ void append_msg(std::vector<char>& out, std::string_view subject, std::string_vi
   append_sizes_and_message(out, false, 0, payload);
 }
 
-void append_hmsg(std::vector<char>& out, std::string_view subject, std::string_view sid,
-                 std::string_view reply, size_t header_size, std::string_view message) {
-  append_head(out, "HMSG ", subject, sid, reply);
-  append_sizes_and_message(out, true, header_size, message);
+void append_hmsg(std::vector<char>& out, const message_view& m, std::string_view sid) {
+  append_head(out, "HMSG ", m.subject, sid, m.reply);
+  append_sizes_and_message(out, true, m.header_size, m.message);
 }
 
 }  // namespace gnatsd::proto

@@ -7,14 +7,15 @@
 #include <string_view>
 #include <vector>
 
+#include "proto/message_view.hpp"
+
 namespace gnatsd::proto {
 
-/// Appends `MSG <subject> <sid> [reply] <#bytes>\r\n<payload>\r\n`.
-void append_msg(std::vector<char>& out, std::string_view subject, std::string_view sid,
-                std::string_view reply, std::string_view payload);
+/// Appends `MSG <subject> <sid> [reply] <#bytes>\r\n<payload>\r\n`: the payload only (a
+/// client that did not ask for headers gets the message without them).
+void append_msg(std::vector<char>& out, const message_view& m, std::string_view sid);
 
 /// Appends `HMSG <subject> <sid> [reply] <#hdr> <#total>\r\n<headers+payload>\r\n`.
-void append_hmsg(std::vector<char>& out, std::string_view subject, std::string_view sid,
-                 std::string_view reply, size_t header_size, std::string_view message);
+void append_hmsg(std::vector<char>& out, const message_view& m, std::string_view sid);
 
 }  // namespace gnatsd::proto

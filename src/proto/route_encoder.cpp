@@ -33,13 +33,12 @@ void append_remote_unsub(std::vector<char>& out, std::string_view account, std::
 }
 
 void append_routed_message(std::vector<char>& out, std::string_view account,
-                           std::string_view subject, std::string_view reply,
-                           const std::vector<std::string_view>& queues, bool headers,
-                           size_t header_size, std::string_view message) {
-  append_text(out, headers ? "HMSG " : "RMSG ");
+                           const message_view& m, const std::vector<std::string_view>& queues) {
+  const std::string_view reply = m.reply;
+  append_text(out, m.headers ? "HMSG " : "RMSG ");
   append_text(out, account);
   out.push_back(' ');
-  append_text(out, subject);
+  append_text(out, m.subject);
   out.push_back(' ');
   if (!queues.empty()) {
     if (reply.empty()) {
@@ -57,7 +56,7 @@ void append_routed_message(std::vector<char>& out, std::string_view account,
     append_text(out, reply);
     out.push_back(' ');
   }
-  append_sizes_and_message(out, headers, header_size, message);
+  append_sizes_and_message(out, m.headers, m.header_size, m.message);
 }
 
 }  // namespace gnatsd::proto

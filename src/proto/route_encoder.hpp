@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "proto/message_view.hpp"
+
 namespace gnatsd::proto {
 
 /// `RS+ <account> <subject>\r\n`, or with a queue `RS+ <account> <subject> <queue> <weight>`.
@@ -19,8 +21,6 @@ void append_remote_unsub(std::vector<char>& out, std::string_view account, std::
 /// RMSG (header_size == 0 and !headers) or HMSG, choosing the form from reply and queues:
 /// `[reply]`, `+ <reply> <queues...>` or `| <queues...>`.
 void append_routed_message(std::vector<char>& out, std::string_view account,
-                           std::string_view subject, std::string_view reply,
-                           const std::vector<std::string_view>& queues, bool headers,
-                           size_t header_size, std::string_view message);
+                           const message_view& m, const std::vector<std::string_view>& queues);
 
 }  // namespace gnatsd::proto

@@ -66,9 +66,8 @@ std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
   return pb.batch.bytes;
 }
 
-size_t message_router::route(std::string_view subject, std::string_view reply, size_t header_size,
-                             bool headers, std::string_view message, const message_origin& origin) {
-  const match_result_ptr& cached = match(subject);
+size_t message_router::route(const proto::message_view& m, const message_origin& origin) {
+  const match_result_ptr& cached = match(m.subject);
   if (cached->plain.empty() && cached->queues.empty()) return 0;
   // Hold the result: delivering may expire a subscription, which changes the sublist
   // generation and would clear the cache entry being iterated.
@@ -82,19 +81,18 @@ size_t message_router::route(std::string_view subject, std::string_view reply, s
       if (!origin.from_route && !sub->closed.load(std::memory_order_acquire)) target_for(sub);
       continue;
     }
-    if (deliver_local(sub, subject, reply, header_size, headers, message, origin)) ++delivered;
+    if (deliver_local(sub, m, origin)) ++delivered;
   }
   for (const auto& group : result.queues) {
     // From a route, only the groups the sender chose for this server are served here.
     if (origin.from_route && !named(origin.queues, group.name)) continue;
-    if (serve_group(group, subject, reply, header_size, headers, message, origin)) ++delivered;
+    if (serve_group(group, m, origin)) ++delivered;
   }
   for (size_t i = 0; i < target_count_; ++i) {
     // Exactly one RMSG per route, carrying every queue group chosen for it. A group served
     // by a route was already counted above; plain interest counts here.
     auto& t = targets_[i];
-    proto::append_routed_message(batch_for(*t.any_sub), global_account, subject, reply, t.queues,
-                                 headers, header_size, message);
+    proto::append_routed_message(batch_for(*t.any_sub), global_account, m, t.queues);
     if (t.queues.empty()) ++delivered;
   }
   return delivered;
@@ -124,9 +122,8 @@ size_t message_router::weighted_start(const queue_group& group) {
   return start;
 }
 
-bool message_router::serve_group(const queue_group& group, std::string_view subject,
-                                 std::string_view reply, size_t header_size, bool headers,
-                                 std::string_view message, const message_origin& origin) {
+bool message_router::serve_group(const queue_group& group, const proto::message_view& msg,
+                                 const message_origin& origin) {
   const auto& members = group.members;
   const size_t n = members.size();
   GNATSD_ASSERT(n > 0);
@@ -140,30 +137,27 @@ bool message_router::serve_group(const queue_group& group, std::string_view subj
       target_for(m).queues.push_back(group.name);
       return true;
     }
-    if (deliver_local(m, subject, reply, header_size, headers, message, origin)) return true;
+    if (deliver_local(m, msg, origin)) return true;
   }
   return false;
 }
 
-bool message_router::deliver_local(const subscription_ptr& sub, std::string_view subject,
-                                   std::string_view reply, size_t header_size, bool headers,
-                                   std::string_view message, const message_origin& origin) {
+bool message_router::deliver_local(const subscription_ptr& sub, const proto::message_view& m,
+                                   const message_origin& origin) {
   subscriber* owner = sub->owner.get();
   const bool own = owner == origin.self;
   if (own && !origin.echo) return false;
-  if (const auto* deny = sub->deny_filter(); deny && denied(*deny, subject)) return false;
+  if (const auto* deny = sub->deny_filter(); deny && denied(*deny, m.subject)) return false;
   bool last = false;
   if (!sub->reserve_delivery(last)) return false;
   std::vector<char>& out = own ? *origin.self_out : batch_for(sub);
-  const bool hmsg = headers && owner->headers.load(std::memory_order_acquire);
+  const bool hmsg = m.headers && owner->headers.load(std::memory_order_acquire);
   if (hmsg) {
-    proto::append_hmsg(out, subject, sub->sid, reply, header_size, message);
+    proto::append_hmsg(out, m, sub->sid);
   } else {
-    proto::append_msg(out, subject, sub->sid, reply, message.substr(header_size));
+    proto::append_msg(out, m, sub->sid);
   }
-  if (ctx_.log->trace)
-    trace_out(*sub, subject, reply, hmsg ? header_size : 0,
-              hmsg ? message.size() : message.size() - header_size);
+  if (ctx_.log->trace) trace_out(*sub, m, hmsg);
   if (own) ++self_deliveries_;
   if (last) {
     if (own)
@@ -238,11 +232,12 @@ uint64_t message_router::take_self_deliveries() {
   return n;
 }
 
-void message_router::trace_out(const subscription& sub, std::string_view subject,
-                               std::string_view reply, size_t header_size, size_t total) {
+void message_router::trace_out(const subscription& sub, const proto::message_view& m, bool hmsg) {
+  const size_t header_size = hmsg ? m.header_size : 0;
+  const size_t total = hmsg ? m.message.size() : m.payload().size();
   std::string line = sub.owner->log_prefix + "->> [" + (header_size > 0 ? "HMSG " : "MSG ");
-  line += std::string{subject} + " " + sub.sid + " ";
-  if (!reply.empty()) line += std::string{reply} + " ";
+  line += std::string{m.subject} + " " + sub.sid + " ";
+  if (!m.reply.empty()) line += std::string{m.reply} + " ";
   if (header_size > 0) line += std::to_string(header_size) + " ";
   line += std::to_string(total) + "]";
   ctx_.log->log(log_level::trace, line);

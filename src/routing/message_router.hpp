@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "proto/message_view.hpp"
 #include "server/server_context.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
@@ -48,8 +49,7 @@ class message_router {
   message_router& operator=(const message_router&) = delete;
 
   /// Delivers one message; returns how many subscriptions and routes received it.
-  size_t route(std::string_view subject, std::string_view reply, size_t header_size, bool headers,
-               std::string_view message, const message_origin& origin);
+  size_t route(const proto::message_view& m, const message_origin& origin);
 
   /// Own subscriptions whose auto-unsubscribe limit was used up by the last `route` call;
   /// the caller removes them (they belong to it).
@@ -89,16 +89,13 @@ class message_router {
 
   const match_result_ptr& match(std::string_view subject);
   std::vector<char>& batch_for(const subscription_ptr& sub);
-  bool deliver_local(const subscription_ptr& sub, std::string_view subject, std::string_view reply,
-                     size_t header_size, bool headers, std::string_view message,
+  bool deliver_local(const subscription_ptr& sub, const proto::message_view& m,
                      const message_origin& origin);
   route_target& target_for(const subscription_ptr& route_sub);
   size_t weighted_start(const queue_group& group);
-  bool serve_group(const queue_group& group, std::string_view subject, std::string_view reply,
-                   size_t header_size, bool headers, std::string_view message,
+  bool serve_group(const queue_group& group, const proto::message_view& m,
                    const message_origin& origin);
-  void trace_out(const subscription& sub, std::string_view subject, std::string_view reply,
-                 size_t header_size, size_t total);
+  void trace_out(const subscription& sub, const proto::message_view& m, bool hmsg);
 
   server_context& ctx_;
   int64_t max_pending_;  // of this connection: the stall mark derives from it

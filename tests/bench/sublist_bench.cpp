@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   auto route_all = [&](const char* label, auto subject_of_i) {
     const auto start = clock_type::now();
     for (long i = 0; i < lookups; ++i) {
-      router.route(subject_of_i(i), "", 0, false, payload, origin);
+      router.route({subject_of_i(i), "", false, 0, payload}, origin);
       if (i % 8192 == 8191) router.flush();  // one read buffer's worth of 16 B messages
     }
     router.flush();

@@ -16,14 +16,14 @@ std::string str(const std::vector<char>& v) {
 
 TEST(MsgEncoder, EncodesMsgWithAndWithoutReply) {
   std::vector<char> out;
-  append_msg(out, "foo", "1", "", "hello");
-  append_msg(out, "foo", "22", "_INBOX.x", "");
+  append_msg(out, {"foo", "", false, 0, "hello"}, "1");
+  append_msg(out, {"foo", "_INBOX.x", false, 0, ""}, "22");
   EXPECT_EQ(str(out), "MSG foo 1 5\r\nhello\r\nMSG foo 22 _INBOX.x 0\r\n\r\n");
 }
 
 TEST(MsgEncoder, EncodesHmsg) {
   std::vector<char> out;
-  append_hmsg(out, "foo", "1", "r", 12, "NATS/1.0\r\n\r\nhi");
+  append_hmsg(out, {"foo", "r", true, 12, "NATS/1.0\r\n\r\nhi"}, "1");
   EXPECT_EQ(str(out), "HMSG foo 1 r 12 14\r\nNATS/1.0\r\n\r\nhi\r\n");
 }
 

@@ -62,7 +62,7 @@ struct fixture {
     o.queues = queues;
     std::vector<char> self_out;
     o.self_out = &self_out;
-    const size_t n = r.route(subject, "", 0, false, "x", o);
+    const size_t n = r.route({subject, "", false, 0, "x"}, o);
     r.flush();
     return n;
   }
@@ -154,7 +154,8 @@ struct stall_fixture : fixture {
     origin.self_out = &self_out;
   }
   void send(size_t payload_size) {
-    router->route("s", "", 0, false, std::string(payload_size, 'x'), origin);
+    const std::string payload(payload_size, 'x');
+    router->route({"s", "", false, 0, payload}, origin);
     router->flush();
   }
   std::shared_ptr<recording_subscriber> publisher = client(1);
@@ -235,7 +236,7 @@ TEST(MessageRouter, MatchCacheUseIsReportedToTheSublistStatistics) {
     std::vector<char> self_out;
     o.self_out = &self_out;
     for (const char* subject : {"a", "a", "b", "a"})
-      router.route(subject, "", 0, false, "x", o);
+      router.route({subject, "", false, 0, "x"}, o);
     router.flush();
     const auto st = f.ctx->subscriptions.stats();
     EXPECT_EQ(st.matches, 4u);  // every lookup, as nats-server counts them

@@ -189,9 +189,9 @@ TEST(RouteEncoder, WritesWhatTheParserReadsBack) {
   append_remote_unsub(out, "$G", "foo", "grp");
   append_remote_unsub(out, "$G", "foo", "");
   const std::vector<std::string_view> none, queues{"grp", "grp2"};
-  append_routed_message(out, "$G", "foo", "", none, false, 0, "hello");
-  append_routed_message(out, "$G", "foo", "rep", queues, false, 0, "hi");
-  append_routed_message(out, "$G", "foo", "", queues, true, 12, "NATS/1.0\r\n\r\nhi");
+  append_routed_message(out, "$G", {"foo", "", false, 0, "hello"}, none);
+  append_routed_message(out, "$G", {"foo", "rep", false, 0, "hi"}, queues);
+  append_routed_message(out, "$G", {"foo", "", true, 12, "NATS/1.0\r\n\r\nhi"}, queues);
   const std::string wire{out.begin(), out.end()};
   EXPECT_EQ(wire,
             "RS+ $G foo\r\nRS+ $G foo grp 2\r\nRS- $G foo grp\r\nRS- $G foo\r\n"
