@@ -138,6 +138,15 @@ void stall_check(session_pointer self) {
   }
 }
 
+// The shape of most handlers: act on a live connection, then send what it produced.
+template <class F>
+void on_live(session_pointer self, F&& act) {
+  auto& s = self->state;
+  if (s.finished) return;
+  act(*s.conn);
+  emit(self);
+}
+
 // The keepalive and write-deadline ticks run on the connection (net::connection_timers): the
 // first PING within two seconds, then every ping_interval, each with 0-20% jitter; checks of
 // the write deadline while written bytes wait.
@@ -190,10 +199,9 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         process_read(self, data);
       },
       [=](net_tls_atom, net::tls_outcome& tls) {
-        if (self->state.finished) return;
-        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher,
-                                             std::move(tls.peer));
-        emit(self);
+        on_live(self, [&](client_connection& c) {
+          c.tls_handshake_done(tls.error, tls.version, tls.cipher, std::move(tls.peer));
+        });
       },
       [=](net_closed_atom, std::string& reason) {
         auto& s = self->state;
@@ -204,52 +212,36 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
         finish(self, false);
       },
       [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->deliver(delivery_batch{std::move(bytes), messages});
-        emit(self);
+        on_live(self, [&](client_connection& c) {
+          c.deliver(delivery_batch{std::move(bytes), messages});
+        });
       },
       [=](expired_atom, uint64_t id) {
-        if (self->state.finished) return;
-        self->state.conn->expire_subscription(id);
-        emit(self);
+        on_live(self, [&](client_connection& c) { c.expire_subscription(id); });
       },
       [=](ping_timer_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        if (s.stalled) s.conn->input_held();
-        s.conn->ping_timer();
-        emit(self);
+        on_live(self, [&](client_connection& c) {
+          if (self->state.stalled) c.input_held();
+          c.ping_timer();
+        });
       },
       [=](deadline_timer_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->write_deadline_check(now_of(self));
-        emit(self);
+        on_live(self, [&](client_connection& c) { c.write_deadline_check(now_of(self)); });
       },
-      [=](urls_atom) {
-        if (self->state.finished) return;
-        self->state.conn->connect_urls_changed();
-        emit(self);
-      },
+      [=](urls_atom) { on_live(self, [](client_connection& c) { c.connect_urls_changed(); }); },
       [=](stall_timer_atom) { stall_check(self); },
       [=](reload_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->reload();
-        s.config.connection->set_timers(session_timers(self, s.conn->limits()));
-        emit(self);
+        on_live(self, [&](client_connection& c) {
+          c.reload();
+          self->state.config.connection->set_timers(session_timers(self, c.limits()));
+        });
       },
       [=](over_limit_atom) {
-        if (self->state.finished) return;
-        self->state.conn->fail(proto::error_code::maximum_connections_exceeded);
-        emit(self);
+        on_live(self, [](client_connection& c) {
+          c.fail(proto::error_code::maximum_connections_exceeded);
+        });
       },
-      [=](auth_timer_atom) {
-        if (self->state.finished) return;
-        self->state.conn->auth_timer();
-        emit(self);
-      },
+      [=](auth_timer_atom) { on_live(self, [](client_connection& c) { c.auth_timer(); }); },
       [=](shutdown_atom) {
         if (!self->state.finished) finish(self, true);
       },

@@ -55,6 +55,15 @@ void emit(route_pointer self) {
   if (conn.closing()) finish(self);
 }
 
+// The shape of most handlers: act on a live connection, then send what it produced.
+template <class F>
+void on_live(route_pointer self, F&& act) {
+  auto& s = self->state;
+  if (s.finished) return;
+  act(*s.conn);
+  emit(self);
+}
+
 // Keepalive and write-deadline ticks, run by the connection: the first PING after a second
 // (nats-server's first route ping), then every ping_interval in force.
 net::connection_timers route_timers(const connection_limits& limits) {
@@ -91,9 +100,9 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         if (!s.finished) s.config.connection->resume_reading(std::move(data));
       },
       [=](net_tls_atom, net::tls_outcome& tls) {
-        if (self->state.finished) return;
-        self->state.conn->tls_handshake_done(tls.error, tls.version, tls.cipher, tls.peer);
-        emit(self);
+        on_live(self, [&](route_connection& c) {
+          c.tls_handshake_done(tls.error, tls.version, tls.cipher, tls.peer);
+        });
       },
       [=](net_closed_atom, std::string& reason) {
         auto& s = self->state;
@@ -102,55 +111,34 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
         finish(self);
       },
       [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->deliver(delivery_batch{std::move(bytes), messages});
-        emit(self);
+        on_live(self, [&](route_connection& c) {
+          c.deliver(delivery_batch{std::move(bytes), messages});
+        });
       },
       [=](route_send_atom, std::string& bytes) {
-        if (self->state.finished) return;
-        self->state.conn->send(bytes);
-        emit(self);
+        on_live(self, [&](route_connection& c) { c.send(bytes); });
       },
       [=](snapshot_atom, std::string& bytes) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->send(bytes);
-        s.config.context->log->debugf(s.conn->log_prefix() + "Route sent local subscriptions");
-        emit(self);
+        on_live(self, [&](route_connection& c) {
+          c.send(bytes);
+          self->state.config.context->log->debugf(c.log_prefix() +
+                                                  "Route sent local subscriptions");
+        });
       },
-      [=](registered_atom) {
-        if (self->state.finished) return;
-        self->state.conn->registered();
-        emit(self);
-      },
+      [=](registered_atom) { on_live(self, [](route_connection& c) { c.registered(); }); },
       [=](refused_atom, std::string& why) {
-        if (self->state.finished) return;
-        self->state.conn->refused(why);
-        emit(self);
+        on_live(self, [&](route_connection& c) { c.refused(why); });
       },
-      [=](ping_timer_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->ping_timer();
-        emit(self);
-      },
+      [=](ping_timer_atom) { on_live(self, [](route_connection& c) { c.ping_timer(); }); },
       [=](reload_atom) {
         // A reload changed the limits: the keepalive and write-deadline ticks follow them.
         auto& s = self->state;
         if (!s.finished)
           s.config.connection->set_timers(route_timers(*s.config.context->current_limits()));
       },
-      [=](auth_timer_atom) {
-        if (self->state.finished) return;
-        self->state.conn->auth_timer();
-        emit(self);
-      },
+      [=](auth_timer_atom) { on_live(self, [](route_connection& c) { c.auth_timer(); }); },
       [=](deadline_timer_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->write_deadline_check(now_of(self));
-        emit(self);
+        on_live(self, [&](route_connection& c) { c.write_deadline_check(now_of(self)); });
       },
       [=](shutdown_atom) {
         auto& s = self->state;

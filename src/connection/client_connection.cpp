@@ -373,14 +373,17 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
 }
 
 void client_connection::send_no_responders(std::string_view reply) {
-  // The 503 goes to this client's own plain subscription on the reply subject, if any.
-  for (const auto& [sid, sub] : subs_) {
-    if (!sub->queue.empty() || !subject::matches(sub->subject, reply)) continue;
-    const proto::message_view status{reply, {}, true, no_responders_header.size(),
-                                     no_responders_header};
-    proto::append_hmsg(out_.buffer(), status, sid);
-    return;
-  }
+  // The 503 goes to this client's own plain subscription on the reply subject, if any: the
+  // oldest, if several match (nats-server takes the first its sublist returns).
+  const subscription* oldest = nullptr;
+  for (const auto& [sid, sub] : subs_)
+    if (sub->queue.empty() && subject::matches(sub->subject, reply) &&
+        (!oldest || sub->id < oldest->id))
+      oldest = sub.get();
+  if (!oldest) return;
+  const proto::message_view status{reply, {}, true, no_responders_header.size(),
+                                   no_responders_header};
+  proto::append_hmsg(out_.buffer(), status, oldest->sid);
 }
 
 bool client_connection::on_sub(std::string_view subject, std::string_view queue,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -209,7 +210,9 @@ class client_connection final : public proto::client_op_handler {
   std::unordered_map<std::string, bool> publish_verdicts_;  // by subject, while permitted
   std::string verdict_key_;
 
-  std::unordered_map<std::string, subscription_ptr> subs_;  // by sid
+  // By sid, sorted: what walks it (a close's RS- lines, a reload's -ERR lines) comes out in
+  // the same order on every run and every standard library (a hash map's order is neither).
+  std::map<std::string, subscription_ptr, std::less<>> subs_;
   std::vector<interest_change> interest_changes_;
 
   message_router router_;
