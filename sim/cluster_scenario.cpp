@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "sim/invariant_checker.hpp"
+#include "sim/protocol_workload.hpp"
 #include "sim/world.hpp"
 #include "subject/subject.hpp"
 
@@ -27,7 +28,12 @@ class scenario_run {
         world_(plan.world_seed, profile(plan)),
         checker_(
             world_.network(), cluster_port, [](const std::string& h) { return server_index(h); },
-            [this] { return world_.now_ns(); }, static_cast<size_t>(outbound_bound(plan))) {
+            [this] { return world_.now_ns(); }, static_cast<size_t>(outbound_bound(plan))),
+        protocol_(
+            clients_, checker_,
+            [this](workload_client& c, const std::string& subject, const std::string& reply,
+                   bool header) { return publish(c, subject, 0, reply, header); },
+            [this](int a, int b) { return linked(a, b); }, [this] { return next_message_; }) {
     world_.network().set_observer(&checker_);
   }
   ~scenario_run() {
@@ -47,6 +53,7 @@ class scenario_run {
     if (checker_.ok()) check_mesh();
     if (checker_.ok()) check_interest();
     if (checker_.ok()) calm_round();
+    if (checker_.ok()) protocol_.check_probes();
     for (auto& h : hostile_)
       check_hostile(h);
     scenario_result r;
@@ -120,12 +127,15 @@ class scenario_run {
 
   void start_clients() {
     for (size_t c = 0; c < plan_.client_home.size(); ++c) {
+      const client_options options{plan_.client_headers[c], plan_.client_echo[c]};
       auto client = std::make_shared<workload_client>(static_cast<int>(c), plan_.client_home[c],
-                                                      checker_, world_.network().coverage());
+                                                      options, checker_,
+                                                      world_.network().coverage());
       client->on_lost = [this](workload_client& lost) {
         lost_.emplace(world_.now_ns() + reconnect_wait_ns, lost.index());
       };
       connect(*client, client);
+      protocol_.start(*client, plan_.responders[c]);
       clients_.push_back(client);
     }
   }
@@ -182,7 +192,20 @@ class scenario_run {
         break;
       case client_op::kind::publish:
         for (int i = 0; i < op.count; ++i)
-          publish(c, pub_subjects()[static_cast<size_t>(op.subject)]);
+          publish(c, pub_subjects()[static_cast<size_t>(op.subject)], 0, {}, op.header);
+        break;
+      case client_op::kind::auto_unsubscribe:
+        c.auto_unsubscribe(static_cast<size_t>(op.subject), op.count);
+        break;
+      case client_op::kind::request:
+        for (int i = 0; i < op.count; ++i)
+          protocol_.request(c, request_subjects()[static_cast<size_t>(op.subject)]);
+        break;
+      case client_op::kind::flush_sub:
+        protocol_.flush_sub(c);
+        break;
+      case client_op::kind::flush_unsub:
+        protocol_.flush_unsub(c);
         break;
       case client_op::kind::flood:
         for (int i = 0; i < op.count; ++i)
@@ -191,11 +214,16 @@ class scenario_run {
     }
   }
 
-  message_id publish(workload_client& c, const std::string& subject, size_t size = 0) {
+  message_id publish(workload_client& c, const std::string& subject, size_t size = 0,
+                     const std::string& reply = {}, bool header = false) {
     message_id id{++next_message_, c.home(), c.index(), ++sequence_[c.index()]};
     if (!c.connected()) return id;  // a disconnected client does not publish
-    checker_.published(id, subject);
-    c.publish(subject, id.encode_padded(size));
+    // Only a client that said "headers" in its CONNECT may send HPUB (nats-server closes
+    // the others as a protocol violation).
+    const bool with_header = header && c.options().headers;
+    const std::string h = with_header ? invariant_checker::header_for(id) : std::string{};
+    checker_.published(id, subject, h);
+    c.publish(subject, id.encode_padded(size), reply, h);
     return id;
   }
 
@@ -412,41 +440,89 @@ class scenario_run {
 
   // Every connected client publishes once on every subject; each message must reach every
   // matching subscription, and every queue group once, on the servers routed to its origin.
+  // What a subscription had when the calm round began.
+  struct calm_start {
+    bool active = false;
+    int64_t received = 0;
+  };
+  using calm_starts = std::map<std::pair<int, std::string>, calm_start>;
+  using limited_counts = std::map<std::pair<int, std::string>, int64_t>;
+
+  // Requests from every client get exactly one reply where a responder is reachable.
+  // A subscription with an auto-unsubscribe limit gets what it has left of it, if that is
+  // less than what it would get without one.
   void calm_round() {
+    calm_starts before;
+    for (const auto& c : clients_)
+      for (const auto& s : c->subscriptions())
+        before[{c->index(), s.sid}] = calm_start{s.active, s.received};
     std::vector<std::pair<message_id, std::string>> sent;
     for (auto& c : clients_)
       for (const auto& subject : pub_subjects())
-        sent.emplace_back(publish(*c, subject), subject);
+        sent.emplace_back(publish(*c, subject, 0, {}, c->index() % 2 == 1), subject);
+    protocol_.calm_requests();
     run_for(2 * second);
+    limited_counts limited;
     for (const auto& [id, subject] : sent)
-      check_calm_delivery(id, subject);
+      check_calm_delivery(id, subject, before, limited);
+    check_limited(before, limited);
+    protocol_.check_calm_requests();
   }
 
-  void check_calm_delivery(const message_id& id, const std::string& subject) {
+  void check_limited(const calm_starts& before, const limited_counts& reachable_messages) {
+    for (const auto& [key, reachable] : reachable_messages) {
+      const auto& c = *clients_[static_cast<size_t>(key.first)];
+      const client_subscription* s = nullptr;
+      for (const auto& sub : c.subscriptions())
+        if (sub.sid == key.second) s = &sub;
+      const int64_t had = before.at(key).received;
+      const int64_t want = std::min(reachable, s->max - had);
+      if (s->received - had != want)
+        checker_.fail("auto-unsubscribe: client " + std::to_string(key.first) + " sid " +
+                      key.second + " got " + std::to_string(s->received - had) +
+                      " calm messages, expected " + std::to_string(want) + " (limit " +
+                      std::to_string(s->max) + ", had " + std::to_string(had) + ")");
+    }
+  }
+
+  void check_calm_delivery(const message_id& id, const std::string& subject,
+                           const calm_starts& before, limited_counts& limited) {
     const auto& got = checker_.deliveries_of(id.id);
     std::map<std::string, int> queue_hits, queue_reachable;
+    std::set<std::string> queue_limited;  // groups with a limited member: at most once only
     for (const auto& c : clients_) {
       const bool reachable = linked(id.origin, c->home());
+      // A client with echo off never gets its own messages.
+      const bool own = !c->options().echo && id.publisher == c->index();
+      const bool expected = reachable && !own;
       for (const auto& sub : c->subscriptions()) {
-        if (!sub.active || !subject::matches(sub.subject, subject)) continue;
+        const auto start = before.find({c->index(), sub.sid});
+        if (start == before.end() || !start->second.active ||
+            !subject::matches(sub.subject, subject))
+          continue;
         const auto n = static_cast<int>(
             std::count(got.begin(), got.end(), std::make_pair(c->index(), sub.sid)));
         if (!sub.queue.empty()) {
           queue_hits[sub.queue] += n;
-          queue_reachable[sub.queue] += reachable ? 1 : 0;
+          queue_reachable[sub.queue] += expected ? 1 : 0;
+          if (sub.max > 0) queue_limited.insert(sub.queue);
           if (!reachable && n > 0)
             checker_.fail("one hop: " + id.encode() + " reached queue member client " +
                           std::to_string(c->index()) + " on a server not routed to its origin");
           continue;
         }
-        if (n != (reachable ? 1 : 0))
+        if (sub.max > 0) {
+          limited[{c->index(), sub.sid}] += expected ? 1 : 0;  // see check_limited
+          continue;
+        }
+        if (n != (expected ? 1 : 0))
           checker_.fail("calm delivery: client " + std::to_string(c->index()) + " sid " + sub.sid +
                         " got " + std::to_string(n) + " copies of " + id.encode() + " on '" +
                         subject + "'" + (reachable ? "" : " (no route to its origin)"));
       }
     }
     for (const auto& [queue, members] : queue_reachable)
-      if (queue_hits[queue] != (members > 0 ? 1 : 0))
+      if (queue_limited.count(queue) == 0 && queue_hits[queue] != (members > 0 ? 1 : 0))
         checker_.fail("calm queue delivery: group '" + queue + "' got " +
                       std::to_string(queue_hits[queue]) + " copies of " + id.encode());
   }
@@ -460,6 +536,7 @@ class scenario_run {
   std::set<size_t> crashed_by_;       // crash faults that did take their server down
   std::multimap<int64_t, int> lost_;  // reconnect time -> client
   std::vector<hostile_peer> hostile_;
+  protocol_workload protocol_;
   static constexpr int64_t reconnect_wait_ns = 1'000'000'000;
 };
 
@@ -474,7 +551,13 @@ scenario_result run_scenario(const scenario_plan& plan) {
 
 std::vector<std::string> required_coverage(fault_mode mode) {
   std::vector<std::string> need{"message crossed a route", "route read split a control line",
-                                "client read split a control line"};
+                                "client read split a control line",
+                                // The client protocol beyond SUB/PUB (protocol_workload).
+                                "header delivered intact",
+                                "header stripped for a client without headers",
+                                "reply reached its requester", "auto-unsubscribe limit reached",
+                                "flush barrier probed after SUB",
+                                "flush barrier probed after UNSUB"};
   if (mode != fault_mode::none) {
     need.push_back("slow dial");
     // Cluster safety: servers that stop reading or read slowly, backlogs that reach the

@@ -1,5 +1,6 @@
 #include "sim/invariant_checker.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -49,8 +50,15 @@ void invariant_checker::fail(const std::string& what) {
   failure_ = stamp + what;
 }
 
-void invariant_checker::published(const message_id& id, const std::string& subject) {
-  published_[id.id] = publication{subject, id.origin};
+void invariant_checker::published(const message_id& id, const std::string& subject,
+                                  const std::string& header) {
+  published_[id.id] = publication{subject, id.origin, header};
+  last_published_ = std::max(last_published_, id.id);
+}
+
+int invariant_checker::replies_to(uint64_t request) const {
+  const auto it = replies_.find(request);
+  return it == replies_.end() ? 0 : it->second;
 }
 
 void invariant_checker::check_bounds(size_t mailbox) {
@@ -126,30 +134,30 @@ void invariant_checker::on_routed(const sim_end& to, std::string_view subject,
   ++net_.coverage()["message crossed a route"];
 }
 
-void invariant_checker::on_delivery(const workload_client& client, std::string_view subject,
-                                    std::string_view sid, std::string_view payload) {
-  const std::string who = "client " + std::to_string(client.index()) + " sid " + std::string{sid};
+void invariant_checker::on_delivery(const workload_client& client, const received_message& m) {
+  const std::string sid{m.sid};
+  const std::string who = "client " + std::to_string(client.index()) + " sid " + sid;
   message_id id;
-  if (!message_id::decode(payload, id)) {
-    fail("phantom: " + who + " got an unknown payload '" + std::string{payload} + "'");
+  if (!message_id::decode(m.payload, id)) {
+    fail("phantom: " + who + " got an unknown payload '" + std::string{m.payload} + "'");
     return;
   }
   const auto pub = published_.find(id.id);
-  if (pub == published_.end() || pub->second.subject != subject) {
-    fail("phantom: " + who + " got " + id.encode() + " on '" + std::string{subject} + "'");
+  if (pub == published_.end() || pub->second.subject != m.subject) {
+    fail("phantom: " + who + " got " + id.encode() + " on '" + std::string{m.subject} + "'");
     return;
   }
   const client_subscription* sub = nullptr;
   for (const auto& s : client.subscriptions())
     if (s.sid == sid) sub = &s;
-  if (sub == nullptr || !subject::matches(sub->subject, subject)) {
-    fail("phantom: " + who + " got " + id.encode() + " on '" + std::string{subject} +
+  if (sub == nullptr || !subject::matches(sub->subject, m.subject)) {
+    fail("phantom: " + who + " got " + id.encode() + " on '" + std::string{m.subject} +
          "', which it did not subscribe to");
     return;
   }
-  if (!delivered_.insert({client.index(), std::string{sid}, id.id}).second)
+  if (!delivered_.insert({client.index(), sid, id.id}).second)
     fail("duplicate: " + who + " got " + id.encode() + " twice");
-  auto& last = last_sequence_[{client.index(), std::string{sid}, id.publisher}];
+  auto& last = last_sequence_[{client.index(), sid, id.publisher}];
   if (id.sequence <= last)
     fail("order: " + who + " got " + id.encode() + " after sequence " + std::to_string(last) +
          " of the same publisher");
@@ -157,7 +165,40 @@ void invariant_checker::on_delivery(const workload_client& client, std::string_v
   if (!sub->queue.empty() && ++queue_copies_[{id.id, sub->queue}] > 1)
     fail("queue group: " + id.encode() + " reached two members of '" + sub->queue + "' (the " +
          "second is " + who + ")");
-  deliveries_[id.id].emplace_back(client.index(), std::string{sid});
+  check_protocol(client, *sub, m, id, pub->second, who);
+  deliveries_[id.id].emplace_back(client.index(), sid);
+}
+
+void invariant_checker::check_protocol(const workload_client& client,
+                                       const client_subscription& sub, const received_message& m,
+                                       const message_id& id, const publication& pub,
+                                       const std::string& who) {
+  // The client counted this delivery already (workload_client::deliver).
+  if (sub.max > 0 && sub.received == sub.max) covered("auto-unsubscribe limit reached");
+  if (sub.max > 0 && sub.received > sub.max && sub.limit_confirmed_after != 0 &&
+      id.id > sub.limit_confirmed_after)
+    fail("auto-unsubscribe: " + who + " got message " + std::to_string(sub.received) +
+         " with a limit of " + std::to_string(sub.max) + ": " + id.encode() +
+         ", published after a PONG confirmed the limit");
+  if (!client.options().echo && id.publisher == client.index())
+    fail("echo: " + who + " got its own " + id.encode() + " with echo off");
+  if (!pub.header.empty() && client.options().headers) {
+    if (!m.hmsg || m.header != pub.header)
+      fail("headers: " + who + " got " + id.encode() + " without its header intact");
+  } else if (m.hmsg) {
+    fail("headers: " + who + " got " + id.encode() + " as HMSG" +
+         (pub.header.empty() ? " though it had no header" : " though it asked for no headers"));
+  }
+  if (sub.gone_after_message != 0 && id.id > sub.gone_after_message)
+    fail("flush: " + who + " got " + id.encode() +
+         ", published after a PONG confirmed its UNSUB");
+  if (const auto r = reply_to_.find(id.id); r != reply_to_.end() && ++replies_[r->second] > 1)
+    fail("request/reply: the requester got a second reply to m" + std::to_string(r->second) +
+         " (" + who + ")");
+  if (!m.reply.empty()) covered("message with a reply subject delivered");
+  if (m.hmsg) covered("header delivered intact");
+  if (!pub.header.empty() && !m.hmsg) covered("header stripped for a client without headers");
+  if (reply_to_.count(id.id) != 0) covered("reply reached its requester");
 }
 
 void invariant_checker::on_client_error(const workload_client& client, std::string_view what) {

@@ -9,6 +9,10 @@
 //     subscription matches) and no duplicate (per client, subscription and message);
 //   - per-publisher order per subscription;
 //   - a queue group gets each message at most once;
+//   - the client protocol: no delivery past an auto-unsubscribe limit; none to a no-echo
+//     client of its own message; headers arrive intact as HMSG to clients that asked for
+//     them and stripped (MSG) to the others; a request's reply reaches its requester at most
+//     once; nothing published after a PONG confirmed an UNSUB arrives on that subscription;
 //   - bounded outbound bytes: no connection of a server holds more for its peer than the
 //     plan's outbound_bound (max_pending plus one read buffer of frames), so no server holds
 //     more than that times its connections, whoever stops reading; bounded actor mailboxes
@@ -45,13 +49,24 @@ class invariant_checker final : public network_observer, public delivery_sink {
                     std::function<int64_t()> now, size_t outbound_bound);
   ~invariant_checker() override;
 
-  /// A client is about to send this publication.
-  void published(const message_id& id, const std::string& subject);
+  /// A client is about to send this publication (`header`: its header section, if any).
+  void published(const message_id& id, const std::string& subject,
+                 const std::string& header = {});
+  /// `reply` is the answer to the request `request` (both message ids).
+  void replied(uint64_t reply, uint64_t request) { reply_to_[reply] = request; }
+  /// How many replies to `request` reached its requester.
+  int replies_to(uint64_t request) const;
+  /// The header a publication carries when a client sends it with one.
+  static std::string header_for(const message_id& id) {
+    return "NATS/1.0\r\nMsg-Id: " + id.encode() + "\r\n\r\n";
+  }
   /// A server booted again at `host`; its first new route counts for coverage.
   void restarted(const std::string& host) { restarted_.insert(host); }
   /// Samples the bounded-resource invariants.
   void check_bounds(size_t max_mailbox);
 
+  /// Counts `what` among the run's coverage counters.
+  void covered(const std::string& what) { ++net_.coverage()[what]; }
   /// Records a violation (only the first is kept as the failure).
   void fail(const std::string& what);
   bool ok() const { return failure_.empty(); }
@@ -64,9 +79,9 @@ class invariant_checker final : public network_observer, public delivery_sink {
   void on_connected(const sim_end& dialer, const sim_end& acceptor) override;
   void on_read(const sim_end& to, const std::vector<char>& data) override;
   // delivery_sink
-  void on_delivery(const workload_client& client, std::string_view subject, std::string_view sid,
-                   std::string_view payload) override;
+  void on_delivery(const workload_client& client, const received_message& m) override;
   void on_client_error(const workload_client& client, std::string_view what) override;
+  uint64_t last_published() const override { return last_published_; }
 
   static constexpr size_t max_mailbox = 10'000;
 
@@ -75,7 +90,11 @@ class invariant_checker final : public network_observer, public delivery_sink {
   struct publication {
     std::string subject;
     int origin = 0;
+    std::string header;
   };
+  void check_protocol(const workload_client& client, const client_subscription& sub,
+                      const received_message& m, const message_id& id, const publication& pub,
+                      const std::string& who);
   void on_routed(const sim_end& to, std::string_view subject, std::string_view payload);
 
   sim_network& net_;
@@ -92,6 +111,9 @@ class invariant_checker final : public network_observer, public delivery_sink {
   std::map<std::pair<uint64_t, std::string>, int> queue_copies_;         // (message, queue group)
   std::unordered_map<uint64_t, std::vector<std::pair<int, std::string>>> deliveries_;
   std::set<std::string> restarted_;
+  std::map<uint64_t, uint64_t> reply_to_;  // reply message -> request message
+  std::map<uint64_t, int> replies_;        // request message -> replies its requester got
+  uint64_t last_published_ = 0;
 };
 
 }  // namespace gnatsd::sim

@@ -101,7 +101,21 @@ std::string describe_ops(const scenario_plan& p) {
         s += "flood " + pub_subjects()[static_cast<size_t>(op.subject)] + " x" +
              std::to_string(op.count) + "*" + std::to_string(op.size) + "B";
         break;
+      case client_op::kind::auto_unsubscribe:
+        s += "unsub #" + std::to_string(op.subject) + " max+" + std::to_string(op.count);
+        break;
+      case client_op::kind::request:
+        s += "req " + request_subjects()[static_cast<size_t>(op.subject)] + " x" +
+             std::to_string(op.count);
+        break;
+      case client_op::kind::flush_sub:
+        s += "flush-sub";
+        break;
+      case client_op::kind::flush_unsub:
+        s += "flush-unsub";
+        break;
     }
+    if (op.header) s += " +hdr";
     s += "/" + std::to_string(op.at_ns / millisecond) + "ms ";
   }
   return s + "]";
@@ -122,6 +136,11 @@ const std::vector<std::string>& sub_patterns() {
 const std::vector<std::string>& queue_names() {
   static const std::vector<std::string> names{"q1", "q2"};
   return names;
+}
+
+const std::vector<std::string>& request_subjects() {
+  static const std::vector<std::string> subjects{"svc.a", "svc.b"};
+  return subjects;
 }
 
 std::string server_host(int i) {
@@ -166,6 +185,34 @@ void generate_safety(prng& rng, const plan_options& o, scenario_plan& p) {
   }
 }
 
+// The rest of the client protocol (its own stream, so that older seeds keep the rest): which
+// clients take headers, echo their own messages or answer requests; headers on publications;
+// auto-unsubscribe limits, requests and flush probes among the operations.
+void generate_protocol(prng& rng, scenario_plan& p) {
+  const size_t clients = p.client_home.size();
+  for (size_t c = 0; c < clients; ++c) {
+    p.client_headers.push_back(rng.below(4) != 0);
+    p.client_echo.push_back(rng.below(4) != 0);
+    p.responders.push_back(rng.below(3) == 0);
+  }
+  for (auto& op : p.ops)
+    if (op.what == client_op::kind::publish) op.header = rng.below(3) == 0;
+  if (clients == 0) return;
+  for (int i = 3 + pick(rng, 8); i > 0; --i) {
+    client_op op;
+    op.at_ns = static_cast<int64_t>(rng.below(static_cast<uint64_t>(p.fault_phase_ns)));
+    op.client = pick(rng, static_cast<int>(clients));
+    const int roll = pick(rng, 4);
+    op.what = roll == 0   ? client_op::kind::auto_unsubscribe
+              : roll == 1 ? client_op::kind::request
+              : roll == 2 ? client_op::kind::flush_sub
+                          : client_op::kind::flush_unsub;
+    op.subject = pick(rng, 8);
+    op.count = 1 + pick(rng, 3);
+    p.ops.push_back(op);
+  }
+}
+
 }  // namespace
 
 scenario_plan generate_plan(const plan_options& o) {
@@ -174,6 +221,7 @@ scenario_plan generate_plan(const plan_options& o) {
   prng workload_rng{o.seed ^ 0x3041c10ad};
   prng fault_rng{o.seed ^ 0xfa017};
   prng safety_rng{o.seed ^ 0x5afe7};
+  prng protocol_rng{o.seed ^ 0x9e0c01};
   scenario_plan p;
   p.world_seed = o.seed;
   p.fault_phase_ns = o.fault_phase_ns;
@@ -196,6 +244,7 @@ scenario_plan generate_plan(const plan_options& o) {
   p.ops = generate_ops(workload_rng, p);
   p.faults = generate_faults(fault_rng, o, p);
   generate_safety(safety_rng, o, p);
+  generate_protocol(protocol_rng, p);
   if (o.faults != fault_mode::none) p.slow_dial_percent = 10;
   normalize(p);
   return p;
@@ -215,6 +264,9 @@ void normalize(scenario_plan& p) {
   for (auto& home : p.client_home)
     home = static_cast<int>(static_cast<size_t>(std::max(home, 0)) % n);
   const int clients = static_cast<int>(p.client_home.size());
+  p.client_headers.resize(p.client_home.size(), true);
+  p.client_echo.resize(p.client_home.size(), true);
+  p.responders.resize(p.client_home.size(), false);
   if (clients == 0) p.ops.clear();
   for (auto& op : p.ops) {
     op.client = std::max(op.client, 0) % std::max(clients, 1);
@@ -223,6 +275,9 @@ void normalize(scenario_plan& p) {
       op.subject %= static_cast<int>(sub_patterns().size());
     if (op.what == client_op::kind::publish) op.subject %= static_cast<int>(pub_subjects().size());
     if (op.what == client_op::kind::flood) op.subject %= static_cast<int>(pub_subjects().size());
+    if (op.what == client_op::kind::request)
+      op.subject %= static_cast<int>(request_subjects().size());
+    if (op.what != client_op::kind::publish) op.header = false;
     if (op.queue >= 0) op.queue %= static_cast<int>(queue_names().size());
     op.count = std::clamp(op.count, 1, op.what == client_op::kind::flood ? 200 : 50);
     op.size = std::clamp(op.size, 64, 64 * 1024);

@@ -31,7 +31,21 @@ struct fault_event {
 
 struct client_op {
   // flood: `count` messages with payloads of `size` bytes, published at once.
-  enum class kind { subscribe, unsubscribe, publish, flood };
+  // auto_unsubscribe: `UNSUB sid max` for the `subject`-th active subscription (modulo), the
+  //   limit `count` messages beyond what it has received.
+  // request: `count` requests on svc.<subject>, the reply to the client's inbox.
+  // flush_sub / flush_unsub: the flush rule probed (see cluster_scenario.cpp): SUB or
+  //   SUB+UNSUB on a fresh subject, PING, and publications once the PONG is there.
+  enum class kind {
+    subscribe,
+    unsubscribe,
+    publish,
+    flood,
+    auto_unsubscribe,
+    request,
+    flush_sub,
+    flush_unsub
+  };
   kind what = kind::publish;
   int64_t at_ns = 0;  // from the start of the fault phase
   int client = 0;
@@ -40,6 +54,7 @@ struct client_op {
   int queue = -1;   // subscribe: index into queue_names, or -1 for a plain subscription
   int count = 1;    // publish, flood: how many messages
   int size = 0;     // flood: payload bytes of each
+  bool header = false;  // publish: HPUB with a header that names the message
 };
 
 struct scenario_plan {
@@ -48,6 +63,10 @@ struct scenario_plan {
   std::vector<std::vector<int>> routes;  // routes[i]: the servers i is configured to solicit
   std::vector<int64_t> start_gaps_ns;    // virtual time before each server starts
   std::vector<int> client_home;          // client -> the server it connects to
+  // The client protocol's options, per client (sized like client_home by normalize):
+  std::vector<bool> client_headers;      // CONNECT "headers": may it receive HMSG
+  std::vector<bool> client_echo;         // CONNECT "echo": its own messages come back
+  std::vector<bool> responders;          // answers requests (queue group "workers" on svc.*)
   std::vector<client_op> ops;            // sorted by time
   std::vector<fault_event> faults;       // sorted by time
   std::set<std::pair<int, int>> permanent_cuts;  // links cut for the whole run (a < b)
@@ -67,6 +86,8 @@ struct scenario_plan {
 const std::vector<std::string>& pub_subjects();
 const std::vector<std::string>& sub_patterns();
 const std::vector<std::string>& queue_names();
+/// The subjects requests go to; responders serve them all (svc.* in queue group "workers").
+const std::vector<std::string>& request_subjects();
 
 /// Simulated host address of server `i`.
 std::string server_host(int i);
