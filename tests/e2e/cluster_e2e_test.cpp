@@ -37,10 +37,12 @@ sub_ptr subscribe(natsConnection* nc, const char* subject, const char* queue = n
 struct cluster_ports {
   int client[3];
   int route[3];
+  int http[3];  // monitoring: wait_mesh reads /routez
   cluster_ports() {
     for (int i = 0; i < 3; ++i) {
       client[i] = free_port();
       route[i] = free_port();
+      http[i] = free_port();
     }
   }
   std::string route_url(int i) const { return "nats://localhost:" + std::to_string(route[i]); }
@@ -54,6 +56,7 @@ std::vector<std::string> guide_args(const cluster_ports& p, int i) {
     args.push_back(p.route_url(0));
   }
   args.push_back("-D");
+  args.insert(args.end(), {"-m", std::to_string(p.http[i])});  // for wait_mesh
   return args;
 }
 
@@ -151,7 +154,7 @@ TEST(ClusterE2E, TheMeshReformsWhenAServerIsRestarted) {
   ASSERT_TRUE(wait_mesh({&a, b.get(), &c}));
   b.reset();  // killed
   b = std::make_unique<server_process>(gnatsd_binary(), guide_args(p, 1));
-  ASSERT_TRUE(wait_mesh({b.get()})) << b->log();
+  ASSERT_TRUE(wait_mesh({&a, b.get(), &c})) << b->log();
   auto cc = connect(c.port());
   auto sub = subscribe(cc.get(), "again");
   auto cb = connect(b->port());
@@ -168,7 +171,8 @@ std::vector<std::string> node_args(const cluster_ports& p, int i,
   std::vector<std::string> args = {"-a",       "127.0.0.1",
                                    "-p",       std::to_string(p.client[i]),
                                    "-cluster", "nats://127.0.0.1:" + std::to_string(p.route[i]),
-                                   "-D"};
+                                   "-D",       "-m",
+                                   std::to_string(p.http[i])};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -379,11 +383,8 @@ TEST(ClusterE2E, AClientGivenOneServerLearnsTheOthersAndFailsOver) {
 
 TEST(ClusterE2E, MonitoringEndpointsDescribeTheCluster) {
   cluster_ports p;
-  const int http = free_port();
-  auto args = loopback_args(p, 0);
-  args.push_back("-m");
-  args.push_back(std::to_string(http));
-  server_process a{gnatsd_binary(), args};
+  const int http = p.http[0];
+  server_process a{gnatsd_binary(), loopback_args(p, 0)};
   server_process b{gnatsd_binary(), loopback_args(p, 1)};
   ASSERT_TRUE(wait_mesh({&a, &b}));
   ASSERT_TRUE(a.wait_for_log("Starting http monitor on 127.0.0.1:" + std::to_string(http)));

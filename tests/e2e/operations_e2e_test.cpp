@@ -49,12 +49,13 @@ int run_gnatsd(const std::string& args, std::string& output) {
 }
 
 struct three_servers {
-  int client[3], route[3];
+  int client[3], route[3], http[3];
   std::string conf;
   three_servers() {
     for (int i = 0; i < 3; ++i) {
       client[i] = free_port();
       route[i] = free_port();
+      http[i] = free_port();
     }
     conf =
         write_config("ldm.conf", "lame_duck_grace_period: \"1s\"\nlame_duck_duration: \"30s\"\n");
@@ -64,7 +65,8 @@ struct three_servers {
                                   "-a",       "127.0.0.1",
                                   "-p",       std::to_string(client[i]),
                                   "-cluster", "nats://127.0.0.1:" + std::to_string(route[i]),
-                                  "-D"};
+                                  "-D",       "-m",
+                                  std::to_string(http[i])};
     if (i > 0) {
       a.push_back("-routes");
       a.push_back("nats://127.0.0.1:" + std::to_string(route[0]));
@@ -74,23 +76,12 @@ struct three_servers {
   std::string url(int i) const { return "127.0.0.1:" + std::to_string(client[i]); }
 };
 
-bool meshed(const server_process& s) {
-  const std::string log = s.log();
-  size_t n = 0;
-  for (size_t at = log.find("Registering remote route"); at != std::string::npos;
-       at = log.find("Registering remote route", at + 1))
-    ++n;
-  return n >= 2;
-}
-
 TEST(OperationsE2E, LameDuckMovesClientsToTheOtherServersWithoutLosingMessages) {
   three_servers p;
   server_process a{gnatsd_binary(), p.args(0)};
   server_process b{gnatsd_binary(), p.args(1)};
   server_process c{gnatsd_binary(), p.args(2)};
-  for (int i = 0; i < 500 && !(meshed(a) && meshed(b) && meshed(c)); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  ASSERT_TRUE(meshed(a) && meshed(b) && meshed(c)) << a.log();
+  ASSERT_TRUE(wait_mesh({&a, &b, &c})) << a.log();
 
   // A subscriber on B that stays; a publisher given only A, which learns B and C from
   // connect_urls and moves there when A closes it.
@@ -120,21 +111,32 @@ TEST(OperationsE2E, LameDuckMovesClientsToTheOtherServersWithoutLosingMessages) 
   // succeeded (the server it went to has processed it). Every confirmed message must reach
   // the subscriber on B, exactly once.
   std::atomic<bool> publishing{true};
-  std::vector<int> confirmed;
+  std::atomic<size_t> confirmed_count{0};
+  std::vector<int> confirmed;  // the publisher's; read after it has joined
   std::thread publisher{[&] {
     for (int seq = 0; publishing; ++seq) {
       natsConnection_PublishString(pub.get(), "orders", std::to_string(seq).c_str());
-      if (natsConnection_FlushTimeout(pub.get(), 1000) == NATS_OK) confirmed.push_back(seq);
+      if (natsConnection_FlushTimeout(pub.get(), 1000) == NATS_OK) {
+        confirmed.push_back(seq);
+        ++confirmed_count;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds{2});
     }
   }};
-  std::this_thread::sleep_for(std::chrono::milliseconds{200});
+  // Some confirmed traffic before A enters lame duck mode, and some after the move.
+  auto confirmed_more = [&](size_t more) {
+    const size_t target = confirmed_count + more;
+    for (int i = 0; i < 1500 && confirmed_count < target; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    return confirmed_count >= target;
+  };
+  ASSERT_TRUE(confirmed_more(25));
   ::kill(a.pid(), SIGUSR2);
   EXPECT_EQ(a.stop(0, std::chrono::seconds{30}), 0) << a.log();  // A exits by itself, status 0
   // The publisher is now on B or C.
   for (int i = 0; i < 200 && natsConnection_Status(pub.get()) != NATS_CONN_STATUS_CONNECTED; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  std::this_thread::sleep_for(std::chrono::milliseconds{200});
+  EXPECT_TRUE(confirmed_more(25)) << "no confirmed message after the move";
   publishing = false;
   publisher.join();
   ASSERT_EQ(natsConnection_FlushTimeout(pub.get(), 10000), NATS_OK);
@@ -156,11 +158,14 @@ TEST(OperationsE2E, LameDuckMovesClientsToTheOtherServersWithoutLosingMessages) 
   EXPECT_EQ(got_a.substr(ldm_info).find(a_url), std::string::npos) << got_a;
   EXPECT_NE(got_a.substr(ldm_info).find("\"" + p.url(1) + "\""), std::string::npos) << got_a;
   // Clients of B are told that A is gone from the cluster's URLs, without "ldm".
-  std::this_thread::sleep_for(std::chrono::milliseconds{300});
-  watch_b.read_some(100);
+  auto b_still_lists_a = [&] {
+    const std::string& all = watch_b.received();
+    return all.substr(all.rfind("INFO ")).find(a_url) != std::string::npos;
+  };
+  for (int i = 0; i < 100 && b_still_lists_a(); ++i)
+    watch_b.read_some(100);
   const std::string& all_b = watch_b.received();
-  const auto last_info = all_b.rfind("INFO ");
-  EXPECT_EQ(all_b.substr(last_info).find(a_url), std::string::npos) << all_b;
+  EXPECT_FALSE(b_still_lists_a()) << all_b;
   EXPECT_EQ(all_b.find("\"ldm\""), std::string::npos) << all_b;
   const std::string log = a.log();
   EXPECT_NE(log.find("Entering lame duck mode, stop accepting new clients"), std::string::npos);
@@ -175,8 +180,18 @@ TEST(OperationsE2E, ALameDuckServerAcceptsNoNewClients) {
   stays.read_until("PONG");
   ::kill(a.pid(), SIGUSR2);
   ASSERT_TRUE(a.wait_for_log("Entering lame duck mode"));
-  std::this_thread::sleep_for(std::chrono::milliseconds{200});
-  EXPECT_THROW(raw_client{a.port()}, std::runtime_error);  // refused: the listener is closed
+  // The listener closes right after that line: new connections are refused from then on.
+  bool refused = false;
+  for (int i = 0; i < 500 && !refused; ++i) {
+    try {
+      raw_client probe{a.port()};
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    } catch (const std::runtime_error&) {
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_THROW(raw_client{a.port()}, std::runtime_error);  // and stays refused
   ::kill(a.pid(), SIGTERM);                                // ignored while lame duck mode runs
   EXPECT_EQ(a.stop(0, std::chrono::seconds{30}), 0) << a.log();
 }

@@ -6,6 +6,7 @@
 #include <nats/nats.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,20 +65,25 @@ inline int publish_and_receive(natsConnection* pub, natsSubscription* sub, const
   return receive(sub, count);
 }
 
+// Whether every server has exactly one route to each of the others right now, as its
+// /routez says (a route that registered and dropped again does not count, as it would in
+// the log). Every server must run with a monitoring port (-m).
 inline bool full_mesh(const std::vector<server_process*>& servers) {
   for (auto* s : servers) {
-    size_t n = 0;
-    const std::string log = s->log();
-    for (size_t at = log.find("Registering remote route"); at != std::string::npos;
-         at = log.find("Registering remote route", at + 1))
-      ++n;
-    if (n < servers.size() - 1) return false;
+    const int http = s->http_port();
+    if (http == 0) return false;
+    const std::string routez = http_get(http, "/routez");
+    const auto at = routez.find("\"num_routes\":");
+    if (at == std::string::npos) return false;
+    const long routes = std::strtol(routez.c_str() + at + 13, nullptr, 10);
+    if (routes != static_cast<long>(servers.size()) - 1) return false;
   }
   return true;
 }
 
+// Waits (with a generous deadline) for full_mesh.
 inline bool wait_mesh(const std::vector<server_process*>& servers) {
-  for (int i = 0; i < 500 && !full_mesh(servers); ++i)
+  for (int i = 0; i < 1000 && !full_mesh(servers); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   return full_mesh(servers);
 }

@@ -145,6 +145,17 @@ std::string server_process::output() const {
   return ss.str();
 }
 
+int server_process::http_port() const {
+  const std::string text = log();
+  const std::string marker = "Starting http monitor on ";
+  const auto at = text.find(marker);
+  if (at == std::string::npos) return 0;
+  const auto eol = text.find('\n', at);
+  const std::string address = text.substr(at + marker.size(), eol - at - marker.size());
+  const auto colon = address.rfind(':');
+  return colon == std::string::npos ? 0 : std::atoi(address.c_str() + colon + 1);
+}
+
 std::string server_process::log() const {
   std::ifstream in{server_log_};
   std::stringstream ss;

@@ -35,6 +35,9 @@ class server_process {
   /// exit code, or -1 if it had to be killed.
   int stop(int sig, std::chrono::milliseconds deadline = std::chrono::seconds{10});
   bool running() const { return pid_ > 0; }
+  /// The monitoring port, from the "Starting http monitor on host:port" line (nats-server
+  /// and gnatsd log it alike); 0 when the server has none (yet).
+  int http_port() const;
 
  private:
   int pid_ = -1;
