@@ -3,7 +3,7 @@
 // read buffers in, protocol replies and delivery batches out, interest changes to the
 // interest actor, its end to the server actor.
 //
-// Hot path (DESIGN.md section 3): one net_bytes message per read buffer; the whole buffer is
+// Hot path (docs/ARCHITECTURE.md, "The data flow of a PUB"): one net_bytes message per read buffer; the whole buffer is
 // parsed and matched inside this turn; one deliver message per destination session per read
 // buffer; the read credit is returned only after that, which bounds the mailbox.
 #pragma once

@@ -2,8 +2,8 @@
 // sublist directly (no message on the publish path); they report each local interest change
 // here, in the order the changes happened on that session. This actor keeps the aggregated
 // local interest per (subject, queue) - nats-server's `acc.rm` - whose 0->1 and 1->0
-// transitions and queue weight changes are what routes are told with RS+/RS- once clustering
-// is in place.
+// transitions and queue weight changes are what every registered route is told with
+// RS+/RS-, in the order they happened (this actor is their only sender).
 #pragma once
 
 #include "actors/messages.hpp"

@@ -10,7 +10,8 @@
 // simulated network moves plain bytes and refuses TLS settings.
 //
 // Read credits bound the memory in flight: after an `on_bytes` event the connection reads
-// again only when the owner calls `resume_reading` (DESIGN.md section 3).
+// again only when the owner calls `resume_reading` (the read credit, which bounds the
+// owner's mailbox).
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// The invariants of a simulated cluster (DESIGN.md section 5), checked while a scenario
+// The invariants of a simulated cluster (docs/SIMULATION.md), checked while a scenario
 // runs (safety) and after its heal phase (liveness).
 //
 // Safety, on every read and every delivery:

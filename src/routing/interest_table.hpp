@@ -4,7 +4,7 @@
 // (with the new weight), RS- when a queue's weight reaches 0.
 //
 // Applying changes returns the protocol lines in the order of the transitions, which is the
-// order each route must receive them (DESIGN.md section 2, "interest order").
+// order each route must receive them (reordering them loses interest in real clusters).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Delivers published messages to the subscriptions that match them: the fan-out half of
 // nats-server's processMsgResults, shared by client and route connections.
 //
-// Rules it enforces (DESIGN.md section 2):
+// Rules it enforces (nats-server's, docs/ARCHITECTURE.md "Clustering"):
 // - From a client: every matching local subscription gets the message; each route with
 //   matching plain interest, or chosen for a queue group, gets it exactly once, as one
 //   RMSG carrying the queue groups chosen for it.

@@ -4,7 +4,8 @@
 // Mirrors nats-server's sublist.go: each level has a map of literal tokens plus dedicated
 // `*` and `>` children. Matching never allocates for the walk itself; results are shared and
 // immutable so that sessions can cache them (keyed by subject, valid while `generation()` is
-// unchanged) and publish without asking another actor (DESIGN.md section 3).
+// unchanged) and publish without asking another actor (no actor message on the publish
+// path).
 //
 // Thread safety: one sublist is shared by all sessions of a server. Inserts and removes take
 // the write lock and bump the generation; matches take the read lock.

@@ -15,7 +15,8 @@
 namespace gnatsd {
 
 /// Bytes of encoded MSG/HMSG frames for one destination, produced while one read buffer of a
-/// publisher was processed. Handed to the destination as a whole (DESIGN.md section 3).
+/// publisher was processed. Handed to the destination as a whole (one message per
+/// destination per read buffer).
 struct delivery_batch {
   std::vector<char> bytes;
   uint64_t messages = 0;

@@ -2,8 +2,8 @@
 //
 // Every random choice of the server (server ids, queue member choice, ping and reconnect
 // jitter) comes from one of these, never from the OS, so that a simulation replays exactly
-// from its seed on any compiler (DESIGN.md section 4). `below` is our own bounded-integer
-// function because std::uniform_int_distribution differs between standard libraries.
+// from its seed on any compiler. `below` is our own bounded-integer function because
+// std::uniform_int_distribution differs between standard libraries.
 #pragma once
 
 #include <cstdint>
