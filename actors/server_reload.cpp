@@ -93,7 +93,7 @@ void reload(server_pointer self, const server_options& fresh) {
     self->send(session.actor, reload_atom_v);
   for (auto& [rid, route] : st.route_actors)
     self->send(route.actor, reload_atom_v);
-  carry_out(self, st.members->reload(fresh.cluster.routes));
+  carry_out(self, st.members->reload(fresh.cluster.routes, fresh.cluster.connect_retries));
   ctx.log->info("Reloaded server configuration");
 }
 

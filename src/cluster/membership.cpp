@@ -281,8 +281,9 @@ void membership::resolicit_configured(decisions& out) {
 
 // Routes removed from the config are no longer retried; an established one stays until it
 // breaks, as with nats-server's implicit routes.
-decisions membership::reload(const std::vector<std::string>& routes) {
+decisions membership::reload(const std::vector<std::string>& routes, int connect_retries) {
   decisions out;
+  connect_retries_ = connect_retries;
   std::set<std::string> wanted;
   for (const auto& r : routes) {
     const auto key = host_port_of(r);

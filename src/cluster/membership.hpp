@@ -90,8 +90,10 @@ class membership {
   /// The periodic re-announcement: every route hears about every other route again, and a
   /// configured URL nobody dials or covers is dialled.
   decisions regossip();
-  /// A config reload: the configured routes are now `routes`.
-  decisions reload(const std::vector<std::string>& routes);
+  /// A config reload: the configured routes are now `routes`, learned routes are dialled
+  /// `connect_retries` times. (The cluster's name and credentials cannot change live: the
+  /// program refuses such a reload.)
+  decisions reload(const std::vector<std::string>& routes, int connect_retries);
   /// Lame duck mode: every route hears it, and clients are no longer sent to us.
   decisions enter_lame_duck();
   /// Shutdown: nothing is dialled or registered any more.

@@ -106,16 +106,25 @@ TEST(Membership, ALearnedRouteIsDialledConnectRetriesTimesAfterTheFirst) {
   EXPECT_TRUE(f.m.dialed(role.url, role, "refused").retries.empty()) << "connect_retries is 2";
 }
 
+TEST(Membership, AReloadedConnectRetriesAppliesToTheNextFailures) {
+  fixture f;
+  auto learned = peer("B");
+  learned.ip = "nats-route://10.0.0.2:6222/";
+  const auto role = f.m.learned(learned).dials.at(0).role;
+  f.m.reload({}, 0);
+  EXPECT_TRUE(f.m.dialed(role.url, role, "refused").retries.empty()) << "connect_retries is 0";
+}
+
 TEST(Membership, AConfiguredRouteRemovedByAReloadIsNotRetried) {
   fixture f{{"nats://10.0.0.2:6222"}};
   const auto role = f.m.solicit("nats://10.0.0.2:6222", configured_role())->role;
-  EXPECT_TRUE(f.m.reload({}).dials.empty());
+  EXPECT_TRUE(f.m.reload({}, 2).dials.empty());
   EXPECT_TRUE(f.m.dialed("nats://10.0.0.2:6222", role, "refused").retries.empty());
 }
 
 TEST(Membership, AReloadDialsNewRoutesOnly) {
   fixture f{{"nats://10.0.0.2:6222"}};
-  auto out = f.m.reload({"nats://10.0.0.2:6222", "nats://10.0.0.3:6222"});
+  auto out = f.m.reload({"nats://10.0.0.2:6222", "nats://10.0.0.3:6222"}, 2);
   ASSERT_EQ(out.dials.size(), 1u);
   EXPECT_EQ(out.dials[0].url, "nats://10.0.0.3:6222");
   EXPECT_TRUE(out.dials[0].role.configured);
