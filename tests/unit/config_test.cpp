@@ -133,6 +133,21 @@ TEST(Config, IncludeIsRelativeToTheIncludingFile) {
   EXPECT_EQ(o.authorization.token, "tok");
 }
 
+TEST(Config, NatsServerOptionsNotImplementedYetAreRefusedByName) {
+  // A copied nats-server config says what is missing instead of looking mistyped.
+  EXPECT_EQ(error_of("port: 1\naccounts { A: { users: [{user: a, password: b}] } }\n"),
+            "test.conf:2:1: \"accounts\" is a nats-server option gnatsd does not implement yet "
+            "(see docs/COMPATIBILITY.md)");
+  for (const char* key : {"jetstream", "gateway", "leafnodes", "system_account", "no_auth_user",
+                          "websocket", "mqtt", "operator", "http_base_path", "JetStream"})
+    EXPECT_NE(error_of(std::string{key} + ": x\n").find("does not implement yet"),
+              std::string::npos)
+        << key;
+  // Not an option of nats-server 2.9 either: still an unknown field.
+  EXPECT_EQ(error_of("max_closed_clients: 5\n"),
+            "test.conf:1:1: unknown field \"max_closed_clients\"");
+}
+
 TEST(Config, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(error_of("port: 1\nbogus_option: 2\n"),
             "test.conf:2:1: unknown field \"bogus_option\"");
