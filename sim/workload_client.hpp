@@ -92,7 +92,8 @@ class workload_client final : public net::connection_handler {
   /// Unsubscribes the `n`-th active subscription (modulo); its sid, or empty if none.
   std::string unsubscribe(size_t n);
   /// `UNSUB sid max` for the `n`-th active subscription, `more` messages beyond what it has
-  /// received, and a PING to confirm it; false if there is none.
+  /// received, and a PING to confirm it; false if there is none (subscriptions that have a
+  /// limit already are not chosen).
   bool auto_unsubscribe(size_t n, int64_t more);
   void publish(const std::string& subject, const std::string& payload,
                const std::string& reply = {}, const std::string& header = {});

@@ -44,7 +44,11 @@ rc::Gen<client_op> any_op() {
   return rc::gen::build<client_op>(
       rc::gen::set(&client_op::what,
                    rc::gen::element(client_op::kind::publish, client_op::kind::subscribe,
-                                    client_op::kind::unsubscribe)),
+                                    client_op::kind::unsubscribe, client_op::kind::publish,
+                                    client_op::kind::subscribe, client_op::kind::auto_unsubscribe,
+                                    client_op::kind::request, client_op::kind::flush_sub,
+                                    client_op::kind::flush_unsub)),
+      rc::gen::set(&client_op::header, rc::gen::arbitrary<bool>()),
       rc::gen::set(&client_op::size, rc::gen::inRange(64, 16 * 1024)),
       rc::gen::set(&client_op::at_ns, rc::gen::map(rc::gen::inRange(0, 5000),
                                                    [](int ms) { return ms * millisecond; })),
@@ -59,6 +63,11 @@ void any_workload(scenario_plan& p) {
   p.client_home = *rc::gen::resize(
       14, rc::gen::nonEmpty(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 7))));
   p.ops = *rc::gen::resize(40, rc::gen::container<std::vector<client_op>>(any_op()));
+  // The client protocol's options per client (normalize pads missing entries).
+  const size_t n = p.client_home.size();
+  p.client_headers = *rc::gen::container<std::vector<bool>>(n, rc::gen::arbitrary<bool>());
+  p.client_echo = *rc::gen::container<std::vector<bool>>(n, rc::gen::arbitrary<bool>());
+  p.responders = *rc::gen::container<std::vector<bool>>(n, rc::gen::arbitrary<bool>());
 }
 
 rc::Gen<fault_event> any_fault() {
