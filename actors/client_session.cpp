@@ -122,7 +122,8 @@ void stall_check(session_pointer self) {
   const bool stuck = now - st.stall_start >= stall_stuck_after && !st.conn->stall_progressing();
   const bool timed_out = (now >= st.stall_deadline || stuck) && !st.conn->stall_holds();
   if (!st.conn->stall_cleared() && !timed_out) {
-    self->delayed_send(self, now - st.stall_start < stall_poll_fast_for ? stall_poll : stall_poll_slow,
+    self->delayed_send(self,
+                       now - st.stall_start < stall_poll_fast_for ? stall_poll : stall_poll_slow,
                        stall_timer_atom_v);
     return;
   }

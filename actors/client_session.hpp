@@ -3,9 +3,9 @@
 // read buffers in, protocol replies and delivery batches out, interest changes to the
 // interest actor, its end to the server actor.
 //
-// Hot path (docs/ARCHITECTURE.md, "The data flow of a PUB"): one net_bytes message per read buffer; the whole buffer is
-// parsed and matched inside this turn; one deliver message per destination session per read
-// buffer; the read credit is returned only after that, which bounds the mailbox.
+// Hot path (docs/ARCHITECTURE.md, "The data flow of a PUB"): one net_bytes message per read buffer;
+// the whole buffer is parsed and matched inside this turn; one deliver message per destination
+// session per read buffer; the read credit is returned only after that, which bounds the mailbox.
 #pragma once
 
 #include "actors/messages.hpp"
@@ -23,7 +23,7 @@ struct session_config {
   server_actor server;
   interest_actor interest;
   bool over_connection_limit = false;
-  bool greeted = false;  // the listener already sent the INFO
+  bool greeted = false;        // the listener already sent the INFO
   connection_stats_ptr stats;  // shared with the server actor, for /connz
 };
 

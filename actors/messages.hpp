@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "connection/client_connection.hpp"
+#include "connection/route_connection.hpp"
 #include "monitor/monitor.hpp"
 #include "net/http_server.hpp"
 #include "net/transport.hpp"
 #include "proto/route_info.hpp"
-#include "connection/client_connection.hpp"
-#include "connection/route_connection.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
 // Network events from the transport adapter to the connection's actor.
@@ -86,8 +86,8 @@ namespace gnatsd {
 
 /// One per client connection (actors/client_session.hpp).
 using session_actor = caf::typed_actor<
-    caf::reacts_to<net_bytes_atom, std::vector<char>>,
-    caf::reacts_to<net_closed_atom, std::string>, caf::reacts_to<net_tls_atom, net::tls_outcome>,
+    caf::reacts_to<net_bytes_atom, std::vector<char>>, caf::reacts_to<net_closed_atom, std::string>,
+    caf::reacts_to<net_tls_atom, net::tls_outcome>,
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
     caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
@@ -95,15 +95,16 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<reload_atom>, caf::reacts_to<over_limit_atom>>;
 
 /// One per route connection (actors/route.hpp).
-using route_actor = caf::typed_actor<
-    caf::reacts_to<net_bytes_atom, std::vector<char>>,
-    caf::reacts_to<net_closed_atom, std::string>, caf::reacts_to<net_tls_atom, net::tls_outcome>,
-    caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
-    caf::reacts_to<route_send_atom, std::string>, caf::reacts_to<snapshot_atom, std::string>,
-    caf::reacts_to<registered_atom>, caf::reacts_to<refused_atom, std::string>,
-    caf::reacts_to<ping_timer_atom>, caf::reacts_to<auth_timer_atom>,
-    caf::reacts_to<deadline_timer_atom>, caf::reacts_to<reload_atom>,
-    caf::reacts_to<shutdown_atom>>;
+using route_actor =
+    caf::typed_actor<caf::reacts_to<net_bytes_atom, std::vector<char>>,
+                     caf::reacts_to<net_closed_atom, std::string>,
+                     caf::reacts_to<net_tls_atom, net::tls_outcome>,
+                     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
+                     caf::reacts_to<route_send_atom, std::string>,
+                     caf::reacts_to<snapshot_atom, std::string>, caf::reacts_to<registered_atom>,
+                     caf::reacts_to<refused_atom, std::string>, caf::reacts_to<ping_timer_atom>,
+                     caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
+                     caf::reacts_to<reload_atom>, caf::reacts_to<shutdown_atom>>;
 
 /// One per server (actors/interest_actor.hpp): orders local interest changes and tells
 /// every registered route about them, in the order they happened.

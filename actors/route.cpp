@@ -74,7 +74,6 @@ net::connection_timers route_timers(const connection_limits& limits) {
   return t;
 }
 
-
 route_actor::behavior_type route_behavior(route_pointer self, route_config config) {
   auto& st = self->state;
   st.config = std::move(config);
@@ -86,7 +85,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
   if (c.stats) st.conn->use_stats(c.stats);
   st.conn->start(c.local_info, c.connection->secured());
   auto timers = route_timers(*c.context->current_limits());
-  if (st.conn->awaiting_auth()) 
+  if (st.conn->awaiting_auth())
     timers.auth_timeout = c.context->current_options()->cluster.authorization.timeout;
   c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}, sub),
                       read_credits, timers);

@@ -45,9 +45,9 @@ void session_closed(server_pointer self, uint64_t cid, std::string& reason) {
   auto& st = self->state;
   if (auto it = st.sessions.find(cid); it != st.sessions.end()) {
     auto& e = it->second;
-    e.stats->stop_steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  self->clock().now().time_since_epoch())
-                                  .count();
+    e.stats->stop_steady_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(self->clock().now().time_since_epoch())
+            .count();
     st.closed.push_back({cid, e.ip, e.port, e.stats, std::move(reason)});
     if (st.closed.size() > closed_connections_max) st.closed.pop_front();
     st.sessions.erase(it);
@@ -96,8 +96,8 @@ monitor::server_view snapshot(const server_state& st) {
   for (const auto& m : st.members->members()) {  // by rid
     const auto it = st.route_actors.find(m.rid);
     if (it == st.route_actors.end()) continue;
-    v.routes.push_back({m.rid, m.server_id, m.info.server_name, m.role.solicited,
-                        m.role.configured, it->second.ip, it->second.port, it->second.stats});
+    v.routes.push_back({m.rid, m.server_id, m.info.server_name, m.role.solicited, m.role.configured,
+                        it->second.ip, it->second.port, it->second.stats});
   }
   return v;
 }

@@ -26,8 +26,8 @@ void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role
   const auto remote = cfg.connection->remote();
   auto route = spawn_route(self->system(), std::move(cfg));
   self->link_to(route);  // a route dies with its server (see the exit handler)
-  st.route_actors.emplace(
-      rid, server_state::child<route_actor>{route, stats, remote.host, remote.port});
+  st.route_actors.emplace(rid,
+                          server_state::child<route_actor>{route, stats, remote.host, remote.port});
 }
 
 namespace {

@@ -5,9 +5,9 @@
 #include <mutex>
 #include <tuple>
 
+#include "actors/interest_actor.hpp"
 #include "actors/server.hpp"
 #include "actors/server_state.hpp"
-#include "actors/interest_actor.hpp"
 #include "actors/tls_settings.hpp"
 
 namespace gnatsd {
@@ -23,9 +23,8 @@ class server_acceptor : public net::accept_handler {
     std::lock_guard<std::mutex> guard{mutex_};
     target_ = std::move(target);
     for (auto& early : early_)
-      std::apply(
-          [&](auto&... e) { caf::anon_send(target_, Atom{}, std::move(early.first), e...); },
-          early.second);
+      std::apply([&](auto&... e) { caf::anon_send(target_, Atom{}, std::move(early.first), e...); },
+                 early.second);
     early_.clear();
   }
 
@@ -93,8 +92,7 @@ std::vector<std::string> client_urls(const server_options& o, net::transport& tr
 }
 
 // What membership starts from: our route INFO, the configured routes and credentials.
-cluster::membership::settings cluster_settings(const server_context& ctx,
-                                               const server_options& o,
+cluster::membership::settings cluster_settings(const server_context& ctx, const server_options& o,
                                                std::vector<std::string> own_urls, prng& rng) {
   cluster::membership::settings s;
   auto& local = s.local;
@@ -166,8 +164,8 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->set_options(o);
 
   const uint64_t actor_seed = rng.next();  // drawn before the cluster name, as always
-  server_args args{ctx, interest, &transport, cluster_settings(*ctx, o, client_urls(o, transport), rng),
-                   actor_seed};
+  server_args args{ctx, interest, &transport,
+                   cluster_settings(*ctx, o, client_urls(o, transport), rng), actor_seed};
   auto actor = spawn_server_actor(sys, std::move(args));
   clients->set_target(actor);
   routes->set_target(actor);

@@ -31,7 +31,7 @@ struct server_state {
     int port = 0;
   };
   std::map<uint64_t, child<session_actor>> sessions;  // by cid
-  std::deque<monitor::connection_view> closed;         // the last closed connections, for /connz
+  std::deque<monitor::connection_view> closed;        // the last closed connections, for /connz
   bool shutting_down = false;
 
   // -- cluster -------------------------------------------------------------------------------

@@ -135,9 +135,9 @@ class scenario_run {
   void start_clients() {
     for (size_t c = 0; c < plan_.client_home.size(); ++c) {
       const client_options options{plan_.client_headers[c], plan_.client_echo[c]};
-      auto client = std::make_shared<workload_client>(static_cast<int>(c), plan_.client_home[c],
-                                                      options, checker_,
-                                                      world_.network().coverage());
+      auto client =
+          std::make_shared<workload_client>(static_cast<int>(c), plan_.client_home[c], options,
+                                            checker_, world_.network().coverage());
       client->on_lost = [this](workload_client& lost) {
         lost_.emplace(world_.now_ns() + reconnect_wait_ns, lost.index());
       };
@@ -338,9 +338,8 @@ class scenario_run {
     const int server = k % plan_.servers;
     h.conn = world_.network().connect_client(server_host(server), cluster_port);
     if (!h.conn) return;  // its server is down
-    const std::string phantom = message_id{1'000'000'000ull + static_cast<uint64_t>(k), server,
-                                           -1, h.attacks + 1}
-                                    .encode();
+    const std::string phantom =
+        message_id{1'000'000'000ull + static_cast<uint64_t>(k), server, -1, h.attacks + 1}.encode();
     const std::string size = std::to_string(phantom.size());
     const std::string transcripts[] = {
         "RS+ $G >\r\nPING\r\n",
@@ -367,7 +366,8 @@ class scenario_run {
       if (greeting || line == "PING" || line == "-ERR 'Authorization Violation'" ||
           line == "-ERR 'Authentication Timeout'")
         continue;
-      checker_.fail("hostile peer: an unauthenticated peer received \"" + line.substr(0, 80) + "\"");
+      checker_.fail("hostile peer: an unauthenticated peer received \"" + line.substr(0, 80) +
+                    "\"");
       return;
     }
   }
@@ -569,14 +569,13 @@ scenario_result run_scenario(const scenario_plan& plan) {
 }
 
 std::vector<std::string> required_coverage(fault_mode mode) {
-  std::vector<std::string> need{"message crossed a route", "route read split a control line",
-                                "client read split a control line",
-                                // The client protocol beyond SUB/PUB (protocol_workload).
-                                "header delivered intact",
-                                "header stripped for a client without headers",
-                                "reply reached its requester", "auto-unsubscribe limit reached",
-                                "flush barrier probed after SUB",
-                                "flush barrier probed after UNSUB"};
+  std::vector<std::string> need{
+      "message crossed a route", "route read split a control line",
+      "client read split a control line",
+      // The client protocol beyond SUB/PUB (protocol_workload).
+      "header delivered intact", "header stripped for a client without headers",
+      "reply reached its requester", "auto-unsubscribe limit reached",
+      "flush barrier probed after SUB", "flush barrier probed after UNSUB"};
   if (mode != fault_mode::none) {
     need.push_back("slow dial");
     // Cluster safety: servers that stop reading or read slowly, backlogs that reach the

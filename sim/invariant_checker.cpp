@@ -67,8 +67,8 @@ void invariant_checker::check_bounds(size_t mailbox) {
     const size_t held = e.outbound_backlog();
     if (held > outbound_bound_)
       fail("bounded outbound bytes: " + e.local().host + " holds " + std::to_string(held) +
-           " bytes for " + e.remote().host + ":" + std::to_string(e.remote().port) +
-           " (bound " + std::to_string(outbound_bound_) + ")");
+           " bytes for " + e.remote().host + ":" + std::to_string(e.remote().port) + " (bound " +
+           std::to_string(outbound_bound_) + ")");
     if (held > outbound_bound_ / 2) ++net_.coverage()["outbound bytes past half the bound"];
   });
   if (mailbox > max_mailbox)
@@ -190,11 +190,10 @@ void invariant_checker::check_protocol(const workload_client& client,
          (pub.header.empty() ? " though it had no header" : " though it asked for no headers"));
   }
   if (sub.gone_after_message != 0 && id.id > sub.gone_after_message)
-    fail("flush: " + who + " got " + id.encode() +
-         ", published after a PONG confirmed its UNSUB");
+    fail("flush: " + who + " got " + id.encode() + ", published after a PONG confirmed its UNSUB");
   if (const auto r = reply_to_.find(id.id); r != reply_to_.end() && ++replies_[r->second] > 1)
-    fail("request/reply: the requester got a second reply to m" + std::to_string(r->second) +
-         " (" + who + ")");
+    fail("request/reply: the requester got a second reply to m" + std::to_string(r->second) + " (" +
+         who + ")");
   if (!m.reply.empty()) covered("message with a reply subject delivered");
   if (m.hmsg) covered("header delivered intact");
   if (!pub.header.empty() && !m.hmsg) covered("header stripped for a client without headers");

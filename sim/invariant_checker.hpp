@@ -50,8 +50,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
   ~invariant_checker() override;
 
   /// A client is about to send this publication (`header`: its header section, if any).
-  void published(const message_id& id, const std::string& subject,
-                 const std::string& header = {});
+  void published(const message_id& id, const std::string& subject, const std::string& header = {});
   /// `reply` is the answer to the request `request` (both message ids).
   void replied(uint64_t reply, uint64_t request) { reply_to_[reply] = request; }
   /// How many replies to `request` reached its requester.

@@ -49,11 +49,11 @@ struct client_op {
   kind what = kind::publish;
   int64_t at_ns = 0;  // from the start of the fault phase
   int client = 0;
-  int subject = 0;  // subscribe: index into sub_patterns; publish: into pub_subjects;
-                    // unsubscribe: which active subscription (modulo)
-  int queue = -1;   // subscribe: index into queue_names, or -1 for a plain subscription
-  int count = 1;    // publish, flood: how many messages
-  int size = 0;     // flood: payload bytes of each
+  int subject = 0;      // subscribe: index into sub_patterns; publish: into pub_subjects;
+                        // unsubscribe: which active subscription (modulo)
+  int queue = -1;       // subscribe: index into queue_names, or -1 for a plain subscription
+  int count = 1;        // publish, flood: how many messages
+  int size = 0;         // flood: payload bytes of each
   bool header = false;  // publish: HPUB with a header that names the message
 };
 
@@ -64,11 +64,11 @@ struct scenario_plan {
   std::vector<int64_t> start_gaps_ns;    // virtual time before each server starts
   std::vector<int> client_home;          // client -> the server it connects to
   // The client protocol's options, per client (sized like client_home by normalize):
-  std::vector<bool> client_headers;      // CONNECT "headers": may it receive HMSG
-  std::vector<bool> client_echo;         // CONNECT "echo": its own messages come back
-  std::vector<bool> responders;          // answers requests (queue group "workers" on svc.*)
-  std::vector<client_op> ops;            // sorted by time
-  std::vector<fault_event> faults;       // sorted by time
+  std::vector<bool> client_headers;  // CONNECT "headers": may it receive HMSG
+  std::vector<bool> client_echo;     // CONNECT "echo": its own messages come back
+  std::vector<bool> responders;      // answers requests (queue group "workers" on svc.*)
+  std::vector<client_op> ops;        // sorted by time
+  std::vector<fault_event> faults;   // sorted by time
   std::set<std::pair<int, int>> permanent_cuts;  // links cut for the whole run (a < b)
   int slow_dial_percent = 0;
   int64_t ping_interval_ns = 5'000'000'000;  // route and client keepalive

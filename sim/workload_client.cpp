@@ -13,8 +13,8 @@ client_subscription* workload_client::subscription(std::string_view sid) {
 // A subscription as (re-)sent: SUB, and the rest of its limit (the server counts from the
 // SUB, so after a reconnect only what is left of it).
 std::string workload_client::sub_line(client_subscription& s) {
-  std::string line = "SUB " + s.subject + (s.queue.empty() ? "" : " " + s.queue) + " " + s.sid +
-                     "\r\n";
+  std::string line =
+      "SUB " + s.subject + (s.queue.empty() ? "" : " " + s.queue) + " " + s.sid + "\r\n";
   s.counted_from = s.received;
   s.limit_confirmed_after = 0;
   if (s.max > 0) line += "UNSUB " + s.sid + " " + std::to_string(s.max - s.received) + "\r\n";
@@ -79,7 +79,8 @@ bool workload_client::auto_unsubscribe(size_t n, int64_t more) {
   s.limit_confirmed_after = 0;
   send("UNSUB " + s.sid + " " + std::to_string(s.max - s.counted_from) + "\r\n");
   flush([this, sid = s.sid] {
-    if (auto* confirmed = subscription(sid)) confirmed->limit_confirmed_after = sink_.last_published();
+    if (auto* confirmed = subscription(sid))
+      confirmed->limit_confirmed_after = sink_.last_published();
   });
   return true;
 }
@@ -88,8 +89,7 @@ void workload_client::publish(const std::string& subject, const std::string& pay
                               const std::string& reply, const std::string& header) {
   const std::string rep = reply.empty() ? "" : reply + " ";
   if (header.empty()) {
-    send("PUB " + subject + " " + rep + std::to_string(payload.size()) + "\r\n" + payload +
-         "\r\n");
+    send("PUB " + subject + " " + rep + std::to_string(payload.size()) + "\r\n" + payload + "\r\n");
     return;
   }
   send("HPUB " + subject + " " + rep + std::to_string(header.size()) + " " +

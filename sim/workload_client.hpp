@@ -26,8 +26,8 @@ struct received_message {
   std::string_view subject;
   std::string_view sid;
   std::string_view reply;
-  bool hmsg = false;          // it came as HMSG
-  std::string_view header;    // HMSG: the header section
+  bool hmsg = false;        // it came as HMSG
+  std::string_view header;  // HMSG: the header section
   std::string_view payload;
 };
 
@@ -135,7 +135,7 @@ class workload_client final : public net::connection_handler {
   std::vector<client_subscription> subs_;
   std::string inbox_;
   std::deque<std::function<void()>> pongs_;  // what to run on each awaited PONG
-  std::string in_;         // received and not yet parsed
+  std::string in_;                           // received and not yet parsed
   bool awaiting_ = false;  // a MSG/HMSG line was parsed; its payload (+CRLF) follows
   size_t awaiting_header_ = 0, awaiting_total_ = 0;
   bool awaiting_hmsg_ = false;

@@ -137,8 +137,8 @@ decisions membership::admit(uint64_t rid, const proto::route_info& peer, const r
     return out;
   }
   if (!accept_cluster_name(peer)) {
-    out.refusal = "Rejecting connection, cluster name \"" + peer.cluster +
-                  "\" does not match \"" + local_.cluster + "\"";
+    out.refusal = "Rejecting connection, cluster name \"" + peer.cluster + "\" does not match \"" +
+                  local_.cluster + "\"";
     return out;
   }
   if (role.solicited && role.configured)

@@ -39,9 +39,9 @@ struct info_order {
 };
 
 struct decisions {
-  std::vector<dial_order> dials;    // dial now; each is marked as being dialled
-  std::vector<dial_order> retries;  // solicit again after the delay
-  std::vector<info_order> infos;    // gossip for registered routes
+  std::vector<dial_order> dials;      // dial now; each is marked as being dialled
+  std::vector<dial_order> retries;    // solicit again after the delay
+  std::vector<info_order> infos;      // gossip for registered routes
   bool connect_urls_changed = false;  // every client session must hear the new list
   bool accepted = false;              // admit(): the peer is registered
   std::string refusal;                // admit(): why it is not (sent to the route)
@@ -58,12 +58,12 @@ struct member {
 class membership {
  public:
   struct settings {
-    proto::route_info local;              // what we tell peers about ourselves
-    bool cluster_dynamic = false;         // our cluster name was generated, not configured
-    std::vector<std::string> own_urls;    // our client URLs, first in connect_urls
-    std::vector<std::string> routes;      // the configured route URLs
-    int connect_retries = 0;              // dials of a learned route before giving up
-    std::string user, password;           // our cluster credentials, for learned routes
+    proto::route_info local;            // what we tell peers about ourselves
+    bool cluster_dynamic = false;       // our cluster name was generated, not configured
+    std::vector<std::string> own_urls;  // our client URLs, first in connect_urls
+    std::vector<std::string> routes;    // the configured route URLs
+    int connect_retries = 0;            // dials of a learned route before giving up
+    std::string user, password;         // our cluster credentials, for learned routes
   };
 
   // Configured routes are redialled this long after a failed dial.
@@ -138,11 +138,11 @@ class membership {
   bool stopped_ = false;
   bool lame_duck_ = false;
   std::vector<std::string> connect_urls_;
-  std::map<std::string, entry> routes_;              // registered routes, by peer server id
-  std::set<std::string> dialing_;                    // host:port being dialled
-  std::map<std::string, std::string> configured_;    // configured host:port -> its URL
-  std::map<std::string, std::string> url_peer_;      // configured host:port -> peer server id
-  std::map<std::string, int32_t> dial_failures_;     // URL -> failed dials in a row
+  std::map<std::string, entry> routes_;            // registered routes, by peer server id
+  std::set<std::string> dialing_;                  // host:port being dialled
+  std::map<std::string, std::string> configured_;  // configured host:port -> its URL
+  std::map<std::string, std::string> url_peer_;    // configured host:port -> peer server id
+  std::map<std::string, int32_t> dial_failures_;   // URL -> failed dials in a row
 };
 
 }  // namespace gnatsd::cluster

@@ -381,8 +381,8 @@ void client_connection::send_no_responders(std::string_view reply) {
         (!oldest || sub->id < oldest->id))
       oldest = sub.get();
   if (!oldest) return;
-  const proto::message_view status{reply, {}, true, no_responders_header.size(),
-                                   no_responders_header};
+  const proto::message_view status{
+      reply, {}, true, no_responders_header.size(), no_responders_header};
   proto::append_hmsg(out_.buffer(), status, oldest->sid);
 }
 

@@ -9,22 +9,22 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <map>
 #include <unordered_map>
 #include <vector>
 
 #include "auth/certificate_user.hpp"
 #include "auth/permissions.hpp"
+#include "connection/outbound.hpp"
+#include "connection/write_deadline.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
 #include "routing/message_router.hpp"
-#include "connection/outbound.hpp"
 #include "server/server_context.hpp"
-#include "connection/write_deadline.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
 
@@ -217,8 +217,8 @@ class client_connection final : public proto::client_op_handler {
 
   message_router router_;
 
-  outbound out_;              // replies and delivery batches, in order
-  write_deadline deadline_;    // handed to the socket and not yet written, and since when
+  outbound out_;             // replies and delivery batches, in order
+  write_deadline deadline_;  // handed to the socket and not yet written, and since when
 
   int pings_outstanding_ = 0;
   bool activity_since_ping_ = false;

@@ -67,8 +67,7 @@ void route_connection::receive(const char* data, size_t size) {
   // As nats-server: until a CONNECT has authenticated, the first byte of every operation
   // must start a CONNECT; anything else (INFO, RS+, RMSG, PING, garbage) is refused at once,
   // before it is parsed, so an unauthenticated peer can neither read nor inject anything.
-  if (awaiting_auth_ && size > 0 && !parser_.mid_operation() && data[0] != 'C' &&
-      data[0] != 'c') {
+  if (awaiting_auth_ && size > 0 && !parser_.mid_operation() && data[0] != 'C' && data[0] != 'c') {
     authentication_failed();
     return;
   }
@@ -144,7 +143,8 @@ bool route_connection::on_connect(std::string_view json) {
     return false;
   }
   if (!c.gateway.empty()) {
-    const std::string why = "Rejecting connection from gateway \"" + c.gateway + "\" on the Route port";
+    const std::string why =
+        "Rejecting connection from gateway \"" + c.gateway + "\" on the Route port";
     append("-ERR '" + why + "'\r\n");
     ctx_->log->error(prefix_ + why);
     close("Wrong Gateway");
@@ -371,8 +371,6 @@ std::vector<std::vector<char>> route_connection::take_output(duration now) {
   }
   return chunks;
 }
-
-
 
 std::optional<proto::route_info> route_connection::take_registration() {
   auto r = std::move(registration_);

@@ -18,13 +18,13 @@
 
 #include "auth/certificate_user.hpp"
 #include "cluster/route_role.hpp"
+#include "connection/outbound.hpp"
+#include "connection/write_deadline.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
 #include "routing/message_router.hpp"
-#include "connection/outbound.hpp"
 #include "server/server_context.hpp"
-#include "connection/write_deadline.hpp"
 
 namespace gnatsd {
 

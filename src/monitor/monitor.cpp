@@ -1,5 +1,5 @@
-#include "proto/identity.hpp"
 #include "monitor/monitor.hpp"
+#include "proto/identity.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -32,8 +32,8 @@ void append_remote_unsub(std::vector<char>& out, std::string_view account, std::
   append_text(out, "\r\n");
 }
 
-void append_routed_message(std::vector<char>& out, std::string_view account,
-                           const message_view& m, const std::vector<std::string_view>& queues) {
+void append_routed_message(std::vector<char>& out, std::string_view account, const message_view& m,
+                           const std::vector<std::string_view>& queues) {
   const std::string_view reply = m.reply;
   append_text(out, m.headers ? "HMSG " : "RMSG ");
   append_text(out, account);

@@ -20,7 +20,7 @@ void append_remote_unsub(std::vector<char>& out, std::string_view account, std::
 
 /// RMSG (header_size == 0 and !headers) or HMSG, choosing the form from reply and queues:
 /// `[reply]`, `+ <reply> <queues...>` or `| <queues...>`.
-void append_routed_message(std::vector<char>& out, std::string_view account,
-                           const message_view& m, const std::vector<std::string_view>& queues);
+void append_routed_message(std::vector<char>& out, std::string_view account, const message_view& m,
+                           const std::vector<std::string_view>& queues);
 
 }  // namespace gnatsd::proto

@@ -1,5 +1,5 @@
-#include "proto/identity.hpp"
 #include "proto/route_info.hpp"
+#include "proto/identity.hpp"
 
 #include <nlohmann/json.hpp>
 

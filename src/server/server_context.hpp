@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "config/options.hpp"
-#include "log/logger.hpp"
-#include "proto/server_info.hpp"
 #include "connection/connection_limits.hpp"
+#include "log/logger.hpp"
 #include "proto/identity.hpp"
+#include "proto/server_info.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {

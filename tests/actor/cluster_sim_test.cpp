@@ -363,8 +363,8 @@ TEST(ClusterSim, AStuckPeerHoldsThePublisherWithinMaxPendingAndIsDroppedAtTheWri
 
 TEST(ClusterSim, APublisherHeldBehindASlowRouteIsNotTakenForStale) {
   // While a producer stall holds the publisher's input, its PONGs wait unread behind its
-  // publishes: the held ping intervals (seven or eight of 500 ms here, ping_max 2) must not count against
-  // it. B reads 2 KiB a millisecond, so 8 MiB take A's route about 4 s.
+  // publishes: the held ping intervals (seven or eight of 500 ms here, ping_max 2) must not count
+  // against it. B reads 2 KiB a millisecond, so 8 MiB take A's route about 4 s.
   world w{33};
   auto pub = route_to_a_subscriber(w, std::chrono::seconds{10}, std::chrono::milliseconds{500});
   w.network().set_read_mode("10.0.0.2", read_mode::slow);

@@ -168,10 +168,14 @@ TEST(ClusterE2E, TheMeshReformsWhenAServerIsRestarted) {
 // (a cluster name, routes), for gnatsd and nats-server alike.
 std::vector<std::string> node_args(const cluster_ports& p, int i,
                                    std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"-a",       "127.0.0.1",
-                                   "-p",       std::to_string(p.client[i]),
-                                   "-cluster", "nats://127.0.0.1:" + std::to_string(p.route[i]),
-                                   "-D",       "-m",
+  std::vector<std::string> args = {"-a",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(p.client[i]),
+                                   "-cluster",
+                                   "nats://127.0.0.1:" + std::to_string(p.route[i]),
+                                   "-D",
+                                   "-m",
                                    std::to_string(p.http[i])};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;

@@ -61,11 +61,16 @@ struct three_servers {
         write_config("ldm.conf", "lame_duck_grace_period: \"1s\"\nlame_duck_duration: \"30s\"\n");
   }
   std::vector<std::string> args(int i) const {
-    std::vector<std::string> a = {"-c",       conf,
-                                  "-a",       "127.0.0.1",
-                                  "-p",       std::to_string(client[i]),
-                                  "-cluster", "nats://127.0.0.1:" + std::to_string(route[i]),
-                                  "-D",       "-m",
+    std::vector<std::string> a = {"-c",
+                                  conf,
+                                  "-a",
+                                  "127.0.0.1",
+                                  "-p",
+                                  std::to_string(client[i]),
+                                  "-cluster",
+                                  "nats://127.0.0.1:" + std::to_string(route[i]),
+                                  "-D",
+                                  "-m",
                                   std::to_string(http[i])};
     if (i > 0) {
       a.push_back("-routes");

@@ -409,10 +409,10 @@ std::string tls_cluster_config(const std::string& name, int route_port,
 
 TEST(TlsE2E, TwoGnatsdServersFormATlsRoute) {
   const int ra = free_port(), rb = free_port();
-  server_process a{gnatsd_binary(),
-                   local_args({"-c", tls_cluster_config("ra.conf", ra, {}), "-D", "-m", std::to_string(free_port())})};
-  server_process b{gnatsd_binary(),
-                   local_args({"-c", tls_cluster_config("rb.conf", rb, {ra}), "-D", "-m", std::to_string(free_port())})};
+  server_process a{gnatsd_binary(), local_args({"-c", tls_cluster_config("ra.conf", ra, {}), "-D",
+                                                "-m", std::to_string(free_port())})};
+  server_process b{gnatsd_binary(), local_args({"-c", tls_cluster_config("rb.conf", rb, {ra}), "-D",
+                                                "-m", std::to_string(free_port())})};
   ASSERT_TRUE(wait_mesh({&a, &b})) << a.log() << b.log();
   EXPECT_TRUE(a.wait_for_log("Starting TLS route server handshake"));
   EXPECT_TRUE(b.wait_for_log("Starting TLS route client handshake"));
@@ -428,9 +428,10 @@ TEST(TlsE2E, AReloadRotatesTheRouteCertificate) {
   const auto& c = certificates();
   const int ra = free_port(), rb = free_port(), rc = free_port();
   const auto a_conf = tls_cluster_config("rot_a.conf", ra, {});
-  server_process a{gnatsd_binary(), local_args({"-c", a_conf, "-D", "-m", std::to_string(free_port())})};
-  server_process b{gnatsd_binary(),
-                   local_args({"-c", tls_cluster_config("rot_b.conf", rb, {ra}), "-D", "-m", std::to_string(free_port())})};
+  server_process a{gnatsd_binary(),
+                   local_args({"-c", a_conf, "-D", "-m", std::to_string(free_port())})};
+  server_process b{gnatsd_binary(), local_args({"-c", tls_cluster_config("rot_b.conf", rb, {ra}),
+                                                "-D", "-m", std::to_string(free_port())})};
   ASSERT_TRUE(wait_mesh({&a, &b})) << a.log() << b.log();
   auto subject = [&] {
     return tls_probe(ra, c.ca, false, false, c.client_cert, c.client_key).subject;
@@ -443,8 +444,8 @@ TEST(TlsE2E, AReloadRotatesTheRouteCertificate) {
   EXPECT_TRUE(a.wait_for_log("Reloaded server configuration"));
   EXPECT_EQ(subject(), "/CN=server-next");
   // The route that was up carries on, and a new server joins over the new certificate.
-  server_process n{gnatsd_binary(),
-                   local_args({"-c", tls_cluster_config("rot_c.conf", rc, {ra}), "-D", "-m", std::to_string(free_port())})};
+  server_process n{gnatsd_binary(), local_args({"-c", tls_cluster_config("rot_c.conf", rc, {ra}),
+                                                "-D", "-m", std::to_string(free_port())})};
   ASSERT_TRUE(wait_mesh({&a, &b, &n})) << a.log() << n.log();
   auto cn = connect(n);
   auto cb = connect(b);
@@ -539,14 +540,16 @@ TEST(TlsE2E, RoutesWithoutTlsOrWithAnUntrustedCertificateAreRefused) {
 TEST(TlsE2E, TlsRoutesInteroperateWithNatsServerFromEitherSide) {
   const int r_seed = free_port(), r_g = free_port(), r_n2 = free_port();
   // nats-server seed <- gnatsd (gnatsd dials TLS) <- nats-server n2 (nats-server dials gnatsd).
-  server_process seed{nats_server_binary(),
-                      {"-a", "127.0.0.1", "-p", std::to_string(free_port()), "-c",
-                       tls_cluster_config("ns_seed.conf", r_seed, {}), "-D", "-m", std::to_string(free_port())}};
-  server_process g{gnatsd_binary(),
-                   local_args({"-c", tls_cluster_config("g.conf", r_g, {r_seed}), "-D", "-m", std::to_string(free_port())})};
-  server_process n2{nats_server_binary(),
-                    {"-a", "127.0.0.1", "-p", std::to_string(free_port()), "-c",
-                     tls_cluster_config("ns_n2.conf", r_n2, {r_g}), "-D", "-m", std::to_string(free_port())}};
+  server_process seed{
+      nats_server_binary(),
+      {"-a", "127.0.0.1", "-p", std::to_string(free_port()), "-c",
+       tls_cluster_config("ns_seed.conf", r_seed, {}), "-D", "-m", std::to_string(free_port())}};
+  server_process g{gnatsd_binary(), local_args({"-c", tls_cluster_config("g.conf", r_g, {r_seed}),
+                                                "-D", "-m", std::to_string(free_port())})};
+  server_process n2{
+      nats_server_binary(),
+      {"-a", "127.0.0.1", "-p", std::to_string(free_port()), "-c",
+       tls_cluster_config("ns_n2.conf", r_n2, {r_g}), "-D", "-m", std::to_string(free_port())}};
   ASSERT_TRUE(wait_mesh({&seed, &g, &n2})) << seed.log() << g.log() << n2.log();
   EXPECT_NE(seed.log().find("TLS handshake complete"), std::string::npos);
   EXPECT_NE(n2.log().find("TLS handshake complete"), std::string::npos);

@@ -97,15 +97,15 @@ rc::Gen<fault_event> any_reader_fault() {
                                                      [](int ms) { return ms * millisecond; })),
       rc::gen::set(&fault_event::duration_ns,
                    rc::gen::map(rc::gen::inRange(1, 15), [](int s) { return s * second; })),
-      rc::gen::set(&fault_event::hosts,
-                   rc::gen::map(rc::gen::inRange(0, 7), [](int h) { return std::vector<int>{h}; })));
+      rc::gen::set(&fault_event::hosts, rc::gen::map(rc::gen::inRange(0, 7),
+                                                     [](int h) { return std::vector<int>{h}; })));
 }
 
 // Floods of 60-160 messages of 2-8 KiB, and a subscriber to everything on every client, so
 // that every flood has interest on every server (and a stuck one holds it back).
 void any_floods(scenario_plan& p) {
-  auto floods = *rc::gen::resize(
-      4, rc::gen::nonEmpty(rc::gen::container<std::vector<client_op>>(any_op())));
+  auto floods =
+      *rc::gen::resize(4, rc::gen::nonEmpty(rc::gen::container<std::vector<client_op>>(any_op())));
   for (auto& op : floods) {
     op.what = client_op::kind::flood;
     op.count = 40 + op.count * 20;

@@ -207,7 +207,8 @@ int connect_loopback(int port, int receive_buffer) {
   return fd;
 }
 
-raw_client::raw_client(int port, int receive_buffer) : fd_(connect_loopback(port, receive_buffer)) {}
+raw_client::raw_client(int port, int receive_buffer)
+    : fd_(connect_loopback(port, receive_buffer)) {}
 
 raw_listener::raw_listener() {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);

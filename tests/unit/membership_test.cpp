@@ -142,8 +142,7 @@ TEST(Membership, AdmittingAPeerGossipsItToTheOthersAndUpdatesTheClientUrls) {
   ASSERT_EQ(second.infos.size(), 1u);
   EXPECT_EQ(second.infos[0].rid, 1u) << "B hears about C";
   // Where others reach C: its address as we saw it and the port from its INFO.
-  EXPECT_NE(second.infos[0].info.find(R"("ip":"nats-route://10.0.0.3:6222/")"),
-            std::string::npos)
+  EXPECT_NE(second.infos[0].info.find(R"("ip":"nats-route://10.0.0.3:6222/")"), std::string::npos)
       << second.infos[0].info;
   EXPECT_EQ(f.m.members().size(), 2u);
   EXPECT_EQ(f.m.member_of(2)->server_id, "C");

@@ -138,8 +138,8 @@ TEST(RouteParser, ALongLineFailsTheSameWayHoweverTheReadsAreSplit) {
 TEST(RouteParser, RejectsMalformedOperations) {
   for (const std::string bad :
        {"RMSG $G 5\r\nhello\r\n", "RMSG $G foo x y 2\r\nhi\r\n", "RMSG $G foo xx q 2\r\nhi\r\n",
-        "RMSG $G foo -1\r\n", "HMSG $G foo 5 2\r\n", "RS+ $G\r\n", "RS+ $G foo q\r\n",
-        "RS- $G\r\n", "PUB foo\r\n", "HPUB foo 2 2\r\nhi\r\n", "LS+ X $G\r\n", "LS- $G\r\n",
+        "RMSG $G foo -1\r\n", "HMSG $G foo 5 2\r\n", "RS+ $G\r\n", "RS+ $G foo q\r\n", "RS- $G\r\n",
+        "PUB foo\r\n", "HPUB foo 2 2\r\nhi\r\n", "LS+ X $G\r\n", "LS- $G\r\n",
         "LMSG X $G foo 2\r\nhi\r\n", "AU x\r\n", "A+\r\n", "-ERR\r\n", "MSG foo 1 1\r\nx\r\n",
         "RMSG $G foo 1\r\nxy\r\n", "UNSUB foo\r\n"}) {
     EXPECT_FALSE(feed({bad}).ok) << bad;
@@ -152,22 +152,21 @@ TEST(RouteParser, ReadsTheOperationsNatsServerTakesOnARoute) {
   const auto r = feed({"RMSG $G foo + 2\r\nhi\r\n", "RMSG $G foo | 2\r\nhi\r\n",
                        "RMSG $G foo + r 2\r\nhi\r\n", "RS+ $G foo q -1\r\n", "RS+ $G foo q x\r\n",
                        "UNSUB $G foo\r\n", "LS+ X $G bar\r\n", "LS+ X $G bar q 3\r\n",
-                       "LS- $G bar\r\n", "LMSG X $G bar r 0 2\r\nhi\r\n",
-                       "SUB anything at all\r\n", "PUB foo 2\r\nhi\r\n", "A+ $G\r\n", "A- $G\r\n",
-                       "Au $G\r\n", "PING\r\n"});
+                       "LS- $G bar\r\n", "LMSG X $G bar r 0 2\r\nhi\r\n", "SUB anything at all\r\n",
+                       "PUB foo 2\r\nhi\r\n", "A+ $G\r\n", "A- $G\r\n", "Au $G\r\n", "PING\r\n"});
   ASSERT_TRUE(r.ok);
   const std::vector<std::string> expected = {
-      "RMSG $G|foo|+||0|hi",   // one token between subject and size is the reply, even "+"
-      "RMSG $G|foo||||0|hi",   // or "|"
-      "RMSG $G|foo|r||0|hi",   // "+ <reply>" with no queue group
-      "RS+ $G|foo|q|1",        // a weight that does not parse counts as one member
-      "RS+ $G|foo|q|1",        //
-      "RS- $G|foo|",           // UNSUB is RS-
-      "RS+ $G|bar||0",         // LS+: the origin cluster comes first
-      "RS+ $G|bar|q|3",        //
-      "RS- $G|bar|",           // LS- is RS-
-      "HMSG $G|bar|r||0|hi",   // LMSG: a message with headers and an origin cluster
-      "PING"};                 // SUB, PUB, A+, A-, Au: read and dropped
+      "RMSG $G|foo|+||0|hi",  // one token between subject and size is the reply, even "+"
+      "RMSG $G|foo||||0|hi",  // or "|"
+      "RMSG $G|foo|r||0|hi",  // "+ <reply>" with no queue group
+      "RS+ $G|foo|q|1",       // a weight that does not parse counts as one member
+      "RS+ $G|foo|q|1",       //
+      "RS- $G|foo|",          // UNSUB is RS-
+      "RS+ $G|bar||0",        // LS+: the origin cluster comes first
+      "RS+ $G|bar|q|3",       //
+      "RS- $G|bar|",          // LS- is RS-
+      "HMSG $G|bar|r||0|hi",  // LMSG: a message with headers and an origin cluster
+      "PING"};                // SUB, PUB, A+, A-, Au: read and dropped
   EXPECT_EQ(r.ops, expected);
 }
 
