@@ -23,6 +23,7 @@
 #include "config/command_line.hpp"
 #include "config/ports_file.hpp"
 #include "config/reload.hpp"
+#include "config/usage.hpp"
 #include "net/asio/asio_transport.hpp"
 #include "server/server_context.hpp"
 #include "spdlog_logger.hpp"

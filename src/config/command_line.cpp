@@ -7,47 +7,22 @@
 
 #include "config/config_parser.hpp"
 #include "config/nats_url.hpp"
+#include "config/usage.hpp"
 
 namespace gnatsd {
 namespace {
 
-const std::set<std::string> long_names = {
-    "addr",
-    "net",
-    "port",
-    "name",
-    "server_name",
-    "config",
-    "DV",
-    "VV",
-    "DVV",
-    "logtime",
-    "log",
-    "pid",
-    "http_port",
-    "https_port",
-    "ms",
-    "user",
-    "pass",
-    "auth",
-    "cluster",
-    "cluster_listen",
-    "routes",
-    "cluster_name",
-    "cluster_advertise",
-    "no_advertise",
-    "connect_retries",
-    "ports_file_dir",
-    "signal",
-    "sl",
-    "help",
-    "version",
-    "tls",
-    "tlscert",
-    "tlskey",
-    "tlsverify",
-    "tlscacert",
-};
+// Long flag names without dashes ("addr", "ms", "DV"), from the usage tables.
+const std::set<std::string>& long_names() {
+  static const std::set<std::string> names = [] {
+    std::set<std::string> out;
+    for (const auto& f : flag_docs())
+      for (const std::string n : f.names)
+        if (n.size() > 2) out.insert(n.substr(n[1] == '-' ? 2 : 1));
+    return out;
+  }();
+  return names;
+}
 
 // Short flags Go also accepts as `-X=value` (e.g. `-T=false`), with their long names.
 const std::map<char, std::string> short_to_long = {
@@ -68,7 +43,7 @@ std::vector<std::string> normalize(int argc, const char* const* argv) {
     if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-') {
       const std::string name =
           arg.substr(1, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 1);
-      if (long_names.count(name) != 0) arg = "-" + arg;
+      if (long_names().count(name) != 0) arg = "-" + arg;
     }
     out.push_back(std::move(arg));
   }
@@ -234,57 +209,19 @@ command_line parse_command_line(int argc, const char* const* argv) {
   return r;
 }
 
-const std::string& usage_text() {
-  static const std::string text = R"(Usage: gnatsd [options]
-
-Server Options:
-    -a, --addr, --net <host>         Bind to host address (default: 0.0.0.0)
-    -p, --port <port>                Use port for clients (default: 4222)
-    -n, --name, --server_name <name> Server name (default: server id)
-    -P, --pid <file>                 File to store PID
-        --ports_file_dir <dir>       Creates a ports file in the specified directory
-                                     (<executable_name>_<pid>.ports)
-    -m, --http_port <port>           Use port for http monitoring
-    -ms,--https_port <port>          Use port for https monitoring
-    -c, --config <file>              Configuration file
-    -t                               Test configuration and exit
-    -sl,--signal <signal>[=<pid>]    Send signal to gnatsd process (stop, quit, reopen,
-                                     reload, ldm, term); pid may be a pid file
-
-Logging Options:
-    -l, --log <file>                 File to redirect log output
-    -T, --logtime                    Timestamp log entries (default: true)
-    -D                               Enable debugging output
-    -V                               Trace the raw protocol
-    -DV                              Debug and trace
-
-Authorization Options:
-        --user <user>                User required for connections
-        --pass <password>            Password required for connections
-        --auth <token>               Authorization token required for connections
-
-TLS Options:
-        --tls                        Enable TLS, do not verify clients (default: false)
-        --tlscert <file>             Server certificate file
-        --tlskey <file>              Private key for server certificate
-        --tlsverify                  Enable TLS, verify client certificates
-        --tlscacert <file>           Client certificate CA for verification
-
-Cluster Options:
-        --routes <rurl-1, rurl-2>    Routes to solicit and connect
-        --cluster <cluster-url>      Cluster URL for solicited routes
-        --cluster_name <string>      Cluster name (2.x)
-        --no_advertise <bool>        Do not advertise known cluster information to clients
-        --cluster_advertise <string> Cluster URL to advertise to other servers
-        --connect_retries <number>   For implicit routes, number of connect retries
-
-Common Options:
-    -h, --help                       Show this message
-    -v, --version                    Show version
-
-Long flags may be written with one dash or two (-config, --config), as with nats-server.
-)";
-  return text;
+std::vector<std::string> flag_names() {
+  CLI::App app{"gnatsd"};
+  app.set_help_flag();
+  overrides o;
+  add_flags(app, o);
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : app.get_options()) {
+    for (const auto& s : opt->get_snames())
+      names.push_back("-" + s);
+    for (const auto& l : opt->get_lnames())
+      names.push_back("--" + l);
+  }
+  return names;
 }
 
 }  // namespace gnatsd

@@ -30,7 +30,7 @@ struct command_line {
 /// result. Never throws.
 command_line parse_command_line(int argc, const char* const* argv);
 
-/// The usage text printed by -h and after a bad flag.
-const std::string& usage_text();
+/// Every flag name the parser registers ("-a", "--addr", ...), for checking the usage tables.
+std::vector<std::string> flag_names();
 
 }  // namespace gnatsd

@@ -3,11 +3,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "config/command_line.hpp"
 #include "config/config_parser.hpp"
 #include "config/nats_url.hpp"
 #include "config/options.hpp"
+#include "config/usage.hpp"
 
 namespace gnatsd {
 namespace {
@@ -304,6 +306,33 @@ TEST(CommandLine, HelpVersionAndTest) {
   EXPECT_EQ(parse({"-h"}).what, command_line::action::help);
   EXPECT_EQ(parse({"--version"}).what, command_line::action::version);
   EXPECT_EQ(parse({"-t"}).what, command_line::action::test_config);
+}
+
+// -h and the man page come from flag_docs(); the parser registers its flags itself. Both
+// directions are checked, so a flag added to one and not the other fails here.
+TEST(CommandLine, UsageTablesNameExactlyTheFlagsTheParserTakes) {
+  std::set<std::string> documented;
+  for (const auto& f : flag_docs())
+    for (std::string n : f.names) {
+      if (n.size() > 2 && n[1] != '-') n = "-" + n;  // "-ms" is the long flag "--ms"
+      documented.insert(n);
+    }
+  const auto registered = flag_names();
+  EXPECT_EQ(documented, std::set<std::string>(registered.begin(), registered.end()));
+  const std::string man = man_page("0");
+  for (const auto& f : flag_docs()) {
+    std::string escaped;  // roff writes "-" as "\-"
+    for (const char* c = f.names[0]; *c != '\0'; ++c)
+      escaped += *c == '-' ? std::string("\\-") : std::string(1, *c);
+    EXPECT_NE(man.find("\\fB" + escaped + "\\fR"), std::string::npos) << f.names[0];
+    EXPECT_NE(usage_text().find(std::string(" ") + f.names[0]), std::string::npos) << f.names[0];
+  }
+  for (const auto& s : signal_docs()) {
+    signal_command cmd;
+    std::string error;
+    EXPECT_TRUE(parse_signal_command(s.command, cmd, error)) << s.command;
+    EXPECT_NE(man_page("0").find(s.signal), std::string::npos) << s.signal;
+  }
 }
 
 }  // namespace
