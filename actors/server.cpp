@@ -89,7 +89,7 @@ monitor::server_view snapshot(const server_state& st) {
   v.out_bytes = ctx.counters.out_bytes.load();
   v.slow_consumers = ctx.counters.slow_consumers.load();
   v.total_connections = ctx.counters.total_connections.load();
-  v.subs = ctx.subscriptions.stats();
+  v.subs = ctx.accounts.subscription_stats();
   for (const auto& [cid, s] : st.sessions)
     v.connections.push_back({cid, s.ip, s.port, s.stats, {}});
   v.closed.assign(st.closed.begin(), st.closed.end());

@@ -405,7 +405,7 @@ class scenario_run {
   // What server `s` holds: its clients' subscriptions, and the interest its routes told it.
   void holdings(int s, interest& local, interest& remote) {
     world_.server(static_cast<size_t>(s))
-        .context->subscriptions.for_each([&](const subscription& sub) {
+        .context->accounts.global()->subscriptions().for_each([&](const subscription& sub) {
           if (sub.owner->is_route())
             remote.insert(sub.subject + "|" + sub.queue + "|" + std::to_string(sub.weight.load()));
           else

@@ -1,5 +1,6 @@
 #include "config/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -8,80 +9,17 @@
 #include <map>
 #include <set>
 
+#include "config/accounts_config.hpp"
+#include "config/auth_config.hpp"
+#include "config/config_fields.hpp"
 #include "config/config_parser.hpp"
 #include "config/nats_url.hpp"
 
 namespace gnatsd {
+
+using namespace config;
+
 namespace {
-
-using config::value;
-
-[[noreturn]] void bad(const value& v, const std::string& what) {
-  throw config::parse_error{v.where.describe() + ": " + what};
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string as_string(const value& v, const std::string& key) {
-  if (v.type == value::kind::string) return v.str;
-  if (v.type == value::kind::integer) return std::to_string(v.integer);
-  bad(v, "expected a string for \"" + key + "\", got " + v.kind_name());
-}
-
-int64_t as_integer(const value& v, const std::string& key) {
-  if (v.type != value::kind::integer)
-    bad(v, "expected an integer for \"" + key + "\", got " + v.kind_name());
-  return v.integer;
-}
-
-int as_int(const value& v, const std::string& key) {
-  const int64_t i = as_integer(v, key);
-  if (i < -2147483648LL || i > 2147483647LL) bad(v, "value out of range for \"" + key + "\"");
-  return static_cast<int>(i);
-}
-
-bool as_bool(const value& v, const std::string& key) {
-  if (v.type != value::kind::boolean)
-    bad(v, "expected a boolean for \"" + key + "\", got " + v.kind_name());
-  return v.boolean;
-}
-
-// Seconds as a duration; out-of-range values are errors, not undefined behaviour (UBSan
-// found the overflow through fuzz_config).
-duration seconds_to_duration(double secs, const value& v, const std::string& key) {
-  if (!(secs >= 0) || secs > 9.0e9) bad(v, "duration out of range for \"" + key + "\"");
-  return duration{static_cast<int64_t>(secs * 1e9)};
-}
-
-// A duration is a Go duration string; a bare number means seconds (nats-server warns).
-duration as_duration(const value& v, const std::string& key, std::vector<std::string>& warnings) {
-  if (v.type == value::kind::string) {
-    duration d{};
-    if (!parse_go_duration(v.str, d))
-      bad(v, "invalid duration \"" + v.str + "\" for \"" + key + "\"");
-    return d;
-  }
-  if (v.type == value::kind::integer || v.type == value::kind::floating) {
-    const double secs =
-        v.type == value::kind::integer ? static_cast<double>(v.integer) : v.floating;
-    warnings.push_back(v.where.describe() + ": " + key +
-                       " should be a duration string such as \"2m\"; a number means seconds");
-    return seconds_to_duration(secs, v, key);
-  }
-  bad(v, "expected a duration for \"" + key + "\", got " + v.kind_name());
-}
-
-// The auth timeout is a number of seconds (float), or a duration string in 2.x.
-duration as_seconds(const value& v, const std::string& key, std::vector<std::string>& warnings) {
-  if (v.type == value::kind::integer)
-    return seconds_to_duration(static_cast<double>(v.integer), v, key);
-  if (v.type == value::kind::floating) return seconds_to_duration(v.floating, v, key);
-  return as_duration(v, key, warnings);
-}
 
 void set_listen(const value& v, std::string& host, int& port, const std::string& key) {
   if (v.type == value::kind::integer) {
@@ -104,24 +42,12 @@ void set_listen(const value& v, std::string& host, int& port, const std::string&
   port = parsed;
 }
 
-using handler = std::function<void(const value&, const std::string& key)>;
-
-std::string unknown_field(const std::string& key) {
-  return "unknown field \"" + key + "\"";
-}
-
 // Top-level options nats-server 2.9.10 reads that gnatsd does not implement yet (each checked
 // against `nats-server -t`). Refused by name, so that a copied nats-server config says what
 // is missing instead of looking mistyped; docs/COMPATIBILITY.md lists them with the issue
 // that brings each.
 const std::set<std::string>& not_yet_implemented() {
-  static const std::set<std::string> keys{"accounts",
-                                          "no_auth_user",
-                                          "system_account",
-                                          "system",
-                                          "no_sys_acc",
-                                          "no_system_account",
-                                          "jetstream",
+  static const std::set<std::string> keys{"jetstream",
                                           "store_dir",
                                           "storedir",
                                           "default_js_domain",
@@ -173,107 +99,6 @@ std::string top_level_unknown(const std::string& key) {
     return "\"" + key +
            "\" is a nats-server option gnatsd does not implement yet (see docs/COMPATIBILITY.md)";
   return unknown_field(key);
-}
-
-// Applies every entry of `map` through `handlers`; an unknown key is an error as in
-// nats-server 2.x (worded by `unknown`), except entries that only served as $variables.
-void apply_map(const value& map, const std::map<std::string, handler>& handlers,
-               std::string (*unknown)(const std::string& key) = unknown_field) {
-  if (map.type != value::kind::map) bad(map, "expected a map");
-  for (const auto& [key, v] : map.entries) {
-    const auto it = handlers.find(lower(key));
-    if (it != handlers.end()) {
-      it->second(v, key);
-    } else if (!v.used_as_variable) {
-      bad(v, unknown(key));
-    }
-  }
-}
-
-// A string or a list of strings.
-std::vector<std::string> as_string_list(const value& v, const std::string& key) {
-  std::vector<std::string> out;
-  if (v.type != value::kind::array) {
-    out.push_back(as_string(v, key));
-    return out;
-  }
-  for (const auto& item : v.items)
-    out.push_back(as_string(item, key));
-  return out;
-}
-
-// One side of a permission set: a subject, a list of them (both meaning "allow"), or a map
-// with `allow` and `deny`.
-subject_rules as_subject_rules(const value& v, const std::string& key) {
-  subject_rules r;
-  if (v.type != value::kind::map) {
-    r.has_allow = true;
-    r.allow = as_string_list(v, key);
-    return r;
-  }
-  apply_map(
-      v, {
-             {"allow",
-              [&](const value& x, const std::string& k) {
-                r.has_allow = true;
-                r.allow = as_string_list(x, k);
-              }},
-             {"deny", [&](const value& x, const std::string& k) { r.deny = as_string_list(x, k); }},
-         });
-  return r;
-}
-
-permission_set as_permissions(const value& map) {
-  permission_set p;
-  auto pub = [&](const value& v, const std::string& k) { p.publish = as_subject_rules(v, k); };
-  auto sub = [&](const value& v, const std::string& k) { p.subscribe = as_subject_rules(v, k); };
-  apply_map(map, {{"publish", pub}, {"pub", pub}, {"subscribe", sub}, {"sub", sub}});
-  return p;
-}
-
-user_entry as_user(const value& map) {
-  user_entry u;
-  auto name = [&](const value& v, const std::string& k) { u.user = as_string(v, k); };
-  auto pass = [&](const value& v, const std::string& k) { u.password = as_string(v, k); };
-  apply_map(map, {{"user", name},
-                  {"username", name},
-                  {"password", pass},
-                  {"pass", pass},
-                  {"permissions", [&](const value& v, const std::string&) {
-                     u.permissions = as_permissions(v);
-                   }}});
-  if (u.user.empty()) bad(map, "user entry requires a user");
-  return u;
-}
-
-void apply_authorization(const value& map, authorization_options& auth,
-                         std::vector<std::string>& warnings) {
-  apply_map(
-      map,
-      {
-          {"users",
-           [&](const value& v, const std::string&) {
-             if (v.type != value::kind::array) bad(v, "expected an array for \"users\"");
-             for (const auto& item : v.items)
-               auth.users.push_back(as_user(item));
-           }},
-          {"default_permissions",
-           [&](const value& v, const std::string&) {
-             auth.default_permissions = as_permissions(v);
-           }},
-          {"user", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
-          {"username", [&](const value& v, const std::string& k) { auth.user = as_string(v, k); }},
-          {"password",
-           [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
-          {"pass", [&](const value& v, const std::string& k) { auth.password = as_string(v, k); }},
-          {"token", [&](const value& v, const std::string& k) { auth.token = as_string(v, k); }},
-          {"timeout", [&](const value& v,
-                          const std::string& k) { auth.timeout = as_seconds(v, k, warnings); }},
-      });
-  if (!auth.user.empty() && !auth.token.empty())
-    bad(map, "can not have a token and a user at the same time");
-  if (!auth.users.empty() && (!auth.user.empty() || !auth.token.empty()))
-    bad(map, "can not have a single user/pass or token and a users array at the same time");
 }
 
 // The cipher suites nats-server 2.9 accepts by name (Go's crypto/tls constants).
@@ -429,6 +254,7 @@ void apply_cluster(const value& map, cluster_options& c, std::vector<std::string
 }  // namespace
 
 void apply_config(const value& top, server_options& o, std::vector<std::string>& warnings) {
+  const value* accounts_value = nullptr;
   auto str = [](std::string& field) {
     return [&field](const value& v, const std::string& k) { field = as_string(v, k); };
   };
@@ -496,8 +322,19 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
           {"cluster",
            [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
           {"tls", [&](const value& v, const std::string&) { o.tls = as_tls(v, warnings); }},
+          {"accounts",
+           [&](const value& v, const std::string&) {
+             accounts_value = &v;
+             apply_accounts(v, o, warnings);
+           }},
+          {"no_auth_user", str(o.no_auth_user)},
+          {"system_account", str(o.system_account)},
+          {"system", str(o.system_account)},
+          {"no_sys_acc", boolean(o.no_system_account)},
+          {"no_system_account", boolean(o.no_system_account)},
       },
       top_level_unknown);
+  if (accounts_value != nullptr) check_account_users(*accounts_value, o);
 }
 
 namespace {
@@ -521,9 +358,31 @@ std::string validate_tls(const tls_options& t) {
   return {};
 }
 
+// nats-server's startup checks of no_auth_user and the system account, with its texts.
+std::string validate_accounts(const server_options& o) {
+  if (!o.no_auth_user.empty()) {
+    const auto& users = o.authorization.users;
+    if (users.empty())
+      return "no_auth_user: \"" + o.no_auth_user + "\" present, but users are not defined";
+    if (std::none_of(users.begin(), users.end(),
+                     [&](const user_entry& u) { return u.user == o.no_auth_user; }))
+      return "no_auth_user: \"" + o.no_auth_user +
+             "\" not present as user in authorization block or account configuration";
+  }
+  if (o.system_account.empty()) return {};  // "$SYS" (or none, with no_sys_acc)
+  // A named system account must exist; "$SYS" is created unless no_sys_acc.
+  const bool known =
+      (o.system_account == "$SYS" && !o.no_system_account) ||
+      std::any_of(o.accounts.begin(), o.accounts.end(),
+                  [&](const account_options& a) { return a.name == o.system_account; });
+  if (!known) return "error resolving system account: account missing";
+  return {};
+}
+
 }  // namespace
 
 std::string validate(const server_options& o) {
+  if (auto e = validate_accounts(o); !e.empty()) return e;
   if (auto e = validate_tls(o.tls); !e.empty()) return e;
   if (auto e = validate_tls(o.cluster.tls); !e.empty()) return e;
   if (o.max_payload <= 0) return "max_payload must be positive";

@@ -17,11 +17,20 @@ namespace gnatsd {
 
 using duration = std::chrono::nanoseconds;
 
-/// A user of the `users` list; without permissions of its own it gets default_permissions.
+/// A user of a `users` list (of `authorization {}` or of an account). A user without
+/// permissions of its own got its block's default_permissions when the config was read.
 struct user_entry {
   std::string user;
   std::string password;  // plain text or a bcrypt hash
   std::optional<permission_set> permissions;
+  std::string account;  // the account it logs in to; empty: the global account $G
+};
+
+/// An account of the `accounts {}` block: its own subject space. Its users are in
+/// authorization.users, with `account` naming it.
+struct account_options {
+  std::string name;
+  bool operator==(const account_options& o) const { return name == o.name; }
 };
 
 struct authorization_options {
@@ -102,6 +111,17 @@ struct server_options {
   authorization_options authorization;
   tls_options tls;  // clients: INFO in plain text, then the TLS handshake
   cluster_options cluster;
+
+  std::vector<account_options> accounts;  // besides $G (and the system account)
+  std::string no_auth_user;               // a client without credentials logs in as this user
+  std::string system_account;             // empty: "$SYS", created unless no_system_account
+  bool no_system_account = false;         // no_sys_acc
+
+  /// The system account's name; empty when there is none.
+  std::string system_account_name() const {
+    if (!system_account.empty()) return system_account;
+    return no_system_account ? std::string{} : std::string{"$SYS"};
+  }
 
   std::string config_file;
 

@@ -101,6 +101,7 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
   GNATSD_ASSERT(self_ != nullptr && self_->cid() == cid_);
   prefix_ = join_host_port(remote_host_, remote_port) + " - cid:" + std::to_string(cid_) + " - ";
   self_->log_prefix = prefix_;
+  account_ = ctx_->accounts.global();
   apply_limits(ctx_->current_limits());
   authorized_ = !ctx_->current_auth()->required();
 }
@@ -214,12 +215,21 @@ bool client_connection::authorize() {
     return connect_.user == auth.user && password_matches(auth.password, connect_.pass);
   if (auth.users.empty()) return true;
   if (tls_ && ctx_->current_tls()->verify_and_map) return authorize_by_certificate(auth);
+  if (const auto* u = no_auth_user(auth)) return log_in_as(*u);
   for (const auto& u : auth.users)
-    if (u.user == connect_.user && password_matches(u.password, connect_.pass)) {
-      log_in_as(auth, u);
-      return true;
-    }
+    if (u.user == connect_.user && password_matches(u.password, connect_.pass)) return log_in_as(u);
   return false;
+}
+
+// no_auth_user: a CONNECT without credentials logs in as that user, as nats-server does.
+const user_entry* client_connection::no_auth_user(const authorization_options& auth) const {
+  if (!connect_.user.empty() || !connect_.pass.empty() || !connect_.auth_token.empty())
+    return nullptr;
+  const auto options = ctx_->current_options();
+  if (options->no_auth_user.empty()) return nullptr;
+  for (const auto& u : auth.users)
+    if (u.user == options->no_auth_user) return &u;
+  return nullptr;
 }
 
 // verify_and_map: the certificate names the user; a password is not asked, and a CONNECT
@@ -243,15 +253,19 @@ bool client_connection::authorize_by_certificate(const authorization_options& au
   }
   connect_.user = match->user;
   for (const auto& u : auth.users)
-    if (u.user == match->user) log_in_as(auth, u);
+    if (u.user == match->user) return log_in_as(u);
   return true;
 }
 
-void client_connection::log_in_as(const authorization_options& auth, const user_entry& u) {
+bool client_connection::log_in_as(const user_entry& u) {
+  account_ptr acc = u.account.empty() ? ctx_->accounts.global() : ctx_->accounts.find(u.account);
+  if (!acc) return false;  // its account went away in a reload
+  account_ = std::move(acc);
   user_ = u.user;
-  // Users without permissions of their own get default_permissions (not merged).
-  const auto& perms = u.permissions ? u.permissions : auth.default_permissions;
-  if (perms) permissions_ = std::make_unique<permission_checker>(*perms);
+  // A user without permissions of its own got its block's default_permissions when the
+  // config was read (config/auth_config.cpp).
+  if (u.permissions) permissions_ = std::make_unique<permission_checker>(*u.permissions);
+  return true;
 }
 
 bool client_connection::may_publish(std::string_view subject) {
@@ -308,6 +322,13 @@ bool client_connection::on_connect(std::string_view json) {
     return false;
   }
   authorized_ = true;
+  account_->client_connections.fetch_add(1, std::memory_order_relaxed);
+  counted_in_account_ = true;
+  {
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->account = account_->name();
+    stats_->user = user_;
+  }
   if (connect_.protocol < 0 || connect_.protocol > 1) {
     fail(proto::error_code::invalid_client_protocol);
     return false;
@@ -360,6 +381,7 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
 
   message_origin origin;
   origin.self = self_.get();
+  origin.acc = account_.get();
   origin.echo = connect_.echo;
   origin.self_out = &out_.buffer();
   const size_t delivered =
@@ -421,14 +443,14 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     sub->owner = self_;
     sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
     if (permissions_) sub->set_deny_filter(permissions_->delivery_filter(subject));
-    ctx_->subscriptions.insert(sub);
+    account_->subscriptions().insert(sub);
     {
       std::lock_guard<std::mutex> guard{stats_->mutex};
       stats_->subs[key] = sub->queue.empty() ? sub->subject : sub->subject + " " + sub->queue;
     }
     subs_.emplace(std::move(key), sub);
     stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
-    interest_changes_.push_back(interest_change{sub->subject, sub->queue, +1});
+    interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, +1});
   }
   ok();
   return true;
@@ -474,8 +496,15 @@ void client_connection::reload_authorization() {
   user_.clear();
   permissions_.reset();
   publish_verdicts_.clear();
-  if (!authorize()) {  // a changed password or token
+  const account_ptr before = account_;
+  if (!authorize()) {   // a changed password or token
+    account_ = before;  // its subscriptions are there
     fail(proto::error_code::authorization_violation);
+    return;
+  }
+  if (account_ != before) {  // moved to another account: its subscriptions are in the old one
+    account_ = before;
+    close(close_reason::auth_violation, false);
     return;
   }
   std::vector<subscription_ptr> refused;
@@ -497,7 +526,7 @@ void client_connection::reload_authorization() {
 
 void client_connection::remove_subscription(const subscription_ptr& sub) {
   sub->closed.store(true, std::memory_order_release);
-  if (!ctx_->subscriptions.remove(sub)) return;
+  if (!account_->subscriptions().remove(sub)) return;
   auto it = subs_.find(sub->sid);
   if (it != subs_.end() && it->second == sub) {
     subs_.erase(it);
@@ -505,7 +534,7 @@ void client_connection::remove_subscription(const subscription_ptr& sub) {
     stats_->subs.erase(sub->sid);
   }
   stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
-  interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
+  interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, -1});
 }
 
 void client_connection::expire_subscription(uint64_t subscription_id) {
@@ -650,10 +679,12 @@ void client_connection::cleanup() {
   self_->gone.store(true, std::memory_order_relaxed);  // producers stop stalling for us
   for (auto& [sid, sub] : subs_) {
     sub->closed.store(true, std::memory_order_release);
-    if (ctx_->subscriptions.remove(sub))
-      interest_changes_.push_back(interest_change{sub->subject, sub->queue, -1});
+    if (account_->subscriptions().remove(sub))
+      interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, -1});
   }
   subs_.clear();
+  if (counted_in_account_) account_->client_connections.fetch_sub(1, std::memory_order_relaxed);
+  counted_in_account_ = false;
 }
 
 void client_connection::transport_closed(std::string_view reason) {

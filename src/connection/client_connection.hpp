@@ -55,6 +55,7 @@ std::string_view close_reason_text(close_reason r);
 /// A local subscription count change that routes must hear about (used by the sublist
 /// actor; the route protocol comes with clustering).
 struct interest_change {
+  std::string account;
   std::string subject;
   std::string queue;
   int delta = 0;  // +1 added, -1 removed
@@ -170,7 +171,9 @@ class client_connection final : public proto::client_op_handler {
   bool authorize();
   std::string authentication_error() const;
   bool authorize_by_certificate(const authorization_options& auth);
-  void log_in_as(const authorization_options& auth, const user_entry& u);
+  /// Takes `u`'s account and permissions; false if its account does not exist.
+  bool log_in_as(const user_entry& u);
+  const user_entry* no_auth_user(const authorization_options& auth) const;
   // Permission checks; on a violation they send nats-server's -ERR and log it.
   bool may_publish(std::string_view subject);
   bool may_subscribe(std::string_view subject, std::string_view queue, std::string_view sid);
@@ -202,7 +205,9 @@ class client_connection final : public proto::client_op_handler {
   proto::connect_options connect_;
   bool connect_received_ = false;
   bool authorized_ = false;
-  std::string user_;  // the `users` entry this client logged in as
+  std::string user_;     // the `users` entry this client logged in as
+  account_ptr account_;  // where its subscriptions live and its messages go ($G until CONNECT)
+  bool counted_in_account_ = false;
   bool tls_ = false;
   certificate_names peer_certificate_;               // names in the client's TLS certificate
   std::unique_ptr<permission_checker> permissions_;  // null: everything allowed

@@ -223,13 +223,14 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
     trace("<<-",
           "RS+ " + std::string{account} + " " + std::string{subject} +
               (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
-  // Only the global account exists here; nats-server's $SYS traffic is not ours to serve.
-  if (account != global_account || !subject::valid_subscription(subject)) return true;
-  const std::string key = interest_key(subject, queue);
+  if (!subject::valid_subscription(subject)) return true;
+  gnatsd::account* acc = account_named(account);
+  if (acc == nullptr) return true;
+  const std::string key = std::string{account} + " " + interest_key(subject, queue);
   auto it = remote_subs_.find(key);
   if (it != remote_subs_.end()) {
     // A queue RS+ for a known key carries the new weight; a repeated plain RS+ is ignored.
-    it->second->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
+    it->second.sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
     return true;
   }
   auto sub = std::make_shared<subscription>();
@@ -239,11 +240,11 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
   sub->owner = self_;
   sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
   sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
-  ctx_->subscriptions.insert(sub);
-  remote_subs_.emplace(key, std::move(sub));
+  acc->subscriptions().insert(sub);
+  remote_subs_.emplace(key, remote_interest{acc->shared_from_this(), std::move(sub)});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
-    stats_->subs[key] = queue.empty() ? std::string{subject} : key;
+    stats_->subs[key] = queue.empty() ? std::string{subject} : interest_key(subject, queue);
   }
   stats_->subscription_count.store(remote_subs_.size(), std::memory_order_relaxed);
   return true;
@@ -254,11 +255,10 @@ bool route_connection::on_remote_unsub(std::string_view account, std::string_vie
   if (ctx_->log->trace)
     trace("<<-", "RS- " + std::string{account} + " " + std::string{subject} +
                      (queue.empty() ? "" : " " + std::string{queue}));
-  if (account != global_account) return true;
-  auto it = remote_subs_.find(interest_key(subject, queue));
+  auto it = remote_subs_.find(std::string{account} + " " + interest_key(subject, queue));
   if (it == remote_subs_.end()) return true;
-  it->second->closed.store(true, std::memory_order_release);
-  ctx_->subscriptions.remove(it->second);
+  it->second.sub->closed.store(true, std::memory_order_release);
+  it->second.acc->subscriptions().remove(it->second.sub);
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
     stats_->subs.erase(it->first);
@@ -283,15 +283,30 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
     op += " " + std::to_string(msg.message.size());
     trace("<<-", op);
   }
-  if (msg.account != global_account) return true;
   ++in_msgs_;
   in_bytes_ += msg.message.size();
+  account* acc = account_named(msg.account);
+  if (acc == nullptr) return true;
   message_origin origin;
   origin.self = self_.get();
+  origin.acc = acc;
   origin.from_route = true;
   origin.queues = msg.queues;
   router_.route({msg.subject, msg.reply, msg.has_headers, msg.header_size, msg.message}, origin);
   return true;
+}
+
+account* route_connection::account_named(std::string_view name) {
+  if (last_account_ && last_account_->name() == name) return last_account_.get();
+  account_ptr acc = ctx_->accounts.find(name);
+  if (!acc) {
+    // nats-server ignores what a peer says about an account it does not have.
+    if (ctx_->log->debug)
+      ctx_->log->debugf(prefix_ + "Unknown account \"" + std::string{name} + "\"");
+    return nullptr;
+  }
+  last_account_ = std::move(acc);
+  return last_account_.get();
 }
 
 void route_connection::send(std::string_view bytes) {
@@ -341,9 +356,9 @@ void route_connection::write_deadline_check(duration now) {
 
 void route_connection::cleanup() {
   self_->gone.store(true, std::memory_order_relaxed);  // producers stop stalling for us
-  for (auto& [key, sub] : remote_subs_) {
-    sub->closed.store(true, std::memory_order_release);
-    ctx_->subscriptions.remove(sub);
+  for (auto& [key, interest] : remote_subs_) {
+    interest.sub->closed.store(true, std::memory_order_release);
+    interest.acc->subscriptions().remove(interest.sub);
   }
   remote_subs_.clear();
 }

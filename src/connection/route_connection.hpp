@@ -139,8 +139,17 @@ class route_connection final : public proto::route_op_handler {
   std::optional<proto::route_info> registration_;
   std::vector<proto::route_info> gossip_;
 
-  // The peer's interest: "<subject> <queue>" -> the subscription standing for it here.
-  std::map<std::string, subscription_ptr> remote_subs_;
+  // The peer's interest: "<account> <subject> <queue>" -> the subscription standing for it
+  // here, in that account's sublist.
+  struct remote_interest {
+    account_ptr acc;
+    subscription_ptr sub;
+  };
+  std::map<std::string, remote_interest> remote_subs_;
+  /// The account `name`, or null if this server does not have it (looked up once per run of
+  /// messages in the same account).
+  account* account_named(std::string_view name);
+  account_ptr last_account_;
 
   outbound out_;                         // replies and delivery batches, in order
   write_deadline deadline_;              // what the socket still has to write, and since when

@@ -24,6 +24,7 @@ struct connection_stats {
   mutable std::mutex mutex;
   std::string name, lang, version;          // from CONNECT
   std::string tls_version, tls_cipher;      // after a TLS handshake
+  std::string account, user;                // after CONNECT authenticated it
   std::map<std::string, std::string> subs;  // sid -> subject (with " queue" when grouped)
 };
 

@@ -141,6 +141,16 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
   if (state == "open" || state == "any") conns = s.connections;
   if (state == "closed" || state == "any")
     conns.insert(conns.end(), s.closed.begin(), s.closed.end());
+  // ?acc=NAME: only the clients logged in to that account, as nats-server.
+  if (q.count("acc") != 0 && !q.at("acc").empty()) {
+    const std::string& acc = q.at("acc");
+    conns.erase(std::remove_if(conns.begin(), conns.end(),
+                               [&](const connection_view& v) {
+                                 std::lock_guard<std::mutex> guard{v.stats->mutex};
+                                 return v.stats->account != acc;
+                               }),
+                conns.end());
+  }
   if (const int64_t cid = to_int(q, "cid", 0); cid > 0)
     conns.erase(std::remove_if(
                     conns.begin(), conns.end(),
@@ -167,6 +177,7 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
   const int64_t offset = std::max<int64_t>(0, to_int(q, "offset", 0));
   const int64_t limit = std::max<int64_t>(0, to_int(q, "limit", 1024));
   const std::string subs = q.count("subs") ? q.at("subs") : "";
+  const bool auth = q.count("auth") != 0 && (q.at("auth") == "1" || q.at("auth") == "true");
   json list = json::array();
   for (size_t i = static_cast<size_t>(offset);
        i < conns.size() && list.size() < static_cast<size_t>(limit); ++i) {
@@ -202,6 +213,9 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
       if (!st.version.empty()) e["version"] = st.version;
       if (!st.tls_version.empty()) e["tls_version"] = st.tls_version;
       if (!st.tls_cipher.empty()) e["tls_cipher_suite"] = st.tls_cipher;
+      // ?auth=1: the user, and the account unless it is the global one (nats-server 2.9).
+      if (auth && !st.user.empty()) e["authorized_user"] = st.user;
+      if (auth && !st.account.empty() && st.account != global_account) e["account"] = st.account;
     }
     if (subs == "1" || subs == "true" || subs == "detail")
       e["subscriptions_list"] = subscriptions_list(st);
@@ -272,7 +286,7 @@ response subsz(const server_view& s, const std::map<std::string, std::string>& q
     for (const auto& [sid, subject] : v.stats->subs) {
       const auto space = subject.find(' ');
       json e;
-      e["account"] = std::string{global_account};
+      e["account"] = v.stats->account.empty() ? std::string{global_account} : v.stats->account;
       e["subject"] = subject.substr(0, space);
       if (space != std::string::npos) e["qgroup"] = subject.substr(space + 1);
       e["sid"] = sid;

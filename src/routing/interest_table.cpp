@@ -1,22 +1,22 @@
 #include "routing/interest_table.hpp"
 
-#include "proto/identity.hpp"
 #include "proto/route_encoder.hpp"
 #include "util/assert.hpp"
 
 namespace gnatsd {
 namespace {
 
-void encode_transition(std::vector<char>& out, const std::string& subject, const std::string& queue,
-                       int64_t before, int64_t after) {
+void encode_transition(std::vector<char>& out, const interest_table::key& k, int64_t before,
+                       int64_t after) {
+  const auto& [account, subject, queue] = k;
   if (queue.empty()) {
-    if (before == 0 && after > 0) proto::append_remote_sub(out, global_account, subject, {}, 0);
-    if (before > 0 && after == 0) proto::append_remote_unsub(out, global_account, subject, {});
+    if (before == 0 && after > 0) proto::append_remote_sub(out, account, subject, {}, 0);
+    if (before > 0 && after == 0) proto::append_remote_unsub(out, account, subject, {});
     return;
   }
   if (after > 0 && after != before)
-    proto::append_remote_sub(out, global_account, subject, queue, static_cast<int32_t>(after));
-  if (before > 0 && after == 0) proto::append_remote_unsub(out, global_account, subject, queue);
+    proto::append_remote_sub(out, account, subject, queue, static_cast<int32_t>(after));
+  if (before > 0 && after == 0) proto::append_remote_unsub(out, account, subject, queue);
 }
 
 }  // namespace
@@ -24,32 +24,33 @@ void encode_transition(std::vector<char>& out, const std::string& subject, const
 std::string interest_table::apply(const std::vector<interest_change>& changes) {
   std::vector<char> out;
   for (const auto& ch : changes) {
-    auto key = std::make_pair(ch.subject, ch.queue);
-    auto it = counts_.find(key);
+    key k{ch.account, ch.subject, ch.queue};
+    auto it = counts_.find(k);
     const int64_t before = it == counts_.end() ? 0 : it->second;
     const int64_t after = before + ch.delta;
     GNATSD_ASSERT(after >= 0);
     if (after == 0) {
       if (it != counts_.end()) counts_.erase(it);
     } else if (it == counts_.end()) {
-      counts_.emplace(std::move(key), after);
+      it = counts_.emplace(std::move(k), after).first;
     } else {
       it->second = after;
     }
-    encode_transition(out, ch.subject, ch.queue, before, after);
+    encode_transition(out, key{ch.account, ch.subject, ch.queue}, before, after);
   }
   return std::string{out.begin(), out.end()};
 }
 
 std::string interest_table::snapshot() const {
   std::vector<char> out;
-  for (const auto& [key, n] : counts_)
-    encode_transition(out, key.first, key.second, 0, n);
+  for (const auto& [k, n] : counts_)
+    encode_transition(out, k, 0, n);
   return std::string{out.begin(), out.end()};
 }
 
-int64_t interest_table::count(const std::string& subject, const std::string& queue) const {
-  const auto it = counts_.find({subject, queue});
+int64_t interest_table::count(const std::string& account, const std::string& subject,
+                              const std::string& queue) const {
+  const auto it = counts_.find({account, subject, queue});
   return it == counts_.end() ? 0 : it->second;
 }
 

@@ -1,7 +1,7 @@
 // The server's aggregated local interest: how many local subscriptions exist per
-// (subject, queue) - nats-server's `acc.rm` - and the RS+/RS- that routes must hear when a
-// count changes: plain interest on 0->1 and 1->0, queue interest on every weight change
-// (with the new weight), RS- when a queue's weight reaches 0.
+// (account, subject, queue) - nats-server's `acc.rm` of each account - and the RS+/RS- that routes
+// must hear when a count changes: plain interest on 0->1 and 1->0, queue interest on every weight
+// change (with the new weight), RS- when a queue's weight reaches 0.
 //
 // Applying changes returns the protocol lines in the order of the transitions, which is the
 // order each route must receive them (reordering them loses interest in real clusters).
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -26,10 +27,13 @@ class interest_table {
   std::string snapshot() const;
 
   size_t keys() const { return counts_.size(); }
-  int64_t count(const std::string& subject, const std::string& queue = {}) const;
+  int64_t count(const std::string& account, const std::string& subject,
+                const std::string& queue = {}) const;
+
+  using key = std::tuple<std::string, std::string, std::string>;  // account, subject, queue
 
  private:
-  std::map<std::pair<std::string, std::string>, int64_t> counts_;
+  std::map<key, int64_t> counts_;
 };
 
 }  // namespace gnatsd

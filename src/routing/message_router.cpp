@@ -14,6 +14,7 @@ namespace gnatsd {
 namespace {
 
 constexpr size_t cache_entries_max = 512;
+constexpr size_t account_caches_max = 64;  // a route whose peer uses more starts over
 
 int32_t weight_of(const subscription& sub) {
   if (!sub.owner->is_route()) return 1;
@@ -26,33 +27,56 @@ bool named(const std::vector<std::string_view>* queues, std::string_view name) {
 
 }  // namespace
 
-const match_result_ptr& message_router::match(std::string_view subject) {
-  const uint64_t generation = ctx_.subscriptions.generation();
-  if (generation != cache_generation_) {
-    cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
-    cache_.clear();
-    last_ = nullptr;
-    cache_generation_ = generation;
+message_router::account_cache& message_router::cache_for(account& acc) {
+  if (current_cache_ != nullptr && current_cache_->acc.get() == &acc) return *current_cache_;
+  for (auto& c : caches_)
+    if (c.acc.get() == &acc) return *(current_cache_ = &c);
+  if (caches_.size() >= account_caches_max) {
+    for (auto& c : caches_)
+      report_cache_use(c, true);
+    caches_.clear();
+  }
+  caches_.push_back(account_cache{acc.shared_from_this(), {}, ~0ull, nullptr, 0, 0});
+  return *(current_cache_ = &caches_.back());
+}
+
+const match_result_ptr& message_router::match(account& acc, std::string_view subject) {
+  account_cache& c = cache_for(acc);
+  const uint64_t generation = acc.subscriptions().generation();
+  if (generation != c.generation) {
+    c.entries_delta -= static_cast<int64_t>(c.entries.size());
+    c.entries.clear();
+    c.last = nullptr;
+    c.generation = generation;
   }
   // Publishers mostly repeat a subject: compare with the last one before hashing.
-  if (last_ != nullptr && subject == last_->first) {
-    ++cache_hits_;
-    return last_->second;
+  if (c.last != nullptr && subject == c.last->first) {
+    ++c.hits;
+    return c.last->second;
   }
   cache_key_.assign(subject.data(), subject.size());
-  auto it = cache_.find(cache_key_);
-  if (it != cache_.end()) {
-    ++cache_hits_;
+  auto it = c.entries.find(cache_key_);
+  if (it != c.entries.end()) {
+    ++c.hits;
   } else {
-    if (cache_.size() >= cache_entries_max) {
-      cache_entries_delta_ -= static_cast<int64_t>(cache_.size());
-      cache_.clear();
+    if (c.entries.size() >= cache_entries_max) {
+      c.entries_delta -= static_cast<int64_t>(c.entries.size());
+      c.entries.clear();
     }
-    ++cache_entries_delta_;
-    it = cache_.emplace(cache_key_, ctx_.subscriptions.match(subject)).first;
+    ++c.entries_delta;
+    it = c.entries.emplace(cache_key_, acc.subscriptions().match(subject)).first;
   }
-  last_ = &*it;  // unordered_map nodes stay put until erased
+  c.last = &*it;  // unordered_map nodes stay put until erased
   return it->second;
+}
+
+// Tells the account's sublist how its cache here was used; `closing`: the cache goes away,
+// so its entries leave the count too.
+void message_router::report_cache_use(account_cache& c, bool closing) {
+  const int64_t gone = closing ? static_cast<int64_t>(c.entries.size()) : 0;
+  c.acc->subscriptions().note_cache_use(c.hits, c.entries_delta - gone);
+  c.hits = 0;
+  c.entries_delta = 0;
 }
 
 std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
@@ -67,7 +91,9 @@ std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
 }
 
 size_t message_router::route(const proto::message_view& m, const message_origin& origin) {
-  const match_result_ptr& cached = match(m.subject);
+  GNATSD_ASSERT(origin.acc != nullptr);
+  account& acc = *origin.acc;
+  const match_result_ptr& cached = match(acc, m.subject);
   if (cached->plain.empty() && cached->queues.empty()) return 0;
   // Hold the result: delivering may expire a subscription, which changes the sublist
   // generation and would clear the cache entry being iterated.
@@ -92,7 +118,7 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
     // Exactly one RMSG per route, carrying every queue group chosen for it. A group served
     // by a route was already counted above; plain interest counts here.
     auto& t = targets_[i];
-    proto::append_routed_message(batch_for(*t.any_sub), global_account, m, t.queues);
+    proto::append_routed_message(batch_for(*t.any_sub), acc.name(), m, t.queues);
     if (t.queues.empty()) ++delivered;
   }
   return delivered;
@@ -169,14 +195,13 @@ bool message_router::deliver_local(const subscription_ptr& sub, const proto::mes
 }
 
 message_router::~message_router() {
-  ctx_.subscriptions.note_cache_use(cache_hits_,
-                                    cache_entries_delta_ - static_cast<int64_t>(cache_.size()));
+  for (auto& c : caches_)
+    report_cache_use(c, true);
 }
 
 void message_router::flush() {
-  ctx_.subscriptions.note_cache_use(cache_hits_, cache_entries_delta_);
-  cache_hits_ = 0;
-  cache_entries_delta_ = 0;
+  for (auto& c : caches_)
+    report_cache_use(c, false);
   size_t largest = 0;
   const int64_t mark = stall_threshold(max_pending_);
   stalled_.clear();

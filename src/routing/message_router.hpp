@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "accounts/account.hpp"
 #include "proto/message_view.hpp"
 #include "server/server_context.hpp"
 #include "sublist/sublist.hpp"
@@ -31,6 +32,7 @@ namespace gnatsd {
 /// Where a message came from, and what the publisher's own subscriptions may receive.
 struct message_origin {
   const subscriber* self = nullptr;  // the publishing connection (a client or a route)
+  account* acc = nullptr;            // whose subject space it is published in
   bool from_route = false;
   /// From a route: the queue groups the sender chose for this server (may be empty).
   const std::vector<std::string_view>* queues = nullptr;
@@ -87,7 +89,10 @@ class message_router {
     std::vector<std::string_view> queues;       // queue groups chosen for it
   };
 
-  const match_result_ptr& match(std::string_view subject);
+  struct account_cache;
+  account_cache& cache_for(account& acc);
+  const match_result_ptr& match(account& acc, std::string_view subject);
+  void report_cache_use(account_cache& c, bool closing);
   std::vector<char>& batch_for(const subscription_ptr& sub);
   bool deliver_local(const subscription_ptr& sub, const proto::message_view& m,
                      const message_origin& origin);
@@ -101,13 +106,20 @@ class message_router {
   int64_t max_pending_;  // of this connection: the stall mark derives from it
   prng& rng_;
 
-  // Per-connection match cache, valid while the sublist generation is unchanged.
-  std::unordered_map<std::string, match_result_ptr> cache_;
-  uint64_t cache_generation_ = ~0ull;
+  // Per-connection match caches, one per account published in (a client has one; a route
+  // one per account its peer sends in), each valid while its sublist's generation is
+  // unchanged.
+  struct account_cache {
+    account_ptr acc;
+    std::unordered_map<std::string, match_result_ptr> entries;
+    uint64_t generation = ~0ull;
+    const std::pair<const std::string, match_result_ptr>* last = nullptr;  // last entry used
+    uint64_t hits = 0;  // reported to the sublist's statistics at each flush
+    int64_t entries_delta = 0;
+  };
+  std::vector<account_cache> caches_;
+  account_cache* current_cache_ = nullptr;  // the one used last
   std::string cache_key_;
-  const std::pair<const std::string, match_result_ptr>* last_ = nullptr;  // last entry used
-  uint64_t cache_hits_ = 0;  // reported to the sublist's statistics at each flush
-  int64_t cache_entries_delta_ = 0;
 
   std::vector<pending_batch> batches_;
   std::unordered_map<const subscriber*, size_t> batch_index_;

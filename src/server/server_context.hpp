@@ -1,8 +1,9 @@
-// What every connection of one server shares: options, identity, the subject index,
+// What every connection of one server shares: options, identity, the accounts,
 // counters and the logger.
 //
 // Sessions read it from their own actor turns, possibly on different threads, so everything
-// mutable here is either internally synchronized (the sublist) or atomic (counters). It is
+// mutable here is either internally synchronized (the accounts and their sublists) or atomic
+// (counters). It is
 // created by the server actor and outlives every session (held by shared_ptr).
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/account_registry.hpp"
 #include "config/options.hpp"
 #include "connection/connection_limits.hpp"
 #include "log/logger.hpp"
@@ -41,6 +43,7 @@ struct server_context {
     return std::atomic_load(&options_);
   }
   void set_options(server_options o) {
+    accounts.configure(o);
     std::atomic_store(&options_, std::shared_ptr<const server_options>(
                                      std::make_shared<server_options>(std::move(o))));
     info_generation_.fetch_add(1, std::memory_order_release);
@@ -48,7 +51,9 @@ struct server_context {
   std::string server_id;
   std::string server_name;
   logger_ptr log;
-  sublist subscriptions;
+  /// The accounts and their subject spaces (each account its own sublist); follows
+  /// set_options.
+  account_registry accounts;
   server_counters counters;
   /// Set by the server actor when it enters lame duck mode; read by sessions for their INFO.
   std::atomic<bool> lame_duck{false};

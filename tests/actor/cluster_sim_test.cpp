@@ -158,9 +158,9 @@ TEST(ClusterSim, InterestOfAClosedClientDisappearsFromPeers) {
   sub.send("SUB x 1\r\nSUB y q 2\r\n");
   sub.flush();
   settle(w);
-  EXPECT_EQ(b.context->subscriptions.stats().subscriptions, 2u);
+  EXPECT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 2u);
   sub.c->close();
-  ASSERT_TRUE(w.run_until([&] { return b.context->subscriptions.stats().subscriptions == 0; }));
+  ASSERT_TRUE(w.run_until([&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
 }
 
 // The RS- lines server B reads when a client of A with subscriptions `sids` (sid i on
@@ -180,7 +180,7 @@ std::vector<std::string> unsubscribes_seen_by_a_peer(const std::vector<int>& sid
   sub.flush();
   settle(w);
   sub.c->close();
-  EXPECT_TRUE(w.run_until([&] { return b.context->subscriptions.stats().subscriptions == 0; }));
+  EXPECT_TRUE(w.run_until([&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
   std::vector<std::string> seen;
   for (const auto& l : w.trace())
     if (l.find(" 10.0.0.2 ") != std::string::npos && l.find("<<- [RS- ") != std::string::npos)
@@ -231,7 +231,7 @@ TEST(ClusterSim, AutoUnsubscribeLimitsHoldAcrossRoutes) {
   sub.send("SUB limited 1\r\nUNSUB 1 3\r\n");
   sub.flush();
   settle(w);
-  ASSERT_EQ(b.context->subscriptions.stats().subscriptions, 1u);
+  ASSERT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 1u);
   auto pub = connect(w, b);
   for (int i = 0; i < 10; ++i)
     pub.send("PUB limited 1\r\nx\r\n");
@@ -239,8 +239,8 @@ TEST(ClusterSim, AutoUnsubscribeLimitsHoldAcrossRoutes) {
   w.run_for(second);
   EXPECT_EQ(count(sub.c->received(), "MSG limited 1 1"), 3u);
   // The limit removed the subscription, and the peer heard the RS-.
-  EXPECT_EQ(a.context->subscriptions.stats().subscriptions, 0u);
-  EXPECT_EQ(b.context->subscriptions.stats().subscriptions, 0u);
+  EXPECT_EQ(a.context->accounts.global()->subscriptions().stats().subscriptions, 0u);
+  EXPECT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 0u);
 }
 
 TEST(ClusterSim, RouteAuthorizationAdmitsOnlyTheConfiguredUser) {

@@ -149,7 +149,7 @@ TEST(ClientSessionSim, AutoUnsubscribeStopsAfterMaxAcrossSessions) {
   f.flush(pub);
   f.w.run_for(second / 10);
   EXPECT_EQ(count(sub->received(), "MSG foo 1 1"), 3u);
-  EXPECT_EQ(f.server->context->subscriptions.stats().subscriptions, 0u);
+  EXPECT_EQ(f.server->context->accounts.global()->subscriptions().stats().subscriptions, 0u);
 }
 
 TEST(ClientSessionSim, SlowConsumerIsClosedWhileOthersCarryOn) {
@@ -280,10 +280,10 @@ TEST(ClientSessionSim, ClosedClientsInterestDisappears) {
   auto c = f.client();
   c->send("SUB a 1\r\nSUB b q 2\r\n");
   f.flush(c);
-  EXPECT_EQ(f.server->context->subscriptions.stats().subscriptions, 2u);
+  EXPECT_EQ(f.server->context->accounts.global()->subscriptions().stats().subscriptions, 2u);
   c->close();
   ASSERT_TRUE(
-      f.w.run_until([&] { return f.server->context->subscriptions.stats().subscriptions == 0; }));
+      f.w.run_until([&] { return f.server->context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
 }
 
 }  // namespace

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
       s->sid = std::to_string(i + 1);
       s->owner = owners[static_cast<size_t>(c)];
       s->id = ++id;
-      ctx->subscriptions.insert(s);
+      ctx->accounts.global()->subscriptions().insert(s);
     }
   }
   const long total = conns * per_conn;
@@ -98,12 +98,12 @@ int main(int argc, char** argv) {
   size_t found = 0;
   t0 = clock_type::now();
   for (long i = 0; i < lookups; ++i)
-    found += ctx->subscriptions.match(spread[static_cast<size_t>(i) % spread.size()])->plain.size();
+    found += ctx->accounts.global()->subscriptions().match(spread[static_cast<size_t>(i) % spread.size()])->plain.size();
   std::printf("sublist match, 100k distinct subjects: %.0f ns (%zu results)\n", ns_per(t0, lookups),
               found);
   t0 = clock_type::now();
   for (long i = 0; i < lookups; ++i)
-    found += ctx->subscriptions.match("other.subject.x")->plain.size();
+    found += ctx->accounts.global()->subscriptions().match("other.subject.x")->plain.size();
   std::printf("sublist match, no interest: %.0f ns\n", ns_per(t0, lookups));
 
   // Through the publisher's router: cache, then delivery encoding into the batch.

@@ -114,7 +114,10 @@ authorization {
   EXPECT_EQ(alice.permissions->publish.allow, (std::vector<std::string>{"foo.*", "bar"}));
   EXPECT_EQ(alice.permissions->publish.deny, (std::vector<std::string>{"foo.secret"}));
   EXPECT_FALSE(alice.permissions->subscribe.has_allow);
-  EXPECT_FALSE(o.authorization.users[1].permissions.has_value());
+  // A user without permissions of its own gets default_permissions as the block is read.
+  ASSERT_TRUE(o.authorization.users[1].permissions.has_value());
+  EXPECT_EQ(o.authorization.users[1].permissions->publish.allow,
+            (std::vector<std::string>{"SANDBOX.*"}));
   EXPECT_EQ(o.authorization.users[1].password, "$2a$11$abc");
   ASSERT_TRUE(o.authorization.default_permissions.has_value());
   EXPECT_EQ(o.authorization.default_permissions->publish.allow,
@@ -153,7 +156,7 @@ TEST(Reload, OnlyLiveChangesAreAccepted) {
   server_options a, b;
   a.port = b.port = -1;
   b.debug = true;
-  b.authorization.users.push_back(user_entry{"dave", "d", std::nullopt});
+  b.authorization.users.push_back(user_entry{"dave", "d", std::nullopt, ""});
   b.cluster.routes = {"nats://127.0.0.1:7000"};
   EXPECT_EQ(unreloadable_change(a, b), "");
   b.max_payload = 100;  // limits reload live

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "config/command_line.hpp"
@@ -137,11 +138,11 @@ TEST(Config, IncludeIsRelativeToTheIncludingFile) {
 
 TEST(Config, NatsServerOptionsNotImplementedYetAreRefusedByName) {
   // A copied nats-server config says what is missing instead of looking mistyped.
-  EXPECT_EQ(error_of("port: 1\naccounts { A: { users: [{user: a, password: b}] } }\n"),
-            "test.conf:2:1: \"accounts\" is a nats-server option gnatsd does not implement yet "
+  EXPECT_EQ(error_of("port: 1\njetstream { store_dir: /tmp }\n"),
+            "test.conf:2:1: \"jetstream\" is a nats-server option gnatsd does not implement yet "
             "(see docs/COMPATIBILITY.md)");
-  for (const char* key : {"jetstream", "gateway", "leafnodes", "system_account", "no_auth_user",
-                          "websocket", "mqtt", "operator", "http_base_path", "JetStream"})
+  for (const char* key : {"jetstream", "gateway", "leafnodes", "websocket", "mqtt", "operator",
+                          "http_base_path", "JetStream"})
     EXPECT_NE(error_of(std::string{key} + ": x\n").find("does not implement yet"),
               std::string::npos)
         << key;
@@ -347,6 +348,105 @@ TEST(NatsUrl, PasswordsAreRedactedAsGoDoes) {
   EXPECT_EQ(redacted_url("nats://user@host:4248"), "nats://user@host:4248");
   EXPECT_EQ(redacted_url("nats://host:4248"), "nats://host:4248");
   EXPECT_EQ(redacted_url("u:p@host:1"), "u:xxxxx@host:1");
+}
+
+}  // namespace
+}  // namespace gnatsd
+
+namespace gnatsd {
+namespace {
+
+server_options options_of(const std::string& text) {
+  server_options o;
+  std::vector<std::string> w;
+  apply_config(config::parse_string(text, "test.conf"), o, w);
+  return o;
+}
+
+TEST(AccountsConfig, UsersAreBoundToTheirAccountsWithTheAccountsDefaultPermissions) {
+  const auto o = options_of(R"(
+accounts {
+  A: { users: [{user: a, password: pa}, {user: a2, password: pa2, permissions: {publish: "x"}}]
+       default_permissions: { publish: "a.>" } }
+  B: { users: [{user: b, password: pb}] }
+  C: {}
+}
+authorization { users: [{user: g, password: pg}] }
+no_auth_user: b
+system_account: C
+)");
+  ASSERT_EQ(o.accounts.size(), 3u);
+  EXPECT_EQ(o.accounts[0].name, "A");
+  EXPECT_EQ(o.accounts[2].name, "C");
+  ASSERT_EQ(o.authorization.users.size(), 4u);
+  std::map<std::string, user_entry> by_name;
+  for (const auto& u : o.authorization.users)
+    by_name[u.user] = u;
+  EXPECT_EQ(by_name["a"].account, "A");
+  EXPECT_EQ(by_name["a"].permissions->publish.allow, (std::vector<std::string>{"a.>"}));
+  EXPECT_EQ(by_name["a2"].permissions->publish.allow, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(by_name["b"].account, "B");
+  EXPECT_FALSE(by_name["b"].permissions.has_value());
+  EXPECT_EQ(by_name["g"].account, "");  // the global account
+  EXPECT_EQ(o.no_auth_user, "b");
+  EXPECT_EQ(o.system_account_name(), "C");
+  EXPECT_EQ(validate(o), "");
+  EXPECT_TRUE(o.auth_required());
+}
+
+TEST(AccountsConfig, AListOfNamesAndTheSystemAccountDefaults) {
+  auto o = options_of("accounts: [A, B]\n");
+  ASSERT_EQ(o.accounts.size(), 2u);
+  EXPECT_EQ(o.accounts[1].name, "B");
+  EXPECT_FALSE(o.auth_required());
+  EXPECT_EQ(o.system_account_name(), "$SYS");
+  o = options_of("no_sys_acc: true\n");
+  EXPECT_EQ(o.system_account_name(), "");
+  EXPECT_EQ(validate(o), "");
+}
+
+// Each text as `nats-server -t` (2.9.10) reports it (its columns count from 0, ours from 1).
+TEST(AccountsConfig, MistakesGetNatsServersErrors) {
+  EXPECT_EQ(error_of("accounts { $G: { users: [{user: a, password: a}] } }\n"),
+            "test.conf:1:12: \"$G\" is a Reserved Account");
+  EXPECT_EQ(error_of("accounts: [A, A]\n"), "test.conf:1:15: Duplicate Account Entry: A");
+  EXPECT_EQ(error_of("accounts { A: 1 }\n"), "test.conf:1:12: Expected map entries for accounts");
+  EXPECT_EQ(error_of("accounts { A: { foo: 1 } }\n"), "test.conf:1:17: unknown field \"foo\"");
+  EXPECT_NE(error_of("accounts {\n A: { users: [{user: a, password: a}] }\n"
+                     " B: { users: [{user: a, password: b}] }\n}\n")
+                .find("Duplicate user \"a\" detected"),
+            std::string::npos);
+  EXPECT_NE(error_of("authorization { users: [{user: a, password: a}] }\n"
+                     "accounts { A: { users: [{user: a, password: b}] } }\n")
+                .find("Duplicate user \"a\" detected"),
+            std::string::npos);
+  EXPECT_NE(error_of("authorization { user: x, password: y }\n"
+                     "accounts { A: { users: [{user: a, password: a}] } }\n")
+                .find("Can not have a single user/pass and accounts"),
+            std::string::npos);
+  EXPECT_NE(error_of("accounts { A: { users: [{user: a, password: a, account: B}] } }\n")
+                .find("unknown field \"account\""),
+            std::string::npos);
+  // What gnatsd does not implement yet inside an account is refused by name.
+  EXPECT_NE(error_of("accounts { A: { exports: [{stream: x}] } }\n").find("does not implement yet"),
+            std::string::npos);
+}
+
+// nats-server checks these at startup (not with -t); gnatsd checks them in both.
+TEST(AccountsConfig, NoAuthUserAndSystemAccountMustName) {
+  EXPECT_EQ(validate(options_of("no_auth_user: bob\n")),
+            "no_auth_user: \"bob\" present, but users are not defined");
+  EXPECT_EQ(validate(options_of("accounts { A: { users: [{user: a, password: a}] } }\n"
+                                "no_auth_user: bob\n")),
+            "no_auth_user: \"bob\" not present as user in authorization block or account "
+            "configuration");
+  EXPECT_EQ(validate(options_of("system_account: NOPE\n")),
+            "error resolving system account: account missing");
+  EXPECT_EQ(validate(options_of("no_sys_acc: true\nsystem_account: \"$SYS\"\n")),
+            "error resolving system account: account missing");
+  EXPECT_EQ(validate(options_of("accounts { $SYS: {} }\nno_sys_acc: true\n"
+                                "system_account: \"$SYS\"\n")),
+            "");
 }
 
 }  // namespace

@@ -7,11 +7,11 @@
 namespace gnatsd {
 namespace {
 
-interest_change add(std::string s, std::string q = {}) {
-  return {std::move(s), std::move(q), +1};
+interest_change add(std::string s, std::string q = {}, std::string account = "$G") {
+  return {std::move(account), std::move(s), std::move(q), +1};
 }
-interest_change del(std::string s, std::string q = {}) {
-  return {std::move(s), std::move(q), -1};
+interest_change del(std::string s, std::string q = {}, std::string account = "$G") {
+  return {std::move(account), std::move(s), std::move(q), -1};
 }
 
 TEST(InterestTable, FollowsNatsServersQueueWeightLifecycle) {
@@ -41,7 +41,7 @@ TEST(InterestTable, PlainInterestIsAnnouncedOnlyOnZeroOneTransitions) {
   interest_table t;
   EXPECT_EQ(t.apply({add("a"), add("a"), add("a")}), "RS+ $G a\r\n");
   EXPECT_EQ(t.apply({del("a"), del("a")}), "");
-  EXPECT_EQ(t.count("a"), 1);
+  EXPECT_EQ(t.count("$G", "a"), 1);
   EXPECT_EQ(t.apply({del("a")}), "RS- $G a\r\n");
 }
 
@@ -50,6 +50,21 @@ TEST(InterestTable, SnapshotCarriesCurrentWeights) {
   t.apply({add("x"), add("y", "q"), add("y", "q"), add("y", "q"), add("z", "q")});
   t.apply({del("z", "q")});
   EXPECT_EQ(t.snapshot(), "RS+ $G x\r\nRS+ $G y q 3\r\n");
+}
+
+// Interest is counted per account: the same subject in two accounts is two keys, announced
+// and withdrawn with each account's name, and the snapshot names each.
+TEST(InterestTable, InterestIsCountedAndAnnouncedPerAccount) {
+  interest_table t;
+  EXPECT_EQ(t.apply({add("s", "", "A"), add("s", "", "B"), add("s", "", "A")}),
+            "RS+ A s\r\nRS+ B s\r\n");
+  EXPECT_EQ(t.count("A", "s"), 2);
+  EXPECT_EQ(t.count("B", "s"), 1);
+  EXPECT_EQ(t.count("$G", "s"), 0);
+  EXPECT_EQ(t.apply({add("s", "q", "B")}), "RS+ B s q 1\r\n");
+  EXPECT_EQ(t.snapshot(), "RS+ A s\r\nRS+ B s\r\nRS+ B s q 1\r\n");
+  EXPECT_EQ(t.apply({del("s", "", "B")}), "RS- B s\r\n");
+  EXPECT_EQ(t.count("A", "s"), 2);
 }
 
 }  // namespace

@@ -51,12 +51,13 @@ struct fixture {
     s->owner = owner;
     s->id = next_sid;
     s->weight = weight;
-    ctx->subscriptions.insert(s);
+    ctx->accounts.global()->subscriptions().insert(s);
   }
   size_t publish(std::string_view subject, const subscriber* self, bool from_route,
                  const std::vector<std::string_view>* queues = nullptr) {
     message_router r{*ctx, rng};
     message_origin o;
+    o.acc = ctx->accounts.global().get();
     o.self = self;
     o.from_route = from_route;
     o.queues = queues;
@@ -132,7 +133,7 @@ TEST(MessageRouter, ClosedMembersAreSkipped) {
   auto publisher = f.client(1), gone = f.client(2), alive = f.client(3);
   f.sub(gone, "jobs", "workers");
   f.sub(alive, "jobs", "workers");
-  auto result = f.ctx->subscriptions.match("jobs");
+  auto result = f.ctx->accounts.global()->subscriptions().match("jobs");
   for (auto& m : result->queues[0].members)
     if (m->owner == gone) m->closed = true;
   for (int i = 0; i < 50; ++i)
@@ -150,6 +151,7 @@ struct stall_fixture : fixture {
     ctx->set_options(o);
     ctx->set_limits(limits_of(o));
     router = std::make_unique<message_router>(*ctx, rng);
+    origin.acc = ctx->accounts.global().get();
     origin.self = publisher.get();
     origin.self_out = &self_out;
   }
@@ -232,18 +234,19 @@ TEST(MessageRouter, MatchCacheUseIsReportedToTheSublistStatistics) {
   {
     message_router router{*f.ctx, f.rng};
     message_origin o;
+    o.acc = f.ctx->accounts.global().get();
     o.self = publisher.get();
     std::vector<char> self_out;
     o.self_out = &self_out;
     for (const char* subject : {"a", "a", "b", "a"})
       router.route({subject, "", false, 0, "x"}, o);
     router.flush();
-    const auto st = f.ctx->subscriptions.stats();
+    const auto st = f.ctx->accounts.global()->subscriptions().stats();
     EXPECT_EQ(st.matches, 4u);  // every lookup, as nats-server counts them
     EXPECT_EQ(st.cache_hits, 2u);
     EXPECT_EQ(st.cache_entries, 2u);
   }
-  EXPECT_EQ(f.ctx->subscriptions.stats().cache_entries, 0u);  // a closed connection's cache
+  EXPECT_EQ(f.ctx->accounts.global()->subscriptions().stats().cache_entries, 0u);  // a closed connection's cache
 }
 
 TEST(ProducerStall, WaitGrowsWithTheOverrunLikeNatsServer) {

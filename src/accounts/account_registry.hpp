@@ -1,0 +1,47 @@
+// The accounts of one server, by name: `$G` always, the config's accounts and the system
+// account. Sessions look an account up when a client logs in and routes when a peer names
+// one; a config reload changes the set while they run, so lookups take a lock. The global
+// account never changes and is reached without one.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accounts/account.hpp"
+#include "config/options.hpp"
+#include "sublist/sublist.hpp"
+
+namespace gnatsd {
+
+class account_registry {
+ public:
+  account_registry();
+
+  /// `$G`, the account of users outside any account (and of everyone without accounts).
+  const account_ptr& global() const { return global_; }
+  /// The account named `name`, or null.
+  account_ptr find(std::string_view name) const;
+  /// The system account, or null (no_sys_acc).
+  account_ptr system() const;
+  /// Every account, ordered by name.
+  std::vector<account_ptr> all() const;
+
+  /// Makes the set exactly `$G`, `o.accounts` and the system account. Accounts that stay keep
+  /// their object (and so their subscriptions); a removed one lives on while anything still
+  /// holds it.
+  void configure(const server_options& o);
+
+  /// The sublist statistics of every account added up (/varz, /subsz).
+  sublist_stats subscription_stats() const;
+
+ private:
+  account_ptr global_;
+  mutable std::mutex mutex_;
+  std::map<std::string, account_ptr, std::less<>> by_name_;
+  std::string system_name_;
+};
+
+}  // namespace gnatsd

@@ -1,0 +1,211 @@
+// End-to-end tests of accounts: the real gnatsd binary beside Debian's nats-server 2.9.10 on
+// the same config and the same transcripts, libnats clients, and a mixed cluster in which
+// both servers carry accounts over one route.
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include <memory>
+#include <string>
+
+#include "../support/cluster_helpers.hpp"
+#include "../support/e2e_helpers.hpp"
+
+namespace gnatsd::testing {
+namespace {
+
+std::string accounts_config(int client_port, const std::string& extra = {}) {
+  return "listen: 127.0.0.1:" + std::to_string(client_port) + R"(
+accounts {
+  A: { users: [{user: a, password: a}, {user: a2, password: a2}] }
+  B: { users: [{user: b, password: b}] }
+}
+authorization { users: [{user: g, password: g}] }
+)" + extra;
+}
+
+std::string connect_line(const std::string& user) {
+  return "CONNECT {\"verbose\":false,\"user\":\"" + user + "\",\"pass\":\"" + user + "\"}\r\n";
+}
+
+// A raw client logged in as `user` that subscribed to `subjects` (sids 1, 2, ...): the
+// server has its subscriptions once the PONG is back.
+std::unique_ptr<raw_client> subscriber(int port, const std::string& user,
+                                       const std::vector<std::string>& subjects) {
+  auto c = std::make_unique<raw_client>(port);
+  std::string lines = connect_line(user);
+  for (size_t i = 0; i < subjects.size(); ++i)
+    lines += "SUB " + subjects[i] + " " + std::to_string(i + 1) + "\r\n";
+  c->send(lines + "PING\r\n");
+  EXPECT_NE(c->read_until("PONG\r\n").find("PONG\r\n"), std::string::npos);
+  return c;
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+// What `c` received after its greeting, once a PING sent now is answered: every message the
+// server delivered to it before that point (the server writes a connection's deliveries in
+// order, ahead of the PONG), one line per protocol line and payload, PONGs left out.
+std::string received_by(raw_client& c) {
+  const size_t pongs = count_of(c.received(), "PONG\r\n");
+  c.send("PING\r\n");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (count_of(c.received(), "PONG\r\n") <= pongs && std::chrono::steady_clock::now() < deadline)
+    c.read_some(100);
+  const std::string& got = c.received();
+  std::string out;
+  size_t at = got.find("\r\n") + 2;  // after the INFO
+  while (at < got.size()) {
+    const auto end = got.find("\r\n", at);
+    if (end == std::string::npos) break;
+    const std::string line = got.substr(at, end - at);
+    at = end + 2;
+    if (line == "PONG") continue;
+    out += line + "\n";
+    if (line.rfind("MSG ", 0) == 0) {  // and its payload line
+      const auto payload_end = got.find("\r\n", at);
+      out += got.substr(at, payload_end - at) + "\n";
+      at = payload_end + 2;
+    }
+  }
+  return out;
+}
+
+// Publishes as `user` and waits until the server processed it (PONG).
+void publish_as(int port, const std::string& user, const std::string& subject,
+                const std::string& payload) {
+  raw_client p{port};
+  p.send(connect_line(user) + "PUB " + subject + " " + std::to_string(payload.size()) + "\r\n" +
+         payload + "\r\nPING\r\n");
+  ASSERT_NE(p.read_until("PONG\r\n").find("PONG\r\n"), std::string::npos);
+}
+
+// The same transcript on both servers: three accounts subscribe to the same subjects, each
+// publishes once; every subscriber sees exactly its own account's message.
+std::string isolation_transcript(const std::string& binary) {
+  const int port = free_port();
+  server_process s{
+      binary,
+      {"-c", write_config("acc_iso_" + std::to_string(port) + ".conf", accounts_config(port))}};
+  auto a = subscriber(s.port(), "a", {"foo", ">"});
+  auto b = subscriber(s.port(), "b", {"foo", ">"});
+  auto g = subscriber(s.port(), "g", {"foo", ">"});
+  publish_as(s.port(), "a2", "foo", "from-A");
+  publish_as(s.port(), "b", "foo", "from-B");
+  publish_as(s.port(), "g", "foo", "from-G");
+  return "A:\n" + received_by(*a) + "B:\n" + received_by(*b) + "G:\n" + received_by(*g);
+}
+
+TEST(AccountsE2E, EachAccountIsItsOwnSubjectSpaceAsInNatsServer) {
+  const std::string ours = isolation_transcript(gnatsd_binary());
+  const std::string theirs = isolation_transcript(nats_server_binary());
+  EXPECT_EQ(ours, theirs);
+  EXPECT_EQ(ours,
+            "A:\nMSG foo 2 6\nfrom-A\nMSG foo 1 6\nfrom-A\n"
+            "B:\nMSG foo 2 6\nfrom-B\nMSG foo 1 6\nfrom-B\n"
+            "G:\nMSG foo 2 6\nfrom-G\nMSG foo 1 6\nfrom-G\n");
+}
+
+TEST(AccountsE2E, NoAuthUserLogsInClientsWithoutCredentialsToItsAccount) {
+  const int port = free_port();
+  server_process s{
+      gnatsd_binary(),
+      {"-c", write_config("acc_noauth.conf", accounts_config(port, "no_auth_user: b\n"))}};
+  natsConnection* raw = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&raw, s.url().c_str()), NATS_OK);  // no credentials
+  conn_ptr anonymous{raw};
+  auto sub = subscribe(anonymous.get(), "foo");
+  natsConnection_Flush(anonymous.get());
+  publish_as(s.port(), "a", "foo", "from-A");
+  publish_as(s.port(), "b", "foo", "from-B");
+  auto m = next(sub.get());
+  ASSERT_TRUE(m);
+  EXPECT_EQ(data_of(m), "from-B");  // account B's message, never A's
+  EXPECT_FALSE(next(sub.get(), 300));
+  // Wrong credentials are still refused.
+  raw_client bad{s.port()};
+  bad.send("CONNECT {\"user\":\"b\",\"pass\":\"wrong\"}\r\nPING\r\n");
+  EXPECT_NE(bad.read_until("Authorization Violation").find("-ERR 'Authorization Violation'"),
+            std::string::npos);
+}
+
+TEST(AccountsE2E, ConnzShowsEachClientsAccountAndFiltersByIt) {
+  const int port = free_port(), http = free_port();
+  server_process s{
+      gnatsd_binary(),
+      {"-c",
+       write_config("acc_connz.conf",
+                    accounts_config(port, "http: 127.0.0.1:" + std::to_string(http) + "\n"))}};
+  auto a = subscriber(s.port(), "a", {"foo"});
+  auto g = subscriber(s.port(), "g", {"foo"});
+  const std::string all = http_get(s.http_port(), "/connz?auth=1");
+  EXPECT_NE(all.find("\"account\": \"A\""), std::string::npos) << all;
+  EXPECT_NE(all.find("\"authorized_user\": \"a\""), std::string::npos) << all;
+  EXPECT_NE(all.find("\"authorized_user\": \"g\""), std::string::npos) << all;
+  EXPECT_EQ(all.find("\"account\": \"$G\""), std::string::npos) << all;  // as nats-server
+  const std::string only_a = http_get(s.http_port(), "/connz?acc=A");
+  EXPECT_NE(only_a.find("\"num_connections\": 1"), std::string::npos) << only_a;
+  const std::string subsz = http_get(s.http_port(), "/subsz?subs=1");
+  EXPECT_NE(subsz.find("\"account\": \"A\""), std::string::npos) << subsz;
+  EXPECT_NE(subsz.find("\"account\": \"$G\""), std::string::npos) << subsz;
+}
+
+// gnatsd and nats-server in one cluster, both with accounts A and B: interest and messages
+// cross the route per account (RS+/RMSG name it), and never into the other account. The
+// route carries one stream, so a marker published after the candidate leak on the same
+// server reaches the other server after it: when the marker has arrived, a leak would have.
+TEST(AccountsE2E, AMixedClusterWithNatsServerKeepsAccountsApart) {
+  const int ours_client = free_port(), theirs_client = free_port();
+  const int ours_cluster = free_port(), theirs_cluster = free_port();
+  const std::string cluster_block = "cluster { name: acc, listen: 127.0.0.1:";
+  server_process theirs{
+      nats_server_binary(),
+      {"-c",
+       write_config("acc_mixed_ns.conf",
+                    accounts_config(theirs_client,
+                                    cluster_block + std::to_string(theirs_cluster) + " }\n"))}};
+  server_process ours{
+      gnatsd_binary(),
+      {"-c",
+       write_config("acc_mixed_gn.conf",
+                    accounts_config(ours_client, cluster_block + std::to_string(ours_cluster) +
+                                                     ", routes: [nats://127.0.0.1:" +
+                                                     std::to_string(theirs_cluster) + "] }\n")),
+       "-D"}};
+  ASSERT_TRUE(ours.wait_for_log("Route connection created"));
+  for (auto [from, to] : {std::pair<server_process*, server_process*>{&theirs, &ours},
+                          std::pair<server_process*, server_process*>{&ours, &theirs}}) {
+    auto in_a = subscriber(to->port(), "a", {"foo", "mark"});
+    auto in_b = subscriber(to->port(), "b", {"foo", "mark"});
+    // Interest crosses the route asynchronously: publish marks until both see one.
+    for (int i = 0; i < 200; ++i) {
+      publish_as(from->port(), "a2", "mark", "m");
+      publish_as(from->port(), "b", "mark", "m");
+      if (received_by(*in_a).find("mark") != std::string::npos &&
+          received_by(*in_b).find("mark") != std::string::npos)
+        break;
+    }
+    const size_t a_seen = received_by(*in_a).size(), b_seen = received_by(*in_b).size();
+    publish_as(from->port(), "a2", "foo", "only-A");
+    publish_as(from->port(), "b", "mark", "end");
+    publish_as(from->port(), "a2", "mark", "end");
+    for (int i = 0; i < 500; ++i) {
+      if (received_by(*in_b).find("end") != std::string::npos &&
+          received_by(*in_a).find("end") != std::string::npos)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    const std::string got_a = received_by(*in_a).substr(a_seen);
+    const std::string got_b = received_by(*in_b).substr(b_seen);
+    EXPECT_NE(got_a.find("MSG foo 1 6\nonly-A\n"), std::string::npos) << got_a;
+    EXPECT_NE(got_b.find("end"), std::string::npos) << got_b;
+    EXPECT_EQ(got_b.find("only-A"), std::string::npos) << got_b;  // no leak into B
+  }
+}
+
+}  // namespace
+}  // namespace gnatsd::testing
