@@ -102,6 +102,7 @@ void resume_or_stall(session_pointer self, std::vector<char>& buffer) {
 
 void process_read(session_pointer self, std::vector<char>& data) {
   auto& st = self->state;
+  st.conn->set_now(now_of(self));
   st.conn->receive(data.data(), data.size());
   if (st.config.stats)
     st.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),

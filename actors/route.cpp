@@ -94,6 +94,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
       [=](net_bytes_atom, std::vector<char>& data) {
         auto& s = self->state;
         if (s.finished) return;
+        s.conn->set_now(now_of(self));
         s.conn->receive(data.data(), data.size());
         emit(self);
         if (!s.finished) s.config.connection->resume_reading(std::move(data));

@@ -88,6 +88,8 @@ void reload(server_pointer self, const server_options& fresh) {
   in_force.http_port = bound->http_port;
   in_force.https_port = bound->https_port;
   ctx.set_options(std::move(in_force));
+  if (auto changes = ctx.accounts.take_interest_changes(); !changes.empty())
+    self->send(st.interest, interest_atom_v, std::move(changes));
   enforce_connection_limit(self, limits.max_connections);
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, reload_atom_v);

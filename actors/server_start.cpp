@@ -124,13 +124,13 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   prng rng{seed};
   auto ctx = std::make_shared<server_context>();
   server_options o = std::move(options);  // in force (the context's) once the ports are bound
+  ctx->server_id = generate_server_id(rng);  // before the options: reply prefixes derive from it
   ctx->set_options(o);
   ctx->set_auth(o.authorization);
   ctx->set_tls(o.tls);
   ctx->set_cluster_tls(o.cluster.tls);
   ctx->set_limits(limits_of(o));
   ctx->log = std::move(log);
-  ctx->server_id = generate_server_id(rng);
   ctx->server_name = o.server_name.empty() ? ctx->server_id : o.server_name;
   ctx->log->info("Starting gnatsd");
   ctx->log->info(std::string{"  Version:  "} + server_version);
@@ -138,6 +138,8 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   if (!o.config_file.empty()) ctx->log->info("Using configuration file: " + o.config_file);
 
   auto interest = spawn_interest_actor(sys, ctx);
+  // The accounts' internal subscriptions that routes must hear of (service responses).
+  caf::anon_send(interest, interest_atom_v, ctx->accounts.take_interest_changes());
   auto clients = std::make_shared<client_acceptor>(ctx);
   auto routes = std::make_shared<route_acceptor>();
   auto fail = [&](const std::string& what) {

@@ -2,15 +2,47 @@
 // account and publishes and subscribes in its sublist only; routes carry the account's name
 // on each RS+/RS-/RMSG so that the same isolation holds across the cluster. `$G` is the
 // global account of users outside any account; `$SYS` the system account.
+//
+// Messages cross accounts only through imports (docs/ARCHITECTURE.md, "Accounts"):
+// - a stream import gives each subscription of the importer a shadow in the exporter's
+//   sublist (stream_shadows.hpp), whose messages are delivered under the mapped subject;
+// - a service import is an internal subscription in the importer's sublist: a request
+//   published on it is carried over to the exporter with a reply subject of the exporter's
+//   (service_responses.hpp), whose response comes back through the exporter's internal
+//   response subscription.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "accounts/response_type.hpp"
+#include "accounts/service_responses.hpp"
+#include "accounts/subject_mapping.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {
+
+class account;
+
+struct stream_import_rule {
+  std::weak_ptr<account> exporter;  // weak: accounts may import from each other
+  subject_mapping mapping;          // exporter's subjects -> how the importer reads them
+};
+
+struct service_import_rule {
+  std::weak_ptr<account> exporter;
+  subject_mapping mapping;  // exporter's subject <- the subject the importer publishes on
+  response_type response = response_type::singleton;
+  duration threshold = std::chrono::minutes{2};
+};
+
+/// An account's imports, replaced as a whole by a config reload.
+struct account_imports {
+  std::vector<stream_import_rule> streams;
+  std::vector<std::shared_ptr<const service_import_rule>> services;
+};
 
 class account : public std::enable_shared_from_this<account> {
  public:
@@ -22,12 +54,27 @@ class account : public std::enable_shared_from_this<account> {
   sublist& subscriptions() { return subscriptions_; }
   const sublist& subscriptions() const { return subscriptions_; }
 
+  /// What this account imports (read by sessions on any thread).
+  std::shared_ptr<const account_imports> imports() const { return std::atomic_load(&imports_); }
+  void set_imports(account_imports imports) {
+    std::atomic_store(&imports_, std::shared_ptr<const account_imports>(
+                                     std::make_shared<account_imports>(std::move(imports))));
+  }
+  /// The replies its service exports wait for.
+  service_responses& responses() { return responses_; }
+
   /// Clients logged in to this account now (nats-server's account connections).
   std::atomic<int64_t> client_connections{0};
+
+  /// The registry's internal subscriptions in this account's sublist (service imports and
+  /// the response subscription); touched by the registry only, under its lock.
+  std::vector<subscription_ptr> internal_subscriptions;
 
  private:
   std::string name_;
   sublist subscriptions_;
+  std::shared_ptr<const account_imports> imports_ = std::make_shared<account_imports>();
+  service_responses responses_;
 };
 
 using account_ptr = std::shared_ptr<account>;

@@ -12,6 +12,7 @@
 
 #include "accounts/account.hpp"
 #include "config/options.hpp"
+#include "routing/interest_change.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {
@@ -29,10 +30,15 @@ class account_registry {
   /// Every account, ordered by name.
   std::vector<account_ptr> all() const;
 
-  /// Makes the set exactly `$G`, `o.accounts` and the system account. Accounts that stay keep
-  /// their object (and so their subscriptions); a removed one lives on while anything still
-  /// holds it.
-  void configure(const server_options& o);
+  /// Makes the set exactly `$G`, `o.accounts` and the system account, with their imports and
+  /// internal subscriptions. Accounts that stay keep their object (and so their
+  /// subscriptions); a removed one lives on while anything still holds it. `server_id` seeds
+  /// the reply prefixes of service exports (`_R_.<6 chars>.`, one per account and server).
+  void configure(const server_options& o, const std::string& server_id);
+
+  /// The interest changes of internal subscriptions since the last call (response
+  /// subscriptions of service exports, which other servers must route responses to).
+  std::vector<interest_change> take_interest_changes();
 
   /// The sublist statistics of every account added up (/varz, /subsz).
   sublist_stats subscription_stats() const;
@@ -42,6 +48,12 @@ class account_registry {
   mutable std::mutex mutex_;
   std::map<std::string, account_ptr, std::less<>> by_name_;
   std::string system_name_;
+  std::shared_ptr<subscriber> internal_owner_;
+  std::map<std::string, subscription_ptr> response_subs_;  // by exporting account's name
+  std::vector<interest_change> changes_;
+
+  void configure_imports(const server_options& o);
+  void configure_response_subscriptions(const server_options& o, const std::string& server_id);
 };
 
 }  // namespace gnatsd

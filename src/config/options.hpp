@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/response_type.hpp"
 #include "auth/permissions.hpp"
 #include "config/config_value.hpp"
 
@@ -26,11 +27,44 @@ struct user_entry {
   std::string account;  // the account it logs in to; empty: the global account $G
 };
 
+/// An entry of an account's `exports`: a stream (messages) or a service (requests) other
+/// accounts may import; `accounts` empty: any account may.
+struct export_options {
+  bool service = false;
+  std::string subject;
+  std::vector<std::string> accounts;
+  response_type response = response_type::singleton;  // services
+  duration threshold = std::chrono::minutes{2};        // services: how long replies may take
+  bool operator==(const export_options& o) const {
+    return service == o.service && subject == o.subject && accounts == o.accounts &&
+           response == o.response && threshold == o.threshold;
+  }
+};
+
+/// An entry of an account's `imports`: `subject` of `account`'s export, read here under
+/// `prefix` or as `to` (a stream), or published here on `to` (a service).
+struct import_options {
+  bool service = false;
+  std::string account;
+  std::string subject;
+  std::string prefix;  // streams
+  std::string to;
+  bool share = false;  // services: the request carries the requester's details
+  bool operator==(const import_options& o) const {
+    return service == o.service && account == o.account && subject == o.subject &&
+           prefix == o.prefix && to == o.to && share == o.share;
+  }
+};
+
 /// An account of the `accounts {}` block: its own subject space. Its users are in
 /// authorization.users, with `account` naming it.
 struct account_options {
   std::string name;
-  bool operator==(const account_options& o) const { return name == o.name; }
+  std::vector<export_options> exports;
+  std::vector<import_options> imports;
+  bool operator==(const account_options& o) const {
+    return name == o.name && exports == o.exports && imports == o.imports;
+  }
 };
 
 struct authorization_options {

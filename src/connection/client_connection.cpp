@@ -1,5 +1,7 @@
 #include "connection/client_connection.hpp"
 
+#include "accounts/stream_shadows.hpp"
+
 #include <algorithm>
 
 #include "auth/password.hpp"
@@ -451,6 +453,7 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     subs_.emplace(std::move(key), sub);
     stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
     interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, +1});
+    add_shadows(*account_, *sub, interest_changes_);
   }
   ok();
   return true;
@@ -471,6 +474,8 @@ bool client_connection::on_unsub(std::string_view sid, std::string_view max) {
     if (!max.empty() && parse_max(max, limit) && limit > 0 &&
         limit > sub->delivered.load(std::memory_order_acquire)) {
       sub->max.store(limit, std::memory_order_release);
+      for (auto& shadow : sub->shadows)  // each counts what it delivers itself
+        shadow.sub->max.store(limit, std::memory_order_release);
       // A publisher may have counted past the limit before it was stored; then nobody will
       // see the final delivery, so expire it here.
       if (sub->delivered.load(std::memory_order_acquire) >= limit) remove_subscription(sub);
@@ -535,6 +540,7 @@ void client_connection::remove_subscription(const subscription_ptr& sub) {
   }
   stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
   interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, -1});
+  remove_shadows(*sub, interest_changes_);
 }
 
 void client_connection::expire_subscription(uint64_t subscription_id) {
@@ -681,6 +687,7 @@ void client_connection::cleanup() {
     sub->closed.store(true, std::memory_order_release);
     if (account_->subscriptions().remove(sub))
       interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, -1});
+    remove_shadows(*sub, interest_changes_);
   }
   subs_.clear();
   if (counted_in_account_) account_->client_connections.fetch_sub(1, std::memory_order_relaxed);

@@ -23,6 +23,7 @@
 #include "monitor/connection_stats.hpp"
 #include "proto/connect_options.hpp"
 #include "proto/protocol_parser.hpp"
+#include "routing/interest_change.hpp"
 #include "routing/message_router.hpp"
 #include "server/server_context.hpp"
 #include "sublist/sublist.hpp"
@@ -52,15 +53,6 @@ enum class close_reason {
 
 std::string_view close_reason_text(close_reason r);
 
-/// A local subscription count change that routes must hear about (used by the sublist
-/// actor; the route protocol comes with clustering).
-struct interest_change {
-  std::string account;
-  std::string subject;
-  std::string queue;
-  int delta = 0;  // +1 added, -1 removed
-};
-
 class client_connection final : public proto::client_op_handler {
  public:
   client_connection(server_context_ptr ctx, uint64_t cid, std::string remote_host, int remote_port,
@@ -73,6 +65,8 @@ class client_connection final : public proto::client_op_handler {
   /// TLS (the INFO says `tls_required` and the handshake follows it). `greeted`: the
   /// listener already sent the INFO (server_context::client_info) as it accepted.
   void start(bool tls = false, bool greeted = false);
+  /// The actor clock's time, set before each read buffer (service replies expire by it).
+  void set_now(duration now) { router_.set_now(now); }
   /// Parses and processes one read buffer.
   void receive(const char* data, size_t size);
   /// The ping timer fired: send PING or close a stale connection.

@@ -39,6 +39,8 @@ class route_connection final : public proto::route_op_handler {
   /// connection runs TLS (fixed when it was accepted or dialled, whatever a reload did since).
   void start(const proto::route_info& local_info, bool tls = false);
   void receive(const char* data, size_t size);
+  /// The actor clock's time, set before each read buffer (service replies expire by it).
+  void set_now(duration now) { router_.set_now(now); }
   /// The server registered this route: it is now the route to its peer.
   void registered();
   /// The server refused it (self, duplicate, cluster name): close with a log line.

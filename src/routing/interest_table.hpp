@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "connection/client_connection.hpp"
+#include "routing/interest_change.hpp"
 
 namespace gnatsd {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "accounts/subject_mapping.hpp"
 #include "auth/permissions.hpp"
 #include "proto/identity.hpp"
 #include "proto/msg_encoder.hpp"
@@ -101,7 +102,17 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
   const match_result& result = *holder;
   target_count_ = 0;
   size_t delivered = 0;
+  std::vector<const subscription*> crossings;  // internal subscriptions it matched
   for (const auto& sub : result.plain) {
+    if (sub->internal) {
+      // A service import takes the requests published here, not those a route brings (the
+      // requester's server carried them over already); responses come back from anywhere.
+      if (sub->responses_of != nullptr || !origin.from_route) {
+        crossings.push_back(sub.get());
+        ++delivered;
+      }
+      continue;
+    }
     if (sub->owner->is_route()) {
       // One hop: a message that came from a route never goes to another route.
       if (!origin.from_route && !sub->closed.load(std::memory_order_acquire)) target_for(sub);
@@ -121,6 +132,9 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
     proto::append_routed_message(batch_for(*t.any_sub), acc.name(), m, t.queues);
     if (t.queues.empty()) ++delivered;
   }
+  // Last, once this account's deliveries are done (they reuse the route targets).
+  for (const subscription* c : crossings)
+    cross_accounts(*c, m, origin);
   return delivered;
 }
 
@@ -170,6 +184,16 @@ bool message_router::serve_group(const queue_group& group, const proto::message_
 
 bool message_router::deliver_local(const subscription_ptr& sub, const proto::message_view& m,
                                    const message_origin& origin) {
+  if (!sub->deliver_as) return deliver_to(sub, m, origin);
+  // A stream import's shadow: the importer reads the message under its own subject.
+  const std::string subject = sub->deliver_as->forward(m.subject);
+  proto::message_view mapped = m;
+  mapped.subject = subject;
+  return deliver_to(sub, mapped, origin);
+}
+
+bool message_router::deliver_to(const subscription_ptr& sub, const proto::message_view& m,
+                                const message_origin& origin) {
   subscriber* owner = sub->owner.get();
   const bool own = owner == origin.self;
   if (own && !origin.echo) return false;

@@ -60,6 +60,10 @@ class message_router {
   /// Hands each destination its batch of frames; call once per read buffer.
   void flush();
 
+  /// The connection's clock (the actor clock's time) while it processes a read buffer:
+  /// service replies expire by it.
+  void set_now(duration now) { now_ = now; }
+
   /// Messages appended to `self_out` since the last call (for the publisher's counters).
   uint64_t take_self_deliveries();
 
@@ -96,6 +100,15 @@ class message_router {
   std::vector<char>& batch_for(const subscription_ptr& sub);
   bool deliver_local(const subscription_ptr& sub, const proto::message_view& m,
                      const message_origin& origin);
+  bool deliver_to(const subscription_ptr& sub, const proto::message_view& m,
+                  const message_origin& origin);
+  // -- across accounts (routing/cross_account.cpp) ---------------------------------------------
+  void cross_accounts(const subscription& internal, const proto::message_view& m,
+                      const message_origin& origin);
+  void forward_request(const service_import_rule& rule, const proto::message_view& m,
+                       const message_origin& origin);
+  void forward_response(account& exporter, const proto::message_view& m,
+                        const message_origin& origin);
   route_target& target_for(const subscription_ptr& route_sub);
   size_t weighted_start(const queue_group& group);
   bool serve_group(const queue_group& group, const proto::message_view& m,
@@ -128,6 +141,8 @@ class message_router {
   std::vector<route_target> targets_;  // reused; the first `target_count_` are live
   size_t target_count_ = 0;
   std::vector<subscription_ptr> expired_own_;
+  duration now_{};
+  int crossing_depth_ = 0;  // imports followed for the message being routed
   struct stalled_destination {
     std::shared_ptr<subscriber> target;
     int64_t written_at_stall;  // subscriber::written when the stall began

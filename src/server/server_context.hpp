@@ -43,7 +43,7 @@ struct server_context {
     return std::atomic_load(&options_);
   }
   void set_options(server_options o) {
-    accounts.configure(o);
+    accounts.configure(o, server_id);
     std::atomic_store(&options_, std::shared_ptr<const server_options>(
                                      std::make_shared<server_options>(std::move(o))));
     info_generation_.fetch_add(1, std::memory_order_release);

@@ -50,4 +50,24 @@ bool matches(std::string_view pattern, std::string_view literal) {
   }
 }
 
+std::vector<std::string_view> tokens(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::string_view token;
+  bool done = false;
+  while (next_token(s, token, done))
+    out.push_back(token);
+  return out;
+}
+
+bool subset_of(std::string_view a, std::string_view b) {
+  const auto ta = tokens(a), tb = tokens(b);
+  for (size_t i = 0; i < tb.size(); ++i) {
+    if (tb[i] == ">") return i < ta.size();  // one or more tokens left in `a`
+    if (i >= ta.size() || ta[i] == ">") return false;
+    if (tb[i] == "*") continue;
+    if (ta[i] != tb[i]) return false;  // `a`'s "*" is wider than `b`'s literal too
+  }
+  return ta.size() == tb.size();
+}
+
 }  // namespace gnatsd::subject

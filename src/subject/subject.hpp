@@ -6,7 +6,9 @@
 // publish subject simply matches nothing.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace gnatsd::subject {
 
@@ -20,6 +22,10 @@ bool valid_literal(std::string_view s);
 /// True if the literal subject `literal` is matched by the subscription subject `pattern`.
 /// This is the reference matcher (linear in the tokens); the sublist is the fast path.
 bool matches(std::string_view pattern, std::string_view literal);
+
+/// True if every subject `a` matches is also matched by `b` (both subscription subjects):
+/// "foo.bar" and "foo.*" are subsets of "foo.>", "foo.>" is not a subset of "foo.*".
+bool subset_of(std::string_view a, std::string_view b);
 
 /// Splits off the next token of `rest` at the first '.', advancing `rest` past it.
 /// Returns false when `rest` was already exhausted.
@@ -35,5 +41,8 @@ inline bool next_token(std::string_view& rest, std::string_view& token, bool& do
   }
   return true;
 }
+
+/// The tokens of `s` ("a.b.c" -> {"a", "b", "c"}).
+std::vector<std::string_view> tokens(std::string_view s);
 
 }  // namespace gnatsd::subject

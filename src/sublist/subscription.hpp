@@ -14,6 +14,10 @@
 
 namespace gnatsd {
 
+class account;
+class subject_mapping;
+struct service_import_rule;
+
 /// Bytes of encoded MSG/HMSG frames for one destination, produced while one read buffer of a
 /// publisher was processed. Handed to the destination as a whole (one message per
 /// destination per read buffer).
@@ -95,6 +99,26 @@ struct subscription {
     deny_filter_.store(filter.get(), std::memory_order_release);
     if (filter) filters_kept_.push_back(std::move(filter));
   }
+
+  // -- accounts (accounts/account.hpp) -------------------------------------------------------
+
+  /// A stream import's shadow of an importer's subscription, in the exporter's sublist: its
+  /// messages are delivered under the subject `deliver_as` maps them to. Null otherwise.
+  std::shared_ptr<const subject_mapping> deliver_as;
+  /// Internal subscriptions have no connection behind them: the message router carries what
+  /// they match over to another account instead of delivering it. A service import's
+  /// (`service_import`) takes requests to the exporter; a service export's response
+  /// subscription (`responses_of`) takes responses back to the importer.
+  bool internal = false;
+  std::shared_ptr<const service_import_rule> service_import;
+  account* responses_of = nullptr;
+  /// The shadows of this (client) subscription, one per stream import it reaches; owner
+  /// thread only.
+  struct shadow {
+    std::shared_ptr<account> exporter;
+    std::shared_ptr<subscription> sub;
+  };
+  std::vector<shadow> shadows;
 
   /// Counts one delivery against the auto-unsubscribe limit. Returns false if the
   /// subscription is closed or its limit is used up; sets `last` when this delivery is the

@@ -428,8 +428,77 @@ TEST(AccountsConfig, MistakesGetNatsServersErrors) {
                 .find("unknown field \"account\""),
             std::string::npos);
   // What gnatsd does not implement yet inside an account is refused by name.
-  EXPECT_NE(error_of("accounts { A: { exports: [{stream: x}] } }\n").find("does not implement yet"),
+  EXPECT_NE(error_of("accounts { A: { nkey: x } }\n").find("does not implement yet"),
             std::string::npos);
+  EXPECT_NE(error_of("accounts { A: { exports: [{service: x, latency: {subject: l}}] } }\n")
+                .find("does not implement yet"),
+            std::string::npos);
+}
+
+// Each text as `nats-server -t` (2.9.10) reports it; nats-server places the import and
+// export checks at the accounts block's position, line 1 column 0 here.
+TEST(AccountsConfig, ExportsAndImportsGetNatsServersErrors) {
+  auto tail = [](const std::string& conf) {
+    const std::string e = error_of(conf);
+    const auto at = e.find(": ", e.find(':', e.find(':') + 1));
+    return at == std::string::npos ? e : e.substr(at + 2);
+  };
+  EXPECT_EQ(tail("accounts { A: {}, B: { imports: [{stream: {account: A, subject: x}}] } }\n"),
+            "Error adding stream import \"x\": stream import not authorized");
+  EXPECT_EQ(tail("accounts { A: {}, B: { imports: [{service: {account: A, subject: x}}] } }\n"),
+            "Error adding service import \"x\": service import not authorized");
+  EXPECT_EQ(tail("accounts { B: { imports: [{stream: {account: Z, subject: x}}] } }\n"),
+            "\"Z\" account not defined for stream import");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x, accounts: [C]}] },"
+                 " B: { imports: [{stream: {account: A, subject: x}}] }, C: {} }\n"),
+            "Error adding stream import \"x\": stream import not authorized");
+  EXPECT_EQ(tail("accounts { A: { exports: [{service: x}], imports: [{service: {account: B, "
+                 "subject: x}}] }, B: { exports: [{service: x}], imports: [{service: {account: A, "
+                 "subject: x}}] } }\n"),
+            "Error adding service import \"x\": import forms a cycle");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x}], imports: [{stream: {account: B, "
+                 "subject: x}}] }, B: { exports: [{stream: x}], imports: [{stream: {account: A, "
+                 "subject: x}}] } }\n"),
+            "Error adding stream import \"x\": import forms a cycle");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: \"x.*\"}] }, B: { imports: [{stream: "
+                 "{account: A, subject: \"x.*\"}, to: \"y.z\"}] } }\n"),
+            "Error adding stream import \"x.*\": failed to create mapping transform for stream "
+            "import subject \"x.*\" to \"y.z\": invalid mapping destination: not using all of "
+            "the token wildcard(s) in y.z");
+  EXPECT_EQ(tail("accounts { A: { exports: [{service: x, response: foo}] } }\n"),
+            "Unknown response type: \"foo\"");
+  EXPECT_EQ(tail("accounts { A: { exports: [\"x\"] } }\n"),
+            "Export Items should be a map with type entry, got string");
+  EXPECT_EQ(tail("accounts { A: { exports: {stream: x} } }\n"),
+            "Exports should be an array, got map[string]interface {}");
+  EXPECT_EQ(tail("accounts { A: { imports: [x] } }\n"),
+            "Import Items should be a map with type entry, got string");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x, service: y}] } }\n"),
+            "Detected service \"y\" but already saw a stream");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x, response: stream}] } }\n"),
+            "Detected response directive on non-service");
+  EXPECT_EQ(tail("accounts { A: { exports: [{service: x, threshold: 5}] } }\n"),
+            "Expected response threshold to be a parseable time duration, got int64");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x}] }, B: { imports: [{stream: x}] } }\n"),
+            "Stream entry should be an account map, got string");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x}] }, B: { imports: [{stream: {subject: "
+                 "x}}] } }\n"),
+            "Expect an account name and a subject");
+  EXPECT_EQ(tail("accounts { A: { exports: [{stream: x}] }, B: { imports: [{stream: {account: "
+                 "A, subject: x}, prefix: p, to: q}] } }\n"),
+            "Stream import can not have a 'prefix' and a 'to' property");
+  EXPECT_EQ(tail("accounts { A: { exports: [{service: x}, {service: y}] }, B: { imports: "
+                 "[{service: {account: A, subject: x}, to: z}, {service: {account: A, subject: "
+                 "y}, to: z}] } }\n"),
+            "Duplicate service import subject \"z\", previously used in import for account "
+            "\"A\", subject \"x\"");
+  // Valid for nats-server too: importing from oneself, and an export's subset.
+  EXPECT_EQ(error_of("accounts { A: { exports: [{service: x}], imports: [{service: {account: A, "
+                     "subject: x}}] } }\n"),
+            "no error");
+  EXPECT_EQ(error_of("accounts { A: { exports: [{service: \"x.>\"}] }, B: { imports: [{service: "
+                     "{account: A, subject: \"x.*\"}, to: \"y.*\"}] } }\n"),
+            "no error");
 }
 
 // nats-server checks these at startup (not with -t); gnatsd checks them in both.

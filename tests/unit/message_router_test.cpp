@@ -246,7 +246,8 @@ TEST(MessageRouter, MatchCacheUseIsReportedToTheSublistStatistics) {
     EXPECT_EQ(st.cache_hits, 2u);
     EXPECT_EQ(st.cache_entries, 2u);
   }
-  EXPECT_EQ(f.ctx->accounts.global()->subscriptions().stats().cache_entries, 0u);  // a closed connection's cache
+  EXPECT_EQ(f.ctx->accounts.global()->subscriptions().stats().cache_entries,
+            0u);  // a closed connection's cache
 }
 
 TEST(ProducerStall, WaitGrowsWithTheOverrunLikeNatsServer) {

@@ -1,0 +1,173 @@
+// Unit tests of the account layer: subject subsets, import mappings, service reply routes and
+// the registry that builds imports and internal subscriptions from the config.
+#include <gtest/gtest.h>
+
+#include "accounts/account_registry.hpp"
+#include "accounts/service_responses.hpp"
+#include "accounts/stream_shadows.hpp"
+#include "accounts/subject_mapping.hpp"
+#include "config/config_parser.hpp"
+#include "subject/subject.hpp"
+
+namespace gnatsd {
+namespace {
+
+TEST(Subject, SubsetOfFollowsWildcards) {
+  EXPECT_TRUE(subject::subset_of("foo.bar", "foo.bar"));
+  EXPECT_TRUE(subject::subset_of("foo.bar", "foo.*"));
+  EXPECT_TRUE(subject::subset_of("foo.*", "foo.>"));
+  EXPECT_TRUE(subject::subset_of("foo.bar.baz", "foo.>"));
+  EXPECT_TRUE(subject::subset_of("foo.>", "foo.>"));
+  EXPECT_TRUE(subject::subset_of("foo.>", ">"));
+  EXPECT_FALSE(subject::subset_of("foo.>", "foo.*"));
+  EXPECT_FALSE(subject::subset_of("foo.*", "foo.bar"));
+  EXPECT_FALSE(subject::subset_of("foo", "foo.>"));  // ">" needs one more token
+  EXPECT_FALSE(subject::subset_of("foo.bar", "foo"));
+  EXPECT_FALSE(subject::subset_of("foo", "foo.bar"));
+}
+
+TEST(SubjectMapping, PrefixAndWildcardMappingsCarrySubjectsBothWays) {
+  const auto pfx = subject_mapping::with_prefix("public.>", "pfx");
+  EXPECT_EQ(pfx.to(), "pfx.public.>");
+  EXPECT_EQ(pfx.forward("public.a.b"), "pfx.public.a.b");
+  EXPECT_EQ(pfx.backward("pfx.public.a.b"), "public.a.b");
+  const subject_mapping to{"foo.*.bar.*", "baz.*.*"};
+  EXPECT_TRUE(to.consistent());
+  EXPECT_EQ(to.forward("foo.1.bar.2"), "baz.1.2");
+  EXPECT_EQ(to.backward("baz.1.2"), "foo.1.bar.2");
+  const subject_mapping same{"x.y", ""};
+  EXPECT_EQ(same.to(), "x.y");
+  EXPECT_EQ(same.forward("x.y"), "x.y");
+  EXPECT_FALSE((subject_mapping{"x.*", "y.z"}.consistent()));
+}
+
+TEST(SubjectMapping, ShadowsCoverWhatTheImportersSubscriptionReaches) {
+  const auto pfx = subject_mapping::with_prefix("public.>", "pfx");
+  EXPECT_EQ(pfx.shadow_of("pfx.public.x"), "public.x");  // within the import
+  EXPECT_EQ(pfx.shadow_of("pfx.public.*"), "public.*");
+  EXPECT_EQ(pfx.shadow_of(">"), "public.>");  // covers the import
+  EXPECT_EQ(pfx.shadow_of("pfx.>"), "public.>");
+  EXPECT_EQ(pfx.shadow_of("other.>"), "");   // no overlap
+  EXPECT_EQ(pfx.shadow_of("public.x"), "");  // the unprefixed name is not it
+  const subject_mapping literal{"public.x", "got.x"};
+  EXPECT_EQ(literal.shadow_of("got.x"), "public.x");
+  EXPECT_EQ(literal.shadow_of("got.*"), "public.x");
+  EXPECT_EQ(literal.shadow_of("public.x"), "");
+}
+
+TEST(ServiceResponses, ASingletonRouteIsTakenOnceAndStreamsUntilTheThreshold) {
+  service_responses r;
+  r.set_prefix("_R_.abcdef.");
+  auto importer = std::make_shared<account>("B");
+  using std::chrono::seconds;
+  const std::string once =
+      r.add(importer, "inbox.1", response_type::singleton, seconds{0}, seconds{5});
+  const std::string many =
+      r.add(importer, "inbox.2", response_type::stream, seconds{0}, seconds{5});
+  EXPECT_EQ(once.rfind("_R_.abcdef.", 0), 0u);
+  EXPECT_EQ(once.size(), std::string{"_R_.abcdef."}.size() + 6);
+  EXPECT_NE(once, many);
+  auto first = r.take(once, seconds{1});
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->reply, "inbox.1");
+  EXPECT_EQ(first->importer.lock(), importer);
+  EXPECT_FALSE(r.take(once, seconds{1}));  // a singleton is answered once
+  EXPECT_TRUE(r.take(many, seconds{2}));
+  EXPECT_TRUE(r.take(many, seconds{3}));
+  EXPECT_FALSE(r.take(many, seconds{6}));  // past its threshold
+  EXPECT_EQ(r.size(), 0u);
+  EXPECT_FALSE(r.take("_R_.abcdef.nothere", seconds{6}));
+}
+
+TEST(ServiceResponses, TheTableIsBoundedOldestFirst) {
+  service_responses r{3};
+  auto importer = std::make_shared<account>("B");
+  std::vector<std::string> replies;
+  for (int i = 0; i < 5; ++i)
+    replies.push_back(r.add(importer, "i" + std::to_string(i), response_type::singleton,
+                            std::chrono::seconds{0}, std::chrono::minutes{2}));
+  EXPECT_EQ(r.size(), 3u);
+  EXPECT_FALSE(r.take(replies[0], std::chrono::seconds{1}));
+  EXPECT_FALSE(r.take(replies[1], std::chrono::seconds{1}));
+  EXPECT_TRUE(r.take(replies[4], std::chrono::seconds{1}));
+}
+
+server_options accounts_options(const std::string& text) {
+  server_options o;
+  std::vector<std::string> w;
+  apply_config(config::parse_string(text, "t.conf"), o, w);
+  return o;
+}
+
+TEST(AccountRegistry, ImportsBecomeRulesAndInternalSubscriptions) {
+  const auto o = accounts_options(R"(
+accounts {
+  A: { exports: [{stream: "public.>"}, {service: "svc.>", response: stream, threshold: "5s"}] }
+  B: { imports: [{stream: {account: A, subject: "public.>"}, prefix: "pfx"},
+                 {service: {account: A, subject: "svc.echo"}, to: "echo"}] }
+}
+)");
+  account_registry r;
+  r.configure(o, "SERVER1");
+  const auto a = r.find("A"), b = r.find("B");
+  ASSERT_TRUE(a && b && r.system() && r.system()->name() == "$SYS");
+  const auto imports = b->imports();
+  ASSERT_EQ(imports->streams.size(), 1u);
+  EXPECT_EQ(imports->streams[0].exporter.lock(), a);
+  EXPECT_EQ(imports->streams[0].mapping.to(), "pfx.public.>");
+  ASSERT_EQ(imports->services.size(), 1u);
+  EXPECT_EQ(imports->services[0]->response, response_type::stream);
+  EXPECT_EQ(imports->services[0]->threshold, std::chrono::seconds{5});
+  // The service import listens in B on "echo"; A answers on its reply prefix, announced.
+  const auto in_b = b->subscriptions().match("echo");
+  ASSERT_EQ(in_b->plain.size(), 1u);
+  EXPECT_TRUE(in_b->plain[0]->internal);
+  EXPECT_EQ(in_b->plain[0]->service_import, imports->services[0]);
+  const auto changes = r.take_interest_changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].account, "A");
+  EXPECT_EQ(changes[0].subject, a->responses().prefix() + ">");
+  EXPECT_EQ(a->responses().prefix().size(), std::string{"_R_.123456."}.size());
+  // The same config again changes nothing routes must hear; without the import it goes.
+  r.configure(o, "SERVER1");
+  EXPECT_TRUE(r.take_interest_changes().empty());
+  r.configure(accounts_options("accounts { A: {}, B: {} }\n"), "SERVER1");
+  const auto gone = r.take_interest_changes();
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].delta, -1);
+  EXPECT_TRUE(b->subscriptions().match("echo")->empty());
+  EXPECT_EQ(r.find("A"), a);  // kept: its subscriptions stay
+}
+
+TEST(StreamShadows, ASubscriptionReachingAnImportIsShadowedInTheExporter) {
+  const auto o = accounts_options(R"(
+accounts {
+  A: { exports: [{stream: "public.>"}] }
+  B: { imports: [{stream: {account: A, subject: "public.>"}, prefix: "pfx"}] }
+}
+)");
+  account_registry r;
+  r.configure(o, "S");
+  const auto a = r.find("A"), b = r.find("B");
+  auto sub = std::make_shared<subscription>();
+  sub->subject = "pfx.public.x";
+  std::vector<interest_change> changes;
+  add_shadows(*b, *sub, changes);
+  ASSERT_EQ(sub->shadows.size(), 1u);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].account, "A");
+  EXPECT_EQ(changes[0].subject, "public.x");
+  const auto found = a->subscriptions().match("public.x");
+  ASSERT_EQ(found->plain.size(), 1u);
+  EXPECT_EQ(found->plain[0]->deliver_as->forward("public.x"), "pfx.public.x");
+  remove_shadows(*sub, changes);
+  EXPECT_TRUE(a->subscriptions().match("public.x")->empty());
+  EXPECT_EQ(changes.back().delta, -1);
+  auto unrelated = std::make_shared<subscription>();
+  unrelated->subject = "other";
+  add_shadows(*b, *unrelated, changes);
+  EXPECT_TRUE(unrelated->shadows.empty());
+}
+
+}  // namespace
+}  // namespace gnatsd
