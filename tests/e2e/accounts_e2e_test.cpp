@@ -209,3 +209,190 @@ TEST(AccountsE2E, AMixedClusterWithNatsServerKeepsAccountsApart) {
 
 }  // namespace
 }  // namespace gnatsd::testing
+
+namespace gnatsd::testing {
+namespace {
+
+std::string imports_config(int client_port, const std::string& extra = {}) {
+  return "listen: 127.0.0.1:" + std::to_string(client_port) + R"(
+accounts {
+  A: { users: [{user: a, password: a}, {user: a2, password: a2}]
+       exports: [ {stream: "public.>"}, {service: "svc.>"}, {stream: "priv.>", accounts: [C]},
+                  {service: "multi", response: stream} ] }
+  B: { users: [{user: b, password: b}]
+       imports: [ {stream: {account: A, subject: "public.>"}, prefix: "pfx"},
+                  {service: {account: A, subject: "svc.echo"}, to: "echo"},
+                  {service: {account: A, subject: "multi"}} ] }
+  C: { users: [{user: c, password: c}]
+       imports: [ {stream: {account: A, subject: "priv.>"}},
+                  {stream: {account: A, subject: "public.x"}, to: "got.x"} ] }
+}
+)" + extra;
+}
+
+// Replaces what differs by design between two servers' runs: reply tokens of service
+// imports (random in nats-server, counted in gnatsd) and the requester's round-trip time.
+std::string normalized(std::string s) {
+  for (size_t at = s.find("_R_."); at != std::string::npos; at = s.find("_R_.", at + 1)) {
+    const size_t end = s.find_first_of(" \r\n", at);
+    s.replace(at, end - at, "_R_.<reply>");
+  }
+  const std::string rtt = "\"rtt\":";
+  for (size_t at = s.find(rtt); at != std::string::npos; at = s.find(rtt, at + 1)) {
+    const size_t end = s.find('}', at);
+    s.replace(at + rtt.size(), end - at - rtt.size(), "<rtt>");
+  }
+  return s;
+}
+
+// Headers are on for the responder, so it sees the request's Nats-Request-Info; the header
+// size depends on the rtt's digits, so HMSG sizes are dropped too.
+std::string without_hmsg_sizes(std::string s) {
+  for (size_t at = s.find("HMSG "); at != std::string::npos; at = s.find("HMSG ", at + 1)) {
+    const size_t eol = s.find('\n', at);
+    size_t cut = s.rfind(' ', eol);
+    cut = s.rfind(' ', cut - 1);
+    s.erase(cut, eol - cut);
+  }
+  return s;
+}
+
+std::unique_ptr<raw_client> header_subscriber(int port, const std::string& user,
+                                              const std::vector<std::string>& subjects) {
+  auto c = std::make_unique<raw_client>(port);
+  std::string lines = "CONNECT {\"verbose\":false,\"headers\":true,\"user\":\"" + user +
+                      "\",\"pass\":\"" + user + "\"}\r\n";
+  for (size_t i = 0; i < subjects.size(); ++i)
+    lines += "SUB " + subjects[i] + " " + std::to_string(i + 1) + "\r\n";
+  c->send(lines + "PING\r\n");
+  EXPECT_NE(c->read_until("PONG\r\n").find("PONG\r\n"), std::string::npos);
+  return c;
+}
+
+std::string reply_in(const std::string& received, const std::string& subject) {
+  const auto at = received.find("MSG " + subject + " ");
+  if (at == std::string::npos) return {};
+  const auto sid_end = received.find(' ', at + 5 + subject.size());
+  const auto reply_end = received.find(' ', sid_end + 1);
+  return received.substr(sid_end + 1, reply_end - sid_end - 1);
+}
+
+std::string imports_transcript(const std::string& binary) {
+  const int port = free_port();
+  server_process s{
+      binary, {"-c", write_config("imp_" + std::to_string(port) + ".conf", imports_config(port))}};
+  auto a = header_subscriber(s.port(), "a", {"svc.>", "multi"});
+  auto b = subscriber(s.port(), "b", {"pfx.>", ">", "inbox.b"});
+  auto c = subscriber(s.port(), "c", {">"});
+  publish_as(s.port(), "a2", "public.x", "hi");
+  publish_as(s.port(), "a2", "priv.y", "yo");
+  publish_as(s.port(), "a2", "public.z", "zz");
+  std::string out = "streams B:\n" + received_by(*b) + "streams C:\n" + received_by(*c);
+  // Request through the service import; the responder answers twice, a singleton export
+  // passes the first answer only. Then a streamed export passes both.
+  publish_as(s.port(), "b", "echo inbox.b", "req");
+  std::string seen = received_by(*a);
+  const std::string reply = reply_in(seen, "svc.echo");
+  if (reply.empty()) return out + "no request reached A:\n" + seen;
+  a->send("PUB " + reply + " 4\r\nresp\r\nPUB " + reply + " 5\r\nresp2\r\n");
+  publish_as(s.port(), "b", "multi inbox.b", "req2");
+  seen = received_by(*a);
+  const std::string reply2 = reply_in(seen, "multi");
+  a->send("PUB " + reply2 + " 2\r\nr1\r\nPUB " + reply2 + " 2\r\nr2\r\n");
+  received_by(*a);  // the responses are processed
+  out += "responder A:\n" + without_hmsg_sizes(normalized(received_by(*a)));
+  out += "requester B:\n" + received_by(*b);
+  return out;
+}
+
+TEST(ImportsE2E, StreamAndServiceImportsBehaveAsInNatsServer) {
+  const std::string ours = imports_transcript(gnatsd_binary());
+  const std::string theirs = imports_transcript(nats_server_binary());
+  EXPECT_EQ(ours, theirs);
+  // The facts, spelled out: B reads public.* under its prefix (and C under its own name),
+  // only C reads the private export, A sees who asked, a singleton gets one answer.
+  EXPECT_NE(ours.find("MSG pfx.public.x 1 2\nhi\n"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("MSG got.x 1 2\nhi\nMSG priv.y 1 2\nyo\n"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("Nats-Request-Info: {\"acc\":\"B\",\"rtt\":<rtt>}"), std::string::npos)
+      << ours;
+  EXPECT_NE(ours.find("MSG inbox.b 3 4\nresp\n"), std::string::npos) << ours;
+  EXPECT_EQ(ours.find("resp2"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("MSG inbox.b 3 2\nr1\n"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("MSG inbox.b 3 2\nr2\n"), std::string::npos) << ours;
+}
+
+// Requests and streams cross accounts and servers at once: a gnatsd and a nats-server node
+// with the same accounts, the requester on one, the responder on the other, both ways.
+TEST(ImportsE2E, ServiceAndStreamImportsWorkAcrossAMixedCluster) {
+  const int ours_client = free_port(), theirs_client = free_port();
+  const int ours_cluster = free_port(), theirs_cluster = free_port();
+  const std::string cluster = "cluster { name: imp, listen: 127.0.0.1:";
+  server_process theirs{
+      nats_server_binary(),
+      {"-c", write_config("imp_mixed_ns.conf",
+                          imports_config(theirs_client,
+                                         cluster + std::to_string(theirs_cluster) + " }\n"))}};
+  server_process ours{
+      gnatsd_binary(),
+      {"-c",
+       write_config("imp_mixed_gn.conf",
+                    imports_config(ours_client, cluster + std::to_string(ours_cluster) +
+                                                    ", routes: [nats://127.0.0.1:" +
+                                                    std::to_string(theirs_cluster) + "] }\n")),
+       "-D"}};
+  ASSERT_TRUE(ours.wait_for_log("Route connection created"));
+  for (auto [requester_side, responder_side] :
+       {std::pair<server_process*, server_process*>{&ours, &theirs},
+        std::pair<server_process*, server_process*>{&theirs, &ours}}) {
+    // The responder: a libnats client in A answering svc.echo with its payload reversed.
+    natsOptions* raw = nullptr;
+    natsOptions_Create(&raw);
+    opts_ptr opts{raw};
+    natsOptions_SetURL(raw, responder_side->url().c_str());
+    natsOptions_SetUserInfo(raw, "a", "a");
+    natsConnection* rc = nullptr;
+    ASSERT_EQ(natsConnection_Connect(&rc, raw), NATS_OK);
+    conn_ptr responder{rc};
+    auto requests = subscribe(responder.get(), "svc.echo");
+    natsConnection_Flush(responder.get());
+    natsOptions* rq = nullptr;
+    natsOptions_Create(&rq);
+    opts_ptr rq_opts{rq};
+    natsOptions_SetURL(rq, requester_side->url().c_str());
+    natsOptions_SetUserInfo(rq, "b", "b");
+    natsConnection* qc = nullptr;
+    ASSERT_EQ(natsConnection_Connect(&qc, rq), NATS_OK);
+    conn_ptr requester{qc};
+    // The responder's interest and the reply prefix cross the route asynchronously: retry.
+    std::string answer;
+    for (int attempt = 0; attempt < 100 && answer.empty(); ++attempt) {
+      std::thread serve([&] {
+        if (auto m = next(requests.get(), 500); m && natsMsg_GetReply(m.get()))
+          natsConnection_PublishString(responder.get(), natsMsg_GetReply(m.get()),
+                                       ("re:" + data_of(m)).c_str());
+        natsConnection_Flush(responder.get());
+      });
+      natsMsg* reply = nullptr;
+      if (natsConnection_RequestString(&reply, requester.get(), "echo", "ping", 500) == NATS_OK) {
+        answer =
+            std::string{natsMsg_GetData(reply), static_cast<size_t>(natsMsg_GetDataLength(reply))};
+        natsMsg_Destroy(reply);
+      }
+      serve.join();
+    }
+    EXPECT_EQ(answer, "re:ping") << "requester on " << requester_side->pid();
+    // A stream published in A on the responder's server reaches B under its prefix.
+    auto stream = subscribe(requester.get(), "pfx.public.>");
+    natsConnection_Flush(requester.get());
+    std::string got;
+    for (int attempt = 0; attempt < 100 && got.empty(); ++attempt) {
+      natsConnection_PublishString(responder.get(), "public.news", "n");
+      natsConnection_Flush(responder.get());
+      if (auto m = next(stream.get(), 100)) got = natsMsg_GetSubject(m.get());
+    }
+    EXPECT_EQ(got, "pfx.public.news");
+  }
+}
+
+}  // namespace
+}  // namespace gnatsd::testing
