@@ -35,6 +35,7 @@ class scenario_run {
                    bool header) { return publish(c, subject, 0, reply, header); },
             [this](int a, int b) { return linked(a, b); }, [this] { return next_message_; }) {
     world_.network().set_observer(&checker_);
+    checker_.set_client_accounts(plan.client_account);
   }
   ~scenario_run() {
     // The world shuts down after this; nothing may call back into the checker or clients.
@@ -103,6 +104,19 @@ class scenario_run {
     }
   }
 
+  // Every server has accounts A and B besides $G; each client logs in with its account's
+  // user (account_users()), whose password is the user name.
+  static void configure_accounts(server_options& o) {
+    // Longer than the longest stuck reader: a client that connects while its server does not
+    // read is not timed out before its CONNECT is read (nats-server would time it out too).
+    o.authorization.timeout = std::chrono::seconds{30};
+    for (size_t a = 1; a < account_names().size(); ++a)
+      o.accounts.push_back(account_options{account_names()[a], {}, {}});
+    for (size_t a = 0; a < account_names().size(); ++a)
+      o.authorization.users.push_back(user_entry{account_users()[a], account_users()[a],
+                                                 std::nullopt, a == 0 ? "" : account_names()[a]});
+  }
+
   void start_servers() {
     std::vector<std::string> hosts;
     for (int i = 0; i < plan_.servers; ++i)
@@ -125,6 +139,7 @@ class scenario_run {
         o.cluster.authorization.user = route_user;
         o.cluster.authorization.password = route_password;
       }
+      configure_accounts(o);
       for (int r : plan_.routes[static_cast<size_t>(i)])
         o.cluster.routes.push_back("nats://" + credentials + server_host(r) + ":" +
                                    std::to_string(cluster_port));
@@ -134,7 +149,8 @@ class scenario_run {
 
   void start_clients() {
     for (size_t c = 0; c < plan_.client_home.size(); ++c) {
-      const client_options options{plan_.client_headers[c], plan_.client_echo[c]};
+      const client_options options{plan_.client_headers[c], plan_.client_echo[c],
+                                   account_users()[static_cast<size_t>(plan_.client_account[c])]};
       auto client =
           std::make_shared<workload_client>(static_cast<int>(c), plan_.client_home[c], options,
                                             checker_, world_.network().coverage());
@@ -403,14 +419,16 @@ class scenario_run {
   using interest = std::multiset<std::string>;
 
   // What server `s` holds: its clients' subscriptions, and the interest its routes told it.
+  // Keys are "account|subject|queue" (with "|weight" for route interest).
   void holdings(int s, interest& local, interest& remote) {
-    world_.server(static_cast<size_t>(s))
-        .context->accounts.global()->subscriptions().for_each([&](const subscription& sub) {
-          if (sub.owner->is_route())
-            remote.insert(sub.subject + "|" + sub.queue + "|" + std::to_string(sub.weight.load()));
-          else
-            local.insert(sub.subject + "|" + sub.queue);
-        });
+    for (const auto& acc : world_.server(static_cast<size_t>(s)).context->accounts.all())
+      acc->subscriptions().for_each([&](const subscription& sub) {
+        const std::string key = acc->name() + "|" + sub.subject + "|" + sub.queue;
+        if (sub.owner->is_route())
+          remote.insert(key + "|" + std::to_string(sub.weight.load()));
+        else
+          local.insert(key);
+      });
   }
 
   // What a peer must be told about `local`: each subject once, each queue group with its
@@ -437,7 +455,9 @@ class scenario_run {
       for (const auto& c : clients_)
         if (c->home() == s)
           for (const auto& sub : c->subscriptions())
-            if (sub.active) model.insert(sub.subject + "|" + sub.queue);
+            if (sub.active)
+              model.insert(account_names()[static_cast<size_t>(checker_.account_of(c->index()))] +
+                           "|" + sub.subject + "|" + sub.queue);
       if (model != local[static_cast<size_t>(s)])
         checker_.fail("interest: server " + std::to_string(s) +
                       " does not hold exactly its clients' subscriptions");
@@ -507,6 +527,8 @@ class scenario_run {
     std::map<std::string, int> queue_hits, queue_reachable;
     std::set<std::string> queue_limited;  // groups with a limited member: at most once only
     for (const auto& c : clients_) {
+      // Another account's clients never get it (the checker fails any that does).
+      if (checker_.account_of(c->index()) != checker_.account_of(id.publisher)) continue;
       const bool reachable = linked(id.origin, c->home());
       // A client with echo off never gets its own messages.
       const bool own = !c->options().echo && id.publisher == c->index();
@@ -575,7 +597,10 @@ std::vector<std::string> required_coverage(fault_mode mode) {
       // The client protocol beyond SUB/PUB (protocol_workload).
       "header delivered intact", "header stripped for a client without headers",
       "reply reached its requester", "auto-unsubscribe limit reached",
-      "flush barrier probed after SUB", "flush barrier probed after UNSUB"};
+      "flush barrier probed after SUB", "flush barrier probed after UNSUB",
+      // Accounts: clients of A and B beside $G, on every server (isolation is checked on
+      // every delivery).
+      "message delivered in account A or B"};
   if (mode != fault_mode::none) {
     need.push_back("slow dial");
     // Cluster safety: servers that stop reading or read slowly, backlogs that reach the

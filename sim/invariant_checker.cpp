@@ -155,6 +155,13 @@ void invariant_checker::on_delivery(const workload_client& client, const receive
          "', which it did not subscribe to");
     return;
   }
+  if (account_of(id.publisher) != account_of(client.index())) {
+    fail("isolation: " + who + " in account " + std::to_string(account_of(client.index())) +
+         " got " + id.encode() + ", published in account " +
+         std::to_string(account_of(id.publisher)));
+    return;
+  }
+  if (account_of(client.index()) != 0) covered("message delivered in account A or B");
   if (!delivered_.insert({client.index(), sid, id.id}).second)
     fail("duplicate: " + who + " got " + id.encode() + " twice");
   auto& last = last_sequence_[{client.index(), sid, id.publisher}];

@@ -7,6 +7,7 @@
 //   - at most one RMSG per route connection per message; route streams always parse;
 //   - no phantom delivery (the message was published, on the delivered subject, which the
 //     subscription matches) and no duplicate (per client, subscription and message);
+//   - isolation: a message reaches only clients of its publisher's account;
 //   - per-publisher order per subscription;
 //   - a queue group gets each message at most once;
 //   - the client protocol: no delivery past an auto-unsubscribe limit; none to a no-echo
@@ -58,6 +59,12 @@ class invariant_checker final : public network_observer, public delivery_sink {
   /// The header a publication carries when a client sends it with one.
   static std::string header_for(const message_id& id) {
     return "NATS/1.0\r\nMsg-Id: " + id.encode() + "\r\n\r\n";
+  }
+  /// The account of each client (an index; messages never cross accounts).
+  void set_client_accounts(std::vector<int> accounts) { client_accounts_ = std::move(accounts); }
+  int account_of(int client) const {
+    const auto c = static_cast<size_t>(client);
+    return c < client_accounts_.size() ? client_accounts_[c] : 0;
   }
   /// A server booted again at `host`; its first new route counts for coverage.
   void restarted(const std::string& host) { restarted_.insert(host); }
@@ -113,6 +120,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
   std::map<uint64_t, uint64_t> reply_to_;  // reply message -> request message
   std::map<uint64_t, int> replies_;        // request message -> replies its requester got
   uint64_t last_published_ = 0;
+  std::vector<int> client_accounts_;
 };
 
 }  // namespace gnatsd::sim

@@ -46,10 +46,18 @@ void protocol_workload::request(workload_client& c, const std::string& subject) 
   publish_(c, subject, c.inbox() + "." + std::to_string(++probes_), false);
 }
 
+// Another connected client on `c`'s server, in `c`'s account (a publisher whose messages
+// `c`'s subscriptions can receive).
 workload_client* protocol_workload::neighbour(const workload_client& c) const {
   for (auto& other : clients_)
-    if (other.get() != &c && other->home() == c.home() && other->connected()) return other.get();
+    if (other.get() != &c && other->home() == c.home() && other->connected() &&
+        same_account(*other, c))
+      return other.get();
   return nullptr;
+}
+
+bool protocol_workload::same_account(const workload_client& a, const workload_client& b) const {
+  return checker_.account_of(a.index()) == checker_.account_of(b.index());
 }
 
 std::string protocol_workload::fresh_subject(const workload_client& c) {
@@ -80,7 +88,7 @@ void protocol_workload::flush_unsub(workload_client& c) {
     checker_.covered("flush barrier probed after UNSUB");
     if (workload_client* y = neighbour(c)) publish_(*y, subject, {}, false);
     for (auto& other : clients_)
-      if (other->home() != c.home() && other->connected()) {
+      if (other->home() != c.home() && other->connected() && same_account(*other, c)) {
         publish_(*other, subject, {}, false);
         break;
       }
@@ -110,8 +118,9 @@ void protocol_workload::calm_requests() {
     }
 }
 
-// Exactly one reply when a responder is reachable (its queue group serves each request
-// once, and its reply travels back over the route the request came by), none otherwise.
+// Exactly one reply when a responder of the requester's account is reachable (its queue
+// group serves each request once, and its reply travels back over the route the request came
+// by), none otherwise.
 void protocol_workload::check_calm_requests() {
   for (const auto& r : calm_requests_) {
     const auto& requester = *clients_[static_cast<size_t>(r.requester)];
@@ -121,7 +130,7 @@ void protocol_workload::check_calm_requests() {
       if (c.get() == &requester && !requester.options().echo) continue;
       for (const auto& s : c->subscriptions())
         if (s.active && s.queue == responders_queue && c->connected() &&
-            linked_(requester.home(), c->home()))
+            linked_(requester.home(), c->home()) && same_account(*c, requester))
           reachable = true;
     }
     const int replies = checker_.replies_to(r.message);

@@ -64,6 +64,7 @@ class protocol_workload {
   };
 
   void answer(workload_client& responder, const received_message& m);
+  bool same_account(const workload_client& a, const workload_client& b) const;
   workload_client* neighbour(const workload_client& c) const;  // another client, same server
   std::string fresh_subject(const workload_client& c);
 

@@ -84,7 +84,9 @@ std::string describe_ops(const scenario_plan& p) {
   std::string s = "[";
   for (const auto& op : p.ops) {
     s += "c" + std::to_string(op.client) + "@" +
-         std::to_string(p.client_home[static_cast<size_t>(op.client)]) + ":";
+         std::to_string(p.client_home[static_cast<size_t>(op.client)]) +
+         account_names()[static_cast<size_t>(p.client_account[static_cast<size_t>(op.client)])] +
+         ":";
     switch (op.what) {
       case client_op::kind::subscribe:
         s += "sub " + sub_patterns()[static_cast<size_t>(op.subject)];
@@ -136,6 +138,16 @@ const std::vector<std::string>& sub_patterns() {
 const std::vector<std::string>& queue_names() {
   static const std::vector<std::string> names{"q1", "q2"};
   return names;
+}
+
+const std::vector<std::string>& account_names() {
+  static const std::vector<std::string> names{"$G", "A", "B"};
+  return names;
+}
+
+const std::vector<std::string>& account_users() {
+  static const std::vector<std::string> users{"g", "a", "b"};
+  return users;
 }
 
 const std::vector<std::string>& request_subjects() {
@@ -245,6 +257,10 @@ scenario_plan generate_plan(const plan_options& o) {
   p.faults = generate_faults(fault_rng, o, p);
   generate_safety(safety_rng, o, p);
   generate_protocol(protocol_rng, p);
+  // Accounts from a stream of their own too: half the clients in $G, the rest in A or B.
+  prng account_rng{o.seed ^ 0xacc0u};
+  for (size_t c = 0; c < p.client_home.size(); ++c)
+    p.client_account.push_back(account_rng.below(2) == 0 ? 0 : 1 + pick(account_rng, 2));
   if (o.faults != fault_mode::none) p.slow_dial_percent = 10;
   normalize(p);
   return p;
@@ -267,6 +283,9 @@ void normalize(scenario_plan& p) {
   p.client_headers.resize(p.client_home.size(), true);
   p.client_echo.resize(p.client_home.size(), true);
   p.responders.resize(p.client_home.size(), false);
+  p.client_account.resize(p.client_home.size(), 0);
+  for (auto& a : p.client_account)
+    a = std::max(a, 0) % static_cast<int>(account_names().size());
   if (clients == 0) p.ops.clear();
   for (auto& op : p.ops) {
     op.client = std::max(op.client, 0) % std::max(clients, 1);

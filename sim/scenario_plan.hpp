@@ -67,8 +67,11 @@ struct scenario_plan {
   std::vector<bool> client_headers;  // CONNECT "headers": may it receive HMSG
   std::vector<bool> client_echo;     // CONNECT "echo": its own messages come back
   std::vector<bool> responders;      // answers requests (queue group "workers" on svc.*)
-  std::vector<client_op> ops;        // sorted by time
-  std::vector<fault_event> faults;   // sorted by time
+  // The account each client logs in to: an index into account_names() (0: the global
+  // account). Every server has the same accounts; messages never cross them.
+  std::vector<int> client_account;
+  std::vector<client_op> ops;                    // sorted by time
+  std::vector<fault_event> faults;               // sorted by time
   std::set<std::pair<int, int>> permanent_cuts;  // links cut for the whole run (a < b)
   int slow_dial_percent = 0;
   int64_t ping_interval_ns = 5'000'000'000;  // route and client keepalive
@@ -88,6 +91,10 @@ const std::vector<std::string>& sub_patterns();
 const std::vector<std::string>& queue_names();
 /// The subjects requests go to; responders serve them all (svc.* in queue group "workers").
 const std::vector<std::string>& request_subjects();
+
+/// The accounts of every simulated server ("$G" first), and the user that logs in to each.
+const std::vector<std::string>& account_names();
+const std::vector<std::string>& account_users();
 
 /// Simulated host address of server `i`.
 std::string server_host(int i);

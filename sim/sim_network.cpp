@@ -381,12 +381,13 @@ void sim_network::schedule_close(sim_end& from, bool graceful) {
 }
 
 int64_t sim_network::next_event_ns() const {
-  int64_t next = events_.empty() ? std::numeric_limits<int64_t>::max() : events_.begin()->first.first;
+  int64_t next =
+      events_.empty() ? std::numeric_limits<int64_t>::max() : events_.begin()->first.first;
   if (read_modes_.empty()) return next;
   // A slow reader reads again at its own pace, whether or not anything else happens.
   for (const auto& e : ends_)
-    if (auto end = e.lock(); end && !end->ready_.empty() && end->credits_ > 0 &&
-                             end->next_read_ns_ > 0)
+    if (auto end = e.lock();
+        end && !end->ready_.empty() && end->credits_ > 0 && end->next_read_ns_ > 0)
       next = std::min(next, end->next_read_ns_);
   return next;
 }
@@ -507,11 +508,10 @@ bool sim_network::hand_over_ready(int64_t now_ns) {
     progress = true;
   }
   // Ends closed with bytes queued are let go once their FIN is on its way.
-  lingering_.erase(std::remove_if(lingering_.begin(), lingering_.end(),
-                                  [](const std::shared_ptr<sim_end>& e) {
-                                    return !e->fin_after_queue_;
-                                  }),
-                   lingering_.end());
+  lingering_.erase(
+      std::remove_if(lingering_.begin(), lingering_.end(),
+                     [](const std::shared_ptr<sim_end>& e) { return !e->fin_after_queue_; }),
+      lingering_.end());
   // Forget ends that are gone so the vector does not grow without bound.
   ends_.erase(std::remove_if(ends_.begin(), ends_.end(),
                              [](const std::weak_ptr<sim_end>& e) { return e.expired(); }),

@@ -104,17 +104,17 @@ class sim_end final : public net::connection, public std::enable_shared_from_thi
   std::weak_ptr<sim_end> peer_;
   std::shared_ptr<net::connection_handler> handler_;
   int credits_ = 0;
-  std::deque<chunk> ready_;      // arrived, waiting for a read credit
+  std::deque<chunk> ready_;                   // arrived, waiting for a read credit
   std::deque<std::vector<char>> send_queue_;  // written, waiting for the peer's window
   size_t queue_offset_ = 0;                   // bytes of send_queue_.front() already sent
-  size_t in_network_ = 0;         // sent within the window, not yet read by the peer
-  bool fin_after_queue_ = false;  // closed gracefully: the FIN follows the send queue
-  int64_t next_read_ns_ = 0;      // a slow reader's next read
+  size_t in_network_ = 0;                     // sent within the window, not yet read by the peer
+  bool fin_after_queue_ = false;              // closed gracefully: the FIN follows the send queue
+  int64_t next_read_ns_ = 0;                  // a slow reader's next read
   net::connection_timers timers_;
   uint64_t ping_generation_ = 0;  // pings scheduled under an older one are stale
   bool write_check_armed_ = false;
-  size_t unreported_ = 0;  // greeting bytes the reader has not taken: not reported flushed
-  int64_t last_arrival_ns_ = 0;   // keeps this direction's deliveries monotone
+  size_t unreported_ = 0;        // greeting bytes the reader has not taken: not reported flushed
+  int64_t last_arrival_ns_ = 0;  // keeps this direction's deliveries monotone
   int64_t latency_ns_ = 0;       // this connection's base latency (both directions)
   bool closed_ = false;          // this end closed itself, or learned the peer is gone
   bool peer_finished_ = false;   // the peer closed: deliver what arrived, then report closed

@@ -34,7 +34,8 @@ bool workload_client::connect(sim_network& net, const std::string& host, int por
   if (!end_) return false;
   std::string hello = std::string{"CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1,"} +
                       "\"headers\":" + (options_.headers ? "true" : "false") +
-                      ",\"echo\":" + (options_.echo ? "true" : "false") + "}\r\n";
+                      ",\"echo\":" + (options_.echo ? "true" : "false") + ",\"user\":\"" +
+                      options_.user + "\",\"pass\":\"" + options_.user + "\"}\r\n";
   for (auto& s : subs_)
     if (s.active) hello += sub_line(s);
   send(hello);

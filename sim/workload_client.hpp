@@ -64,6 +64,7 @@ struct client_subscription {
 struct client_options {
   bool headers = true;
   bool echo = true;
+  std::string user = "g";  // logs in as this user (password: the same), so to its account
 };
 
 class workload_client final : public net::connection_handler {

@@ -68,6 +68,8 @@ void any_workload(scenario_plan& p) {
   p.client_headers = *rc::gen::container<std::vector<bool>>(n, rc::gen::arbitrary<bool>());
   p.client_echo = *rc::gen::container<std::vector<bool>>(n, rc::gen::arbitrary<bool>());
   p.responders = *rc::gen::container<std::vector<bool>>(n, rc::gen::arbitrary<bool>());
+  // Each client's account: $G, A or B (isolation is checked on every delivery).
+  p.client_account = *rc::gen::container<std::vector<int>>(n, rc::gen::inRange(0, 3));
 }
 
 rc::Gen<fault_event> any_fault() {
