@@ -14,6 +14,8 @@ server is started fresh for every group of scenarios:
   tls         clients over TLS (certificates made with openssl, gnatsd-tls-bench: the raw
               protocol over OpenSSL, counts exact): 1:1 at 16 B and 1 KiB, handshakes per
               second (connect, plain INFO, TLS handshake, CONNECT, PING/PONG), server CPU
+  accounts    request/reply through a service import (p50, p99) and a stream import fanned
+              out to subscribers in four accounts, on one server configured with accounts
   safety      hostile and stuck peers: connection churn (connect, CONNECT, PING/PONG, close;
               one at a time and four at a time) with the server's memory before and after; a
               route peer that stops reading while a publisher sends 1 KiB messages at full
@@ -86,6 +88,9 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("stuck route: dropped after", "s", LOWER, None),
     ("slow consumer: healthy subscribers' rate", "msgs/s", HIGHER, 1.0),
     ("slow consumer: cut after", "s", LOWER, None),
+    ("service import req/reply p50", "us", LOWER, None),
+    ("service import req/reply p99", "us", LOWER, None),
+    ("stream import fan-out to 4 accounts 16B", "msgs/s", HIGHER, None),
 ]
 
 
@@ -314,8 +319,42 @@ def run_safety(a, binary, add):
         s.stop()
 
 
+# Accounts: a service exported by SVC and imported by CLI (the requester publishes in CLI,
+# the responder answers in SVC, the reply finds its way back through the import), and a
+# stream exported by PUB and imported by four accounts, one subscriber in each.
+ACCOUNTS_CONF = """
+accounts {
+  SVC: { users: [{user: svc, password: svc}], exports: [{service: "bench.req"}] }
+  CLI: { users: [{user: cli, password: cli}],
+         imports: [{service: {account: SVC, subject: "bench.req"}}] }
+  PUB: { users: [{user: pub, password: pub}], exports: [{stream: "bench"}] }
+""" + "".join(f"""  S{i}: {{ users: [{{user: u{i}, password: p}}],
+         imports: [{{stream: {{account: PUB, subject: "bench"}}}}] }}
+""" for i in range(4)) + "}\n"
+
+
+def run_accounts(a, binary, add):
+    conf = os.path.join(tempfile.mkdtemp(prefix="gnatsd-bench-"), "accounts.conf")
+    with open(conf, "w") as f:
+        f.write(ACCOUNTS_CONF)
+    s = Server(binary, ["-c", conf])
+    try:
+        out = loadgen(a, "service import", [
+            "--url", f"cli:cli@{s.url}", "--sub-url", f"svc:svc@{s.url}",
+            "--scenario", "reqrep", "--size", "16", "--msgs", str(a.reqs)])
+        m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
+        add("service import req/reply p50", float(m.group(1)))
+        add("service import req/reply p99", float(m.group(3)))
+        out = loadgen(a, "stream import", [
+            "--url", f"pub:pub@{s.url}", "--sub-url", f"u%d:p@{s.url}", "--subs", "4",
+            "--scenario", "pubsub", "--size", "16", "--msgs", str(a.msgs)])
+        add("stream import fan-out to 4 accounts 16B", rate(out, "sub"))
+    finally:
+        s.stop()
+
+
 GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
-          "scale": run_scale, "tls": run_tls, "safety": run_safety}
+          "scale": run_scale, "tls": run_tls, "safety": run_safety, "accounts": run_accounts}
 
 
 def fmt(v, unit):

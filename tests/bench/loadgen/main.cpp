@@ -18,6 +18,9 @@
 //   --scenario churn     --msgs cycles of connect, INFO, CONNECT, PING/PONG, close (--subs at
 //                        a time); the server's RSS around it
 // Common: --url, --msgs, --size, --window, --server-pid (resident memory from /proc).
+// URLs may carry credentials, "user:pass@host:port"; "%d" in --sub-url is replaced by each
+// subscriber's number (subscribers logging in to different accounts). reqrep puts its
+// responder on --sub-url.
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>

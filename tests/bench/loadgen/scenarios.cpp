@@ -44,6 +44,14 @@ void close_all(const std::vector<int>& fds) {
 // Across a cluster, interest reaches the publisher's server asynchronously. Subscribe to a
 // probe subject after `bench` (routes hear interest in order) and publish probes until one
 // arrives; then `bench` is known there too. Leftover probes are drained before the run.
+// "host:port" of a URL, without scheme and credentials.
+std::string server_of(const std::string& url) {
+  const auto at = url.find('@');
+  std::string s = at == std::string::npos ? url : url.substr(at + 1);
+  if (s.rfind("nats://", 0) == 0) s = s.substr(7);
+  return s;
+}
+
 void wait_for_route_interest(int pub, int sub) {
   send_all(sub, "SUB probe 2\r\nPING\r\n");
   read_until(sub, "PONG\r\n");
@@ -135,7 +143,7 @@ void run_pubsub(const config& cfg) {
   for (int fd : subs)
     subscribe(fd, "bench", cfg.queue, 1);
   const int pub = open_client(cfg.url);
-  if (cfg.sub_url != cfg.url) wait_for_route_interest(pub, subs[0]);
+  if (server_of(cfg.sub_url) != server_of(cfg.url)) wait_for_route_interest(pub, subs[0]);
   // Plain subscribers each expect every message; a queue group expects each message once.
   std::vector<std::unique_ptr<sink>> sinks;
   if (cfg.queue.empty()) {
@@ -171,7 +179,8 @@ void run_pubsub(const config& cfg) {
 }
 
 void run_reqrep(const config& cfg) {
-  const int responder = open_client(cfg.url);
+  // The responder on --sub-url (the same server by default; a service import's exporter).
+  const int responder = open_client(cfg.sub_url);
   subscribe(responder, "bench.req", "", 1);
   const int requester = open_client(cfg.url);
   subscribe(requester, "bench.reply", "", 1);

@@ -11,10 +11,42 @@
 #include <stdexcept>
 
 namespace loadgen {
+namespace {
+
+// "[nats://][user:pass@]host:port": the credentials part, or "".
+std::string credentials_of(const std::string& url) {
+  const auto at = url.find('@');
+  if (at == std::string::npos) return {};
+  const size_t start = url.rfind("nats://", 0) == 0 ? 7 : 0;
+  return url.substr(start, at - start);
+}
+
+// The CONNECT line (and PING) of a client of `url`, logging in as its user if it names one.
+std::string hello_for(const std::string& url) {
+  std::string creds;
+  if (const std::string c = credentials_of(url); !c.empty()) {
+    const auto colon = c.find(':');
+    creds = ",\"user\":\"" + c.substr(0, colon) + "\",\"pass\":\"" +
+            (colon == std::string::npos ? "" : c.substr(colon + 1)) + "\"";
+  }
+  return "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false,\"name\":\"loadgen\"" +
+         creds + "}\r\nPING\r\n";
+}
+
+// `url` with each "%d" replaced by `i`: clients of one run logging in as different users.
+std::string numbered(const std::string& url, int i) {
+  std::string out = url;
+  for (auto at = out.find("%d"); at != std::string::npos; at = out.find("%d", at))
+    out.replace(at, 2, std::to_string(i));
+  return out;
+}
+
+}  // namespace
 
 int dial(const std::string& url) {
   const auto colon = url.rfind(':');
   std::string host = url.substr(0, colon);
+  if (const auto at = host.find('@'); at != std::string::npos) host = host.substr(at + 1);
   if (host.rfind("nats://", 0) == 0) host = host.substr(7);
   const std::string port = url.substr(colon + 1);
   addrinfo hints{}, *res = nullptr;
@@ -64,17 +96,15 @@ int open_client(const std::string& url) {
 }
 
 std::vector<int> open_clients(const std::string& url, int n) {
-  constexpr std::string_view hello =
-      "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false,\"name\":\"loadgen\"}"
-      "\r\nPING\r\n";
   constexpr int batch = 256;  // within the listen backlog of both servers
   std::vector<int> fds;
   fds.reserve(static_cast<size_t>(n));
   for (int first = 0; first < n; first += batch) {
     const int last = std::min(n, first + batch);
     for (int i = first; i < last; ++i) {
-      fds.push_back(dial(url));
-      send_all(fds.back(), hello);
+      const std::string mine = numbered(url, i);
+      fds.push_back(dial(mine));
+      send_all(fds.back(), hello_for(mine));
     }
     for (int i = first; i < last; ++i)
       read_until(fds[static_cast<size_t>(i)], "PONG\r\n");

@@ -21,7 +21,8 @@ std::string read_until(int fd, std::string_view needle, int times = 1);
 
 /// Connects, sends CONNECT (echo off) and waits for the PONG of a PING.
 int open_client(const std::string& url);
-/// Opens `n` clients like open_client, pipelined in batches (for thousands of them).
+/// Opens `n` clients like open_client, pipelined in batches (for thousands of them). A
+/// "user:pass@" in `url` logs them in; "%d" in it is replaced by each client's number.
 std::vector<int> open_clients(const std::string& url, int n);
 
 /// The server's resident set in KiB (from /proc), or 0 without a pid.
