@@ -4,6 +4,7 @@
 // cluster decisions are cluster::membership's (src/cluster).
 #include "actors/server.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 
 #include "actors/client_session.hpp"
@@ -74,6 +75,34 @@ void child_failed(server_pointer self, const caf::actor_addr& who, const std::st
   }
 }
 
+// The accounts as /accountz lists them: $G, the configured ones in config order, then the
+// system account.
+void add_accounts(const server_context& ctx, monitor::server_view& v) {
+  std::vector<std::string> names{std::string{global_account}};
+  for (const auto& a : v.options->accounts)
+    names.push_back(a.name);
+  v.system_account = v.options->system_account_name();
+  if (!v.system_account.empty() &&
+      std::find(names.begin(), names.end(), v.system_account) == names.end())
+    names.push_back(v.system_account);
+  for (const auto& name : names) {
+    const auto acc = ctx.accounts.find(name);
+    if (!acc) continue;
+    monitor::account_view a;
+    a.name = name;
+    a.is_system = name == v.system_account;
+    a.client_connections = acc->client_connections.load();
+    a.total_connections = acc->total_connections.load();
+    a.received_msgs = acc->received_msgs.load();
+    a.received_bytes = acc->received_bytes.load();
+    a.sent_msgs = acc->sent_msgs.load();
+    a.sent_bytes = acc->sent_bytes.load();
+    a.slow_consumers = acc->slow_consumers.load();
+    a.subs = acc->subscriptions().stats();
+    v.accounts.push_back(std::move(a));
+  }
+}
+
 monitor::server_view snapshot(const server_state& st) {
   monitor::server_view v;
   const auto& ctx = *st.context;
@@ -90,6 +119,7 @@ monitor::server_view snapshot(const server_state& st) {
   v.slow_consumers = ctx.counters.slow_consumers.load();
   v.total_connections = ctx.counters.total_connections.load();
   v.subs = ctx.accounts.subscription_stats();
+  add_accounts(ctx, v);
   for (const auto& [cid, s] : st.sessions)
     v.connections.push_back({cid, s.ip, s.port, s.stats, {}});
   v.closed.assign(st.closed.begin(), st.closed.end());

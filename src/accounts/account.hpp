@@ -63,8 +63,14 @@ class account : public std::enable_shared_from_this<account> {
   /// The replies its service exports wait for.
   service_responses& responses() { return responses_; }
 
-  /// Clients logged in to this account now (nats-server's account connections).
+  /// Clients logged in to this account now (nats-server's account connections), and since
+  /// the start.
   std::atomic<int64_t> client_connections{0};
+  std::atomic<uint64_t> total_connections{0};
+  /// What its clients published (received) and were sent, as /accstatz reports them;
+  /// added once per read buffer and per write, as the server's counters.
+  std::atomic<uint64_t> received_msgs{0}, received_bytes{0}, sent_msgs{0}, sent_bytes{0};
+  std::atomic<uint64_t> slow_consumers{0};
 
   /// The registry's internal subscriptions in this account's sublist (service imports and
   /// the response subscription); touched by the registry only, under its lock.

@@ -171,6 +171,10 @@ void client_connection::receive(const char* data, size_t size) {
   // Counters are aggregated once per read buffer, as nats-server does.
   ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
   ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
+  if (in_msgs_ != msgs_before) {
+    account_->received_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
+    account_->received_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
+  }
   stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
   stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
 }
@@ -325,6 +329,7 @@ bool client_connection::on_connect(std::string_view json) {
   }
   authorized_ = true;
   account_->client_connections.fetch_add(1, std::memory_order_relaxed);
+  account_->total_connections.fetch_add(1, std::memory_order_relaxed);
   counted_in_account_ = true;
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
@@ -618,6 +623,7 @@ void client_connection::deliver(delivery_batch batch) {
 
 void client_connection::slow_consumer_pending(size_t max_pending) {
   ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  account_->slow_consumers.fetch_add(1, std::memory_order_relaxed);
   ctx_->log->info(prefix_ + "Slow Consumer Detected: MaxPending of " + std::to_string(max_pending) +
                   " Exceeded");
   close(close_reason::slow_consumer_pending, false);
@@ -639,6 +645,7 @@ void client_connection::write_deadline_check(duration now) {
     return;
   }
   ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
+  account_->slow_consumers.fetch_add(1, std::memory_order_relaxed);
   ctx_->log->info(prefix_ + "Slow Consumer Detected: WriteDeadline of " +
                   format_go_duration(limits_->write_deadline) + " exceeded with " +
                   std::to_string(v.chunks) + " chunks of " + std::to_string(v.attempted) +
@@ -657,6 +664,10 @@ std::vector<std::vector<char>> client_connection::take_output(duration now) {
   self_->handed.fetch_add(handed, std::memory_order_relaxed);
   ctx_->counters.out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   ctx_->counters.out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
+  if (out_msgs_ != 0) {
+    account_->sent_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
+    account_->sent_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);
+  }
   total_out_msgs_ += out_msgs_;
   stats_->out_msgs.fetch_add(out_msgs_, std::memory_order_relaxed);
   stats_->out_bytes.fetch_add(out_bytes_, std::memory_order_relaxed);

@@ -7,8 +7,22 @@
 #include <nlohmann/json.hpp>
 
 #include "config/nats_url.hpp"
+#include "monitor/account_endpoints.hpp"
 
 namespace gnatsd::monitor {
+
+// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
+std::string rfc3339(int64_t ns) {
+  const std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(ns % 1000000000));
+  return buf;
+}
+
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -22,18 +36,6 @@ std::vector<std::string> route_hosts(const std::vector<std::string>& routes) {
     if (parse_nats_url(r, url)) out.push_back(url.host_port());
   }
   return out;
-}
-
-// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
-std::string rfc3339(int64_t ns) {
-  const std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(ns % 1000000000));
-  return buf;
 }
 
 // Go's uptime format: "1d2h3m4s" without the sub-second part.
@@ -329,6 +331,8 @@ response handle(const std::string& path, const std::string& query, const server_
   if (path == "/connz") return connz(server, q, clock);
   if (path == "/routez") return routez(server, q, clock);
   if (path == "/subsz" || path == "/subscriptionsz") return subsz(server, q, clock);
+  if (path == "/accountz") return accountz(server, q, clock);
+  if (path == "/accstatz") return accstatz(server, q, clock);
   if (path == "/healthz") return {200, "{\"status\":\"ok\"}"};
   if (path == "/" || path.empty())
     return {200,

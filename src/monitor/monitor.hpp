@@ -1,4 +1,5 @@
-// The monitoring endpoints of nats-server 2.9 (/varz, /connz, /routez, /subsz, /healthz):
+// The monitoring endpoints of nats-server 2.9 (/varz, /connz, /routez, /subsz, /accountz,
+// /accstatz, /healthz):
 // plain snapshots of server state in, JSON with nats-server's field names out, so that
 // tools written for nats-server read gnatsd's endpoints unchanged.
 //
@@ -36,6 +37,17 @@ struct route_view {
   connection_stats_ptr stats;
 };
 
+/// One account, for /accountz and /accstatz.
+struct account_view {
+  std::string name;
+  bool is_system = false;
+  int64_t client_connections = 0;
+  uint64_t total_connections = 0;
+  uint64_t received_msgs = 0, received_bytes = 0, sent_msgs = 0, sent_bytes = 0;
+  uint64_t slow_consumers = 0;
+  sublist_stats subs;
+};
+
 struct server_view {
   std::string server_id, server_name, version, cluster_name;
   std::shared_ptr<const server_options> options;
@@ -46,6 +58,8 @@ struct server_view {
   std::vector<connection_view> connections;  // open client connections, by cid
   std::vector<connection_view> closed;       // the most recently closed, oldest first
   std::vector<route_view> routes;            // registered routes, by rid
+  std::vector<account_view> accounts;        // $G, the configured ones, the system account
+  std::string system_account;                // empty: none
 };
 
 /// Times in nanoseconds since the Unix epoch.

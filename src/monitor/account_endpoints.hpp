@@ -1,0 +1,21 @@
+// /accountz and /accstatz of nats-server 2.9: the accounts of the server, one account's
+// detail (its imports and exports as configured, connections, subscriptions), and traffic
+// per account.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "monitor/monitor.hpp"
+
+namespace gnatsd::monitor {
+
+response accountz(const server_view& s, const std::map<std::string, std::string>& q,
+                  const clock_view& c);
+response accstatz(const server_view& s, const std::map<std::string, std::string>& q,
+                  const clock_view& c);
+
+/// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
+std::string rfc3339(int64_t ns);
+
+}  // namespace gnatsd::monitor
