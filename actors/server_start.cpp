@@ -123,8 +123,11 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
                   logger_ptr log, uint64_t seed, running_server& out, std::string& error) {
   prng rng{seed};
   auto ctx = std::make_shared<server_context>();
-  server_options o = std::move(options);  // in force (the context's) once the ports are bound
+  server_options o = std::move(options);     // in force (the context's) once the ports are bound
   ctx->server_id = generate_server_id(rng);  // before the options: reply prefixes derive from it
+  prng nonce_rng{seed ^ 0x6e6f6e6365ull};  // a stream of its own: the other draws stay as they were
+  for (auto& b : ctx->nonce_key)
+    b = static_cast<uint8_t>(nonce_rng.below(256));
   ctx->set_options(o);
   ctx->set_auth(o.authorization);
   ctx->set_tls(o.tls);

@@ -114,7 +114,8 @@ class scenario_run {
       o.accounts.push_back(account_options{account_names()[a], {}, {}});
     for (size_t a = 0; a < account_names().size(); ++a)
       o.authorization.users.push_back(user_entry{account_users()[a], account_users()[a],
-                                                 std::nullopt, a == 0 ? "" : account_names()[a]});
+                                                 std::nullopt, a == 0 ? "" : account_names()[a],
+                                                 ""});
   }
 
   void start_servers() {

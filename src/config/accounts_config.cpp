@@ -320,7 +320,10 @@ void check_account_users(const value& where, const server_options& o) {
   std::set<std::string> names;
   for (const auto& u : o.authorization.users) {
     account_users = account_users || !u.account.empty();
-    if (!names.insert(u.user).second) bad(where, "Duplicate user \"" + u.user + "\" detected");
+    const bool by_nkey = !u.nkey.empty();
+    if (!names.insert(by_nkey ? u.nkey : u.user).second)
+      bad(where, std::string{"Duplicate "} + (by_nkey ? "nkey" : "user") + " \"" +
+                     (by_nkey ? u.nkey : u.user) + "\" detected");
   }
   if (account_users) {
     if (!o.authorization.user.empty()) bad(where, "Can not have a single user/pass and accounts");

@@ -1,5 +1,6 @@
 #include "config/auth_config.hpp"
 
+#include "auth/nkey.hpp"
 #include "config/config_fields.hpp"
 
 namespace gnatsd::config {
@@ -38,15 +39,28 @@ permission_set as_permissions(const value& map) {
 
 user_entry as_user(const value& map) {
   user_entry u;
+  const value* nkey_value = nullptr;
   auto name = [&](const value& v, const std::string& k) { u.user = as_string(v, k); };
   auto pass = [&](const value& v, const std::string& k) { u.password = as_string(v, k); };
   apply_map(map, {{"user", name},
                   {"username", name},
                   {"password", pass},
                   {"pass", pass},
+                  {"nkey",
+                   [&](const value& v, const std::string& k) {
+                     nkey_value = &v;
+                     u.nkey = as_string(v, k);
+                   }},
                   {"permissions", [&](const value& v, const std::string&) {
                      u.permissions = as_permissions(v);
                    }}});
+  if (nkey_value != nullptr) {
+    // nats-server's texts; an nkey user logs in with a signature, nothing else.
+    if (!nkey::decode_user(u.nkey)) bad(*nkey_value, "Not a valid public nkey for a user");
+    if (!u.user.empty() || !u.password.empty())
+      bad(map, "Nkey users do not take usernames or passwords");
+    return u;
+  }
   if (u.user.empty()) bad(map, "user entry requires a user");
   return u;
 }

@@ -334,7 +334,8 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
           {"no_system_account", boolean(o.no_system_account)},
       },
       top_level_unknown);
-  if (accounts_value != nullptr) check_account_users(*accounts_value, o);
+  // Also without accounts: nats-server refuses duplicate users of the authorization block.
+  check_account_users(accounts_value != nullptr ? *accounts_value : top, o);
 }
 
 namespace {
@@ -364,8 +365,9 @@ std::string validate_accounts(const server_options& o) {
     const auto& users = o.authorization.users;
     if (users.empty())
       return "no_auth_user: \"" + o.no_auth_user + "\" present, but users are not defined";
-    if (std::none_of(users.begin(), users.end(),
-                     [&](const user_entry& u) { return u.user == o.no_auth_user; }))
+    if (std::none_of(users.begin(), users.end(), [&](const user_entry& u) {
+          return u.user == o.no_auth_user || u.nkey == o.no_auth_user;
+        }))
       return "no_auth_user: \"" + o.no_auth_user +
              "\" not present as user in authorization block or account configuration";
   }

@@ -25,6 +25,7 @@ struct user_entry {
   std::string password;  // plain text or a bcrypt hash
   std::optional<permission_set> permissions;
   std::string account;  // the account it logs in to; empty: the global account $G
+  std::string nkey;     // an nkey user ("U...", no user or password): logs in by signature
 };
 
 /// An entry of an account's `exports`: a stream (messages) or a service (requests) other
@@ -34,7 +35,7 @@ struct export_options {
   std::string subject;
   std::vector<std::string> accounts;
   response_type response = response_type::singleton;  // services
-  duration threshold = std::chrono::minutes{2};        // services: how long replies may take
+  duration threshold = std::chrono::minutes{2};       // services: how long replies may take
   bool operator==(const export_options& o) const {
     return service == o.service && subject == o.subject && accounts == o.accounts &&
            response == o.response && threshold == o.threshold;
@@ -76,6 +77,12 @@ struct authorization_options {
   std::optional<permission_set> default_permissions;
 
   bool required() const { return !user.empty() || !token.empty() || !users.empty(); }
+  /// Whether a user logs in with an nkey (clients then get a nonce in their INFO).
+  bool has_nkeys() const {
+    for (const auto& u : users)
+      if (!u.nkey.empty()) return true;
+    return false;
+  }
 };
 
 /// A `tls {}` block (top level for clients, inside `cluster {}` for routes) or the --tls*

@@ -1,6 +1,7 @@
 #include "connection/client_connection.hpp"
 
 #include "accounts/stream_shadows.hpp"
+#include "auth/nkey.hpp"
 
 #include <algorithm>
 
@@ -221,9 +222,22 @@ bool client_connection::authorize() {
     return connect_.user == auth.user && password_matches(auth.password, connect_.pass);
   if (auth.users.empty()) return true;
   if (tls_ && ctx_->current_tls()->verify_and_map) return authorize_by_certificate(auth);
+  if (!connect_.nkey.empty()) return authorize_by_nkey(auth);
   if (const auto* u = no_auth_user(auth)) return log_in_as(*u);
   for (const auto& u : auth.users)
-    if (u.user == connect_.user && password_matches(u.password, connect_.pass)) return log_in_as(u);
+    if (u.nkey.empty() && u.user == connect_.user && password_matches(u.password, connect_.pass))
+      return log_in_as(u);
+  return false;
+}
+
+// An nkey user signs the nonce of its INFO with its seed: the signature must check out
+// against the public key it names, and that key must be a configured user's.
+bool client_connection::authorize_by_nkey(const authorization_options& auth) {
+  for (const auto& u : auth.users) {
+    if (u.nkey != connect_.nkey) continue;
+    if (!nkey::verify(u.nkey, ctx_->nonce_for(cid_), connect_.sig)) return false;
+    return log_in_as(u);
+  }
   return false;
 }
 
@@ -267,7 +281,7 @@ bool client_connection::log_in_as(const user_entry& u) {
   account_ptr acc = u.account.empty() ? ctx_->accounts.global() : ctx_->accounts.find(u.account);
   if (!acc) return false;  // its account went away in a reload
   account_ = std::move(acc);
-  user_ = u.user;
+  user_ = u.nkey.empty() ? u.user : u.nkey;  // an nkey user is known by its key
   // A user without permissions of its own got its block's default_permissions when the
   // config was read (config/auth_config.cpp).
   if (u.permissions) permissions_ = std::make_unique<permission_checker>(*u.permissions);
@@ -496,8 +510,9 @@ void client_connection::reload_authorization() {
   if (closing_ || !connect_received_ || !authorized_) return;
   const auto auth = ctx_->current_auth();
   if (!user_.empty()) {
-    const bool still_there = std::any_of(auth->users.begin(), auth->users.end(),
-                                         [&](const user_entry& u) { return u.user == user_; });
+    const bool still_there = std::any_of(
+        auth->users.begin(), auth->users.end(),
+        [&](const user_entry& u) { return (u.nkey.empty() ? u.user : u.nkey) == user_; });
     if (!still_there) {  // a removed user is closed with nothing written
       close(close_reason::auth_violation, false);
       return;

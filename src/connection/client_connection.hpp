@@ -168,6 +168,7 @@ class client_connection final : public proto::client_op_handler {
   /// Takes `u`'s account and permissions; false if its account does not exist.
   bool log_in_as(const user_entry& u);
   const user_entry* no_auth_user(const authorization_options& auth) const;
+  bool authorize_by_nkey(const authorization_options& auth);
   // Permission checks; on a violation they send nats-server's -ERR and log it.
   bool may_publish(std::string_view subject);
   bool may_subscribe(std::string_view subject, std::string_view queue, std::string_view sid);

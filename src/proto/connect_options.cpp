@@ -22,7 +22,8 @@ bool apply_connect_json(std::string_view text, connect_options& opts) {
          take_field(j, "lang", opts.lang) && take_field(j, "version", opts.version) &&
          take_field(j, "user", opts.user) && take_field(j, "pass", opts.pass) &&
          take_field(j, "auth_token", opts.auth_token) && take_field(j, "account", opts.account) &&
-         take_field(j, "new_account", opts.new_account);
+         take_field(j, "new_account", opts.new_account) && take_field(j, "nkey", opts.nkey) &&
+         take_field(j, "sig", opts.sig);
 }
 
 }  // namespace gnatsd::proto

@@ -27,6 +27,8 @@ struct connect_options {
   std::string auth_token;
   std::string account;
   std::string new_account;
+  std::string nkey;  // an nkey user's public key
+  std::string sig;   // its signature of the INFO's nonce (base64)
 };
 
 /// Applies the CONNECT JSON `json` onto `opts`. Returns false if it is not a JSON object or a

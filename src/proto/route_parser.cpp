@@ -10,10 +10,10 @@ namespace {
 // ops (A+, A-) and some client ops (SUB, UNSUB, PUB, HPUB), most of which it ignores on a
 // route; gnatsd accepts them the same way so that a peer gets the same replies from both.
 constexpr keyword route_keywords[] = {
-    {"RMSG", true},     {"HMSG", true},  {"RS+", true},   {"RS-", true},   {"LMSG", true},
-    {"LS+", true},      {"LS-", true},   {"PING", false}, {"PONG", false}, {"INFO", false},
-    {"CONNECT", false}, {"+OK", false},  {"-ERR", true},  {"SUB", true},   {"UNSUB", true},
-    {"PUB", true},      {"HPUB", true},  {"A+", true},    {"A-", true},    {"AU", true},
+    {"RMSG", true},     {"HMSG", true}, {"RS+", true},   {"RS-", true},   {"LMSG", true},
+    {"LS+", true},      {"LS-", true},  {"PING", false}, {"PONG", false}, {"INFO", false},
+    {"CONNECT", false}, {"+OK", false}, {"-ERR", true},  {"SUB", true},   {"UNSUB", true},
+    {"PUB", true},      {"HPUB", true}, {"A+", true},    {"A-", true},    {"AU", true},
 };
 
 // An RS+ queue weight. nats-server takes whatever parses (-1 for anything but 1-9 digits)
@@ -57,7 +57,8 @@ parse_status route_parser::process_line(std::string_view line) {
   if (kw == "RS-" || kw == "LS-" || kw == "UNSUB") return remote_unsub(rest);
   if (kw == "PUB" || kw == "HPUB") return client_publish(kw == "HPUB", rest);
   // nats-server's parser knows "Au" (lower-case u only) as a spelling of A-.
-  if (kw == "AU" && line[1] != 'u') return parse_status::fail(error_code::unknown_protocol_operation);
+  if (kw == "AU" && line[1] != 'u')
+    return parse_status::fail(error_code::unknown_protocol_operation);
   if (kw == "SUB" || kw == "A+" || kw == "A-" || kw == "AU") return parse_status{};  // ignored
   if (kw == "PING") return parse_status::go_on(handler_->on_ping());
   if (kw == "PONG") return parse_status::go_on(handler_->on_pong());

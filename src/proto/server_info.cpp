@@ -34,14 +34,19 @@ std::string encode_info_prefix(const server_info& info) {
   return "INFO " + fields;
 }
 
-std::string finish_info(const std::string& prefix, uint64_t client_id,
-                        const std::string& client_ip) {
+std::string finish_info(const std::string& prefix, uint64_t client_id, const std::string& client_ip,
+                        const std::string& nonce) {
   std::string out = prefix;
   out += "\"client_id\":";
   out += std::to_string(client_id);
   if (!client_ip.empty()) {
     out += ",\"client_ip\":";
     out += nlohmann::json(client_ip).dump();
+  }
+  if (!nonce.empty()) {
+    out += ",\"nonce\":\"";
+    out += nonce;  // base64 URL-safe: nothing to escape
+    out += '"';
   }
   out += "} \r\n";
   return out;

@@ -37,7 +37,7 @@ std::string encode_info(const server_info& info);
 std::string encode_info_prefix(const server_info& info);
 /// Completes a prefix for one connection; with `encode_info_prefix`, the same bytes as
 /// `encode_info` of the same fields.
-std::string finish_info(const std::string& prefix, uint64_t client_id,
-                        const std::string& client_ip);
+std::string finish_info(const std::string& prefix, uint64_t client_id, const std::string& client_ip,
+                        const std::string& nonce = {});
 
 }  // namespace gnatsd::proto

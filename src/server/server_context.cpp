@@ -1,5 +1,7 @@
 #include "server/server_context.hpp"
 
+#include "auth/nkey.hpp"
+
 #include "util/prng.hpp"
 
 namespace gnatsd {
@@ -45,7 +47,14 @@ std::string server_context::client_info(uint64_t cid, const std::string& ip, boo
     }
     prefix = cached.prefix;
   }
-  return proto::finish_info(prefix, cid, ip);
+  // With nkey users, every client gets a nonce to sign (derived from its cid: the session
+  // that checks the signature computes the same one).
+  const std::string nonce = current_auth()->has_nkeys() ? nonce_for(cid) : std::string{};
+  return proto::finish_info(prefix, cid, ip, nonce);
+}
+
+std::string server_context::nonce_for(uint64_t cid) const {
+  return nkey::nonce_for(nonce_key, cid);
 }
 
 std::vector<std::string> server_context::connect_urls() const {

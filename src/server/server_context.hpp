@@ -7,6 +7,7 @@
 // created by the server actor and outlives every session (held by shared_ptr).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -108,6 +109,11 @@ struct server_context {
   /// Client ids, taken by the listener as it accepts (it greets the client with its INFO at
   /// once, before any actor runs for it).
   std::atomic<uint64_t> next_cid{1};
+
+  /// The secret nonces derive from (nkey::nonce_for), drawn from the server's seeded PRNG at
+  /// start; and the nonce client `cid` is asked to sign.
+  std::array<uint8_t, 32> nonce_key{};
+  std::string nonce_for(uint64_t cid) const;
 
   /// The client URLs of this server, then of every route peer (nats-server's
   /// `connect_urls`): written by the server actor, read by sessions for their INFO.

@@ -501,3 +501,61 @@ TEST(AccountsE2E, AccountzAndAccstatzAnswerAsNatsServer) {
 
 }  // namespace
 }  // namespace gnatsd::testing
+
+namespace gnatsd::testing {
+namespace {
+
+// The NATS documentation's example user pair: the seed signs, the public key is configured.
+constexpr const char* doc_seed = "SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY";
+constexpr const char* doc_user = "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4";
+
+natsStatus connect_with_seed(const server_process& s, const std::string& seed_file, conn_ptr& out) {
+  natsOptions* raw = nullptr;
+  natsOptions_Create(&raw);
+  opts_ptr opts{raw};
+  natsOptions_SetURL(raw, s.url().c_str());
+  natsOptions_SetMaxReconnect(raw, 0);
+  natsOptions_SetNKeyFromSeed(raw, doc_user, seed_file.c_str());
+  natsConnection* nc = nullptr;
+  const natsStatus st = natsConnection_Connect(&nc, raw);
+  out.reset(nc);
+  return st;
+}
+
+// An nkey user of account A signs the INFO's nonce with its seed (libnats does it); the
+// server checks the Ed25519 signature and logs it in to A. A client that names the key but
+// cannot sign is refused. Both servers, the same config and client.
+void nkey_login(const std::string& binary) {
+  const int port = free_port();
+  const std::string conf = "listen: 127.0.0.1:" + std::to_string(port) +
+                           "\naccounts { A: { users: [{nkey: " + doc_user +
+                           "}, {user: a, password: a}] } }\n";
+  server_process s{binary, {"-c", write_config("nkey_" + std::to_string(port) + ".conf", conf)}};
+  const std::string seed_file = write_config("nkey_" + std::to_string(port) + ".seed", doc_seed);
+  raw_client greeting{s.port()};
+  const std::string info = greeting.read_until("\r\n");
+  EXPECT_NE(info.find("\"nonce\":\""), std::string::npos) << binary << ": " << info;
+  conn_ptr nc;
+  ASSERT_EQ(connect_with_seed(s, seed_file, nc), NATS_OK) << binary;
+  auto sub = subscribe(nc.get(), "in.a");
+  natsConnection_Flush(nc.get());
+  publish_as(s.port(), "a", "in.a", "hello");  // account A's password user
+  auto m = next(sub.get());
+  ASSERT_TRUE(m) << binary;
+  EXPECT_EQ(data_of(m), "hello");
+  raw_client forger{s.port()};
+  forger.read_until("\r\n");
+  forger.send(std::string{"CONNECT {\"nkey\":\""} + doc_user +
+              "\",\"sig\":\"AAAA\",\"verbose\":false}\r\nPING\r\n");
+  EXPECT_NE(forger.read_until("Authorization Violation").find("-ERR 'Authorization Violation'"),
+            std::string::npos)
+      << binary;
+}
+
+TEST(AccountsE2E, NkeyUsersLogInBySignatureAsWithNatsServer) {
+  nkey_login(gnatsd_binary());
+  nkey_login(nats_server_binary());
+}
+
+}  // namespace
+}  // namespace gnatsd::testing

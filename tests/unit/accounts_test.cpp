@@ -171,3 +171,71 @@ accounts {
 
 }  // namespace
 }  // namespace gnatsd
+
+#include <openssl/evp.h>
+
+#include "auth/nkey.hpp"
+
+namespace gnatsd {
+namespace {
+
+// The public user key of the NATS documentation's example pair.
+constexpr const char* doc_user = "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4";
+
+TEST(Nkey, PublicUserKeysAreCheckedByPrefixAndChecksum) {
+  const auto key = nkey::decode_user(doc_user);
+  ASSERT_TRUE(key);
+  EXPECT_EQ(nkey::encode_user(*key), doc_user);
+  std::string corrupt = doc_user;
+  corrupt[10] = corrupt[10] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(nkey::decode_user(corrupt));
+  std::string other_kind = doc_user;
+  other_kind[0] = 'O';  // an operator key is no user key
+  EXPECT_FALSE(nkey::decode_user(other_kind));
+  EXPECT_FALSE(nkey::decode_user("SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY"));
+  EXPECT_FALSE(nkey::decode_user("UBAD"));
+}
+
+TEST(Nkey, AnEd25519SignatureOfTheNonceIsVerified) {
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> kctx{
+      EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), EVP_PKEY_CTX_free};
+  EVP_PKEY* raw = nullptr;
+  ASSERT_EQ(EVP_PKEY_keygen_init(kctx.get()), 1);
+  ASSERT_EQ(EVP_PKEY_keygen(kctx.get(), &raw), 1);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey{raw, EVP_PKEY_free};
+  nkey::public_key pub{};
+  size_t len = pub.size();
+  ASSERT_EQ(EVP_PKEY_get_raw_public_key(pkey.get(), pub.data(), &len), 1);
+  const std::string user = nkey::encode_user(pub);
+  const std::array<uint8_t, 32> secret{1, 2, 3};
+  const std::string nonce = nkey::nonce_for(secret, 7);
+  EXPECT_EQ(nonce.size(), 15u);
+  EXPECT_EQ(nonce, nkey::nonce_for(secret, 7));
+  EXPECT_NE(nonce, nkey::nonce_for(secret, 8));
+  unsigned char sig[64];
+  size_t sig_len = sizeof sig;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md{EVP_MD_CTX_new(), EVP_MD_CTX_free};
+  ASSERT_EQ(EVP_DigestSignInit(md.get(), nullptr, nullptr, nullptr, pkey.get()), 1);
+  ASSERT_EQ(EVP_DigestSign(md.get(), sig, &sig_len,
+                           reinterpret_cast<const unsigned char*>(nonce.data()), nonce.size()),
+            1);
+  static constexpr char url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string b64;  // base64 URL-safe, unpadded, as the NATS clients send it
+  for (size_t i = 0; i < sig_len; i += 3) {
+    uint32_t n = static_cast<uint32_t>(sig[i]) << 16;
+    if (i + 1 < sig_len) n |= static_cast<uint32_t>(sig[i + 1]) << 8;
+    if (i + 2 < sig_len) n |= sig[i + 2];
+    b64 += url[(n >> 18) & 63];
+    b64 += url[(n >> 12) & 63];
+    if (i + 1 < sig_len) b64 += url[(n >> 6) & 63];
+    if (i + 2 < sig_len) b64 += url[n & 63];
+  }
+  EXPECT_TRUE(nkey::verify(user, nonce, b64));
+  EXPECT_FALSE(nkey::verify(user, nonce + "x", b64));      // another nonce
+  EXPECT_FALSE(nkey::verify(doc_user, nonce, b64));        // another key
+  EXPECT_FALSE(nkey::verify(user, nonce, b64.substr(1)));  // a broken signature
+  EXPECT_FALSE(nkey::verify(user, nonce, "not base64 !"));
+}
+
+}  // namespace
+}  // namespace gnatsd

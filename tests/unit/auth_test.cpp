@@ -156,7 +156,7 @@ TEST(Reload, OnlyLiveChangesAreAccepted) {
   server_options a, b;
   a.port = b.port = -1;
   b.debug = true;
-  b.authorization.users.push_back(user_entry{"dave", "d", std::nullopt, ""});
+  b.authorization.users.push_back(user_entry{"dave", "d", std::nullopt, "", ""});
   b.cluster.routes = {"nats://127.0.0.1:7000"};
   EXPECT_EQ(unreloadable_change(a, b), "");
   b.max_payload = 100;  // limits reload live

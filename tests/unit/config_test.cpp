@@ -501,6 +501,28 @@ TEST(AccountsConfig, ExportsAndImportsGetNatsServersErrors) {
             "no error");
 }
 
+TEST(AccountsConfig, NkeyUsersAsNatsServerReadsThem) {
+  const char* key = "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4";
+  const auto o = options_of(std::string{"accounts { A: { users: [{nkey: "} + key + "}] } }\n");
+  ASSERT_EQ(o.authorization.users.size(), 1u);
+  EXPECT_EQ(o.authorization.users[0].nkey, key);
+  EXPECT_EQ(o.authorization.users[0].account, "A");
+  EXPECT_TRUE(o.authorization.has_nkeys());
+  EXPECT_NE(error_of("authorization { users: [{nkey: \"UBAD\"}] }\n")
+                .find("Not a valid public nkey for a user"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string{"authorization { users: [{nkey: "} + key + ", user: x}] }\n")
+                .find("Nkey users do not take usernames or passwords"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(std::string{"authorization { users: [{nkey: "} + key + "}, {nkey: " + key + "}] }\n")
+          .find("Duplicate nkey \"" + std::string{key} + "\" detected"),
+      std::string::npos);
+  EXPECT_NE(error_of("authorization { users: [{user: a, password: a}, {user: a, password: b}] }\n")
+                .find("Duplicate user \"a\" detected"),
+            std::string::npos);
+}
+
 // nats-server checks these at startup (not with -t); gnatsd checks them in both.
 TEST(AccountsConfig, NoAuthUserAndSystemAccountMustName) {
   EXPECT_EQ(validate(options_of("no_auth_user: bob\n")),
