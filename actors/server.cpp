@@ -192,8 +192,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](monitor_atom, const std::string& path, const std::string& query,
           const monitor::clock_view& clock, net::http_respond& respond) {
         const auto r = monitor::handle(path, query, snapshot(self->state), clock);
-        respond(r.status, r.status == 200 && path != "/" ? "application/json" : "text/html",
-                r.body);
+        respond(r.status, r.status == 200 && !r.html ? "application/json" : "text/html", r.body);
       },
       [=](regossip_atom) { regossip(self); },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },

@@ -1,4 +1,5 @@
-// Fuzz target for the config-file parser and the option mapping: any input either parses
+// Fuzz target for the config-file parser and the option mapping (accounts, exports and
+// imports built into an account registry when the config validates): any input either parses
 // into options or raises config::parse_error naming a position; nothing else may happen
 // (no crash, no other exception, no hang). Includes are resolved relative to a directory
 // that does not exist, so the fuzzer cannot reach the file system.
@@ -6,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "accounts/account_registry.hpp"
 #include "config/config_parser.hpp"
 #include "config/options.hpp"
 #include "util/assert.hpp"
@@ -17,7 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     gnatsd::server_options options;
     std::vector<std::string> warnings;
     gnatsd::apply_config(value, options, warnings);
-    (void)gnatsd::validate(options);
+    // A config that validates also builds its accounts: imports, mappings, internal
+    // subscriptions (the registry is what the server does with the accounts blocks).
+    if (gnatsd::validate(options).empty()) {
+      gnatsd::account_registry accounts;
+      accounts.configure(options, "FUZZ");
+      (void)accounts.take_interest_changes();
+    }
   } catch (const gnatsd::config::parse_error& e) {
     // Every error names a position: "<file>:<line>:<column>: ...".
     const std::string what = e.what();

@@ -130,6 +130,7 @@ struct server_options {
   std::string http_host;  // empty: the client listen host, as nats-server does
   int http_port = 0;      // 0: monitoring off
   int https_port = 0;     // monitoring over TLS (the top-level `tls` certificate); 0: off
+  std::string http_base_path;  // every monitoring endpoint lies under it ("/nats/varz")
 
   bool debug = false;
   bool trace = false;

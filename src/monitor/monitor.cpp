@@ -75,7 +75,7 @@ response varz(const server_view& s, const clock_view& c) {
   j["ping_max"] = o.ping_max;
   j["http_host"] = o.http_host.empty() ? o.host : o.http_host;
   j["http_port"] = o.http_port;
-  j["http_base_path"] = "";
+  j["http_base_path"] = o.http_base_path;
   j["https_port"] = o.https_port;
   j["auth_timeout"] = std::chrono::duration<double>(o.authorization.timeout).count();
   j["max_control_line"] = o.max_control_line;
@@ -324,9 +324,18 @@ std::map<std::string, std::string> parse_query(const std::string& query) {
   return out;
 }
 
-response handle(const std::string& path, const std::string& query, const server_view& server,
-                const clock_view& clock) {
-  const auto q = parse_query(query);
+namespace {
+
+// http_base_path as nats-server joins it with each endpoint: a leading '/', no trailing one.
+std::string base_of(std::string base) {
+  while (!base.empty() && base.back() == '/')
+    base.pop_back();
+  if (!base.empty() && base.front() != '/') base.insert(base.begin(), '/');
+  return base;
+}
+
+response endpoint(const std::string& path, const std::map<std::string, std::string>& q,
+                  const server_view& server, const clock_view& clock, const std::string& base) {
   if (path == "/varz") return varz(server, clock);
   if (path == "/connz") return connz(server, q, clock);
   if (path == "/routez") return routez(server, q, clock);
@@ -334,12 +343,32 @@ response handle(const std::string& path, const std::string& query, const server_
   if (path == "/accountz") return accountz(server, q, clock);
   if (path == "/accstatz") return accstatz(server, q, clock);
   if (path == "/healthz") return {200, "{\"status\":\"ok\"}"};
-  if (path == "/" || path.empty())
-    return {200,
-            "<html><body><a href=/varz>varz</a><br><a href=/connz>connz</a><br>"
-            "<a href=/routez>routez</a><br><a href=/subsz>subsz</a><br>"
-            "<a href=/healthz>healthz</a></body></html>"};
+  if (path.empty()) {
+    response r{200, "<html><body>"};
+    for (const char* e : {"varz", "connz", "routez", "subsz", "accountz", "accstatz", "healthz"})
+      r.body += "<a href=" + base + "/" + e + ">" + e + "</a><br>";
+    r.body += "</body></html>";
+    r.html = true;
+    return r;
+  }
   return {404, "404 page not found\n"};
+}
+
+}  // namespace
+
+response handle(const std::string& path, const std::string& query, const server_view& server,
+                const clock_view& clock) {
+  const std::string base = server.options ? base_of(server.options->http_base_path) : "";
+  // The root is the base path itself; everything else lies under it.
+  std::string rest;
+  if (path == (base.empty() ? "/" : base) || (base.empty() && path.empty())) {
+    rest = "";
+  } else if (path.size() > base.size() + 1 && path.compare(0, base.size() + 1, base + "/") == 0) {
+    rest = path.substr(base.size());
+  } else {
+    return {404, "404 page not found\n"};
+  }
+  return endpoint(rest, parse_query(query), server, clock, base);
 }
 
 }  // namespace gnatsd::monitor

@@ -75,9 +75,11 @@ struct clock_view {
 struct response {
   int status = 200;
   std::string body;
+  bool html = false;  // the index page; JSON otherwise
 };
 
-/// Answers `path` (without the base path) with query string `query`.
+/// Answers `path` with query string `query`; every endpoint lies under the options'
+/// `http_base_path`, as in nats-server.
 response handle(const std::string& path, const std::string& query, const server_view& server,
                 const clock_view& clock);
 

@@ -391,3 +391,40 @@ TEST(OperationsE2E, ReloadAppliesLimitsToConnectedClients) {
 
 }  // namespace
 }  // namespace gnatsd::testing
+
+namespace gnatsd::testing {
+namespace {
+
+// http_base_path: every endpoint under the base path, the index at the base itself, nothing
+// outside it; the same statuses as nats-server, "nats/" read as "/nats".
+std::string base_path_statuses(const std::string& binary, const std::string& base) {
+  const int http = free_port();
+  server_process s{binary,
+                   {"-a", "127.0.0.1", "-p", "-1", "-c",
+                    write_config("base_" + std::to_string(http) + ".conf",
+                                 "http: 127.0.0.1:" + std::to_string(http) +
+                                     "\nhttp_base_path: \"" + base + "\"\n")}};
+  std::string out;
+  for (const char* path : {"/nats/varz", "/nats/connz", "/nats/healthz", "/nats", "/nats/",
+                           "/varz", "/"}) {
+    int status = 0;
+    const std::string body = http_get(s.http_port(), path, &status);
+    out += std::string{path} + " " + std::to_string(status) + "\n";
+    if (std::string{path} == "/nats/varz" && body.find("\"http_base_path\": \"" + base + "\"") ==
+                                                 std::string::npos)
+      out += "varz does not show the base path\n";
+  }
+  return out;
+}
+
+TEST(MonitoringE2E, HttpBasePathAsNatsServer) {
+  for (const std::string base : {"/nats", "nats/"}) {
+    const std::string ours = base_path_statuses(gnatsd_binary(), base);
+    EXPECT_EQ(ours, base_path_statuses(nats_server_binary(), base)) << base;
+    EXPECT_NE(ours.find("/nats/varz 200\n"), std::string::npos) << ours;
+    EXPECT_NE(ours.find("/varz 404\n"), std::string::npos) << ours;
+  }
+}
+
+}  // namespace
+}  // namespace gnatsd::testing

@@ -142,7 +142,7 @@ TEST(Config, NatsServerOptionsNotImplementedYetAreRefusedByName) {
             "test.conf:2:1: \"jetstream\" is a nats-server option gnatsd does not implement yet "
             "(see docs/COMPATIBILITY.md)");
   for (const char* key : {"jetstream", "gateway", "leafnodes", "websocket", "mqtt", "operator",
-                          "http_base_path", "JetStream"})
+                          "server_tags", "JetStream"})
     EXPECT_NE(error_of(std::string{key} + ": x\n").find("does not implement yet"),
               std::string::npos)
         << key;
