@@ -11,7 +11,10 @@
 // "foo.*" is allowed by "foo.*" or "foo.>", not by "foo.bar").
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +28,18 @@ struct subject_rules {
   std::vector<std::string> deny;
 };
 
+/// allow_responses: a client may publish to the reply subject of each message it received,
+/// `max_msgs` times (negative: any number) within `expires` (negative: ever), although its
+/// publish permissions do not allow that subject.
+struct response_permission {
+  int64_t max_msgs = 1;
+  std::chrono::nanoseconds expires = std::chrono::minutes{2};
+};
+
 struct permission_set {
   subject_rules publish;
   subject_rules subscribe;
+  std::optional<response_permission> responses;
 };
 
 /// Message subjects a subscription must not receive although it matches them.

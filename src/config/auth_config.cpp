@@ -29,11 +29,45 @@ subject_rules as_subject_rules(const value& v, const std::string& key) {
 
 }  // namespace
 
+// allow_responses: true, or {max, expires}, as nats-server reads it.
+response_permission as_response_permission(const value& v, std::vector<std::string>& warnings) {
+  response_permission r;
+  if (v.type != value::kind::map)
+    bad(v, "error parsing response permissions, expected a boolean or a map");
+  for (const auto& [key, x] : v.entries) {
+    const std::string k = lower(key);
+    if (k == "max" || k == "max_msgs" || k == "max_messages" || k == "max_responses") {
+      if (const int64_t n = as_integer(x, key); n != 0) r.max_msgs = n;  // 0: the default
+    } else if (k == "expires" || k == "expiration" || k == "ttl") {
+      if (x.type != value::kind::string) bad(x, "error parsing expires, not a duration string");
+      if (const duration d = as_duration(x, key, warnings); d != duration::zero()) r.expires = d;
+    } else if (!x.used_as_variable) {
+      bad(x, "Unknown field \"" + key + "\" parsing permissions");
+    }
+  }
+  return r;
+}
+
 permission_set as_permissions(const value& map) {
   permission_set p;
+  std::vector<std::string> warnings;  // a duration that is a number is an error here
   auto pub = [&](const value& v, const std::string& k) { p.publish = as_subject_rules(v, k); };
   auto sub = [&](const value& v, const std::string& k) { p.subscribe = as_subject_rules(v, k); };
-  apply_map(map, {{"publish", pub}, {"pub", pub}, {"subscribe", sub}, {"sub", sub}});
+  auto responses = [&](const value& v, const std::string&) {
+    if (v.type == value::kind::boolean) {
+      if (v.boolean) p.responses = response_permission{};
+      return;
+    }
+    p.responses = as_response_permission(v, warnings);
+  };
+  apply_map(map, {{"publish", pub},
+                  {"pub", pub},
+                  {"subscribe", sub},
+                  {"sub", sub},
+                  {"allow_responses", responses},
+                  {"publish_allow_responses", responses}});
+  // Responses only: without an allow list of its own, publishing is closed but for them.
+  if (p.responses && !p.publish.has_allow) p.publish.has_allow = true;
   return p;
 }
 

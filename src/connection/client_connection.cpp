@@ -2,6 +2,7 @@
 
 #include "accounts/stream_shadows.hpp"
 #include "auth/nkey.hpp"
+#include "auth/reply_permits.hpp"
 
 #include <algorithm>
 
@@ -285,6 +286,9 @@ bool client_connection::log_in_as(const user_entry& u) {
   // A user without permissions of its own got its block's default_permissions when the
   // config was read (config/auth_config.cpp).
   if (u.permissions) permissions_ = std::make_unique<permission_checker>(*u.permissions);
+  const bool responses = u.permissions && u.permissions->responses;
+  self_->set_replies(responses ? std::make_shared<reply_permits>(*u.permissions->responses)
+                               : nullptr);
   return true;
 }
 
@@ -298,6 +302,8 @@ bool client_connection::may_publish(std::string_view subject) {
     it = publish_verdicts_.emplace(verdict_key_, permissions_->can_publish(subject)).first;
   }
   if (it->second) return true;
+  // allow_responses: a reply subject of a message it received (never cached: it is used up).
+  if (const auto permits = self_->replies(); permits && permits->use(subject, now_)) return true;
   send_err("Permissions Violation for Publish to \"" + std::string{subject} + "\"");
   ctx_->log->log(log_level::error, prefix_ + "Publish Violation - User \"" + user_ +
                                        "\", Subject \"" + std::string{subject} + "\"");

@@ -66,7 +66,10 @@ class client_connection final : public proto::client_op_handler {
   /// listener already sent the INFO (server_context::client_info) as it accepted.
   void start(bool tls = false, bool greeted = false);
   /// The actor clock's time, set before each read buffer (service replies expire by it).
-  void set_now(duration now) { router_.set_now(now); }
+  void set_now(duration now) {
+    now_ = now;
+    router_.set_now(now);
+  }
   /// Parses and processes one read buffer.
   void receive(const char* data, size_t size);
   /// The ping timer fired: send PING or close a stale connection.
@@ -200,8 +203,10 @@ class client_connection final : public proto::client_op_handler {
   proto::connect_options connect_;
   bool connect_received_ = false;
   bool authorized_ = false;
-  std::string user_;     // the `users` entry this client logged in as
-  account_ptr account_;  // where its subscriptions live and its messages go ($G until CONNECT)
+  std::string user_;  // the `users` entry this client logged in as
+  account_ptr account_;
+  duration now_{};  // the actor clock's time of the read buffer being processed  // where its
+                    // subscriptions live and its messages go ($G until CONNECT)
   bool counted_in_account_ = false;
   bool tls_ = false;
   certificate_names peer_certificate_;               // names in the client's TLS certificate

@@ -4,6 +4,7 @@
 
 #include "accounts/subject_mapping.hpp"
 #include "auth/permissions.hpp"
+#include "auth/reply_permits.hpp"
 #include "proto/identity.hpp"
 #include "proto/msg_encoder.hpp"
 #include "proto/route_encoder.hpp"
@@ -208,6 +209,8 @@ bool message_router::deliver_to(const subscription_ptr& sub, const proto::messag
     proto::append_msg(out, m, sub->sid);
   }
   if (ctx_.log->trace) trace_out(*sub, m, hmsg);
+  if (!m.reply.empty() && owner->tracks_replies.load(std::memory_order_acquire))
+    if (const auto permits = owner->replies()) permits->record(m.reply, now_);
   if (own) ++self_deliveries_;
   if (last) {
     if (own)

@@ -15,6 +15,7 @@
 namespace gnatsd {
 
 class account;
+class reply_permits;
 class subject_mapping;
 struct service_import_rule;
 
@@ -64,6 +65,16 @@ class subscriber {
   std::atomic<int64_t> written{0};
   /// Set when the owner closed: whatever it still had queued will never be written.
   std::atomic<bool> gone{false};
+
+  /// allow_responses (auth/reply_permits.hpp): the reply subjects delivered to the owner,
+  /// recorded by publishers while `tracks_replies` is set. The owner sets both (and replaces
+  /// them on a reload); publishers check the flag first and load the pointer only then.
+  std::atomic<bool> tracks_replies{false};
+  std::shared_ptr<reply_permits> replies() const { return std::atomic_load(&replies_); }
+  void set_replies(std::shared_ptr<reply_permits> r) {
+    std::atomic_store(&replies_, std::move(r));
+    tracks_replies.store(replies_ != nullptr, std::memory_order_release);
+  }
   int64_t backlog() const {
     if (gone.load(std::memory_order_relaxed)) return 0;
     return in_transit.load(std::memory_order_relaxed) + handed.load(std::memory_order_relaxed) -
@@ -73,6 +84,7 @@ class subscriber {
  private:
   uint64_t cid_;
   bool is_route_;
+  std::shared_ptr<reply_permits> replies_;
 };
 
 struct subscription {

@@ -181,3 +181,78 @@ TEST(AuthE2E, RoutesAuthenticateWithABcryptClusterPassword) {
 
 }  // namespace
 }  // namespace gnatsd::testing
+
+namespace gnatsd::testing {
+namespace {
+
+// allow_responses: a responder whose publish permissions allow nothing may answer each
+// request it received, once (or `max` times); anything else is a violation. The same
+// transcript as nats-server's.
+// Reads until `c` has received `n` PONGs in all.
+void until_pongs(raw_client& c, size_t n) {
+  auto pongs = [&] {
+    size_t k = 0;
+    for (auto at = c.received().find("PONG\r\n"); at != std::string::npos;
+         at = c.received().find("PONG\r\n", at + 1))
+      ++k;
+    return k;
+  };
+  for (int i = 0; i < 200 && pongs() < n; ++i)
+    c.read_some(50);
+}
+
+// What `c` received after its INFO, without the PINGs nats-server sends on its own (to
+// measure the client's round trip).
+std::string transcript_of(const raw_client& c) {
+  std::string t = c.received().substr(c.received().find("\r\n") + 2);
+  for (auto at = t.find("PING\r\n"); at != std::string::npos; at = t.find("PING\r\n"))
+    t.erase(at, 6);
+  return t;
+}
+
+std::string responses_transcript(const std::string& binary, const std::string& responses) {
+  const int port = free_port();
+  const std::string conf = "listen: 127.0.0.1:" + std::to_string(port) +
+                           "\nauthorization { users: [\n"
+                           "  {user: svc, password: s, permissions: {subscribe: \"req.>\", "
+                           "allow_responses: " +
+                           responses +
+                           "}}\n"
+                           "  {user: cli, password: c}\n] }\n";
+  server_process s{binary, {"-c", write_config("resp_" + std::to_string(port) + ".conf", conf)}};
+  raw_client svc{s.port()};
+  svc.send(
+      "CONNECT {\"verbose\":false,\"user\":\"svc\",\"pass\":\"s\"}\r\nSUB req.> 1\r\nPING\r\n");
+  until_pongs(svc, 1);
+  raw_client cli{s.port()};
+  cli.send(
+      "CONNECT {\"verbose\":false,\"user\":\"cli\",\"pass\":\"c\"}\r\nSUB inbox.> 1\r\n"
+      "PUB req.a inbox.a 1\r\nq\r\nPUB req.b inbox.b 1\r\nq\r\nPING\r\n");
+  until_pongs(cli, 1);
+  svc.send("PING\r\n");
+  until_pongs(svc, 2);
+  // Answer inbox.a three times, inbox.b once, and publish somewhere else.
+  svc.send(
+      "PUB inbox.a 2\r\nr1\r\nPUB inbox.a 2\r\nr2\r\nPUB inbox.a 2\r\nr3\r\n"
+      "PUB inbox.b 2\r\nr4\r\nPUB elsewhere 1\r\nx\r\nPING\r\n");
+  until_pongs(svc, 3);
+  cli.send("PING\r\n");
+  until_pongs(cli, 2);
+  return "svc:\n" + transcript_of(svc) + "cli:\n" + transcript_of(cli);
+}
+
+TEST(AuthE2E, AllowResponsesLetsAResponderAnswerWhatItReceivedAsNatsServer) {
+  for (const std::string responses : {"true", "{max: 2, expires: \"1m\"}"}) {
+    const std::string ours = responses_transcript(gnatsd_binary(), responses);
+    EXPECT_EQ(ours, responses_transcript(nats_server_binary(), responses)) << responses;
+    EXPECT_NE(ours.find("MSG inbox.a 1 2\r\nr1\r\n"), std::string::npos) << ours;
+    EXPECT_NE(ours.find("MSG inbox.b 1 2\r\nr4\r\n"), std::string::npos) << ours;
+    EXPECT_NE(ours.find("-ERR 'Permissions Violation for Publish to \"elsewhere\"'"),
+              std::string::npos)
+        << ours;
+    EXPECT_EQ(ours.find("r3"), std::string::npos) << ours;  // past the limit either way
+  }
+}
+
+}  // namespace
+}  // namespace gnatsd::testing

@@ -12,7 +12,7 @@ namespace gnatsd {
 namespace {
 
 permission_set perms(subject_rules pub, subject_rules sub) {
-  return permission_set{std::move(pub), std::move(sub)};
+  return permission_set{std::move(pub), std::move(sub), std::nullopt};
 }
 
 subject_rules allow(std::vector<std::string> a, std::vector<std::string> d = {}) {
@@ -179,6 +179,58 @@ TEST(Reload, OnlyLiveChangesAreAccepted) {
   server_options f;
   f.cluster.tls.timeout = std::chrono::seconds{5};
   EXPECT_EQ(unreloadable_change(server_options{}, f), "");  // and so does the cluster's
+}
+
+}  // namespace
+}  // namespace gnatsd
+
+#include "auth/reply_permits.hpp"
+
+namespace gnatsd {
+namespace {
+
+TEST(ReplyPermits, AReplySubjectMayBeUsedMaxTimesWithinItsExpiry) {
+  using std::chrono::seconds;
+  reply_permits once{response_permission{}};  // nats-server's default: once, within 2m
+  once.record("inbox.1", seconds{0});
+  EXPECT_FALSE(once.use("inbox.2", seconds{1}));
+  EXPECT_TRUE(once.use("inbox.1", seconds{1}));
+  EXPECT_FALSE(once.use("inbox.1", seconds{1}));
+  reply_permits twice{response_permission{2, seconds{10}}};
+  twice.record("r", seconds{0});
+  EXPECT_TRUE(twice.use("r", seconds{5}));
+  EXPECT_FALSE(twice.use("r", seconds{11}));  // expired before its second use
+  reply_permits unlimited{response_permission{-1, seconds{-1}}};
+  unlimited.record("r", seconds{0});
+  for (int i = 0; i < 10; ++i)
+    EXPECT_TRUE(unlimited.use("r", seconds{1000}));
+}
+
+TEST(ReplyPermits, UsedUpPermitsArePrunedPastTheLimit) {
+  reply_permits p{response_permission{}};
+  for (size_t i = 0; i <= reply_permits::prune_above; ++i) {
+    p.record("r." + std::to_string(i), std::chrono::seconds{0});
+    EXPECT_TRUE(p.use("r." + std::to_string(i), std::chrono::seconds{0}));
+  }
+  p.record("last", std::chrono::seconds{0});
+  EXPECT_LE(p.size(), 2u);
+}
+
+TEST(AuthConfig, AllowResponsesAsNatsServerReadsIt) {
+  auto o = load(R"(authorization { users: [
+    {user: a, password: a, permissions: {subscribe: "req.>", allow_responses: true}}
+    {user: b, password: b, permissions: {publish: "x", allow_responses: {max: 3, expires: "5s"}}}
+  ] })");
+  const auto& a = *o.authorization.users[0].permissions;
+  ASSERT_TRUE(a.responses);
+  EXPECT_EQ(a.responses->max_msgs, 1);
+  EXPECT_EQ(a.responses->expires, std::chrono::minutes{2});
+  EXPECT_TRUE(a.publish.has_allow);  // nothing else may be published
+  EXPECT_TRUE(a.publish.allow.empty());
+  const auto& b = *o.authorization.users[1].permissions;
+  EXPECT_EQ(b.responses->max_msgs, 3);
+  EXPECT_EQ(b.responses->expires, std::chrono::seconds{5});
+  EXPECT_EQ(b.publish.allow, (std::vector<std::string>{"x"}));
 }
 
 }  // namespace
