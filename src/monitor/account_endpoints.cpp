@@ -19,20 +19,6 @@ const char* response_name(response_type t) {
   return "Singleton";
 }
 
-json sublist_json(const sublist_stats& s) {
-  json j;
-  j["num_subscriptions"] = s.subscriptions;
-  j["num_cache"] = s.cache_entries;
-  j["num_inserts"] = s.inserts;
-  j["num_removes"] = s.removes;
-  j["num_matches"] = s.matches;
-  j["cache_hit_rate"] =
-      s.matches == 0 ? 0.0 : static_cast<double>(s.cache_hits) / static_cast<double>(s.matches);
-  j["max_fanout"] = 0;
-  j["avg_fanout"] = 0;
-  return j;
-}
-
 const account_options* configured(const server_view& s, const std::string& name) {
   for (const auto& a : s.options->accounts)
     if (a.name == name) return &a;
@@ -102,6 +88,20 @@ json header(const server_view& s, const clock_view& c) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json sublist_json(const sublist_stats& s) {
+  nlohmann::ordered_json j;
+  j["num_subscriptions"] = s.subscriptions;
+  j["num_cache"] = s.cache_entries;
+  j["num_inserts"] = s.inserts;
+  j["num_removes"] = s.removes;
+  j["num_matches"] = s.matches;
+  j["cache_hit_rate"] =
+      s.matches == 0 ? 0.0 : static_cast<double>(s.cache_hits) / static_cast<double>(s.matches);
+  j["max_fanout"] = 0;
+  j["avg_fanout"] = 0;
+  return j;
+}
 
 response accountz(const server_view& s, const std::map<std::string, std::string>& q,
                   const clock_view& c) {

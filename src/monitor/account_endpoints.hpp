@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "monitor/monitor.hpp"
@@ -14,6 +15,9 @@ response accountz(const server_view& s, const std::map<std::string, std::string>
                   const clock_view& c);
 response accstatz(const server_view& s, const std::map<std::string, std::string>& q,
                   const clock_view& c);
+
+/// A sublist's statistics with nats-server's field names (/subsz, /accountz).
+nlohmann::ordered_json sublist_json(const sublist_stats& s);
 
 /// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
 std::string rfc3339(int64_t ns);

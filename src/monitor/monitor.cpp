@@ -268,17 +268,7 @@ response routez(const server_view& s, const std::map<std::string, std::string>& 
 
 response subsz(const server_view& s, const std::map<std::string, std::string>& q,
                const clock_view& c) {
-  json stats;
-  stats["num_subscriptions"] = s.subs.subscriptions;
-  stats["num_cache"] = s.subs.cache_entries;
-  stats["num_inserts"] = s.subs.inserts;
-  stats["num_removes"] = s.subs.removes;
-  stats["num_matches"] = s.subs.matches;
-  stats["cache_hit_rate"] = s.subs.matches == 0 ? 0.0
-                                                : static_cast<double>(s.subs.cache_hits) /
-                                                      static_cast<double>(s.subs.matches);
-  stats["max_fanout"] = 0;
-  stats["avg_fanout"] = 0;
+  json stats = sublist_json(s.subs);
   const std::string subs = q.count("subs") ? q.at("subs") : "";
   if (subs != "1" && subs != "true" && subs != "detail") return {200, stats.dump(2)};
   // Only local subscriptions are listed, as in nats-server.

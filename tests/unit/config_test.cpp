@@ -356,15 +356,8 @@ TEST(NatsUrl, PasswordsAreRedactedAsGoDoes) {
 namespace gnatsd {
 namespace {
 
-server_options options_of(const std::string& text) {
-  server_options o;
-  std::vector<std::string> w;
-  apply_config(config::parse_string(text, "test.conf"), o, w);
-  return o;
-}
-
 TEST(AccountsConfig, UsersAreBoundToTheirAccountsWithTheAccountsDefaultPermissions) {
-  const auto o = options_of(R"(
+  const auto o = load(R"(
 accounts {
   A: { users: [{user: a, password: pa}, {user: a2, password: pa2, permissions: {publish: "x"}}]
        default_permissions: { publish: "a.>" } }
@@ -395,12 +388,12 @@ system_account: C
 }
 
 TEST(AccountsConfig, AListOfNamesAndTheSystemAccountDefaults) {
-  auto o = options_of("accounts: [A, B]\n");
+  auto o = load("accounts: [A, B]\n");
   ASSERT_EQ(o.accounts.size(), 2u);
   EXPECT_EQ(o.accounts[1].name, "B");
   EXPECT_FALSE(o.auth_required());
   EXPECT_EQ(o.system_account_name(), "$SYS");
-  o = options_of("no_sys_acc: true\n");
+  o = load("no_sys_acc: true\n");
   EXPECT_EQ(o.system_account_name(), "");
   EXPECT_EQ(validate(o), "");
 }
@@ -503,7 +496,7 @@ TEST(AccountsConfig, ExportsAndImportsGetNatsServersErrors) {
 
 TEST(AccountsConfig, NkeyUsersAsNatsServerReadsThem) {
   const char* key = "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4";
-  const auto o = options_of(std::string{"accounts { A: { users: [{nkey: "} + key + "}] } }\n");
+  const auto o = load(std::string{"accounts { A: { users: [{nkey: "} + key + "}] } }\n");
   ASSERT_EQ(o.authorization.users.size(), 1u);
   EXPECT_EQ(o.authorization.users[0].nkey, key);
   EXPECT_EQ(o.authorization.users[0].account, "A");
@@ -525,18 +518,18 @@ TEST(AccountsConfig, NkeyUsersAsNatsServerReadsThem) {
 
 // nats-server checks these at startup (not with -t); gnatsd checks them in both.
 TEST(AccountsConfig, NoAuthUserAndSystemAccountMustName) {
-  EXPECT_EQ(validate(options_of("no_auth_user: bob\n")),
+  EXPECT_EQ(validate(load("no_auth_user: bob\n")),
             "no_auth_user: \"bob\" present, but users are not defined");
-  EXPECT_EQ(validate(options_of("accounts { A: { users: [{user: a, password: a}] } }\n"
-                                "no_auth_user: bob\n")),
+  EXPECT_EQ(validate(load("accounts { A: { users: [{user: a, password: a}] } }\n"
+                          "no_auth_user: bob\n")),
             "no_auth_user: \"bob\" not present as user in authorization block or account "
             "configuration");
-  EXPECT_EQ(validate(options_of("system_account: NOPE\n")),
+  EXPECT_EQ(validate(load("system_account: NOPE\n")),
             "error resolving system account: account missing");
-  EXPECT_EQ(validate(options_of("no_sys_acc: true\nsystem_account: \"$SYS\"\n")),
+  EXPECT_EQ(validate(load("no_sys_acc: true\nsystem_account: \"$SYS\"\n")),
             "error resolving system account: account missing");
-  EXPECT_EQ(validate(options_of("accounts { $SYS: {} }\nno_sys_acc: true\n"
-                                "system_account: \"$SYS\"\n")),
+  EXPECT_EQ(validate(load("accounts { $SYS: {} }\nno_sys_acc: true\n"
+                          "system_account: \"$SYS\"\n")),
             "");
 }
 
