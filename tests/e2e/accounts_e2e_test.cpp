@@ -482,6 +482,7 @@ nlohmann::json accountz_of(const std::string& binary, const std::vector<std::str
         auto& imports = d["imports"];
         for (auto it = imports.begin(); it != imports.end();)
           it = (*it)["account"] == "$SYS" ? imports.erase(it) : it + 1;
+        std::sort(imports.begin(), imports.end());
         if (imports.empty()) d.erase("imports");
       }
     }
