@@ -40,23 +40,33 @@ std::string base32(const std::vector<uint8_t>& in) {
   return out;
 }
 
-std::optional<std::vector<uint8_t>> unbase32(std::string_view in) {
+// Decodes `in`, `width` bits per character as `value_of` maps them (-1: not in the
+// alphabet, -2: padding, which ends the input).
+template <typename ValueOf>
+std::optional<std::vector<uint8_t>> decode_bits(std::string_view in, int width, ValueOf value_of) {
   std::vector<uint8_t> out;
   uint32_t buffer = 0;
   int bits = 0;
   for (char c : in) {
-    int v = -1;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    if (c >= '2' && c <= '7') v = c - '2' + 26;
+    const int v = value_of(c);
+    if (v == -2) break;
     if (v < 0) return std::nullopt;
-    buffer = (buffer << 5) | static_cast<uint32_t>(v);
-    bits += 5;
+    buffer = (buffer << width) | static_cast<uint32_t>(v);
+    bits += width;
     if (bits >= 8) {
       out.push_back(static_cast<uint8_t>((buffer >> (bits - 8)) & 0xff));
       bits -= 8;
     }
   }
   return out;
+}
+
+std::optional<std::vector<uint8_t>> unbase32(std::string_view in) {
+  return decode_bits(in, 5, [](char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= '2' && c <= '7') return c - '2' + 26;
+    return -1;
+  });
 }
 
 std::vector<uint8_t> with_crc(std::vector<uint8_t> raw) {
@@ -68,26 +78,14 @@ std::vector<uint8_t> with_crc(std::vector<uint8_t> raw) {
 
 // Standard or URL-safe base64, with or without padding.
 std::optional<std::vector<uint8_t>> unbase64(std::string_view in) {
-  std::vector<uint8_t> out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = -1;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    if (c >= '0' && c <= '9') v = c - '0' + 52;
-    if (c == '+' || c == '-') v = 62;
-    if (c == '/' || c == '_') v = 63;
-    if (c == '=') break;
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      out.push_back(static_cast<uint8_t>((buffer >> (bits - 8)) & 0xff));
-      bits -= 8;
-    }
-  }
-  return out;
+  return decode_bits(in, 6, [](char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return c == '=' ? -2 : -1;
+  });
 }
 
 std::string base64url(const uint8_t* data, size_t n) {
