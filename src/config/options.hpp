@@ -127,9 +127,9 @@ struct server_options {
   std::string host = "0.0.0.0";
   int port = 4222;  // -1: pick a free port
   std::string server_name;
-  std::string http_host;  // empty: the client listen host, as nats-server does
-  int http_port = 0;      // 0: monitoring off
-  int https_port = 0;     // monitoring over TLS (the top-level `tls` certificate); 0: off
+  std::string http_host;       // empty: the client listen host, as nats-server does
+  int http_port = 0;           // 0: monitoring off
+  int https_port = 0;          // monitoring over TLS (the top-level `tls` certificate); 0: off
   std::string http_base_path;  // every monitoring endpoint lies under it ("/nats/varz")
 
   bool debug = false;

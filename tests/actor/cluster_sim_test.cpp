@@ -160,7 +160,8 @@ TEST(ClusterSim, InterestOfAClosedClientDisappearsFromPeers) {
   settle(w);
   EXPECT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 2u);
   sub.c->close();
-  ASSERT_TRUE(w.run_until([&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
+  ASSERT_TRUE(w.run_until(
+      [&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
 }
 
 // The RS- lines server B reads when a client of A with subscriptions `sids` (sid i on
@@ -180,7 +181,8 @@ std::vector<std::string> unsubscribes_seen_by_a_peer(const std::vector<int>& sid
   sub.flush();
   settle(w);
   sub.c->close();
-  EXPECT_TRUE(w.run_until([&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
+  EXPECT_TRUE(w.run_until(
+      [&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
   std::vector<std::string> seen;
   for (const auto& l : w.trace())
     if (l.find(" 10.0.0.2 ") != std::string::npos && l.find("<<- [RS- ") != std::string::npos)

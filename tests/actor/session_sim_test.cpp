@@ -282,8 +282,9 @@ TEST(ClientSessionSim, ClosedClientsInterestDisappears) {
   f.flush(c);
   EXPECT_EQ(f.server->context->accounts.global()->subscriptions().stats().subscriptions, 2u);
   c->close();
-  ASSERT_TRUE(
-      f.w.run_until([&] { return f.server->context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
+  ASSERT_TRUE(f.w.run_until([&] {
+    return f.server->context->accounts.global()->subscriptions().stats().subscriptions == 0;
+  }));
 }
 
 }  // namespace

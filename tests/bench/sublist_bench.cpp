@@ -98,7 +98,10 @@ int main(int argc, char** argv) {
   size_t found = 0;
   t0 = clock_type::now();
   for (long i = 0; i < lookups; ++i)
-    found += ctx->accounts.global()->subscriptions().match(spread[static_cast<size_t>(i) % spread.size()])->plain.size();
+    found += ctx->accounts.global()
+                 ->subscriptions()
+                 .match(spread[static_cast<size_t>(i) % spread.size()])
+                 ->plain.size();
   std::printf("sublist match, 100k distinct subjects: %.0f ns (%zu results)\n", ns_per(t0, lookups),
               found);
   t0 = clock_type::now();

@@ -405,13 +405,13 @@ std::string base_path_statuses(const std::string& binary, const std::string& bas
                                  "http: 127.0.0.1:" + std::to_string(http) +
                                      "\nhttp_base_path: \"" + base + "\"\n")}};
   std::string out;
-  for (const char* path : {"/nats/varz", "/nats/connz", "/nats/healthz", "/nats", "/nats/",
-                           "/varz", "/"}) {
+  for (const char* path :
+       {"/nats/varz", "/nats/connz", "/nats/healthz", "/nats", "/nats/", "/varz", "/"}) {
     int status = 0;
     const std::string body = http_get(s.http_port(), path, &status);
     out += std::string{path} + " " + std::to_string(status) + "\n";
-    if (std::string{path} == "/nats/varz" && body.find("\"http_base_path\": \"" + base + "\"") ==
-                                                 std::string::npos)
+    if (std::string{path} == "/nats/varz" &&
+        body.find("\"http_base_path\": \"" + base + "\"") == std::string::npos)
       out += "varz does not show the base path\n";
   }
   return out;
