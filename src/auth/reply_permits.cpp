@@ -13,6 +13,8 @@ void reply_permits::record(std::string_view reply, duration now) {
   if (permits_.size() <= prune_above) return;
   for (auto it = permits_.begin(); it != permits_.end();)
     it = spent(it->second, now) ? permits_.erase(it) : std::next(it);
+  for (auto it = permits_.begin(); permits_.size() > hard_limit && it != permits_.end();)
+    it = it->first == reply ? std::next(it) : permits_.erase(it);
 }
 
 bool reply_permits::use(std::string_view subject, duration now) {

@@ -19,6 +19,10 @@ class reply_permits {
   using duration = std::chrono::nanoseconds;
   /// Past this many permits, used-up and expired ones are dropped (nats-server's limit).
   static constexpr size_t prune_above = 4096;
+  /// A hard bound nats-server does not have: a publisher flooding a responder with requests
+  /// it never answers would otherwise grow the map for a whole `expires`. Past it, any
+  /// permits are dropped to make room (a late answer to one of them is then refused).
+  static constexpr size_t hard_limit = 65536;
 
   explicit reply_permits(response_permission limits) : limits_(limits) {}
 

@@ -49,7 +49,7 @@ std::string server_context::client_info(uint64_t cid, const std::string& ip, boo
   }
   // With nkey users, every client gets a nonce to sign (derived from its cid: the session
   // that checks the signature computes the same one).
-  const std::string nonce = current_auth()->has_nkeys() ? nonce_for(cid) : std::string{};
+  const std::string nonce = nkeys_configured() ? nonce_for(cid) : std::string{};
   return proto::finish_info(prefix, cid, ip, nonce);
 }
 

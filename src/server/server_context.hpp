@@ -65,6 +65,7 @@ struct server_context {
     return std::atomic_load(&auth_);
   }
   void set_auth(authorization_options a) {
+    nkeys_.store(a.has_nkeys(), std::memory_order_release);
     std::atomic_store(&auth_, std::shared_ptr<const authorization_options>(
                                   std::make_shared<authorization_options>(std::move(a))));
     info_generation_.fetch_add(1, std::memory_order_release);
@@ -113,6 +114,9 @@ struct server_context {
   /// The secret nonces derive from (nkey::nonce_for), drawn from the server's seeded PRNG at
   /// start; and the nonce client `cid` is asked to sign.
   std::array<uint8_t, 32> nonce_key{};
+  /// Whether a user logs in with an nkey (the authorization in force has one): clients then
+  /// get a nonce. Kept by set_auth, so that accepting a client does not scan the users.
+  bool nkeys_configured() const { return nkeys_.load(std::memory_order_acquire); }
   std::string nonce_for(uint64_t cid) const;
 
   /// The client URLs of this server, then of every route peer (nats-server's
@@ -121,6 +125,7 @@ struct server_context {
   std::vector<std::string> connect_urls() const;
 
  private:
+  std::atomic<bool> nkeys_{false};
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;
   // The cached server part of the client INFO, per TLS or not; any setter above that

@@ -216,6 +216,17 @@ TEST(ReplyPermits, UsedUpPermitsArePrunedPastTheLimit) {
   EXPECT_LE(p.size(), 2u);
 }
 
+// A responder flooded with requests it never answers holds at most hard_limit permits, and
+// the newest one still works.
+TEST(ReplyPermits, UnansweredRequestsCannotGrowThePermitsWithoutBound) {
+  reply_permits p{response_permission{}};
+  for (size_t i = 0; i < 2 * reply_permits::hard_limit; ++i)
+    p.record("r." + std::to_string(i), std::chrono::seconds{0});
+  EXPECT_LE(p.size(), reply_permits::hard_limit);
+  EXPECT_TRUE(
+      p.use("r." + std::to_string(2 * reply_permits::hard_limit - 1), std::chrono::seconds{1}));
+}
+
 TEST(AuthConfig, AllowResponsesAsNatsServerReadsIt) {
   auto o = load(R"(authorization { users: [
     {user: a, password: a, permissions: {subscribe: "req.>", allow_responses: true}}
