@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gnatsd {
 
@@ -23,6 +24,8 @@ class subject_mapping {
   bool consistent() const;
   /// A subject matching `from` as it reads on the `to` side.
   std::string forward(std::string_view subject) const;
+  /// The same into `out` (reused by the caller: no allocation once it has grown).
+  void forward_into(std::string_view subject, std::string& out) const;
   /// A subject matching `to` as it reads on the `from` side.
   std::string backward(std::string_view subject) const;
   /// For an importer's subscription `sub`, the exporter-side subject whose messages it must
@@ -31,7 +34,16 @@ class subject_mapping {
   std::string shadow_of(std::string_view sub) const;
 
  private:
+  struct piece {
+    std::string literal;  // the pattern's token ("*" or ">" for a wildcard)
+    int source = -1;      // a wildcard: which token of the subject fills it
+    bool tail = false;    // `>`: that token and all after it
+  };
+  static std::vector<piece> plan(const std::string& src, const std::string& dst);
+  static void apply(const std::vector<piece>& plan, std::string_view subject, std::string& out);
+
   std::string from_, to_;
+  std::vector<piece> forward_, backward_;  // computed once: subjects are carried per message
 };
 
 }  // namespace gnatsd

@@ -187,9 +187,9 @@ bool message_router::deliver_local(const subscription_ptr& sub, const proto::mes
                                    const message_origin& origin) {
   if (!sub->deliver_as) return deliver_to(sub, m, origin);
   // A stream import's shadow: the importer reads the message under its own subject.
-  const std::string subject = sub->deliver_as->forward(m.subject);
+  sub->deliver_as->forward_into(m.subject, mapped_subject_);
   proto::message_view mapped = m;
-  mapped.subject = subject;
+  mapped.subject = mapped_subject_;
   return deliver_to(sub, mapped, origin);
 }
 

@@ -133,6 +133,7 @@ class message_router {
   std::vector<account_cache> caches_;
   account_cache* current_cache_ = nullptr;  // the one used last
   std::string cache_key_;
+  std::string mapped_subject_;  // a stream import's subject for the delivery being encoded
 
   std::vector<pending_batch> batches_;
   std::unordered_map<const subscriber*, size_t> batch_index_;
