@@ -88,6 +88,7 @@ void account_registry::configure(const server_options& o, const std::string& ser
   system_name_ = system;
   configure_imports(o);
   configure_response_subscriptions(o, server_id);
+  generation_.fetch_add(1, std::memory_order_release);
 }
 
 // Under the lock. Every account gets its imports from `o` (none for $G and $SYS unless

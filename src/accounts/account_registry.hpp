@@ -4,6 +4,7 @@
 // account never changes and is reached without one.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -40,6 +41,9 @@ class account_registry {
   /// subscriptions of service exports, which other servers must route responses to).
   std::vector<interest_change> take_interest_changes();
 
+  /// Bumped by every configure: what a connection learned about names may have changed.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
   /// The sublist statistics of every account added up (/varz, /subsz).
   sublist_stats subscription_stats() const;
 
@@ -51,6 +55,7 @@ class account_registry {
   std::shared_ptr<subscriber> internal_owner_;
   std::map<std::string, subscription_ptr> response_subs_;  // by exporting account's name
   std::vector<interest_change> changes_;
+  std::atomic<uint64_t> generation_{0};
 
   void configure_imports(const server_options& o);
   void configure_response_subscriptions(const server_options& o, const std::string& server_id);

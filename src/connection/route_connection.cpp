@@ -298,11 +298,17 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
 
 account* route_connection::account_named(std::string_view name) {
   if (last_account_ && last_account_->name() == name) return last_account_.get();
+  // A peer that keeps naming an account we do not have costs one lookup and one log line
+  // per run of such messages, not per message (until a reload may have added it).
+  const uint64_t generation = ctx_->accounts.generation();
+  if (name == unknown_account_ && generation == unknown_generation_) return nullptr;
   account_ptr acc = ctx_->accounts.find(name);
   if (!acc) {
     // nats-server ignores what a peer says about an account it does not have.
     if (ctx_->log->debug)
       ctx_->log->debugf(prefix_ + "Unknown account \"" + std::string{name} + "\"");
+    unknown_account_.assign(name.data(), name.size());
+    unknown_generation_ = generation;
     return nullptr;
   }
   last_account_ = std::move(acc);

@@ -152,6 +152,8 @@ class route_connection final : public proto::route_op_handler {
   /// messages in the same account).
   account* account_named(std::string_view name);
   account_ptr last_account_;
+  std::string unknown_account_;  // the last name looked up in vain, and when
+  uint64_t unknown_generation_ = 0;
 
   outbound out_;                         // replies and delivery batches, in order
   write_deadline deadline_;              // what the socket still has to write, and since when
