@@ -591,34 +591,4 @@ scenario_result run_scenario(const scenario_plan& plan) {
   return run.run();
 }
 
-std::vector<std::string> required_coverage(fault_mode mode) {
-  std::vector<std::string> need{
-      "message crossed a route", "route read split a control line",
-      "client read split a control line",
-      // The client protocol beyond SUB/PUB (protocol_workload).
-      "header delivered intact", "header stripped for a client without headers",
-      "reply reached its requester", "auto-unsubscribe limit reached",
-      "flush barrier probed after SUB", "flush barrier probed after UNSUB",
-      // Accounts: clients of A and B beside $G, on every server (isolation is checked on
-      // every delivery).
-      "message delivered in account A or B"};
-  if (mode != fault_mode::none) {
-    need.push_back("slow dial");
-    // Cluster safety: servers that stop reading or read slowly, backlogs that reach the
-    // bound's neighbourhood, and unauthenticated peers at route ports that require a login.
-    need.push_back("stuck reader");
-    need.push_back("slow reader");
-    need.push_back("write waited for the receive window");
-    need.push_back("outbound bytes past half the bound");
-    need.push_back("hostile peer attacked");
-  }
-  if (mode == fault_mode::full) {
-    need.push_back("route re-established after a cut or partition");
-    need.push_back("route to a restarted server (new id)");
-    need.push_back("half-open connection closed");
-    need.push_back("dial refused");
-  }
-  return need;
-}
-
 }  // namespace gnatsd::sim
