@@ -5,6 +5,7 @@
 
 #include "actors/connection_bridge.hpp"
 #include "connection/client_connection.hpp"
+#include "proto/identity.hpp"
 
 namespace gnatsd {
 namespace {
@@ -25,6 +26,8 @@ struct session_state {
   session_config config;
   std::unique_ptr<client_connection> conn;
   bool finished = false;
+  bool login_seen = false;        // the client logged in (checked once per buffer until then)
+  bool login_reported = false;    // and the system service heard of it
   bool transport_closed = false;  // the transport reported the close: nothing to tell it
   // Producer stall: the read buffer whose credit is held back, and until when at most.
   bool stalled = false;
@@ -51,12 +54,35 @@ caf::timespan jittered(duration base, prng& rng) {
   return caf::timespan{base.count() + extra};
 }
 
+// Tells the system service that the client logged in to an account, or left it. Clients of
+// the global account are not reported, as nats-server ignores them (and so a server without
+// accounts sends nothing per connection).
+void report_login(session_pointer self) {
+  auto& st = self->state;
+  if (!st.conn->authorized()) return;
+  st.login_seen = true;
+  if (!st.config.system || st.conn->account_name() == global_account) return;
+  st.login_reported = true;
+  self->send(
+      st.config.system, client_event_atom_v,
+      client_event{true, st.config.cid, st.config.connection->remote().host, st.conn->stats(), {}});
+}
+
+void report_logout(session_pointer self) {
+  auto& st = self->state;
+  if (!st.login_reported) return;
+  self->send(st.config.system, client_event_atom_v,
+             client_event{false, st.config.cid, st.config.connection->remote().host,
+                          st.conn->stats(), std::string{close_reason_text(st.conn->reason())}});
+}
+
 // Ends the session: removes its interest, tells the server, closes the socket and quits.
 void finish(session_pointer self, bool flush) {
   auto& st = self->state;
   if (st.finished) return;
   st.finished = true;
   st.conn->cleanup();
+  report_logout(self);
   auto changes = st.conn->take_interest_changes();
   if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
   auto& log = *st.config.context->log;
@@ -81,6 +107,7 @@ void emit(session_pointer self) {
       for (auto& chunk : chunks)
         st.config.connection->write(std::move(chunk));
   }
+  if (!st.login_seen) report_login(self);
   if (conn.closing()) finish(self, conn.flush_before_close());
 }
 

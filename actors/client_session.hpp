@@ -22,6 +22,7 @@ struct session_config {
   prng rng;
   server_actor server;
   interest_actor interest;
+  system_actor system;  // null without a system account
   bool over_connection_limit = false;
   bool greeted = false;        // the listener already sent the INFO
   connection_stats_ptr stats;  // shared with the server actor, for /connz

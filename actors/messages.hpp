@@ -22,6 +22,20 @@
 #include "net/transport.hpp"
 #include "proto/route_info.hpp"
 
+namespace gnatsd {
+
+/// A client logged in to an account (`connected`) or left it: what the system account's
+/// CONNECT and DISCONNECT events say of it is read from its live statistics.
+struct client_event {
+  bool connected = true;
+  uint64_t cid = 0;
+  std::string host;
+  connection_stats_ptr stats;
+  std::string reason;  // disconnect only
+};
+
+}  // namespace gnatsd
+
 CAF_BEGIN_TYPE_ID_BLOCK(gnatsd, caf::first_custom_type_id)
 // Network events from the transport adapter to the connection's actor.
 CAF_ADD_ATOM(gnatsd, gnatsd, net_bytes_atom, "netbytes")
@@ -70,6 +84,12 @@ CAF_ADD_ATOM(gnatsd, gnatsd, ldm_close_atom, "ldmclose")
 CAF_ADD_ATOM(gnatsd, gnatsd, reload_atom, "reload")
 // A reload lowered max_connections below the number of clients: this one must go.
 CAF_ADD_ATOM(gnatsd, gnatsd, over_limit_atom, "overlimit")
+// The system account: a client logged in or left (session -> system service), the service
+// asks the server for an endpoint's JSON and gets it back, its statsz heartbeat.
+CAF_ADD_ATOM(gnatsd, gnatsd, client_event_atom, "clientev")
+CAF_ADD_ATOM(gnatsd, gnatsd, sys_query_atom, "sysquery")
+CAF_ADD_ATOM(gnatsd, gnatsd, sys_answer_atom, "sysanswer")
+CAF_ADD_ATOM(gnatsd, gnatsd, statsz_timer_atom, "statsztmr")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -81,6 +101,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::route_role)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::monitor::clock_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::http_respond)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const gnatsd::server_options>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::client_event)
 
 namespace gnatsd {
 
@@ -114,6 +135,14 @@ using interest_actor =
                      caf::reacts_to<remove_route_atom, uint64_t>,
                      caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
+/// One per server with a system account (actors/system_service.hpp): publishes its events
+/// and answers the `$SYS.REQ.` requests that reach its subscriptions.
+using system_actor = caf::typed_actor<
+    caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
+    caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<client_event_atom, client_event>,
+    caf::reacts_to<sys_answer_atom, uint64_t, int, std::string>, caf::reacts_to<statsz_timer_atom>,
+    caf::reacts_to<reload_atom>, caf::replies_to<shutdown_atom>::with<bool>>;
+
 /// One per server process (actors/server.hpp).
 using server_actor = caf::typed_actor<
     caf::reacts_to<accepted_atom, net::connection_ptr, uint64_t>,
@@ -126,6 +155,8 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<learned_route_atom, proto::route_info>,
     caf::reacts_to<route_closed_atom, uint64_t, std::string, route_role>,
     caf::reacts_to<monitor_atom, std::string, std::string, monitor::clock_view, net::http_respond>,
+    caf::reacts_to<sys_query_atom, std::string, std::string, monitor::clock_view,
+                   net::http_respond>,
     caf::reacts_to<regossip_atom>, caf::replies_to<stats_atom>::with<uint64_t>,
     caf::reacts_to<shutdown_atom>, caf::reacts_to<lame_duck_atom>, caf::reacts_to<ldm_close_atom>,
     caf::reacts_to<reload_atom, std::shared_ptr<const server_options>>>;

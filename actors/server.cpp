@@ -9,6 +9,7 @@
 
 #include "actors/client_session.hpp"
 #include "actors/server_state.hpp"
+#include "actors/system_service.hpp"
 
 namespace gnatsd {
 namespace {
@@ -29,6 +30,7 @@ void accept_client(server_pointer self, net::connection_ptr& conn, uint64_t cid)
   cfg.rng = st.rng.fork();
   cfg.server = server_actor{self};
   cfg.interest = st.interest;
+  cfg.system = st.system;
   cfg.over_connection_limit =
       st.sessions.size() >= static_cast<size_t>(st.context->current_limits()->max_connections);
   cfg.stats = std::make_shared<connection_stats>();
@@ -141,7 +143,8 @@ void watch_children(server_pointer self) {
   self->link_to(self->state.interest);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     if (!msg.reason) return;
-    if (msg.source == self->state.interest.address()) {
+    if (msg.source == self->state.interest.address() ||
+        msg.source == self->state.system.address()) {
       self->quit(msg.reason);
       return;
     }
@@ -156,9 +159,12 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.transport = args.transport;
   st.rng = prng{args.seed};
   st.members.emplace(std::move(args.cluster), *st.context->log, st.rng.fork());
+  st.machine = std::move(args.machine);
+  st.system_seed = args.seed ^ 0x73797374656dull;  // a stream of its own: other draws stay
   if (st.context->current_options()->cluster.port != 0)
     self->delayed_send(self, regossip_interval, regossip_atom_v);
   watch_children(self);
+  start_system_service(self);
   return {
       [=](accepted_atom, net::connection_ptr& conn, uint64_t cid) {
         accept_client(self, conn, cid);
@@ -194,6 +200,11 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
         const auto r = monitor::handle(path, query, snapshot(self->state), clock);
         respond(r.status, r.status == 200 && !r.html ? "application/json" : "text/html", r.body);
       },
+      [=](sys_query_atom, const std::string& name, const std::string& query,
+          const monitor::clock_view& clock, net::http_respond& respond) {
+        const auto r = monitor::internal(name, query, snapshot(self->state), clock);
+        respond(r.status, {}, r.body);
+      },
       [=](regossip_atom) { regossip(self); },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.sessions.size()); },
       [=](shutdown_atom) { shutdown(self); },
@@ -221,9 +232,34 @@ void quit_when_empty(server_pointer self) {
   self->quit();
 }
 
+void start_system_service(server_pointer self) {
+  auto& st = self->state;
+  if (st.system || st.system_stopped || !st.context->accounts.system()) return;
+  system_config cfg;
+  cfg.context = st.context;
+  cfg.server = server_actor{self};
+  cfg.interest = st.interest;
+  cfg.machine = st.machine;
+  if (st.context->current_options()->cluster.port != 0) cfg.cluster = st.members->local().cluster;
+  cfg.rng = prng{st.system_seed};
+  st.system = spawn_system_service(self->system(), std::move(cfg));
+  self->link_to(st.system);
+}
+
+// The system service publishes the SHUTDOWN event and leaves before the routes close, so
+// the event still reaches the other servers.
 void shutdown(server_pointer self) {
   auto& st = self->state;
   if (st.shutting_down) return;
+  if (st.system) {
+    auto system = std::move(st.system);
+    st.system = nullptr;
+    st.system_stopped = true;
+    self->unlink_from(system);
+    self->request(system, std::chrono::seconds{1}, shutdown_atom_v)
+        .then([self](bool) { shutdown(self); }, [self](caf::error&) { shutdown(self); });
+    return;
+  }
   st.shutting_down = true;
   st.members->stop();
   for (auto& [cid, session] : st.sessions)

@@ -30,7 +30,10 @@ struct running_server {
 /// Starts a server. Returns false and sets `error` if a listener cannot be bound.
 /// `seed` seeds every random choice of the server (its id, queue choices, jitter).
 /// `transport` must outlive the server's actors (it is used to dial routes).
+/// `machine` gives wall-clock and process facts to the system account's events (the
+/// simulator passes none: its times come from the virtual actor clock).
 bool start_server(caf::actor_system& sys, net::transport& transport, server_options options,
-                  logger_ptr log, uint64_t seed, running_server& out, std::string& error);
+                  logger_ptr log, uint64_t seed, running_server& out, std::string& error,
+                  monitor::machine_facts machine = {});
 
 }  // namespace gnatsd

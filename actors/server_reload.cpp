@@ -95,6 +95,11 @@ void reload(server_pointer self, const server_options& fresh) {
     self->send(session.actor, reload_atom_v);
   for (auto& [rid, route] : st.route_actors)
     self->send(route.actor, reload_atom_v);
+  // The system account may have been renamed, added or removed.
+  if (st.system)
+    self->send(st.system, reload_atom_v);
+  else
+    start_system_service(self);
   carry_out(self, st.members->reload(fresh.cluster.routes, fresh.cluster.connect_retries));
   ctx.log->info("Reloaded server configuration");
 }

@@ -120,7 +120,8 @@ cluster::membership::settings cluster_settings(const server_context& ctx, const 
 }  // namespace
 
 bool start_server(caf::actor_system& sys, net::transport& transport, server_options options,
-                  logger_ptr log, uint64_t seed, running_server& out, std::string& error) {
+                  logger_ptr log, uint64_t seed, running_server& out, std::string& error,
+                  monitor::machine_facts machine) {
   prng rng{seed};
   auto ctx = std::make_shared<server_context>();
   server_options o = std::move(options);     // in force (the context's) once the ports are bound
@@ -169,8 +170,9 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->set_options(o);
 
   const uint64_t actor_seed = rng.next();  // drawn before the cluster name, as always
-  server_args args{ctx, interest, &transport,
-                   cluster_settings(*ctx, o, client_urls(o, transport), rng), actor_seed};
+  server_args args{ctx,        interest,
+                   &transport, cluster_settings(*ctx, o, client_urls(o, transport), rng),
+                   actor_seed, std::move(machine)};
   auto actor = spawn_server_actor(sys, std::move(args));
   clients->set_target(actor);
   routes->set_target(actor);

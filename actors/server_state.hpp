@@ -34,6 +34,12 @@ struct server_state {
   std::deque<monitor::connection_view> closed;        // the last closed connections, for /connz
   bool shutting_down = false;
 
+  // -- system account (actors/system_service) ------------------------------------------------
+  system_actor system;  // null without a system account, and once shutdown began
+  monitor::machine_facts machine;
+  uint64_t system_seed = 0;
+  bool system_stopped = false;  // shutdown took it down: never again
+
   // -- cluster -------------------------------------------------------------------------------
   std::optional<cluster::membership> members;  // set when the actor starts
   uint64_t next_rid = 1;
@@ -55,6 +61,7 @@ struct server_args {
   net::transport* transport = nullptr;
   cluster::membership::settings cluster;
   uint64_t seed = 0;
+  monitor::machine_facts machine;  // the program's clock and process facts (may be empty)
 };
 server_actor spawn_server_actor(caf::actor_system& sys, server_args args);
 void shutdown(server_pointer self);
@@ -62,6 +69,8 @@ void shutdown(server_pointer self);
 void quit_when_empty(server_pointer self);
 /// Tells every session that the cluster's client URLs changed.
 void announce_connect_urls(server_pointer self);
+/// Spawns the system service if there is a system account and none runs yet.
+void start_system_service(server_pointer self);
 
 // -- actors/server_routes.cpp -----------------------------------------------------------------
 void spawn_route_actor(server_pointer self, net::connection_ptr conn, route_role role);

@@ -120,10 +120,29 @@ uint64_t resident_bytes() {
   return 0;
 }
 
+// The wall clock and process facts that monitoring pages and system account events carry
+// (nothing under src/ or actors/ reads a clock).
+monitor::machine_facts machine_facts() {
+  const int64_t start = unix_now_ns();
+  return [start] {
+    monitor::clock_view clock;
+    clock.now_ns = unix_now_ns();
+    // The actor clock is CAF's steady clock: connection times are read against it.
+    clock.steady_now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
+    clock.start_ns = start;
+    clock.rss_bytes = resident_bytes();
+    clock.cores = std::max(1u, std::thread::hardware_concurrency());
+    return clock;
+  };
+}
+
 // Serves the monitoring endpoints: the HTTP layer adds wall-clock and process facts, the
 // server actor answers from its state without blocking the I/O thread.
 bool start_monitoring(const server_options& opts, net::asio_transport& transport,
-                      const server_actor& server, logger& log, int& bound) {
+                      const server_actor& server, const monitor::machine_facts& facts, logger& log,
+                      int& bound) {
   if (opts.http_port == 0 && opts.https_port == 0) return true;
   const bool https = opts.https_port != 0;
   if (opts.http_port != 0 && https) {
@@ -136,20 +155,10 @@ bool start_monitoring(const server_options& opts, net::asio_transport& transport
     log.log(log_level::fatal, "Can't start monitoring: TLS cert and key required for HTTPS");
     return false;
   }
-  const int64_t start = unix_now_ns();
-  auto handler = [server, start](const std::string& target, net::http_respond respond) {
+  auto handler = [server, facts](const std::string& target, net::http_respond respond) {
     const auto q = target.find('?');
-    monitor::clock_view clock;
-    clock.now_ns = unix_now_ns();
-    // The actor clock is CAF's steady clock: connection times are read against it.
-    clock.steady_now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                              std::chrono::steady_clock::now().time_since_epoch())
-                              .count();
-    clock.start_ns = start;
-    clock.rss_bytes = resident_bytes();
-    clock.cores = std::max(1u, std::thread::hardware_concurrency());
     caf::anon_send(server, monitor_atom_v, target.substr(0, q),
-                   q == std::string::npos ? std::string{} : target.substr(q + 1), clock,
+                   q == std::string::npos ? std::string{} : target.substr(q + 1), facts(),
                    std::move(respond));
   };
   std::string error;
@@ -212,13 +221,14 @@ int run(const server_options& opts, const std::vector<const char*>& argv) {
   net::asio_transport transport;
   running_server server;
   std::string error;
-  if (!start_server(sys, transport, opts, log, os_seed(), server, error)) {
+  const auto facts = machine_facts();
+  if (!start_server(sys, transport, opts, log, os_seed(), server, error, facts)) {
     log->log(log_level::fatal, error);
     return 1;
   }
   int http_port = 0;
   const auto in_force = server.context->current_options();
-  if (!start_monitoring(*in_force, transport, server.actor, *log, http_port)) {
+  if (!start_monitoring(*in_force, transport, server.actor, facts, *log, http_port)) {
     caf::anon_send(server.actor, shutdown_atom_v);
     sys.await_all_actors_done();
     return 1;

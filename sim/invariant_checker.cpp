@@ -27,6 +27,10 @@ struct invariant_checker::route_tap final : proto::route_op_handler {
     return true;
   }
   bool on_routed_message(const proto::routed_message& m) override {
+    if (m.account == "$SYS") {
+      checker->on_system_routed(*end, m.subject, m.message.substr(m.header_size));
+      return true;
+    }
     checker->on_routed(*end, m.subject, m.message.substr(m.header_size));
     return true;
   }
@@ -111,6 +115,18 @@ void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data
     fail("route protocol: " + to.remote().host + " sent " + to.local().host +
          " bytes that do not parse (" + std::string{proto::error_text(status.error)} + ")");
   if (tap->parser.mid_control_line()) ++net_.coverage()["route read split a control line"];
+}
+
+// The system account carries the servers' own events (STATSZ heartbeats, SHUTDOWN); the
+// workload never publishes there, so any workload message in it leaked across accounts.
+void invariant_checker::on_system_routed(const sim_end& to, std::string_view subject,
+                                         std::string_view payload) {
+  message_id id;
+  const std::string where = to.remote().host + " -> " + to.local().host;
+  if (message_id::decode(payload, id) || subject.substr(0, 5) != "$SYS.")
+    fail("isolation: route " + where + " carried '" + std::string{subject} +
+         "' in the system account");
+  ++net_.coverage()["system account event crossed a route"];
 }
 
 void invariant_checker::on_routed(const sim_end& to, std::string_view subject,

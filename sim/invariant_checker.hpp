@@ -102,6 +102,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
                       const received_message& m, const message_id& id, const publication& pub,
                       const std::string& who);
   void on_routed(const sim_end& to, std::string_view subject, std::string_view payload);
+  void on_system_routed(const sim_end& to, std::string_view subject, std::string_view payload);
 
   sim_network& net_;
   int cluster_port_;

@@ -4,6 +4,7 @@
 
 #include "proto/identity.hpp"
 #include "subject/subject.hpp"
+#include "system/system_subjects.hpp"
 
 namespace gnatsd {
 
@@ -115,6 +116,7 @@ void account_registry::configure_imports(const server_options& o) {
       }
       mine.services.push_back(std::move(rule));
     }
+  add_system_imports(imports);
   for (auto& [name, acc] : by_name_) {
     for (const auto& sub : acc->internal_subscriptions)
       if (sub->service_import) acc->subscriptions().remove(sub);
@@ -137,6 +139,23 @@ void account_registry::configure_imports(const server_options& o) {
   }
 }
 
+// Under the lock. With a system account, every other account imports its own connections
+// and statistics from it, as nats-server does (system/system_subjects.hpp); they are
+// streamed, since every server of a cluster answers.
+void account_registry::add_system_imports(std::map<std::string, account_imports>& imports) {
+  const auto system = by_name_.find(system_name_);
+  if (system_name_.empty() || system == by_name_.end()) return;
+  for (const auto& [name, acc] : by_name_) {
+    if (name == system_name_) continue;
+    for (const auto& i : system::account_service_imports(name)) {
+      auto rule = std::make_shared<service_import_rule>(
+          service_import_rule{system->second, subject_mapping{i.remote, i.local}});
+      rule->response = response_type::stream;
+      imports[name].services.push_back(std::move(rule));
+    }
+  }
+}
+
 // Under the lock. An account that exports a service someone imports gets a response
 // subscription on its reply prefix, announced to routes, so that a response published on
 // any server comes back here. Only what changed is added or removed.
@@ -147,6 +166,9 @@ void account_registry::configure_response_subscriptions(const server_options& o,
     for (const auto& i : a.imports)
       if (i.service && by_name_.count(i.account))
         wanted[i.account] = by_name_.find(i.account)->second;
+  if (const auto system = by_name_.find(system_name_);
+      !system_name_.empty() && system != by_name_.end() && by_name_.size() > 1)
+    wanted[system_name_] = system->second;
   for (auto it = response_subs_.begin(); it != response_subs_.end();) {
     const auto w = wanted.find(it->first);
     if (w != wanted.end() && w->second.get() == it->second->responses_of) {

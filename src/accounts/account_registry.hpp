@@ -58,6 +58,7 @@ class account_registry {
   std::atomic<uint64_t> generation_{0};
 
   void configure_imports(const server_options& o);
+  void add_system_imports(std::map<std::string, account_imports>& imports);
   void configure_response_subscriptions(const server_options& o, const std::string& server_id);
 };
 

@@ -20,8 +20,8 @@ class reply_permits {
   /// Past this many permits, used-up and expired ones are dropped (nats-server's limit).
   static constexpr size_t prune_above = 4096;
   /// A hard bound nats-server does not have: a publisher flooding a responder with requests
-  /// it never answers would otherwise grow the map for a whole `expires`. Past it, any
-  /// permits are dropped to make room (a late answer to one of them is then refused).
+  /// it never answers would otherwise grow the map for a whole `expires`. Past it, half of
+  /// the permits are dropped to make room (a late answer to one of them is then refused).
   static constexpr size_t hard_limit = 65536;
 
   explicit reply_permits(response_permission limits) : limits_(limits) {}
@@ -38,10 +38,12 @@ class reply_permits {
     int64_t used = 0;
   };
   bool spent(const permit& p, duration now) const;
+  void prune(std::string_view keep, duration now);
 
   response_permission limits_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, permit> permits_;
+  size_t next_prune_ = prune_above;
 };
 
 }  // namespace gnatsd

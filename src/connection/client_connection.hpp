@@ -142,6 +142,9 @@ class client_connection final : public proto::client_op_handler {
   // -- properties ------------------------------------------------------------------------------
 
   uint64_t cid() const { return cid_; }
+  /// Whether CONNECT logged the client in, and to which account.
+  bool authorized() const { return authorized_; }
+  const std::string& account_name() const { return account_->name(); }
   const proto::connect_options& connect() const { return connect_; }
   size_t pending_bytes() const { return deadline_.pending(); }
   size_t subscription_count() const { return subs_.size(); }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "system/system_subjects.hpp"
+
 namespace gnatsd::monitor {
 namespace {
 
@@ -40,9 +42,9 @@ json exports_json(const account_options& a) {
 
 // As nats-server lists them: a stream with the subject it is read under here
 // (`local_subject`), a service with the subject it is published on here (`to`).
-json imports_json(const account_options& a) {
+json imports_json(const std::vector<import_options>& imports) {
   json list = json::array();
-  for (const auto& i : a.imports) {
+  for (const auto& i : imports) {
     json x;
     x["subject"] = i.service ? i.to : i.subject;
     x["account"] = i.account;
@@ -61,6 +63,30 @@ json imports_json(const account_options& a) {
   return list;
 }
 
+// The system account's services every account imports (system/system_subjects.hpp), listed
+// as nats-server lists them: exports of the system account, imports of every other one.
+void add_system_services(const server_view& s, const account_view& a, account_options& conf) {
+  if (s.system_account.empty()) return;
+  if (a.is_system) {
+    for (const char* subject : {"$SYS.REQ.ACCOUNT.*.CONNZ", "$SYS.REQ.ACCOUNT.*.STATZ"}) {
+      export_options e;
+      e.service = true;
+      e.subject = subject;
+      e.response = response_type::stream;
+      conf.exports.push_back(std::move(e));
+    }
+    return;
+  }
+  for (const auto& i : system::account_service_imports(a.name)) {
+    import_options x;
+    x.service = true;
+    x.account = s.system_account;
+    x.subject = i.remote;
+    x.to = i.local;
+    conf.imports.push_back(std::move(x));
+  }
+}
+
 json detail(const server_view& s, const account_view& a, const clock_view& c) {
   json d;
   d["account_name"] = a.name;
@@ -72,10 +98,11 @@ json detail(const server_view& s, const account_view& a, const clock_view& c) {
   d["leafnode_connections"] = 0;
   d["client_connections"] = a.client_connections;
   d["subscriptions"] = a.subs.subscriptions;
-  if (const auto* conf = configured(s, a.name)) {
-    if (!conf->exports.empty()) d["exports"] = exports_json(*conf);
-    if (!conf->imports.empty()) d["imports"] = imports_json(*conf);
-  }
+  account_options conf;
+  if (const auto* c = configured(s, a.name)) conf = *c;
+  add_system_services(s, a, conf);
+  if (!conf.exports.empty()) d["exports"] = exports_json(conf);
+  if (!conf.imports.empty()) d["imports"] = imports_json(conf.imports);
   d["sublist_stats"] = sublist_json(a.subs);
   return d;
 }

@@ -8,6 +8,7 @@
 
 #include "config/nats_url.hpp"
 #include "monitor/account_endpoints.hpp"
+#include "monitor/system_endpoints.hpp"
 
 namespace gnatsd::monitor {
 
@@ -269,16 +270,24 @@ response routez(const server_view& s, const std::map<std::string, std::string>& 
 response subsz(const server_view& s, const std::map<std::string, std::string>& q,
                const clock_view& c) {
   json stats = sublist_json(s.subs);
+  if (q.count("acc"))
+    for (const auto& a : s.accounts)
+      if (a.name == q.at("acc")) stats = sublist_json(a.subs);
   const std::string subs = q.count("subs") ? q.at("subs") : "";
   if (subs != "1" && subs != "true" && subs != "detail") return {200, stats.dump(2)};
-  // Only local subscriptions are listed, as in nats-server.
+  // Only local subscriptions are listed, as in nats-server; ?acc=NAME lists one account's
+  // (the system account's `$SYS.REQ.ACCOUNT.<name>.SUBSZ`).
+  const std::string only = q.count("acc") ? q.at("acc") : "";
   json list = json::array();
   for (const auto& v : s.connections) {
     std::lock_guard<std::mutex> guard{v.stats->mutex};
+    const std::string account =
+        v.stats->account.empty() ? std::string{global_account} : v.stats->account;
+    if (!only.empty() && account != only) continue;
     for (const auto& [sid, subject] : v.stats->subs) {
       const auto space = subject.find(' ');
       json e;
-      e["account"] = v.stats->account.empty() ? std::string{global_account} : v.stats->account;
+      e["account"] = account;
       e["subject"] = subject.substr(0, space);
       if (space != std::string::npos) e["qgroup"] = subject.substr(space + 1);
       e["sid"] = sid;
@@ -345,6 +354,16 @@ response endpoint(const std::string& path, const std::map<std::string, std::stri
 }
 
 }  // namespace
+
+response internal(const std::string& name, const std::string& query, const server_view& server,
+                  const clock_view& clock) {
+  const auto q = parse_query(query);
+  if (name == "statsz") return statsz(server, clock);
+  if (name == "gatewayz") return gatewayz(server, clock);
+  if (name == "leafz") return leafz(server, clock);
+  if (name == "jsz") return jsz(server, clock);
+  return endpoint("/" + name, q, server, clock, "");
+}
 
 response handle(const std::string& path, const std::string& query, const server_view& server,
                 const clock_view& clock) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -82,6 +83,15 @@ struct response {
 /// `http_base_path`, as in nats-server.
 response handle(const std::string& path, const std::string& query, const server_view& server,
                 const clock_view& clock);
+
+/// The endpoints the system account answers (`$SYS.REQ.SERVER.<id>.<KIND>`): "varz",
+/// "connz", "routez", "subsz", "accountz", "accstatz", "healthz", and the ones only it
+/// serves, "statsz", "gatewayz", "leafz", "jsz". No base path; `query` as in HTTP.
+response internal(const std::string& name, const std::string& query, const server_view& server,
+                  const clock_view& clock);
+
+/// The program's wall clock and process facts (the simulator's stand in for them).
+using machine_facts = std::function<clock_view()>;
 
 /// Splits "a=1&b=2" into a map.
 std::map<std::string, std::string> parse_query(const std::string& query);

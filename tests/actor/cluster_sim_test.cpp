@@ -2,6 +2,7 @@
 // routes, meshing by gossip and forwarding messages, deterministically from a seed.
 #include <gtest/gtest.h>
 
+#include "../support/client_subscriptions.hpp"
 #include "../support/text.hpp"
 
 #include <algorithm>
@@ -158,10 +159,10 @@ TEST(ClusterSim, InterestOfAClosedClientDisappearsFromPeers) {
   sub.send("SUB x 1\r\nSUB y q 2\r\n");
   sub.flush();
   settle(w);
-  EXPECT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 2u);
+  EXPECT_EQ(test::connection_subscriptions(*b.context->accounts.global()), 2u);
   sub.c->close();
   ASSERT_TRUE(w.run_until(
-      [&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
+      [&] { return test::connection_subscriptions(*b.context->accounts.global()) == 0; }));
 }
 
 // The RS- lines server B reads when a client of A with subscriptions `sids` (sid i on
@@ -182,7 +183,7 @@ std::vector<std::string> unsubscribes_seen_by_a_peer(const std::vector<int>& sid
   settle(w);
   sub.c->close();
   EXPECT_TRUE(w.run_until(
-      [&] { return b.context->accounts.global()->subscriptions().stats().subscriptions == 0; }));
+      [&] { return test::connection_subscriptions(*b.context->accounts.global()) == 0; }));
   std::vector<std::string> seen;
   for (const auto& l : w.trace())
     if (l.find(" 10.0.0.2 ") != std::string::npos && l.find("<<- [RS- ") != std::string::npos)
@@ -233,7 +234,7 @@ TEST(ClusterSim, AutoUnsubscribeLimitsHoldAcrossRoutes) {
   sub.send("SUB limited 1\r\nUNSUB 1 3\r\n");
   sub.flush();
   settle(w);
-  ASSERT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 1u);
+  ASSERT_EQ(test::connection_subscriptions(*b.context->accounts.global()), 1u);
   auto pub = connect(w, b);
   for (int i = 0; i < 10; ++i)
     pub.send("PUB limited 1\r\nx\r\n");
@@ -241,8 +242,8 @@ TEST(ClusterSim, AutoUnsubscribeLimitsHoldAcrossRoutes) {
   w.run_for(second);
   EXPECT_EQ(count(sub.c->received(), "MSG limited 1 1"), 3u);
   // The limit removed the subscription, and the peer heard the RS-.
-  EXPECT_EQ(a.context->accounts.global()->subscriptions().stats().subscriptions, 0u);
-  EXPECT_EQ(b.context->accounts.global()->subscriptions().stats().subscriptions, 0u);
+  EXPECT_EQ(test::connection_subscriptions(*a.context->accounts.global()), 0u);
+  EXPECT_EQ(test::connection_subscriptions(*b.context->accounts.global()), 0u);
 }
 
 TEST(ClusterSim, RouteAuthorizationAdmitsOnlyTheConfiguredUser) {

@@ -2,6 +2,7 @@
 // driven deterministically from a seed with virtual time. Clients are raw protocol peers.
 #include <gtest/gtest.h>
 
+#include "../support/client_subscriptions.hpp"
 #include "../support/text.hpp"
 
 #include <algorithm>
@@ -149,7 +150,7 @@ TEST(ClientSessionSim, AutoUnsubscribeStopsAfterMaxAcrossSessions) {
   f.flush(pub);
   f.w.run_for(second / 10);
   EXPECT_EQ(count(sub->received(), "MSG foo 1 1"), 3u);
-  EXPECT_EQ(f.server->context->accounts.global()->subscriptions().stats().subscriptions, 0u);
+  EXPECT_EQ(test::connection_subscriptions(*f.server->context->accounts.global()), 0u);
 }
 
 TEST(ClientSessionSim, SlowConsumerIsClosedWhileOthersCarryOn) {
@@ -280,11 +281,10 @@ TEST(ClientSessionSim, ClosedClientsInterestDisappears) {
   auto c = f.client();
   c->send("SUB a 1\r\nSUB b q 2\r\n");
   f.flush(c);
-  EXPECT_EQ(f.server->context->accounts.global()->subscriptions().stats().subscriptions, 2u);
+  EXPECT_EQ(test::connection_subscriptions(*f.server->context->accounts.global()), 2u);
   c->close();
-  ASSERT_TRUE(f.w.run_until([&] {
-    return f.server->context->accounts.global()->subscriptions().stats().subscriptions == 0;
-  }));
+  ASSERT_TRUE(f.w.run_until(
+      [&] { return test::connection_subscriptions(*f.server->context->accounts.global()) == 0; }));
 }
 
 }  // namespace

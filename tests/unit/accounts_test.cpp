@@ -115,7 +115,14 @@ accounts {
   ASSERT_EQ(imports->streams.size(), 1u);
   EXPECT_EQ(imports->streams[0].exporter.lock(), a);
   EXPECT_EQ(imports->streams[0].mapping.to(), "pfx.public.>");
-  ASSERT_EQ(imports->services.size(), 1u);
+  // The configured import, then the three every account has from the system account.
+  ASSERT_EQ(imports->services.size(), 4u);
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(imports->services[i]->exporter.lock(), r.system());
+    EXPECT_EQ(imports->services[i]->response, response_type::stream);
+  }
+  EXPECT_EQ(imports->services[1]->mapping.to(), "$SYS.REQ.SERVER.PING.CONNZ");
+  EXPECT_FALSE(b->subscriptions().match("$SYS.REQ.ACCOUNT.PING.STATZ")->empty());
   EXPECT_EQ(imports->services[0]->response, response_type::stream);
   EXPECT_EQ(imports->services[0]->threshold, std::chrono::seconds{5});
   // The service import listens in B on "echo"; A answers on its reply prefix, announced.
@@ -123,10 +130,12 @@ accounts {
   ASSERT_EQ(in_b->plain.size(), 1u);
   EXPECT_TRUE(in_b->plain[0]->internal);
   EXPECT_EQ(in_b->plain[0]->service_import, imports->services[0]);
+  // A's response subscription, and the system account's (for its imports).
   const auto changes = r.take_interest_changes();
-  ASSERT_EQ(changes.size(), 1u);
-  EXPECT_EQ(changes[0].account, "A");
-  EXPECT_EQ(changes[0].subject, a->responses().prefix() + ">");
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].account, "$SYS");
+  EXPECT_EQ(changes[1].account, "A");
+  EXPECT_EQ(changes[1].subject, a->responses().prefix() + ">");
   EXPECT_EQ(a->responses().prefix().size(), std::string{"_R_.123456."}.size());
   // The same config again changes nothing routes must hear; without the import it goes.
   r.configure(o, "SERVER1");

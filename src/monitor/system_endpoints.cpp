@@ -1,0 +1,96 @@
+#include "monitor/system_endpoints.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "monitor/account_endpoints.hpp"
+
+namespace gnatsd::monitor {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json data_stats(uint64_t msgs, uint64_t bytes) {
+  json j;
+  j["msgs"] = msgs;
+  j["bytes"] = bytes;
+  return j;
+}
+
+json header(const server_view& s, const clock_view& c) {
+  json j;
+  j["server_id"] = s.server_id;
+  j["now"] = rfc3339(c.now_ns);
+  return j;
+}
+
+json route_stat(const route_view& r) {
+  const auto& st = *r.stats;
+  json j;
+  j["rid"] = r.rid;
+  if (!r.remote_name.empty()) j["name"] = r.remote_name;
+  j["sent"] = data_stats(st.out_msgs, st.out_bytes);
+  j["received"] = data_stats(st.in_msgs, st.in_bytes);
+  j["pending"] = st.pending_bytes.load();
+  return j;
+}
+
+}  // namespace
+
+response statsz(const server_view& s, const clock_view& c) {
+  json j;
+  j["start"] = rfc3339(c.start_ns);
+  j["mem"] = c.rss_bytes;
+  j["cores"] = c.cores;
+  j["cpu"] = c.cpu_percent;
+  j["connections"] = s.connections.size();
+  j["total_connections"] = s.total_connections;
+  int active = 0;
+  for (const auto& a : s.accounts)
+    if (a.client_connections > 0) ++active;
+  j["active_accounts"] = active;
+  j["subscriptions"] = s.subs.subscriptions;
+  j["sent"] = data_stats(s.out_msgs, s.out_bytes);
+  j["received"] = data_stats(s.in_msgs, s.in_bytes);
+  j["slow_consumers"] = s.slow_consumers;
+  if (!s.routes.empty()) {
+    j["routes"] = json::array();
+    for (const auto& r : s.routes)
+      j["routes"].push_back(route_stat(r));
+  }
+  return {200, j.dump()};
+}
+
+response gatewayz(const server_view& s, const clock_view& c) {
+  json j = header(s, c);
+  j["outbound_gateways"] = json::object();
+  j["inbound_gateways"] = json::object();
+  return {200, j.dump()};
+}
+
+response leafz(const server_view& s, const clock_view& c) {
+  json j = header(s, c);
+  j["leafnodes"] = 0;
+  j["leafs"] = nullptr;
+  return {200, j.dump()};
+}
+
+// JetStream is not available: nats-server 2.9 answers a PING with its disabled statistics.
+response jsz(const server_view& s, const clock_view& c) {
+  json j = header(s, c);
+  j["disabled"] = true;
+  j["config"] = {{"max_memory", 0}, {"max_storage", 0}};
+  j["memory"] = 0;
+  j["storage"] = 0;
+  j["reserved_memory"] = 0;
+  j["reserved_storage"] = 0;
+  j["accounts"] = 0;
+  j["ha_assets"] = 0;
+  j["api"] = {{"total", 0}, {"errors", 0}};
+  j["streams"] = 0;
+  j["consumers"] = 0;
+  j["messages"] = 0;
+  j["bytes"] = 0;
+  return {200, j.dump()};
+}
+
+}  // namespace gnatsd::monitor
