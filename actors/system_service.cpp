@@ -194,7 +194,7 @@ void client_changed(system_pointer self, const client_event& e) {
   if (client.account.empty()) return;
   const auto subject = e.connected ? system::connect_subject(client.account)
                                    : system::disconnect_subject(client.account);
-  if (e.connected) account_conns(self, client.account);
+  account_conns(self, client.account);  // first, as nats-server orders them
   if (heard(self, subject)) {
     const auto h = header_now(self, c);
     const auto id = next_event_id(self);
@@ -202,7 +202,6 @@ void client_changed(system_pointer self, const client_event& e) {
             e.connected ? system::connect_event(h, id, client)
                         : system::disconnect_event(h, id, client));
   }
-  if (!e.connected) account_conns(self, client.account);
 }
 
 int active_servers(system_pointer self) {

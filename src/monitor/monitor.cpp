@@ -267,19 +267,23 @@ response routez(const server_view& s, const std::map<std::string, std::string>& 
   return {200, j.dump(2)};
 }
 
+// Over HTTP without ?subs nats-server answers with the sublist statistics alone; the
+// system account's SUBSZ (`full`) always has the header and paging fields.
 response subsz(const server_view& s, const std::map<std::string, std::string>& q,
-               const clock_view& c) {
+               const clock_view& c, bool full = false) {
   json stats = sublist_json(s.subs);
   if (q.count("acc"))
     for (const auto& a : s.accounts)
       if (a.name == q.at("acc")) stats = sublist_json(a.subs);
   const std::string subs = q.count("subs") ? q.at("subs") : "";
-  if (subs != "1" && subs != "true" && subs != "detail") return {200, stats.dump(2)};
+  const bool listing = subs == "1" || subs == "true" || subs == "detail";
+  if (!listing && !full) return {200, stats.dump(2)};
   // Only local subscriptions are listed, as in nats-server; ?acc=NAME lists one account's
   // (the system account's `$SYS.REQ.ACCOUNT.<name>.SUBSZ`).
   const std::string only = q.count("acc") ? q.at("acc") : "";
   json list = json::array();
   for (const auto& v : s.connections) {
+    if (!listing) break;
     std::lock_guard<std::mutex> guard{v.stats->mutex};
     const std::string account =
         v.stats->account.empty() ? std::string{global_account} : v.stats->account;
@@ -303,7 +307,7 @@ response subsz(const server_view& s, const std::map<std::string, std::string>& q
   j["total"] = list.size();
   j["offset"] = 0;
   j["limit"] = 1024;
-  j["subscriptions_list"] = std::move(list);
+  if (listing) j["subscriptions_list"] = std::move(list);
   return {200, j.dump(2)};
 }
 
@@ -362,6 +366,7 @@ response internal(const std::string& name, const std::string& query, const serve
   if (name == "gatewayz") return gatewayz(server, clock);
   if (name == "leafz") return leafz(server, clock);
   if (name == "jsz") return jsz(server, clock);
+  if (name == "subsz") return subsz(server, q, clock, true);
   return endpoint("/" + name, q, server, clock, "");
 }
 

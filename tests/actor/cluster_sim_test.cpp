@@ -55,6 +55,14 @@ client connect(world& w, running_server& s) {
   return cl;
 }
 
+client connect_as(world& w, running_server& s, const std::string& user) {
+  client cl{w.connect(s), &w};
+  EXPECT_TRUE(cl.wait("} \r\n"));
+  cl.c->consume(cl.c->received().find("} \r\n") + 4);
+  cl.send("CONNECT {\"verbose\":false,\"user\":\"" + user + "\",\"pass\":\"" + user + "\"}\r\n");
+  return cl;
+}
+
 // Interest travels asynchronously (as in nats-server): give routes virtual time to hear it.
 void settle(world& w) {
   w.run_for(second / 2);
@@ -396,6 +404,44 @@ TEST(ClusterSim, APeerThatStillReadsALittleIsLoggedAsSlowButKept) {
             1u);
   EXPECT_EQ(trace_count(w, "10.0.0.1", "Route connection closed"), 0u);
   EXPECT_LE(largest_backlog(w, "10.0.0.1"), static_cast<size_t>(a_max_pending + 128 * 1024));
+}
+
+}  // namespace
+}  // namespace gnatsd::sim
+
+namespace gnatsd::sim {
+namespace {
+
+// A system user on any server of a simulated cluster of three asks `$SYS.REQ.SERVER.PING`
+// once routes carry the system account's interest: every server answers, each naming
+// itself; a client of account A logging in on another server is announced to it.
+TEST(ClusterSim, APingOfTheSystemAccountIsAnsweredByEveryServer) {
+  world w{21};
+  std::vector<running_server*> servers;
+  for (int i = 0; i < 3; ++i) {
+    auto o = node(6222, i == 0 ? std::vector<std::string>{}
+                               : std::vector<std::string>{"nats://10.0.0.1:6222"});
+    o.accounts.push_back(account_options{"A", {}, {}});
+    o.authorization.users.push_back(user_entry{"sys", "sys", std::nullopt, "$SYS", {}});
+    o.authorization.users.push_back(user_entry{"a", "a", std::nullopt, "A", {}});
+    servers.push_back(&w.start_server("10.0.0." + std::to_string(i + 1), o));
+  }
+  w.run_for(3 * second);
+  auto sys = connect_as(w, *servers[1], "sys");
+  sys.send("SUB _INBOX.ping 1\r\nSUB $SYS.ACCOUNT.A.CONNECT 2\r\n");
+  sys.flush();
+  settle(w);
+  sys.send("PUB $SYS.REQ.SERVER.PING _INBOX.ping 0\r\n\r\n");
+  ASSERT_TRUE(w.run_until([&] { return count(sys.c->received(), "MSG _INBOX.ping 1") == 3; }));
+  for (const auto* s : servers)
+    EXPECT_NE(sys.c->received().find("\"id\":\"" + s->context->server_id + "\""),
+              std::string::npos);
+  auto a = connect_as(w, *servers[2], "a");
+  a.flush();
+  // The whole event: its payload may arrive after its MSG line.
+  ASSERT_TRUE(
+      w.run_until([&] { return sys.c->received().find("\"user\":\"a\"") != std::string::npos; }));
+  EXPECT_EQ(count(sys.c->received(), "MSG $SYS.ACCOUNT.A.CONNECT"), 1u);
 }
 
 }  // namespace
