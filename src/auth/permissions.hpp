@@ -26,6 +26,9 @@ struct subject_rules {
   bool has_allow = false;  // an allow list was given (even an empty one: nothing allowed)
   std::vector<std::string> allow;
   std::vector<std::string> deny;
+  bool operator==(const subject_rules& o) const {
+    return has_allow == o.has_allow && allow == o.allow && deny == o.deny;
+  }
 };
 
 /// allow_responses: a client may publish to the reply subject of each message it received,
@@ -40,6 +43,10 @@ struct permission_set {
   subject_rules publish;
   subject_rules subscribe;
   std::optional<response_permission> responses;
+  /// Publish and subscribe rules alike (what a route's permissions consist of).
+  bool same_rules(const permission_set& o) const {
+    return publish == o.publish && subscribe == o.subscribe;
+  }
 };
 
 /// Message subjects a subscription must not receive although it matches them.

@@ -62,8 +62,10 @@ permission_set as_permissions(const value& map) {
   };
   apply_map(map, {{"publish", pub},
                   {"pub", pub},
+                  {"import", pub},
                   {"subscribe", sub},
                   {"sub", sub},
+                  {"export", sub},
                   {"allow_responses", responses},
                   {"publish_allow_responses", responses}});
   // Responses only: without an allow list of its own, publishing is closed but for them.

@@ -247,6 +247,15 @@ void apply_cluster(const value& map, cluster_options& c, std::vector<std::string
                 {"connect_retries",
                  [&](const value& v, const std::string& k) { c.connect_retries = as_int(v, k); }},
                 {"tls", [&](const value& v, const std::string&) { c.tls = as_tls(v, warnings); }},
+                {"permissions",
+                 [&](const value& v, const std::string&) {
+                   if (v.type != value::kind::map)
+                     bad(v, "Expected permissions to be a map/struct, got " +
+                                (v.type == value::kind::string ? v.str : std::string{"a list"}));
+                   c.permissions = as_permissions(v);
+                   if (c.permissions->responses)
+                     bad(v, "Cluster permissions do not support dynamic responses");
+                 }},
             });
 }
 

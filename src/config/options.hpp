@@ -121,6 +121,10 @@ struct cluster_options {
   bool no_advertise = false;
   int connect_retries = 0;
   tls_options tls;  // routes: TLS first on both sides, certificates always verified
+  /// `permissions { import, export }`, read as a user's (import is publish, export is
+  /// subscribe, as nats-server maps them): routes ask peers only for importable subjects
+  /// and accept only exportable interest from them.
+  std::optional<permission_set> permissions;
 };
 
 struct server_options {

@@ -43,6 +43,11 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   check("Cluster.Username", a.cluster.authorization.user, b.cluster.authorization.user);
   if (out.empty() && a.cluster.authorization.password != b.cluster.authorization.password)
     out = "config reload not supported for Cluster.Password";  // never logged in clear
+  if (out.empty() && a.cluster.permissions.has_value() != b.cluster.permissions.has_value())
+    out = "config reload not supported for Cluster.Permissions";
+  if (out.empty() && a.cluster.permissions &&
+      !a.cluster.permissions->same_rules(*b.cluster.permissions))
+    out = "config reload not supported for Cluster.Permissions";
   check("Logtime", int64_t{a.logtime}, int64_t{b.logtime});
   // TLS reloads (the server actor swaps the listeners' contexts and dials with the new one).
   return out;

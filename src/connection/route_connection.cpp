@@ -35,6 +35,8 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
   self_->log_prefix = prefix_;
   // Only the accepting side checks credentials; a route we dialled sent its own CONNECT.
   awaiting_auth_ = !role_.solicited && !ctx_->current_options()->cluster.authorization.user.empty();
+  if (const auto& perms = ctx_->current_options()->cluster.permissions)
+    export_filter_ = std::make_unique<permission_checker>(*perms);
 }
 
 void route_connection::start(const proto::route_info& local_info, bool tls) {
@@ -224,6 +226,12 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
           "RS+ " + std::string{account} + " " + std::string{subject} +
               (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
   if (!subject::valid_subscription(subject)) return true;
+  if (export_filter_ && !export_filter_->can_subscribe(subject, queue)) {
+    // Cluster `permissions { export }`: nats-server's canExport, and its words.
+    ctx_->log->debugf(prefix_ + "Can not export \"" + std::string{subject} +
+                      "\", ignoring remote subscription request");
+    return true;
+  }
   gnatsd::account* acc = account_named(account);
   if (acc == nullptr) return true;
   const std::string key = std::string{account} + " " + interest_key(subject, queue);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "auth/certificate_user.hpp"
+#include "auth/permissions.hpp"
 #include "cluster/route_role.hpp"
 #include "connection/outbound.hpp"
 #include "connection/write_deadline.hpp"
@@ -123,6 +124,7 @@ class route_connection final : public proto::route_op_handler {
   void trace(std::string_view direction, std::string_view op);
 
   server_context_ptr ctx_;
+  std::unique_ptr<permission_checker> export_filter_;  // cluster `permissions { export }`
   connection_stats_ptr stats_ = std::make_shared<connection_stats>();
   uint64_t rid_;
   std::string remote_host_;

@@ -36,7 +36,8 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
     } else {
       it->second = after;
     }
-    encode_transition(out, key{ch.account, ch.subject, ch.queue}, before, after);
+    if (!import_filter_ || importable(key{ch.account, ch.subject, ch.queue}))
+      encode_transition(out, key{ch.account, ch.subject, ch.queue}, before, after);
   }
   return std::string{out.begin(), out.end()};
 }
@@ -44,8 +45,13 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
 std::string interest_table::snapshot() const {
   std::vector<char> out;
   for (const auto& [k, n] : counts_)
-    encode_transition(out, k, 0, n);
+    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, n);
   return std::string{out.begin(), out.end()};
+}
+
+// Import maps to publish: what the peer would send us for this subscription.
+bool interest_table::importable(const key& k) const {
+  return import_filter_->can_publish(std::get<1>(k));
 }
 
 int64_t interest_table::count(const std::string& account, const std::string& subject,

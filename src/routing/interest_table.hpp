@@ -9,17 +9,25 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "auth/permissions.hpp"
 #include "routing/interest_change.hpp"
 
 namespace gnatsd {
 
 class interest_table {
  public:
+  /// Cluster `permissions { import }`: interest in subjects this server may not import is
+  /// never announced (nats-server's canImport). Null: everything is.
+  void set_import_filter(std::shared_ptr<const permission_checker> filter) {
+    import_filter_ = std::move(filter);
+  }
+
   /// Applies local subscription changes; returns the RS+/RS- lines they cause.
   std::string apply(const std::vector<interest_change>& changes);
 
@@ -34,6 +42,8 @@ class interest_table {
 
  private:
   std::map<key, int64_t> counts_;
+  std::shared_ptr<const permission_checker> import_filter_;
+  bool importable(const key& k) const;
 };
 
 }  // namespace gnatsd

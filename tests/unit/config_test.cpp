@@ -1,6 +1,8 @@
 // Unit tests of the config-file parser, the option mapping and the command line.
 #include <gtest/gtest.h>
 
+#include "config/reload.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -531,6 +533,32 @@ TEST(AccountsConfig, NoAuthUserAndSystemAccountMustName) {
   EXPECT_EQ(validate(load("accounts { $SYS: {} }\nno_sys_acc: true\n"
                           "system_account: \"$SYS\"\n")),
             "");
+}
+
+}  // namespace
+}  // namespace gnatsd
+
+namespace gnatsd {
+namespace {
+
+// Route permissions as nats-server 2.9 reads them: import is publish, export subscribe, both
+// written like a user's; no allow_responses; a change needs a restart here.
+TEST(Config, ClusterPermissionsAreReadAsNatsServerReadsThem) {
+  const auto o = load(R"(cluster { listen: "127.0.0.1:6222"
+    permissions { import: "in.>", export: {allow: ["out.>"], deny: ["out.secret"]} } })");
+  ASSERT_TRUE(o.cluster.permissions);
+  EXPECT_EQ(o.cluster.permissions->publish.allow, (std::vector<std::string>{"in.>"}));
+  EXPECT_EQ(o.cluster.permissions->subscribe.allow, (std::vector<std::string>{"out.>"}));
+  EXPECT_EQ(o.cluster.permissions->subscribe.deny, (std::vector<std::string>{"out.secret"}));
+  EXPECT_TRUE(load(R"(cluster { permissions { publish: "x" } })").cluster.permissions);
+  EXPECT_NE(error_of(R"(cluster { permissions: "x" })")
+                .find("Expected permissions to be a map/struct, got x"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"(cluster { permissions { allow_responses: true } })")
+                .find("Cluster permissions do not support dynamic responses"),
+            std::string::npos);
+  EXPECT_EQ(unreloadable_change(o, load(R"(cluster { listen: "127.0.0.1:6222" })")),
+            "config reload not supported for Cluster.Permissions");
 }
 
 }  // namespace

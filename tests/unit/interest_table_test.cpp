@@ -67,5 +67,20 @@ TEST(InterestTable, InterestIsCountedAndAnnouncedPerAccount) {
   EXPECT_EQ(t.count("A", "s"), 2);
 }
 
+// Cluster `permissions { import }`: interest the server may not import is counted but
+// never announced, neither as it changes nor in a new route's snapshot.
+TEST(InterestTable, InterestOutsideTheImportPermissionIsNotAnnounced) {
+  interest_table t;
+  permission_set perms;
+  perms.publish.has_allow = true;
+  perms.publish.allow = {"in.>"};
+  t.set_import_filter(std::make_shared<const permission_checker>(perms));
+  const std::string wire = t.apply({add("in.x"), add("other.x"), add("in.*", "q"), del("other.x")});
+  EXPECT_EQ(wire, "RS+ $G in.x\r\nRS+ $G in.* q 1\r\n");
+  t.apply({add("other.y")});
+  EXPECT_EQ(t.snapshot(), "RS+ $G in.* q 1\r\nRS+ $G in.x\r\n");
+  EXPECT_EQ(t.count("$G", "other.y"), 1);
+}
+
 }  // namespace
 }  // namespace gnatsd
