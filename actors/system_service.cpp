@@ -228,6 +228,8 @@ void query(system_pointer self, const std::string& endpoint, const std::string& 
   self->send(st.config.server, sys_query_atom_v, endpoint, q, facts(self), std::move(respond));
 }
 
+// The account a request is scoped to goes last: parse_query keeps the last value of a key,
+// so no option in the body reaches another account's connections.
 std::string with_account(std::string q, const std::string& key, const std::string& account) {
   if (account.empty()) return q;
   return q.empty() ? key + "=" + account : q + "&" + key + "=" + account;

@@ -79,10 +79,13 @@ void add_query(std::string& q, const std::string& key, const std::string& value)
   q += key + "=" + value;
 }
 
+// A value that could smuggle another option into the query ("cid&acc=B") is not an option
+// value of any endpoint: it is left out.
 void copy_string(std::string& q, const json& body, const char* from, const char* to) {
   const auto it = body.find(from);
-  if (it != body.end() && it->is_string() && !it->get<std::string>().empty())
-    add_query(q, to, it->get<std::string>());
+  if (it == body.end() || !it->is_string()) return;
+  const auto value = it->get<std::string>();
+  if (!value.empty() && value.find_first_of("&=") == std::string::npos) add_query(q, to, value);
 }
 
 void copy_number(std::string& q, const json& body, const char* from, const char* to) {

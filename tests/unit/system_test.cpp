@@ -63,6 +63,8 @@ TEST(SystemRequests, BodiesPickServersAndBecomeMonitorQueries) {
       read_request(R"({"subscriptions":true,"limit":5,"state":1,"acc":"A"})", connz, me).query,
       "subs=1&limit=5&state=closed&acc=A");
   EXPECT_EQ(read_request(R"({"account":"A"})", request{endpoint::accountz, {}}, me).query, "acc=A");
+  // No option smuggled in a value; an account request's own account is appended last.
+  EXPECT_EQ(read_request(R"({"sort":"cid&acc=B","acc":"B=1"})", connz, me).query, "");
   EXPECT_FALSE(read_request("{bad", connz, me).error.empty());
   EXPECT_FALSE(read_request("[1]", connz, me).error.empty());
 }
