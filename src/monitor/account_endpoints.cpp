@@ -107,14 +107,21 @@ json detail(const server_view& s, const account_view& a, const clock_view& c) {
   return d;
 }
 
-json header(const server_view& s, const clock_view& c) {
+}  // namespace
+
+nlohmann::ordered_json header_json(const server_view& s, const clock_view& c) {
   json j;
   j["server_id"] = s.server_id;
   j["now"] = rfc3339(c.now_ns);
   return j;
 }
 
-}  // namespace
+nlohmann::ordered_json data_stats_json(uint64_t msgs, uint64_t bytes) {
+  json j;
+  j["msgs"] = msgs;
+  j["bytes"] = bytes;
+  return j;
+}
 
 nlohmann::ordered_json sublist_json(const sublist_stats& s) {
   nlohmann::ordered_json j;
@@ -132,7 +139,7 @@ nlohmann::ordered_json sublist_json(const sublist_stats& s) {
 
 response accountz(const server_view& s, const std::map<std::string, std::string>& q,
                   const clock_view& c) {
-  json j = header(s, c);
+  json j = header_json(s, c);
   if (!s.system_account.empty()) j["system_account"] = s.system_account;
   const auto acc = q.find("acc");
   if (acc == q.end() || acc->second.empty()) {
@@ -170,7 +177,7 @@ response accstatz(const server_view& s, const std::map<std::string, std::string>
     x["slow_consumers"] = a.slow_consumers;
     list.push_back(std::move(x));
   }
-  json j = header(s, c);
+  json j = header_json(s, c);
   j["account_statz"] = std::move(list);
   return {200, j.dump(2)};
 }

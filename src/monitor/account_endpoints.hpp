@@ -19,6 +19,11 @@ response accstatz(const server_view& s, const std::map<std::string, std::string>
 /// A sublist's statistics with nats-server's field names (/subsz, /accountz).
 nlohmann::ordered_json sublist_json(const sublist_stats& s);
 
+/// `{"server_id","now"}`, how nats-server's endpoint answers begin.
+nlohmann::ordered_json header_json(const server_view& s, const clock_view& c);
+/// nats-server's DataStats: `{"msgs","bytes"}`.
+nlohmann::ordered_json data_stats_json(uint64_t msgs, uint64_t bytes);
+
 /// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
 std::string rfc3339(int64_t ns);
 

@@ -9,27 +9,13 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json data_stats(uint64_t msgs, uint64_t bytes) {
-  json j;
-  j["msgs"] = msgs;
-  j["bytes"] = bytes;
-  return j;
-}
-
-json header(const server_view& s, const clock_view& c) {
-  json j;
-  j["server_id"] = s.server_id;
-  j["now"] = rfc3339(c.now_ns);
-  return j;
-}
-
 json route_stat(const route_view& r) {
   const auto& st = *r.stats;
   json j;
   j["rid"] = r.rid;
   if (!r.remote_name.empty()) j["name"] = r.remote_name;
-  j["sent"] = data_stats(st.out_msgs, st.out_bytes);
-  j["received"] = data_stats(st.in_msgs, st.in_bytes);
+  j["sent"] = data_stats_json(st.out_msgs, st.out_bytes);
+  j["received"] = data_stats_json(st.in_msgs, st.in_bytes);
   j["pending"] = st.pending_bytes.load();
   return j;
 }
@@ -49,8 +35,8 @@ response statsz(const server_view& s, const clock_view& c) {
     if (a.client_connections > 0) ++active;
   j["active_accounts"] = active;
   j["subscriptions"] = s.subs.subscriptions;
-  j["sent"] = data_stats(s.out_msgs, s.out_bytes);
-  j["received"] = data_stats(s.in_msgs, s.in_bytes);
+  j["sent"] = data_stats_json(s.out_msgs, s.out_bytes);
+  j["received"] = data_stats_json(s.in_msgs, s.in_bytes);
   j["slow_consumers"] = s.slow_consumers;
   if (!s.routes.empty()) {
     j["routes"] = json::array();
@@ -61,14 +47,14 @@ response statsz(const server_view& s, const clock_view& c) {
 }
 
 response gatewayz(const server_view& s, const clock_view& c) {
-  json j = header(s, c);
+  json j = header_json(s, c);
   j["outbound_gateways"] = json::object();
   j["inbound_gateways"] = json::object();
   return {200, j.dump()};
 }
 
 response leafz(const server_view& s, const clock_view& c) {
-  json j = header(s, c);
+  json j = header_json(s, c);
   j["leafnodes"] = 0;
   j["leafs"] = nullptr;
   return {200, j.dump()};
@@ -76,7 +62,7 @@ response leafz(const server_view& s, const clock_view& c) {
 
 // JetStream is not available: nats-server 2.9 answers a PING with its disabled statistics.
 response jsz(const server_view& s, const clock_view& c) {
-  json j = header(s, c);
+  json j = header_json(s, c);
   j["disabled"] = true;
   j["config"] = {{"max_memory", 0}, {"max_storage", 0}};
   j["memory"] = 0;

@@ -49,21 +49,14 @@ json client_json(const client_view& c, bool stopped) {
   return j;
 }
 
-json data_stats(uint64_t msgs, uint64_t bytes) {
-  json j;
-  j["msgs"] = msgs;
-  j["bytes"] = bytes;
-  return j;
-}
-
 json counts_json(const account_counts& a) {
   json j;
   j["acc"] = a.account;
   j["conns"] = a.conns;
   j["leafnodes"] = 0;
   j["total_conns"] = a.conns;
-  j["sent"] = data_stats(a.sent_msgs, a.sent_bytes);
-  j["received"] = data_stats(a.received_msgs, a.received_bytes);
+  j["sent"] = monitor::data_stats_json(a.sent_msgs, a.sent_bytes);
+  j["received"] = monitor::data_stats_json(a.received_msgs, a.received_bytes);
   j["slow_consumers"] = a.slow_consumers;
   return j;
 }
@@ -173,8 +166,8 @@ std::string connect_event(const header& h, std::string_view id, const client_vie
 std::string disconnect_event(const header& h, std::string_view id, const client_view& c) {
   json j = typed_event(h, "io.nats.server.advisory.v1.client_disconnect", id);
   j["client"] = client_json(c, true);
-  j["sent"] = data_stats(c.out_msgs, c.out_bytes);
-  j["received"] = data_stats(c.in_msgs, c.in_bytes);
+  j["sent"] = monitor::data_stats_json(c.out_msgs, c.out_bytes);
+  j["received"] = monitor::data_stats_json(c.in_msgs, c.in_bytes);
   j["reason"] = c.reason;
   return j.dump();
 }
