@@ -144,7 +144,7 @@ class scenario_run {
       for (int r : plan_.routes[static_cast<size_t>(i)])
         o.cluster.routes.push_back("nats://" + credentials + server_host(r) + ":" +
                                    std::to_string(cluster_port));
-      world_.start_server(server_host(i), o);
+      checker_.server_started(i, world_.start_server(server_host(i), o).context->server_id);
     }
   }
 
@@ -328,7 +328,8 @@ class scenario_run {
         break;
       case fault_event::kind::crash:
         if (crashed_by_.erase(index) == 0) return;
-        world_.restart_server(static_cast<size_t>(host));
+        checker_.server_started(
+            host, world_.restart_server(static_cast<size_t>(host)).context->server_id);
         checker_.restarted(server_host(host));
         for (auto& c : clients_)
           if (c->home() == host) connect(*c, c);  // clients reconnect and resubscribe

@@ -1,5 +1,7 @@
 #include "sim/invariant_checker.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -119,13 +121,28 @@ void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data
 
 // The system account carries the servers' own events (STATSZ heartbeats, SHUTDOWN); the
 // workload never publishes there, so any workload message in it leaked across accounts.
+// Each names the server that published it (`server.id`, or `id` for SHUTDOWN): the one-hop
+// rule holds for them as for the workload's (a forwarded heartbeat would circle forever).
 void invariant_checker::on_system_routed(const sim_end& to, std::string_view subject,
                                          std::string_view payload) {
   message_id id;
   const std::string where = to.remote().host + " -> " + to.local().host;
-  if (message_id::decode(payload, id) || subject.substr(0, 5) != "$SYS.")
+  if (message_id::decode(payload, id) || subject.substr(0, 5) != "$SYS.") {
     fail("isolation: route " + where + " carried '" + std::string{subject} +
          "' in the system account");
+    return;
+  }
+  const auto event = nlohmann::json::parse(payload, nullptr, false);
+  const auto* server = event.is_object() && event.contains("server") ? &event["server"] : &event;
+  const std::string origin =
+      server->is_object() && server->contains("id") && (*server)["id"].is_string()
+          ? (*server)["id"].get<std::string>()
+          : std::string{};
+  const int sender = server_of_host_(to.remote().host);
+  // Any id the sender has had: bytes written before a crash may still arrive after it.
+  if (server_ids_.count(sender) != 0 && server_ids_[sender].count(origin) == 0)
+    fail("one hop: route " + where + " carried '" + std::string{subject} + "' published by " +
+         (origin.empty() ? std::string{"no server"} : origin) + ", not by the sending server");
   ++net_.coverage()["system account event crossed a route"];
 }
 

@@ -62,6 +62,9 @@ class invariant_checker final : public network_observer, public delivery_sink {
   }
   /// The account of each client (an index; messages never cross accounts).
   void set_client_accounts(std::vector<int> accounts) { client_accounts_ = std::move(accounts); }
+  /// Server `index` runs under `id` (from its start, and again after each restart): system
+  /// account messages name their origin by it, which the one-hop check of their routes needs.
+  void server_started(int index, const std::string& id) { server_ids_[index].insert(id); }
   int account_of(int client) const {
     const auto c = static_cast<size_t>(client);
     return c < client_accounts_.size() ? client_accounts_[c] : 0;
@@ -107,6 +110,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
   sim_network& net_;
   int cluster_port_;
   std::function<int(const std::string&)> server_of_host_;
+  std::map<int, std::set<std::string>> server_ids_;  // every id each server has had
   std::function<int64_t()> now_;
   size_t outbound_bound_;
   std::string failure_;
