@@ -20,6 +20,7 @@
 #include "accounts/response_type.hpp"
 #include "accounts/service_responses.hpp"
 #include "accounts/subject_mapping.hpp"
+#include "accounts/subject_mappings.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {
@@ -63,6 +64,16 @@ class account : public std::enable_shared_from_this<account> {
   /// The replies its service exports wait for.
   service_responses& responses() { return responses_; }
 
+  /// Its `mappings`: publishers check the flag on every message and load them only when set
+  /// (an atomic shared_ptr load takes a lock in libstdc++).
+  bool has_mappings() const { return has_mappings_.load(std::memory_order_acquire); }
+  std::shared_ptr<const subject_mappings> mappings() const { return std::atomic_load(&mappings_); }
+  void set_mappings(std::shared_ptr<const subject_mappings> m) {
+    const bool any = m && !m->empty();
+    std::atomic_store(&mappings_, std::move(m));
+    has_mappings_.store(any, std::memory_order_release);
+  }
+
   /// Clients logged in to this account now (nats-server's account connections), and since
   /// the start.
   std::atomic<int64_t> client_connections{0};
@@ -77,6 +88,8 @@ class account : public std::enable_shared_from_this<account> {
   std::vector<subscription_ptr> internal_subscriptions;
 
  private:
+  std::shared_ptr<const subject_mappings> mappings_;
+  std::atomic<bool> has_mappings_{false};
   std::string name_;
   sublist subscriptions_;
   std::shared_ptr<const account_imports> imports_ = std::make_shared<account_imports>();

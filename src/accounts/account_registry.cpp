@@ -89,6 +89,7 @@ void account_registry::configure(const server_options& o, const std::string& ser
   system_name_ = system;
   configure_imports(o);
   configure_response_subscriptions(o, server_id);
+  configure_mappings(o);
   generation_.fetch_add(1, std::memory_order_release);
 }
 
@@ -194,6 +195,18 @@ void account_registry::configure_response_subscriptions(const server_options& o,
     acc->internal_subscriptions.push_back(sub);
     changes_.push_back(interest_change{name, sub->subject, {}, +1});
     response_subs_.emplace(name, std::move(sub));
+  }
+}
+
+// Under the lock. `$G` takes the top-level `mappings`, every account its own.
+void account_registry::configure_mappings(const server_options& o) {
+  for (auto& [name, acc] : by_name_) {
+    const std::vector<mapping_options>* config = name == global_account ? &o.mappings : nullptr;
+    for (const auto& a : o.accounts)
+      if (a.name == name) config = &a.mappings;
+    acc->set_mappings(config != nullptr && !config->empty()
+                          ? std::make_shared<const subject_mappings>(*config, o.cluster.name)
+                          : nullptr);
   }
 }
 

@@ -59,6 +59,7 @@ class account_registry {
 
   void configure_imports(const server_options& o);
   void add_system_imports(std::map<std::string, account_imports>& imports);
+  void configure_mappings(const server_options& o);
   void configure_response_subscriptions(const server_options& o, const std::string& server_id);
 };
 

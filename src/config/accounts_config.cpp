@@ -6,6 +6,7 @@
 #include "accounts/subject_mapping.hpp"
 #include "config/auth_config.hpp"
 #include "config/config_fields.hpp"
+#include "config/mappings_config.hpp"
 #include "subject/subject.hpp"
 
 namespace gnatsd::config {
@@ -19,8 +20,7 @@ bool reserved(const std::string& name) {
 // Account options nats-server 2.9 reads that gnatsd does not implement yet: refused by name
 // (docs/COMPATIBILITY.md), never ignored.
 std::string account_option_unknown(const std::string& key) {
-  static const std::set<std::string> later{"exports",  "imports", "nkey",  "jetstream",
-                                           "mappings", "maps",    "limits"};
+  static const std::set<std::string> later{"exports", "imports", "nkey", "jetstream", "limits"};
   if (later.count(lower(key)) != 0)
     return "\"" + key +
            "\" in an account is a nats-server option gnatsd does not implement yet (see "
@@ -269,7 +269,7 @@ void add_account_list(const value& v, server_options& o) {
     const std::string name = as_string(item, "accounts");
     if (reserved(name)) bad(item, "\"" + name + "\" is a Reserved Account");
     if (!seen.insert(name).second) bad(item, "Duplicate Account Entry: " + name);
-    o.accounts.push_back(account_options{name, {}, {}});
+    o.accounts.push_back(account_options{name, {}, {}, {}});
   }
 }
 
@@ -277,7 +277,7 @@ void add_account(const std::string& name, const value& v, server_options& o,
                  std::vector<std::string>& warnings) {
   if (v.type != value::kind::map) bad(v, "Expected map entries for accounts");
   if (reserved(name)) bad(v, "\"" + name + "\" is a Reserved Account");
-  account_options account{name, {}, {}};
+  account_options account{name, {}, {}, {}};
   std::vector<user_entry> users;
   std::optional<permission_set> defaults;
   apply_map(
@@ -291,7 +291,9 @@ void add_account(const std::string& name, const value& v, server_options& o,
        {"default_permissions",
         [&](const value& x, const std::string&) { defaults = as_permissions(x); }},
        {"exports", [&](const value& x, const std::string&) { add_exports(x, account, warnings); }},
-       {"imports", [&](const value& x, const std::string&) { add_imports(x, account); }}},
+       {"imports", [&](const value& x, const std::string&) { add_imports(x, account); }},
+       {"mappings", [&](const value& x, const std::string&) { account.mappings = as_mappings(x); }},
+       {"maps", [&](const value& x, const std::string&) { account.mappings = as_mappings(x); }}},
       account_option_unknown);
   for (auto& u : users) {
     u.account = name;

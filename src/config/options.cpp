@@ -13,6 +13,7 @@
 #include "config/auth_config.hpp"
 #include "config/config_fields.hpp"
 #include "config/config_parser.hpp"
+#include "config/mappings_config.hpp"
 #include "config/nats_url.hpp"
 
 namespace gnatsd {
@@ -71,8 +72,6 @@ const std::set<std::string>& not_yet_implemented() {
                                           "resolver_tls",
                                           "resolver_preload",
                                           "resolver_pinned_accounts",
-                                          "mappings",
-                                          "maps",
                                           "client_advertise",
                                           "syslog",
                                           "remote_syslog",
@@ -337,6 +336,10 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
              apply_accounts(v, o, warnings);
            }},
           {"no_auth_user", str(o.no_auth_user)},
+          {"mappings",
+           [&](const value& v, const std::string&) { o.mappings = config::as_mappings(v); }},
+          {"maps",
+           [&](const value& v, const std::string&) { o.mappings = config::as_mappings(v); }},
           {"system_account", str(o.system_account)},
           {"system", str(o.system_account)},
           {"no_sys_acc", boolean(o.no_system_account)},

@@ -59,12 +59,31 @@ struct import_options {
 
 /// An account of the `accounts {}` block: its own subject space. Its users are in
 /// authorization.users, with `account` naming it.
+/// One entry of `mappings`: messages published on `source` go to one of `destinations`
+/// (picked by weight, in percent; what the weights leave up to 100 keeps its subject).
+struct mapping_options {
+  struct destination {
+    std::string subject;
+    int weight = 100;
+    std::string cluster;  // empty: any cluster
+    bool operator==(const destination& o) const {
+      return subject == o.subject && weight == o.weight && cluster == o.cluster;
+    }
+  };
+  std::string source;
+  std::vector<destination> destinations;
+  bool operator==(const mapping_options& o) const {
+    return source == o.source && destinations == o.destinations;
+  }
+};
+
 struct account_options {
   std::string name;
   std::vector<export_options> exports;
   std::vector<import_options> imports;
+  std::vector<mapping_options> mappings;
   bool operator==(const account_options& o) const {
-    return name == o.name && exports == o.exports && imports == o.imports;
+    return name == o.name && exports == o.exports && imports == o.imports && mappings == o.mappings;
   }
 };
 
@@ -135,6 +154,7 @@ struct server_options {
   int http_port = 0;           // 0: monitoring off
   int https_port = 0;          // monitoring over TLS (the top-level `tls` certificate); 0: off
   std::string http_base_path;  // every monitoring endpoint lies under it ("/nats/varz")
+  std::vector<mapping_options> mappings;  // top-level `mappings`: the global account's
 
   bool debug = false;
   bool trace = false;

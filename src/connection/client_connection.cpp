@@ -287,6 +287,10 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
   origin.acc = account_.get();
   origin.echo = connect_.echo;
   origin.self_out = &out_.buffer();
+  // Mappings apply after the publish permission, which the subject as published must pass.
+  if (account_->has_mappings())
+    if (const auto m = account_->mappings(); m && m->map(subject, rng_, mapped_subject_))
+      subject = mapped_subject_;
   const size_t delivered =
       router_.route({subject, reply, header_size > 0, header_size, message}, origin);
   out_msgs_ += router_.take_self_deliveries();

@@ -201,6 +201,7 @@ class client_connection final : public proto::client_op_handler {
   std::string remote_host_;
   std::shared_ptr<subscriber> self_;
   prng rng_;
+  std::string mapped_subject_;  // a mapped publish subject (accounts/subject_mappings.hpp)
   std::shared_ptr<const connection_limits> limits_;
   proto::protocol_parser parser_;
   proto::connect_options connect_;
