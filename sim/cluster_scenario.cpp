@@ -111,7 +111,7 @@ class scenario_run {
     // read is not timed out before its CONNECT is read (nats-server would time it out too).
     o.authorization.timeout = std::chrono::seconds{30};
     for (size_t a = 1; a < account_names().size(); ++a)
-      o.accounts.push_back(account_options{account_names()[a], {}, {}, {}});
+      o.accounts.push_back(named_account(account_names()[a]));
     for (size_t a = 0; a < account_names().size(); ++a)
       o.authorization.users.push_back(user_entry{account_users()[a], account_users()[a],
                                                  std::nullopt, a == 0 ? "" : account_names()[a],

@@ -83,6 +83,9 @@ class account : public std::enable_shared_from_this<account> {
   std::atomic<uint64_t> received_msgs{0}, received_bytes{0}, sent_msgs{0}, sent_bytes{0};
   std::atomic<uint64_t> slow_consumers{0};
 
+  /// Its `limits` (-1: none), set by the registry; read by clients as they log in.
+  std::atomic<int64_t> max_connections{-1}, max_subscriptions{-1}, max_payload{-1};
+
   /// The registry's internal subscriptions in this account's sublist (service imports and
   /// the response subscription); touched by the registry only, under its lock.
   std::vector<subscription_ptr> internal_subscriptions;

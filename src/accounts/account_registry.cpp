@@ -198,12 +198,19 @@ void account_registry::configure_response_subscriptions(const server_options& o,
   }
 }
 
-// Under the lock. `$G` takes the top-level `mappings`, every account its own.
+// Under the lock. `$G` takes the top-level `mappings`, every account its own, and its limits.
 void account_registry::configure_mappings(const server_options& o) {
   for (auto& [name, acc] : by_name_) {
     const std::vector<mapping_options>* config = name == global_account ? &o.mappings : nullptr;
+    account_limits limits;
     for (const auto& a : o.accounts)
-      if (a.name == name) config = &a.mappings;
+      if (a.name == name) {
+        config = &a.mappings;
+        limits = a.limits;
+      }
+    acc->max_connections.store(limits.max_connections, std::memory_order_relaxed);
+    acc->max_subscriptions.store(limits.max_subscriptions, std::memory_order_relaxed);
+    acc->max_payload.store(limits.max_payload, std::memory_order_relaxed);
     acc->set_mappings(config != nullptr && !config->empty()
                           ? std::make_shared<const subject_mappings>(*config, o.cluster.name)
                           : nullptr);

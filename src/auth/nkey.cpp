@@ -10,6 +10,7 @@ namespace gnatsd::nkey {
 namespace {
 
 constexpr uint8_t prefix_user = 20 << 3;  // 'U'
+constexpr uint8_t prefix_account = 0;     // 'A'
 constexpr uint8_t prefix_seed = 18 << 3;  // 'S'
 constexpr char base32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -109,9 +110,17 @@ std::string base64url(const uint8_t* data, size_t n) {
 }  // namespace
 
 std::optional<public_key> decode_user(std::string_view text) {
+  return decode_public(text, prefix_user);
+}
+
+bool valid_account(std::string_view text) {
+  return decode_public(text, prefix_account).has_value();
+}
+
+std::optional<public_key> decode_public(std::string_view text, uint8_t prefix) {
   if (text.size() != 56) return std::nullopt;
   const auto raw = unbase32(text);
-  if (!raw || raw->size() != 35 || (*raw)[0] != prefix_user) return std::nullopt;
+  if (!raw || raw->size() != 35 || (*raw)[0] != prefix) return std::nullopt;
   const uint16_t crc = static_cast<uint16_t>((*raw)[33] | ((*raw)[34] << 8));
   if (crc16(raw->data(), 33) != crc) return std::nullopt;
   public_key key{};

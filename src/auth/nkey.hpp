@@ -19,6 +19,10 @@ using public_key = std::array<uint8_t, 32>;
 
 /// The key bytes of a public user key ("U..."), if `text` is one (prefix and checksum right).
 std::optional<public_key> decode_user(std::string_view text);
+/// Whether `text` is a public account key ("A...", prefix and checksum right).
+bool valid_account(std::string_view text);
+/// The key bytes of a public key of the kind whose prefix byte is `prefix`.
+std::optional<public_key> decode_public(std::string_view text, uint8_t prefix);
 
 /// The text form of a public user key (for tests and tools).
 std::string encode_user(const public_key& key);

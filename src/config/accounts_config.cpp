@@ -4,6 +4,7 @@
 #include <set>
 
 #include "accounts/subject_mapping.hpp"
+#include "auth/nkey.hpp"
 #include "config/auth_config.hpp"
 #include "config/config_fields.hpp"
 #include "config/mappings_config.hpp"
@@ -20,7 +21,7 @@ bool reserved(const std::string& name) {
 // Account options nats-server 2.9 reads that gnatsd does not implement yet: refused by name
 // (docs/COMPATIBILITY.md), never ignored.
 std::string account_option_unknown(const std::string& key) {
-  static const std::set<std::string> later{"exports", "imports", "nkey", "jetstream", "limits"};
+  static const std::set<std::string> later{"exports", "imports", "jetstream"};
   if (later.count(lower(key)) != 0)
     return "\"" + key +
            "\" in an account is a nats-server option gnatsd does not implement yet (see "
@@ -263,13 +264,35 @@ void add_imports(const value& x, account_options& account) {
   }
 }
 
+// An account's `limits`, with nats-server's words for an unknown one.
+account_limits as_limits(const value& v) {
+  if (v.type != value::kind::map) bad(v, "Expected a map for account limits");
+  account_limits l;
+  auto number = [](int64_t& field) {
+    return [&field](const value& x, const std::string& k) { field = as_integer(x, k); };
+  };
+  apply_map(v,
+            {{"max_connections", number(l.max_connections)},
+             {"max_conn", number(l.max_connections)},
+             {"max_subscriptions", number(l.max_subscriptions)},
+             {"max_subs", number(l.max_subscriptions)},
+             {"max_payload", number(l.max_payload)},
+             {"max_pay", number(l.max_payload)},
+             {"max_leafnodes", number(l.max_leafnodes)},
+             {"max_leafs", number(l.max_leafnodes)}},
+            [](const std::string& key) {
+              return "Unknown field \"" + key + "\" parsing account limits";
+            });
+  return l;
+}
+
 void add_account_list(const value& v, server_options& o) {
   std::set<std::string> seen;
   for (const auto& item : v.items) {
     const std::string name = as_string(item, "accounts");
     if (reserved(name)) bad(item, "\"" + name + "\" is a Reserved Account");
     if (!seen.insert(name).second) bad(item, "Duplicate Account Entry: " + name);
-    o.accounts.push_back(account_options{name, {}, {}, {}});
+    o.accounts.push_back(named_account(name));
   }
 }
 
@@ -277,7 +300,7 @@ void add_account(const std::string& name, const value& v, server_options& o,
                  std::vector<std::string>& warnings) {
   if (v.type != value::kind::map) bad(v, "Expected map entries for accounts");
   if (reserved(name)) bad(v, "\"" + name + "\" is a Reserved Account");
-  account_options account{name, {}, {}, {}};
+  account_options account = named_account(name);
   std::vector<user_entry> users;
   std::optional<permission_set> defaults;
   apply_map(
@@ -293,6 +316,13 @@ void add_account(const std::string& name, const value& v, server_options& o,
        {"exports", [&](const value& x, const std::string&) { add_exports(x, account, warnings); }},
        {"imports", [&](const value& x, const std::string&) { add_imports(x, account); }},
        {"mappings", [&](const value& x, const std::string&) { account.mappings = as_mappings(x); }},
+       {"limits", [&](const value& x, const std::string&) { account.limits = as_limits(x); }},
+       {"nkey",
+        [&](const value& x, const std::string& k) {
+          account.nkey = as_string(x, k);
+          if (!nkey::valid_account(account.nkey))
+            bad(x, "Not a valid public nkey for an account: \"" + account.nkey + "\"");
+        }},
        {"maps", [&](const value& x, const std::string&) { account.mappings = as_mappings(x); }}},
       account_option_unknown);
   for (auto& u : users) {

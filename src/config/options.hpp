@@ -77,15 +77,38 @@ struct mapping_options {
   }
 };
 
+/// An account's `limits` (-1: none): clients of the account at once on this server, and
+/// per client subscriptions and payload size (the server's own limits still apply).
+struct account_limits {
+  int64_t max_connections = -1;
+  int64_t max_subscriptions = -1;
+  int64_t max_payload = -1;
+  int64_t max_leafnodes = -1;  // read; there are no leafnodes yet
+  bool operator==(const account_limits& o) const {
+    return max_connections == o.max_connections && max_subscriptions == o.max_subscriptions &&
+           max_payload == o.max_payload && max_leafnodes == o.max_leafnodes;
+  }
+};
+
 struct account_options {
   std::string name;
   std::vector<export_options> exports;
   std::vector<import_options> imports;
   std::vector<mapping_options> mappings;
+  account_limits limits;
+  std::string nkey;  // the account's public key ("A..."), as nats-server records it
   bool operator==(const account_options& o) const {
-    return name == o.name && exports == o.exports && imports == o.imports && mappings == o.mappings;
+    return name == o.name && exports == o.exports && imports == o.imports &&
+           mappings == o.mappings && limits == o.limits && nkey == o.nkey;
   }
 };
+
+/// An account with nothing but its name.
+inline account_options named_account(std::string name) {
+  account_options a;
+  a.name = std::move(name);
+  return a;
+}
 
 struct authorization_options {
   std::string user;

@@ -33,6 +33,8 @@ close_reason reason_for(proto::error_code code) {
       return close_reason::bad_client_protocol;
     case error_code::no_responders_requires_headers:
       return close_reason::no_responders_requires_headers;
+    case error_code::maximum_account_connections_exceeded:
+      return close_reason::max_account_connections;
     default:
       return close_reason::protocol_error;
   }
@@ -85,6 +87,8 @@ std::string_view close_reason_text(close_reason r) {
       return "Bad Client Protocol Version";
     case close_reason::no_responders_requires_headers:
       return "No Responders Requires Headers";
+    case close_reason::max_account_connections:
+      return "Maximum Account Connections Exceeded";
   }
   return "Unknown";
 }
@@ -107,7 +111,14 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
 }
 
 void client_connection::apply_limits(std::shared_ptr<const connection_limits> limits) {
-  limits_ = std::move(limits);
+  const int64_t server_payload = limits->max_payload;
+  limits_ = with_account_limits(std::move(limits));
+  // A lower payload limit of the account is told to the client, as nats-server does.
+  if (authorized_ && limits_->max_payload != server_payload && connect_.protocol >= 1 &&
+      told_payload_ != limits_->max_payload) {
+    told_payload_ = limits_->max_payload;
+    append(current_info());
+  }
   parser_.set_limits(proto::parser_limits{static_cast<size_t>(limits_->max_control_line),
                                           static_cast<size_t>(limits_->max_payload)});
   router_.set_max_pending(limits_->max_pending);
@@ -152,7 +163,29 @@ void client_connection::tls_handshake_done(const std::string& error, const std::
 }
 
 std::string client_connection::current_info() const {
-  return ctx_->client_info(cid_, remote_host_, tls_);
+  std::string info = ctx_->client_info(cid_, remote_host_, tls_);
+  const int64_t server_payload = ctx_->current_limits()->max_payload;
+  if (limits_->max_payload == server_payload) return info;
+  const std::string field = "\"max_payload\":" + std::to_string(server_payload);
+  if (const auto at = info.find(field); at != std::string::npos)
+    info.replace(at, field.size(), "\"max_payload\":" + std::to_string(limits_->max_payload));
+  return info;
+}
+
+// The server's limits, lowered by the account's (`limits { max_payload, max_subscriptions }`).
+std::shared_ptr<const connection_limits> client_connection::with_account_limits(
+    std::shared_ptr<const connection_limits> server) const {
+  if (!account_) return server;
+  const int64_t payload = account_->max_payload.load(std::memory_order_relaxed);
+  const int64_t subs = account_->max_subscriptions.load(std::memory_order_relaxed);
+  const bool lower_payload = payload >= 0 && payload < server->max_payload;
+  const bool lower_subs =
+      subs > 0 && (server->max_subscriptions == 0 || subs < server->max_subscriptions);
+  if (!lower_payload && !lower_subs) return server;
+  auto mine = std::make_shared<connection_limits>(*server);
+  if (lower_payload) mine->max_payload = payload;
+  if (lower_subs) mine->max_subscriptions = static_cast<int>(subs);
+  return mine;
 }
 
 void client_connection::connect_urls_changed() {
@@ -223,10 +256,18 @@ bool client_connection::on_connect(std::string_view json) {
     fail(proto::error_code::authorization_violation);
     return false;
   }
+  // The account's `limits`: clients at once here, then this client's own limits.
+  const int64_t in_account = account_->client_connections.fetch_add(1, std::memory_order_relaxed);
+  const int64_t max_in_account = account_->max_connections.load(std::memory_order_relaxed);
+  if (max_in_account >= 0 && in_account >= max_in_account) {
+    account_->client_connections.fetch_sub(1, std::memory_order_relaxed);
+    fail(proto::error_code::maximum_account_connections_exceeded);
+    return false;
+  }
   authorized_ = true;
-  account_->client_connections.fetch_add(1, std::memory_order_relaxed);
   account_->total_connections.fetch_add(1, std::memory_order_relaxed);
   counted_in_account_ = true;
+  apply_limits(ctx_->current_limits());
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
     stats_->account = account_->name();

@@ -49,6 +49,7 @@ enum class close_reason {
   max_payload,
   bad_client_protocol,
   no_responders_requires_headers,
+  max_account_connections,
 };
 
 std::string_view close_reason_text(close_reason r);
@@ -184,6 +185,8 @@ class client_connection final : public proto::client_op_handler {
   void send_no_responders(std::string_view reply);
   void remove_subscription(const subscription_ptr& sub);
   void apply_limits(std::shared_ptr<const connection_limits> limits);
+  std::shared_ptr<const connection_limits> with_account_limits(
+      std::shared_ptr<const connection_limits> server) const;
   void append(std::string_view bytes);
   void send_err(std::string_view text);
   void ok();
@@ -201,7 +204,9 @@ class client_connection final : public proto::client_op_handler {
   std::string remote_host_;
   std::shared_ptr<subscriber> self_;
   prng rng_;
-  std::string mapped_subject_;  // a mapped publish subject (accounts/subject_mappings.hpp)
+  std::string mapped_subject_;
+  int64_t told_payload_ = -1;  // the account's lower max_payload, once an INFO said it  // a mapped
+                               // publish subject (accounts/subject_mappings.hpp)
   std::shared_ptr<const connection_limits> limits_;
   proto::protocol_parser parser_;
   proto::connect_options connect_;

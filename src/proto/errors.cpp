@@ -21,6 +21,8 @@ constexpr error_entry table[] = {
     {"maximum connections exceeded", true, "Maximum Connections Exceeded"},
     {"Stale Connection", true, "Stale Connection"},
     {"attempted to connect to route port", true, "Client on Route Port"},
+    {"maximum account active connections exceeded", true,
+     "maximum account active connections exceeded"},
     {"Invalid Subject", false, "Invalid Subject"},
     {"Invalid Publish Subject", false, "Invalid Publish Subject"},
     {"maximum subscriptions exceeded", false, "Maximum Subscriptions Exceeded"},

@@ -22,6 +22,7 @@ enum class error_code : uint8_t {
   maximum_connections_exceeded,
   stale_connection,
   attempted_to_connect_to_route_port,
+  maximum_account_connections_exceeded,
   // -ERR, connection stays open.
   invalid_subject,
   invalid_publish_subject,

@@ -421,7 +421,7 @@ TEST(ClusterSim, APingOfTheSystemAccountIsAnsweredByEveryServer) {
   for (int i = 0; i < 3; ++i) {
     auto o = node(6222, i == 0 ? std::vector<std::string>{}
                                : std::vector<std::string>{"nats://10.0.0.1:6222"});
-    o.accounts.push_back(account_options{"A", {}, {}, {}});
+    o.accounts.push_back(named_account("A"));
     o.authorization.users.push_back(user_entry{"sys", "sys", std::nullopt, "$SYS", {}});
     o.authorization.users.push_back(user_entry{"a", "a", std::nullopt, "A", {}});
     servers.push_back(&w.start_server("10.0.0." + std::to_string(i + 1), o));

@@ -582,3 +582,54 @@ TEST(AccountsE2E, NkeyUsersLogInBySignatureAsWithNatsServer) {
 
 }  // namespace
 }  // namespace gnatsd::testing
+
+namespace gnatsd::testing {
+namespace {
+
+// Account `limits` and `nkey` on the same config and transcript as nats-server: the
+// client told the account's lower max_payload by INFO, a second client over the account's
+// connections refused, a third subscription refused, a payload over the account's limit
+// closing the client.
+std::string limits_transcript(const std::string& binary) {
+  const int port = free_port();
+  server_process s{binary,
+                   {"-c", write_config("acc_limits_" + std::to_string(port) + ".conf",
+                                       "listen: 127.0.0.1:" + std::to_string(port) + R"(
+accounts { A: { users: [{user: a, password: a}]
+                nkey: ABJHLOVMPA4CI6R5KLNGOB4GSLNIY7IOUPAJC4YFNDLQVIOBYQGUWVLA
+                limits: {max_connections: 1, max_subscriptions: 2, max_payload: 10} } }
+)")}};
+  const std::string login =
+      "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"a\",\"protocol\":1}\r\nPING\r\n";
+  raw_client first{s.port()};
+  first.send(login);
+  const std::string greeted = first.read_until("\"max_payload\":10,");
+  std::string out = greeted.find("\"max_payload\":10,") != std::string::npos
+                        ? "told max_payload 10\n"
+                        : "not told\n";
+  raw_client second{s.port()};
+  second.send(login);
+  second.wait_closed();
+  const auto& refused = second.received();
+  out += refused.substr(refused.find("-ERR"));
+  first.send("SUB x 1\r\nSUB y 2\r\nSUB z 3\r\nPING\r\n");
+  const std::string subs = first.read_until("-ERR");
+  out +=
+      subs.substr(subs.find("-ERR"), subs.find("\r\n", subs.find("-ERR")) + 2 - subs.find("-ERR"));
+  first.send("PUB x 11\r\n01234567890\r\n");
+  first.wait_closed();
+  const auto& closed = first.received();
+  out += closed.substr(closed.rfind("-ERR"));
+  return out;
+}
+
+TEST(AccountsE2E, AccountLimitsAndNkeyAsNatsServer) {
+  const std::string theirs = limits_transcript(nats_server_binary());
+  EXPECT_EQ(theirs,
+            "told max_payload 10\n-ERR 'maximum account active connections exceeded'\r\n"
+            "-ERR 'maximum subscriptions exceeded'\r\n-ERR 'Maximum Payload Violation'\r\n");
+  EXPECT_EQ(limits_transcript(gnatsd_binary()), theirs);
+}
+
+}  // namespace
+}  // namespace gnatsd::testing

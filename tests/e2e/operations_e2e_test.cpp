@@ -405,10 +405,12 @@ std::string base_path_statuses(const std::string& binary, const std::string& bas
                                  "http: 127.0.0.1:" + std::to_string(http) +
                                      "\nhttp_base_path: \"" + base + "\"\n")}};
   std::string out;
+  // gnatsd starts its monitor after the client port it waited for (flaky under ASan before).
+  EXPECT_TRUE(s.wait_for_log("Starting http monitor on"));
   for (const char* path :
        {"/nats/varz", "/nats/connz", "/nats/healthz", "/nats", "/nats/", "/varz", "/"}) {
     int status = 0;
-    const std::string body = http_get(s.http_port(), path, &status);
+    const std::string body = http_get(http, path, &status);
     out += std::string{path} + " " + std::to_string(status) + "\n";
     if (std::string{path} == "/nats/varz" &&
         body.find("\"http_base_path\": \"" + base + "\"") == std::string::npos)

@@ -423,7 +423,7 @@ TEST(AccountsConfig, MistakesGetNatsServersErrors) {
                 .find("unknown field \"account\""),
             std::string::npos);
   // What gnatsd does not implement yet inside an account is refused by name.
-  EXPECT_NE(error_of("accounts { A: { nkey: x } }\n").find("does not implement yet"),
+  EXPECT_NE(error_of("accounts { A: { jetstream: enabled } }\n").find("does not implement yet"),
             std::string::npos);
   EXPECT_NE(error_of("accounts { A: { exports: [{service: x, latency: {subject: l}}] } }\n")
                 .find("does not implement yet"),
@@ -559,6 +559,34 @@ TEST(Config, ClusterPermissionsAreReadAsNatsServerReadsThem) {
             std::string::npos);
   EXPECT_EQ(unreloadable_change(o, load(R"(cluster { listen: "127.0.0.1:6222" })")),
             "config reload not supported for Cluster.Permissions");
+}
+
+}  // namespace
+}  // namespace gnatsd
+
+namespace gnatsd {
+namespace {
+
+TEST(Config, AccountLimitsAndNkeysAsNatsServerReadsThem) {
+  const auto o = load(R"(accounts { A: {
+    nkey: ABJHLOVMPA4CI6R5KLNGOB4GSLNIY7IOUPAJC4YFNDLQVIOBYQGUWVLA
+    limits: {max_conn: 3, max_subscriptions: 4, max_payload: 5, max_leafnodes: 6} } })");
+  ASSERT_EQ(o.accounts.size(), 1u);
+  EXPECT_EQ(o.accounts[0].limits.max_connections, 3);
+  EXPECT_EQ(o.accounts[0].limits.max_subscriptions, 4);
+  EXPECT_EQ(o.accounts[0].limits.max_payload, 5);
+  EXPECT_EQ(o.accounts[0].nkey, "ABJHLOVMPA4CI6R5KLNGOB4GSLNIY7IOUPAJC4YFNDLQVIOBYQGUWVLA");
+  EXPECT_NE(error_of("accounts { A: { nkey: bad } }")
+                .find("Not a valid public nkey for an account: \"bad\""),
+            std::string::npos);
+  // A user key is not an account key.
+  EXPECT_NE(
+      error_of("accounts { A: { nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4 } }")
+          .find("Not a valid public nkey for an account"),
+      std::string::npos);
+  EXPECT_NE(error_of("accounts { A: { limits: {foo: 1} } }")
+                .find("Unknown field \"foo\" parsing account limits"),
+            std::string::npos);
 }
 
 }  // namespace
