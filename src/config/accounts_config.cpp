@@ -29,6 +29,17 @@ std::string account_option_unknown(const std::string& key) {
   return unknown_field(key);
 }
 
+std::vector<std::string> subject_tokens(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t dot = s.find('.'); dot != std::string::npos; dot = s.find('.', start)) {
+    out.push_back(s.substr(start, dot - start));
+    start = dot + 1;
+  }
+  out.push_back(s.substr(start));
+  return out;
+}
+
 // Go's name for the type of a config value, as nats-server prints it in its errors.
 std::string go_type(const value& v) {
   switch (v.type) {
@@ -98,13 +109,25 @@ export_options as_export(const value& v, std::vector<std::string>& warnings) {
         bad(x, "interface conversion: interface {} is " + go_type(x) + ", not []interface {}");
       for (const auto& a : x.items)
         e.accounts.push_back(as_string(a, key));
-    } else if (k == "latency" || k == "account_token_position") {
+    } else if (k == "account_token_position") {
+      if (x.type != value::kind::integer)
+        bad(x, "interface conversion: interface {} is " + go_type(x) + ", not int64");
+      e.account_token_position = static_cast<int>(x.integer);
+    } else if (k == "latency") {
       bad(x, "\"" + key +
                  "\" of an export is a nats-server option gnatsd does not implement yet (see "
                  "docs/COMPATIBILITY.md)");
     } else if (!x.used_as_variable) {
       bad(x, unknown_field(key));
     }
+  }
+  // The account token must be one of the subject's `*` (nats-server's words for anything else).
+  if (e.account_token_position > 0) {
+    const auto tokens = subject_tokens(e.subject);
+    const auto at = static_cast<size_t>(e.account_token_position);
+    if (at > tokens.size() || tokens[at - 1] != "*")
+      bad(v, std::string{"Error adding "} + (e.service ? "service" : "stream") + " export \"" +
+                 e.subject + "\": sublist: invalid subject");
   }
   return e;
 }
@@ -170,6 +193,11 @@ bool authorized(const account_options& exporter, const std::string& importer,
                 const import_options& i) {
   for (const auto& e : exporter.exports) {
     if (e.service != i.service || !subject::subset_of(i.subject, e.subject)) continue;
+    if (e.account_token_position > 0) {
+      const auto tokens = subject_tokens(i.subject);
+      const auto at = static_cast<size_t>(e.account_token_position);
+      if (at > tokens.size() || tokens[at - 1] != importer) continue;
+    }
     if (e.accounts.empty() ||
         std::find(e.accounts.begin(), e.accounts.end(), importer) != e.accounts.end())
       return true;

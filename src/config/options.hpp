@@ -36,9 +36,13 @@ struct export_options {
   std::vector<std::string> accounts;
   response_type response = response_type::singleton;  // services
   duration threshold = std::chrono::minutes{2};       // services: how long replies may take
+  /// `account_token_position`: this token (from 1, a `*` of the subject) of an import's
+  /// subject must be the importing account's name. 0: none.
+  int account_token_position = 0;
   bool operator==(const export_options& o) const {
     return service == o.service && subject == o.subject && accounts == o.accounts &&
-           response == o.response && threshold == o.threshold;
+           response == o.response && threshold == o.threshold &&
+           account_token_position == o.account_token_position;
   }
 };
 

@@ -591,3 +591,26 @@ TEST(Config, AccountLimitsAndNkeysAsNatsServerReadsThem) {
 
 }  // namespace
 }  // namespace gnatsd
+
+namespace gnatsd {
+namespace {
+
+// account_token_position: the importer's own name at that token, or the import is refused.
+TEST(Config, AccountTokenPositionAuthorizesOnlyTheNamedAccount) {
+  const std::string exports =
+      R"(accounts { A: { exports: [{stream: "orders.*.>", account_token_position: 2}] }, C: {}, )";
+  EXPECT_EQ(load(exports + R"(B: { imports: [{stream: {account: A, subject: "orders.B.>"}}] } })")
+                .accounts.size(),
+            3u);
+  EXPECT_NE(
+      error_of(exports + R"(B: { imports: [{stream: {account: A, subject: "orders.C.>"}}] } })")
+          .find("Error adding stream import \"orders.C.>\": stream import not authorized"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(R"(accounts { A: { exports: [{stream: "orders.>", account_token_position: 2}] } })")
+          .find("Error adding stream export \"orders.>\": sublist: invalid subject"),
+      std::string::npos);
+}
+
+}  // namespace
+}  // namespace gnatsd
