@@ -18,8 +18,10 @@ using interest_pointer = interest_actor::stateful_pointer<interest_state>;
 
 interest_actor::behavior_type interest_behavior(interest_pointer self, server_context_ptr context) {
   self->state.context = std::move(context);
-  if (const auto& perms = self->state.context->current_options()->cluster.permissions)
-    self->state.interest.set_import_filter(std::make_shared<const permission_checker>(*perms));
+  // The options stay held while read: start-up and reloads replace them on other threads.
+  if (const auto options = self->state.context->current_options(); options->cluster.permissions)
+    self->state.interest.set_import_filter(
+        std::make_shared<const permission_checker>(*options->cluster.permissions));
   return {
       [=](interest_atom, std::vector<interest_change>& changes) {
         auto& st = self->state;

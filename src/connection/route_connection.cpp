@@ -35,8 +35,9 @@ route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::st
   self_->log_prefix = prefix_;
   // Only the accepting side checks credentials; a route we dialled sent its own CONNECT.
   awaiting_auth_ = !role_.solicited && !ctx_->current_options()->cluster.authorization.user.empty();
-  if (const auto& perms = ctx_->current_options()->cluster.permissions)
-    export_filter_ = std::make_unique<permission_checker>(*perms);
+  // The options stay held while read: a reload may replace them on another thread.
+  if (const auto options = ctx_->current_options(); options->cluster.permissions)
+    export_filter_ = std::make_unique<permission_checker>(*options->cluster.permissions);
 }
 
 void route_connection::start(const proto::route_info& local_info, bool tls) {
