@@ -11,15 +11,8 @@ namespace {
 
 constexpr const char* invalid_destination = "invalid mapping destination: ";
 
-std::vector<std::string> split_tokens(std::string_view s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t dot = s.find('.', start);
-    out.emplace_back(s.substr(start, dot == std::string_view::npos ? s.npos : dot - start));
-    if (dot == std::string_view::npos) return out;
-    start = dot + 1;
-  }
+std::vector<std::string> to_strings(const std::vector<std::string_view>& v) {
+  return {v.begin(), v.end()};
 }
 
 std::string trim(std::string_view s) {
@@ -179,8 +172,8 @@ std::optional<subject_transform> subject_transform::make(std::string_view source
                                                          std::string& error) {
   subject_transform t;
   t.source_ = std::string{source};
-  t.source_tokens_ = split_tokens(source);
-  const auto dest_tokens = split_tokens(destination);
+  t.source_tokens_ = to_strings(subject::tokens(source));
+  const auto dest_tokens = to_strings(subject::tokens(destination));
   int wildcards = 0;
   bool source_rest = false, dest_rest = false;
   for (const auto& s : t.source_tokens_) {
@@ -235,14 +228,16 @@ bool subject_transform::matches(std::string_view subject) const {
 }
 
 void subject_transform::apply(std::string_view subject, std::string& out) const {
-  const auto tokens = split_tokens(subject);
+  const auto tokens = subject::tokens(subject);
   std::vector<std::string_view> wildcard_values;
   std::string rest;
   for (size_t i = 0; i < source_tokens_.size() && i < tokens.size(); ++i) {
     if (source_tokens_[i] == "*") wildcard_values.push_back(tokens[i]);
     if (source_tokens_[i] == ">") {
-      for (size_t j = i; j < tokens.size(); ++j)
-        rest += (j == i ? "" : ".") + tokens[j];
+      for (size_t j = i; j < tokens.size(); ++j) {
+        if (j != i) rest += '.';
+        rest += tokens[j];
+      }
       break;
     }
   }

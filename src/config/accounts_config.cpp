@@ -29,17 +29,6 @@ std::string account_option_unknown(const std::string& key) {
   return unknown_field(key);
 }
 
-std::vector<std::string> subject_tokens(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t dot = s.find('.'); dot != std::string::npos; dot = s.find('.', start)) {
-    out.push_back(s.substr(start, dot - start));
-    start = dot + 1;
-  }
-  out.push_back(s.substr(start));
-  return out;
-}
-
 // Go's name for the type of a config value, as nats-server prints it in its errors.
 std::string go_type(const value& v) {
   switch (v.type) {
@@ -123,7 +112,7 @@ export_options as_export(const value& v, std::vector<std::string>& warnings) {
   }
   // The account token must be one of the subject's `*` (nats-server's words for anything else).
   if (e.account_token_position > 0) {
-    const auto tokens = subject_tokens(e.subject);
+    const auto tokens = subject::tokens(e.subject);
     const auto at = static_cast<size_t>(e.account_token_position);
     if (at > tokens.size() || tokens[at - 1] != "*")
       bad(v, std::string{"Error adding "} + (e.service ? "service" : "stream") + " export \"" +
@@ -194,7 +183,7 @@ bool authorized(const account_options& exporter, const std::string& importer,
   for (const auto& e : exporter.exports) {
     if (e.service != i.service || !subject::subset_of(i.subject, e.subject)) continue;
     if (e.account_token_position > 0) {
-      const auto tokens = subject_tokens(i.subject);
+      const auto tokens = subject::tokens(i.subject);
       const auto at = static_cast<size_t>(e.account_token_position);
       if (at > tokens.size() || tokens[at - 1] != importer) continue;
     }
