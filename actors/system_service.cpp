@@ -188,20 +188,26 @@ void account_conns(system_pointer self, const std::string& name) {
   publish(self, subject, {}, system::account_conns_event(header_now(self, c), id, counts));
 }
 
+// The clock and the client's details (the program's facts read /proc) are taken only when
+// someone listens.
 void client_changed(system_pointer self, const client_event& e) {
+  std::string account;
+  {
+    std::lock_guard<std::mutex> guard{e.stats->mutex};
+    account = e.stats->account;
+  }
+  if (account.empty()) return;
+  account_conns(self, account);  // first, as nats-server orders them
+  const auto subject =
+      e.connected ? system::connect_subject(account) : system::disconnect_subject(account);
+  if (!heard(self, subject)) return;
   const auto c = facts(self);
   const auto client = client_of(e, c);
-  if (client.account.empty()) return;
-  const auto subject = e.connected ? system::connect_subject(client.account)
-                                   : system::disconnect_subject(client.account);
-  account_conns(self, client.account);  // first, as nats-server orders them
-  if (heard(self, subject)) {
-    const auto h = header_now(self, c);
-    const auto id = next_event_id(self);
-    publish(self, subject, {},
-            e.connected ? system::connect_event(h, id, client)
-                        : system::disconnect_event(h, id, client));
-  }
+  const auto h = header_now(self, c);
+  const auto id = next_event_id(self);
+  publish(
+      self, subject, {},
+      e.connected ? system::connect_event(h, id, client) : system::disconnect_event(h, id, client));
 }
 
 int active_servers(system_pointer self) {
