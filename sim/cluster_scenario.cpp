@@ -328,8 +328,8 @@ class scenario_run {
         break;
       case fault_event::kind::crash:
         if (crashed_by_.erase(index) == 0) return;
-        checker_.server_started(
-            host, world_.restart_server(static_cast<size_t>(host)).context->server_id);
+        const auto& restarted = world_.restart_server(static_cast<size_t>(host));
+        checker_.server_started(host, restarted.context->server_id);
         checker_.restarted(server_host(host));
         for (auto& c : clients_)
           if (c->home() == host) connect(*c, c);  // clients reconnect and resubscribe
@@ -420,10 +420,9 @@ class scenario_run {
 
   using interest = std::multiset<std::string>;
 
-  // What server `s` holds: its clients' subscriptions, what it tells its routes (those, and
-  // the server's own: the system account's subscriptions and the response subscriptions of
-  // service exports; not the service imports', which stay local), and the interest its
-  // routes told it. Keys are "account|subject|queue" (with "|weight" for route interest).
+  // What server `s` holds: its clients' subscriptions, what it tells routes (those, the system
+  // account's and service exports' response subscriptions; not service imports', which stay
+  // local), and what its routes told it. Keys "account|subject|queue" (route: "|weight").
   void holdings(int s, interest& local, interest& announced, interest& remote) {
     for (const auto& acc : world_.server(static_cast<size_t>(s)).context->accounts.all())
       acc->subscriptions().for_each([&](const subscription& sub) {

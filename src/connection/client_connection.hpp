@@ -53,6 +53,8 @@ enum class close_reason {
 };
 
 std::string_view close_reason_text(close_reason r);
+/// The close a protocol error causes (errors that close; others never reach it).
+close_reason close_reason_for(proto::error_code code);
 
 class client_connection final : public proto::client_op_handler {
  public:
