@@ -251,6 +251,7 @@ session_actor::behavior_type session_behavior(session_pointer self, session_conf
       [=](ping_timer_atom) {
         on_live(self, [&](client_connection& c) {
           if (self->state.stalled) c.input_held();
+          c.set_now(now_of(self));
           c.ping_timer();
         });
       },

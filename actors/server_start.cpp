@@ -136,6 +136,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->set_limits(limits_of(o));
   ctx->log = std::move(log);
   ctx->server_name = o.server_name.empty() ? ctx->server_id : o.server_name;
+  ctx->system_hash = server_hash(ctx->server_name);
   ctx->log->info("Starting gnatsd");
   ctx->log->info(std::string{"  Version:  "} + server_version);
   ctx->log->info("  ID:       " + ctx->server_id);

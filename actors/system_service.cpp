@@ -7,6 +7,7 @@
 #include "proto/identity.hpp"
 #include "proto/msg_frames.hpp"
 #include "routing/message_router.hpp"
+#include "system/latency_reports.hpp"
 #include "system/system_messages.hpp"
 
 namespace gnatsd {
@@ -45,6 +46,8 @@ struct system_state {
   uint64_t next_token = 1;
   std::map<std::string, int64_t, std::less<>> remote_servers;  // id -> last heard (actor clock)
   caf::timespan statsz_interval{statsz_first};
+  system::latency_reports latency;
+  std::string latency_subject;  // $SYS.LATENCY.M2.<our hash>: other servers' halves
   bool stopped = false;
 };
 
@@ -74,17 +77,19 @@ system::header header_now(system_pointer self, const monitor::clock_view& c) {
   return system::header{&self->state.identity, ++self->state.seq, c.now_ns};
 }
 
+// Publishes as the server's internal client: in the system account, or in `account`.
 void publish(system_pointer self, const std::string& subject, std::string_view reply,
-             const std::string& payload) {
+             const std::string& payload, account_ptr account = nullptr) {
   auto& st = self->state;
-  if (!st.account) return;
+  if (!account) account = st.account;
+  if (!account) return;
   proto::message_view m;
   m.subject = subject;
   m.reply = reply;
   m.message = payload;
   message_origin origin;
   origin.self = st.owner.get();
-  origin.acc = st.account.get();
+  origin.acc = account.get();
   origin.echo = false;
   st.router->set_now(std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch()));
   st.router->route(m, origin);
@@ -120,6 +125,7 @@ void subscribe_all(system_pointer self) {
   auto subjects = system::request_subscriptions(st.identity.id);
   subjects.emplace_back(system::remote_statsz);
   subjects.emplace_back(system::remote_shutdown);
+  subjects.emplace_back(st.latency_subject);
   std::vector<interest_change> changes;
   for (size_t i = 0; i < subjects.size(); ++i) {
     auto sub = std::make_shared<subscription>();
@@ -312,8 +318,25 @@ const char* endpoint_name(system::endpoint e) {
   }
 }
 
+// -- service latency ---------------------------------------------------------------------------
+
+system::latency_context latency_facts(system_pointer self) {
+  const auto c = facts(self);
+  const auto& st = self->state;
+  return {c.now_ns, c.steady_now_ns, st.identity.name, st.identity.cluster, next_event_id(self)};
+}
+
+void publish_latency(system_pointer self, const std::optional<system::latency_message>& m) {
+  if (!m) return;
+  if (m->account.empty()) return publish(self, m->subject, {}, m->payload);
+  if (const auto acc = self->state.config.context->accounts.find(m->account))
+    publish(self, m->subject, {}, m->payload, acc);
+}
+
 void request_arrived(system_pointer self, const proto::delivered_msg& m) {
   auto& st = self->state;
+  if (m.subject == st.latency_subject)
+    return publish_latency(self, st.latency.remote_half(m.payload, latency_facts(self)));
   if (const auto server = system::event_server(m.subject); !server.empty()) {
     if (server == st.identity.id) return;
     if (m.subject.substr(m.subject.size() - 6) == "STATSZ")
@@ -378,6 +401,7 @@ bool stop(system_pointer self) {
   if (heard(self, subject))
     publish(self, subject, {}, system::shutdown_event(header_now(self, facts(self))));
   st.stopped = true;
+  st.config.context->set_latency_sink(nullptr);
   unsubscribe_all(self);
   st.owner->gone.store(true, std::memory_order_relaxed);
   return true;
@@ -395,6 +419,11 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
   st.owner = std::make_shared<actor_subscriber<system_actor>>(0, false, system_actor{self});
   st.owner->log_prefix = "system - ";
   st.router = std::make_unique<message_router>(*ctx, st.config.rng);
+  st.latency_subject = "$SYS.LATENCY.M2." + ctx->system_hash;
+  ctx->set_latency_sink(std::make_shared<const latency_sink>(
+      [service = system_actor{self}](latency_sample s) {
+        caf::anon_send(service, latency_atom_v, std::move(s));
+      }));
   subscribe_all(self);
   self->delayed_send(self, st.statsz_interval, statsz_timer_atom_v);
   return {
@@ -407,6 +436,10 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
         if (!self->state.stopped) answer(self, token, status, body);
       },
       [=](statsz_timer_atom) { heartbeat(self); },
+      [=](latency_atom, const latency_sample& s) {
+        if (!self->state.stopped)
+          publish_latency(self, self->state.latency.measured(s, latency_facts(self)));
+      },
       [=](reload_atom) {
         auto& s = self->state;
         if (s.stopped || s.account == s.config.context->accounts.system()) return;

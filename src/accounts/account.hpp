@@ -37,6 +37,8 @@ struct service_import_rule {
   subject_mapping mapping;  // exporter's subject <- the subject the importer publishes on
   response_type response = response_type::singleton;
   duration threshold = std::chrono::minutes{2};
+  std::shared_ptr<const latency_tracking> latency;  // the export's `latency`, if any
+  bool share = false;  // the import's `share`: the exporter sees the requester's details
 };
 
 /// An account's imports, replaced as a whole by a config reload.

@@ -109,12 +109,17 @@ void account_registry::configure_imports(const server_options& o) {
                                   : subject_mapping::with_prefix(i.subject, i.prefix)});
         continue;
       }
-      auto rule = std::make_shared<service_import_rule>(
-          service_import_rule{exporter->second, subject_mapping{i.subject, i.to}});
+      auto rule = std::make_shared<service_import_rule>(service_import_rule{
+          exporter->second, subject_mapping{i.subject, i.to}, response_type::singleton,
+          std::chrono::minutes{2}, nullptr, false});
       if (const auto* e = export_for(o, i)) {
         rule->response = e->response;
         rule->threshold = e->threshold;
+        if (e->latency)
+          rule->latency = std::make_shared<const latency_tracking>(
+              latency_tracking{e->latency->sampling, e->latency->subject});
       }
+      rule->share = i.share;
       mine.services.push_back(std::move(rule));
     }
   add_system_imports(imports);
@@ -150,8 +155,8 @@ void account_registry::add_system_imports(std::map<std::string, account_imports>
     if (name == system_name_) continue;
     for (const auto& i : system::account_service_imports(name)) {
       auto rule = std::make_shared<service_import_rule>(
-          service_import_rule{system->second, subject_mapping{i.remote, i.local}});
-      rule->response = response_type::stream;
+          service_import_rule{system->second, subject_mapping{i.remote, i.local},
+                              response_type::stream, std::chrono::minutes{2}, nullptr, false});
       imports[name].services.push_back(std::move(rule));
     }
   }

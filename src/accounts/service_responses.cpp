@@ -26,12 +26,15 @@ std::string service_responses::prefix() const {
 }
 
 std::string service_responses::add(std::weak_ptr<account> importer, std::string reply,
-                                   response_type type, duration now, duration threshold) {
+                                   response_type type, duration now, duration threshold,
+                                   std::optional<tracked_request> tracked, std::string_view hash) {
   std::lock_guard<std::mutex> guard{mutex_};
   expire(now);
   std::string subject = prefix_ + base62(next_id_++);
+  if (tracked) subject.append(".").append(hash).append(".T");
   const duration expires = now + threshold;
-  entries_[subject] = entry{response_route{std::move(importer), std::move(reply)}, type, expires};
+  entries_[subject] = entry{
+      response_route{std::move(importer), std::move(reply), std::move(tracked)}, type, expires};
   order_.emplace_back(expires, subject);
   while (entries_.size() > capacity_ && !order_.empty()) {
     entries_.erase(order_.front().second);
@@ -47,6 +50,15 @@ std::optional<response_route> service_responses::take(std::string_view subject, 
   if (it == entries_.end()) return std::nullopt;
   response_route route = it->second.route;
   if (it->second.type == response_type::singleton) entries_.erase(it);
+  return route;
+}
+
+std::optional<response_route> service_responses::forget(std::string_view subject) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  const auto it = entries_.find(std::string{subject});
+  if (it == entries_.end()) return std::nullopt;
+  response_route route = std::move(it->second.route);
+  entries_.erase(it);
   return route;
 }
 

@@ -19,15 +19,25 @@
 #include <unordered_map>
 
 #include "accounts/response_type.hpp"
+#include "accounts/service_latency.hpp"
 
 namespace gnatsd {
 
 class account;
 using duration = std::chrono::nanoseconds;
 
+/// A request whose latency is measured (service_latency.hpp).
+struct tracked_request {
+  std::shared_ptr<const latency_tracking> latency;
+  latency_party requester;
+  std::string trace_headers;
+  int64_t request_ns = 0;
+};
+
 struct response_route {
   std::weak_ptr<account> importer;  // weak: accounts may import from each other
   std::string reply;                // the requester's reply subject, in the importer
+  std::optional<tracked_request> tracked;
 };
 
 class service_responses {
@@ -39,12 +49,16 @@ class service_responses {
   std::string prefix() const;
 
   /// Remembers where the response to a request goes; returns the reply subject the
-  /// exporter's responders answer on.
+  /// exporter's responders answer on. A tracked request's reply carries the tracking mark
+  /// with this server's hash (`.<hash>.T`).
   std::string add(std::weak_ptr<account> importer, std::string reply, response_type type,
-                  duration now, duration threshold);
+                  duration now, duration threshold, std::optional<tracked_request> tracked = {},
+                  std::string_view hash = {});
   /// The route of a response published on `subject`, if one is waiting (a singleton's is
   /// forgotten by this). Routes past their threshold at `now` are dropped first.
   std::optional<response_route> take(std::string_view subject, duration now);
+  /// Forgets the route of a request nobody received, returning it.
+  std::optional<response_route> forget(std::string_view subject);
   size_t size() const;
 
  private:

@@ -48,6 +48,66 @@ std::string go_type(const value& v) {
   return "interface {}";
 }
 
+std::string trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Go's strconv.Atoi, with its error texts.
+int64_t go_atoi(const value& at, const std::string& text) {
+  size_t i = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;
+  const std::string quoted = "strconv.Atoi: parsing \"" + text + "\": ";
+  if (i == text.size()) bad(at, "Failed to parse latency sample: " + quoted + "invalid syntax");
+  int64_t n = 0;
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9')
+      bad(at, "Failed to parse latency sample: " + quoted + "invalid syntax");
+    if (n > (INT64_MAX - 9) / 10)
+      bad(at, "Failed to parse latency sample: " + quoted + "value out of range");
+    n = n * 10 + (text[i] - '0');
+  }
+  return text[0] == '-' ? -n : n;
+}
+
+// An export's `latency`: its subject alone (every request sampled), or {sampling, subject}
+// with sampling a percentage ("50%" or 50) or "headers".
+latency_options as_latency(const value& v) {
+  latency_options l;
+  if (v.type == value::kind::string) {
+    l.subject = v.str;
+    return l;
+  }
+  if (v.type != value::kind::map)
+    bad(v, "Expected latency entry to be a map/struct or string, got " + go_type(v));
+  const value* subject = nullptr;
+  for (const auto& [key, x] : v.entries) {
+    const std::string k = lower(key);
+    if (k == "subject") subject = &x;
+    if (k != "sampling") continue;  // nats-server reads these two keys and ignores the rest
+    if (x.type == value::kind::integer) {
+      l.sampling = static_cast<int>(std::clamp<int64_t>(x.integer, -1, 101));
+    } else if (x.type == value::kind::string) {
+      std::string text = x.str;
+      if (lower(trim(text)) == "headers") {
+        l.sampling = 0;
+        continue;
+      }
+      if (!text.empty() && text.back() == '%') text.pop_back();
+      l.sampling = static_cast<int>(std::clamp<int64_t>(go_atoi(x, text), -1, 101));
+    } else {
+      bad(x, "Expected latency sample to be a string or map/struct, got " + go_type(x));
+    }
+    if (l.sampling < 1 || l.sampling > 100) bad(x, "bad sampling percentage, should be 1-100");
+  }
+  if (subject == nullptr) bad(v, "Latency subject required, but missing");
+  // nats-server prints the Go type of its (empty) string here, whatever the value was.
+  if (subject->type != value::kind::string)
+    bad(*subject, "Expected latency subject to be a string, got string");
+  l.subject = subject->str;
+  return l;
+}
+
 // One entry of `exports`: {stream: S} or {service: S, response_type, threshold}, either with
 // `accounts: [...]` (private) or without (public).
 export_options as_export(const value& v, std::vector<std::string>& warnings) {
@@ -56,6 +116,7 @@ export_options as_export(const value& v, std::vector<std::string>& warnings) {
   export_options e;
   bool seen_stream = false, seen_service = false;
   const value* response = nullptr;
+  const value* latency = nullptr;
   bool threshold_seen = false;
   for (const auto& [key, x] : v.entries) {
     const std::string k = lower(key);
@@ -68,6 +129,8 @@ export_options as_export(const value& v, std::vector<std::string>& warnings) {
         bad(x, "Expected " + k + " name to be string, got " + go_type(x));
       if (!service && response != nullptr)
         bad(*response, "Detected response directive on non-service");
+      if (!service && latency != nullptr)
+        bad(*latency, "Detected latency directive on non-service");
       (service ? seen_service : seen_stream) = true;
       e.service = service;
       e.subject = x.str;
@@ -103,9 +166,9 @@ export_options as_export(const value& v, std::vector<std::string>& warnings) {
         bad(x, "interface conversion: interface {} is " + go_type(x) + ", not int64");
       e.account_token_position = static_cast<int>(x.integer);
     } else if (k == "latency") {
-      bad(x, "\"" + key +
-                 "\" of an export is a nats-server option gnatsd does not implement yet (see "
-                 "docs/COMPATIBILITY.md)");
+      if (seen_stream) bad(x, "Detected latency directive on non-service");
+      latency = &x;
+      e.latency = as_latency(x);
     } else if (!x.used_as_variable) {
       bad(x, unknown_field(key));
     }
@@ -226,16 +289,39 @@ bool forms_cycle(const std::vector<import_edge>& accepted, const import_edge& ne
   return false;
 }
 
+// A service export's `latency`, checked as nats-server checks it while it adds the exports
+// in order: its results go to the system account's events, to a subject no service export
+// of the account (so far) covers, and only singleton responses are measured.
+void check_latency(const value& where, const server_options& o, const account_options& a,
+                   size_t export_index) {
+  const auto& e = a.exports[export_index];
+  if (o.no_system_account)
+    bad(where, "Error adding service latency sampling for \"" + e.subject +
+                   "\": system account not setup");
+  const std::string failed = "Error adding service latency sampling for \"" + e.subject +
+                             "\" on subject \"" + e.latency->subject + "\": ";
+  bool exported = false;
+  for (size_t n = 0; n <= export_index; ++n)
+    exported = exported || (a.exports[n].service &&
+                            subject::subset_of(e.latency->subject, a.exports[n].subject));
+  if (!subject::valid_literal(e.latency->subject) || exported)
+    bad(where, failed + "invalid publish subject");
+  if (e.response != response_type::singleton) bad(where, failed + "bad service response type");
+}
+
 // The checks nats-server makes once every account is read: exports first (their accounts
 // must exist), then stream imports, then service imports (the exporter must exist and allow
 // it, a mapping must carry every wildcard, no import may close a cycle).
 void check_exports_and_imports(const value& where, const server_options& o) {
   for (const auto& a : o.accounts)
-    for (const auto& e : a.exports)
+    for (size_t n = 0; n < a.exports.size(); ++n) {
+      const auto& e = a.exports[n];
       for (const auto& name : e.accounts)
         if (!account_named(o, name))
           bad(where, "\"" + name + "\" account not defined for " +
                          (e.service ? "service" : "stream") + " export");
+      if (e.latency) check_latency(where, o, a, n);
+    }
   std::vector<import_edge> accepted;
   for (const bool service : {false, true}) {
     const std::string kind = service ? "service" : "stream";

@@ -30,6 +30,16 @@ struct user_entry {
 
 /// An entry of an account's `exports`: a stream (messages) or a service (requests) other
 /// accounts may import; `accounts` empty: any account may.
+/// `latency` of a service export: a sample of its requests (`sampling` percent; 0: those whose
+/// trace headers ask for it) is measured and published on `subject` in the exporting account.
+struct latency_options {
+  int sampling = 100;
+  std::string subject;
+  bool operator==(const latency_options& o) const {
+    return sampling == o.sampling && subject == o.subject;
+  }
+};
+
 struct export_options {
   bool service = false;
   std::string subject;
@@ -39,10 +49,11 @@ struct export_options {
   /// `account_token_position`: this token (from 1, a `*` of the subject) of an import's
   /// subject must be the importing account's name. 0: none.
   int account_token_position = 0;
+  std::optional<latency_options> latency;  // services
   bool operator==(const export_options& o) const {
     return service == o.service && subject == o.subject && accounts == o.accounts &&
            response == o.response && threshold == o.threshold &&
-           account_token_position == o.account_token_position;
+           account_token_position == o.account_token_position && latency == o.latency;
   }
 };
 

@@ -42,6 +42,13 @@ client_connection::client_connection(server_context_ptr ctx, uint64_t cid, std::
   account_ = ctx_->accounts.global();
   apply_limits(ctx_->current_limits());
   authorized_ = !ctx_->current_auth()->required();
+  use_stats(stats_);
+}
+
+void client_connection::use_stats(connection_stats_ptr stats) {
+  stats_ = std::move(stats);
+  std::lock_guard<std::mutex> guard{stats_->mutex};
+  stats_->host = remote_host_;
 }
 
 void client_connection::apply_limits(std::shared_ptr<const connection_limits> limits) {
@@ -207,6 +214,9 @@ bool client_connection::on_connect(std::string_view json) {
     stats_->account = account_->name();
     stats_->user = user_;
   }
+  // nats-server's first estimate of the round trip: from the accept to the CONNECT.
+  stats_->rtt_ns.store(std::max<int64_t>(1, now_.count() - stats_->start_steady_ns.load()),
+                       std::memory_order_relaxed);
   if (connect_.protocol < 0 || connect_.protocol > 1) {
     fail(proto::error_code::invalid_client_protocol);
     return false;
@@ -257,11 +267,14 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
   if (!may_publish(subject)) return !closing_;  // -ERR only, no +OK; the connection stays
   ok();                                         // nats-server acknowledges before delivering
 
+  if (self_->latency_replies.any()) answered_tracked_request(subject);
+
   message_origin origin;
   origin.self = self_.get();
   origin.acc = account_.get();
   origin.echo = connect_.echo;
   origin.self_out = &out_.buffer();
+  origin.stats = &stats_;
   // Mappings apply after the publish permission, which the subject as published must pass.
   if (account_->has_mappings())
     if (const auto m = account_->mappings(); m && m->map(subject, rng_, mapped_subject_))
@@ -401,8 +414,25 @@ bool client_connection::on_ping() {
   return true;
 }
 
+// This client answers a tracked request another server sent it: its half of the service
+// latency goes to that server (accounts/service_latency.hpp).
+void client_connection::answered_tracked_request(std::string_view reply) {
+  const auto request = self_->latency_replies.take(reply);
+  if (!request) return;
+  latency_sample s;
+  s.what = latency_sample::kind::remote_half;
+  s.account = request->account;
+  s.reply = std::string{reply};
+  s.responder = latency_party{cid_, stats_, true};
+  s.request_ns = request->arrived_ns;
+  s.response_ns = now_.count();
+  ctx_->report_latency(std::move(s));
+}
+
 bool client_connection::on_pong() {
   if (ctx_->log->trace) trace_in("<<-", "PONG");
+  if (pings_outstanding_ > 0 && now_ > ping_sent_)
+    stats_->rtt_ns.store((now_ - ping_sent_).count(), std::memory_order_relaxed);
   pings_outstanding_ = 0;
   return true;
 }
@@ -430,6 +460,7 @@ void client_connection::ping_timer() {
     return;
   }
   ++pings_outstanding_;
+  ping_sent_ = now_;
   append("PING\r\n");
   if (ctx_->log->trace) trace_in("->>", "PING");
 }

@@ -158,7 +158,7 @@ class client_connection final : public proto::client_op_handler {
   /// Live statistics for monitoring (shared with the server actor).
   const connection_stats_ptr& stats() const { return stats_; }
   /// Writes statistics into `stats` (created by the server); call before start().
-  void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
+  void use_stats(connection_stats_ptr stats);
 
  private:
   // proto::client_op_handler
@@ -182,6 +182,7 @@ class client_connection final : public proto::client_op_handler {
   bool may_publish(std::string_view subject);
   bool may_subscribe(std::string_view subject, std::string_view queue, std::string_view sid);
   std::string current_info() const;
+  void answered_tracked_request(std::string_view reply);
   bool publish(std::string_view subject, std::string_view reply, size_t header_size,
                std::string_view message);
   void send_no_responders(std::string_view reply);
@@ -237,6 +238,7 @@ class client_connection final : public proto::client_op_handler {
   write_deadline deadline_;  // handed to the socket and not yet written, and since when
 
   int pings_outstanding_ = 0;
+  duration ping_sent_{};  // when the last PING went out (the round trip ends at its PONG)
   bool activity_since_ping_ = false;
   bool skipped_ping_ = false;  // the last ping interval was skipped for inbound activity
   bool input_held_ = false;    // see input_held()

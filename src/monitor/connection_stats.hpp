@@ -20,11 +20,15 @@ struct connection_stats {
   std::atomic<int64_t> start_steady_ns{0};
   std::atomic<int64_t> last_activity_steady_ns{0};
   std::atomic<int64_t> stop_steady_ns{0};  // 0 while open
+  /// Round-trip time as nats-server estimates it: from the accept to the CONNECT, then from
+  /// each server PING to its PONG (0: not measured yet).
+  std::atomic<int64_t> rtt_ns{0};
 
   mutable std::mutex mutex;
   std::string name, lang, version;          // from CONNECT
   std::string tls_version, tls_cipher;      // after a TLS handshake
   std::string account, user;                // after CONNECT authenticated it
+  std::string host;                         // the client's address
   std::map<std::string, std::string> subs;  // sid -> subject (with " queue" when grouped)
 };
 

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,6 +39,9 @@ struct message_origin {
   const std::vector<std::string_view>* queues = nullptr;
   bool echo = true;                       // may the publisher's own subscriptions receive it
   std::vector<char>* self_out = nullptr;  // where frames for the publisher itself go
+  /// A client publisher's live statistics (service imports tell the exporter who asked, and
+  /// latency tracking measures it); null for routes and the system service.
+  const connection_stats_ptr* stats = nullptr;
 };
 
 class message_router {
@@ -109,6 +113,11 @@ class message_router {
                        const message_origin& origin);
   void forward_response(account& exporter, const proto::message_view& m,
                         const message_origin& origin);
+  std::optional<tracked_request> sample_request(const service_import_rule& rule,
+                                                const proto::message_view& m,
+                                                const message_origin& origin);
+  void report_latency(const account& exporter, const tracked_request& t, std::string_view reply,
+                      const message_origin* responder, int status = 200);
   route_target& target_for(const subscription_ptr& route_sub);
   size_t weighted_start(const queue_group& group);
   bool serve_group(const queue_group& group, const proto::message_view& m,

@@ -94,6 +94,23 @@ struct server_context {
     std::atomic_store(&cluster_tls_,
                       std::shared_ptr<const tls_options>(std::make_shared<tls_options>(t)));
   }
+  /// nats-server's short hash of this server's name (accounts/service_latency.hpp), set at
+  /// start.
+  std::string system_hash;
+  /// Wall clock less the actor clock, set at start (0 in simulation, where the actor clock
+  /// is the only clock): a connection's start as a date.
+  std::atomic<int64_t> wall_offset_ns{0};
+  /// Where connections hand service latency measurements: the system service, while one
+  /// runs (set and cleared by it; measurements without one are dropped).
+  void set_latency_sink(std::shared_ptr<const latency_sink> sink) {
+    std::atomic_store(&latency_sink_, std::move(sink));
+  }
+  bool report_latency(latency_sample s) const {
+    const auto sink = std::atomic_load(&latency_sink_);
+    if (!sink) return false;
+    (*sink)(std::move(s));
+    return true;
+  }
   /// Called by the server actor once lame duck mode has closed every client and shut the
   /// server down; the program uses it to exit (empty in simulation).
   std::function<void()> exit_hook;
@@ -125,6 +142,7 @@ struct server_context {
   std::vector<std::string> connect_urls() const;
 
  private:
+  std::shared_ptr<const latency_sink> latency_sink_;
   std::atomic<bool> nkeys_{false};
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "accounts/tracked_replies.hpp"
+
 namespace gnatsd {
 
 class account;
@@ -75,6 +77,9 @@ class subscriber {
     std::atomic_store(&replies_, std::move(r));
     tracks_replies.store(replies_ != nullptr, std::memory_order_release);
   }
+  /// Tracked replies handed to the owner from routes (service latency, the responder's half).
+  tracked_replies latency_replies;
+
   int64_t backlog() const {
     if (gone.load(std::memory_order_relaxed)) return 0;
     return in_transit.load(std::memory_order_relaxed) + handed.load(std::memory_order_relaxed) -

@@ -425,9 +425,6 @@ TEST(AccountsConfig, MistakesGetNatsServersErrors) {
   // What gnatsd does not implement yet inside an account is refused by name.
   EXPECT_NE(error_of("accounts { A: { jetstream: enabled } }\n").find("does not implement yet"),
             std::string::npos);
-  EXPECT_NE(error_of("accounts { A: { exports: [{service: x, latency: {subject: l}}] } }\n")
-                .find("does not implement yet"),
-            std::string::npos);
 }
 
 // Each text as `nats-server -t` (2.9.10) reports it; nats-server places the import and
@@ -610,6 +607,55 @@ TEST(Config, AccountTokenPositionAuthorizesOnlyTheNamedAccount) {
       error_of(R"(accounts { A: { exports: [{stream: "orders.>", account_token_position: 2}] } })")
           .find("Error adding stream export \"orders.>\": sublist: invalid subject"),
       std::string::npos);
+}
+
+}  // namespace
+}  // namespace gnatsd
+
+namespace gnatsd {
+namespace {
+
+// `latency` on a service export: read as nats-server 2.9 reads it, with its errors (each
+// text checked with `nats-server -t`).
+TEST(Config, ServiceExportLatencyAsNatsServerReadsIt) {
+  const auto export_with = [](const std::string& latency, const std::string& more = {}) {
+    return R"(accounts { S: { exports: [{service: "svc", )" + latency + "}" + more + "] } }";
+  };
+  auto o = load(export_with(R"(latency: "lat.svc")"));
+  ASSERT_TRUE(o.accounts[0].exports[0].latency);
+  EXPECT_EQ(o.accounts[0].exports[0].latency->sampling, 100);
+  EXPECT_EQ(o.accounts[0].exports[0].latency->subject, "lat.svc");
+  o = load(export_with(R"(latency: {sampling: "42%", subject: lat, foo: 1})"));
+  EXPECT_EQ(o.accounts[0].exports[0].latency->sampling, 42);
+  o = load(export_with(R"(latency: {sampling: headers, subject: lat})"));
+  EXPECT_EQ(o.accounts[0].exports[0].latency->sampling, 0);
+  // Only exports before it count: nats-server adds them in order.
+  EXPECT_EQ(load(export_with(R"(latency: "q.x")", R"(, {service: "q.>"})")).accounts.size(), 1u);
+
+  const std::vector<std::pair<std::string, std::string>> refused{
+      {export_with(R"(latency: "*")"),
+       R"(Error adding service latency sampling for "svc" on subject "*": invalid publish subject)"},
+      {export_with(R"(latency: {sampling: 100%, subject: svc})"),
+       R"(Error adding service latency sampling for "svc" on subject "svc": invalid publish subject)"},
+      {export_with(R"(response: stream, latency: "lat")"),
+       R"(Error adding service latency sampling for "svc" on subject "lat": bad service response type)"},
+      {"no_sys_acc: true\n" + export_with(R"(latency: "lat")"),
+       R"(Error adding service latency sampling for "svc": system account not setup)"},
+      {export_with(R"(latency: {sampling: 0, subject: lat})"),
+       "bad sampling percentage, should be 1-100"},
+      {export_with(R"(latency: {sampling: "abc%", subject: lat})"),
+       R"(Failed to parse latency sample: strconv.Atoi: parsing "abc": invalid syntax)"},
+      {export_with(R"(latency: {sampling: 50})"), "Latency subject required, but missing"},
+      {export_with("latency: 5"), "Expected latency entry to be a map/struct or string, got int64"},
+      {export_with("latency: {sampling: true, subject: x}"),
+       "Expected latency sample to be a string or map/struct, got bool"},
+      {export_with("latency: {sampling: headers, subject: 5}"),
+       "Expected latency subject to be a string, got string"},
+      {R"(accounts { S: { exports: [{stream: "svc", latency: "lat"}] } })",
+       "Detected latency directive on non-service"},
+  };
+  for (const auto& [text, error] : refused)
+    EXPECT_NE(error_of(text).find(error), std::string::npos) << text << "\n" << error_of(text);
 }
 
 }  // namespace
