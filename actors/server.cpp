@@ -161,9 +161,9 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.members.emplace(std::move(args.cluster), *st.context->log, st.rng.fork());
   st.machine = std::move(args.machine);
   if (st.machine) {
-    const int64_t steady = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               self->clock().now().time_since_epoch())
-                               .count();
+    const int64_t steady =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(self->clock().now().time_since_epoch())
+            .count();
     st.context->wall_offset_ns = st.machine().now_ns - steady;
   }
   st.system_seed = args.seed ^ 0x73797374656dull;  // a stream of its own: other draws stay

@@ -157,6 +157,7 @@ system::client_view client_of(const client_event& e, const monitor::clock_view& 
     v.lang = s.lang;
     v.version = s.version;
   }
+  v.rtt_ns = s.rtt_ns;
   v.in_msgs = s.in_msgs;
   v.in_bytes = s.in_bytes;
   v.out_msgs = s.out_msgs;
@@ -420,8 +421,8 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
   st.owner->log_prefix = "system - ";
   st.router = std::make_unique<message_router>(*ctx, st.config.rng);
   st.latency_subject = "$SYS.LATENCY.M2." + ctx->system_hash;
-  ctx->set_latency_sink(std::make_shared<const latency_sink>(
-      [service = system_actor{self}](latency_sample s) {
+  ctx->set_latency_sink(
+      std::make_shared<const latency_sink>([service = system_actor{self}](latency_sample s) {
         caf::anon_send(service, latency_atom_v, std::move(s));
       }));
   subscribe_all(self);

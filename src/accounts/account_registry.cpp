@@ -109,9 +109,9 @@ void account_registry::configure_imports(const server_options& o) {
                                   : subject_mapping::with_prefix(i.subject, i.prefix)});
         continue;
       }
-      auto rule = std::make_shared<service_import_rule>(service_import_rule{
-          exporter->second, subject_mapping{i.subject, i.to}, response_type::singleton,
-          std::chrono::minutes{2}, nullptr, false});
+      auto rule = std::make_shared<service_import_rule>(
+          service_import_rule{exporter->second, subject_mapping{i.subject, i.to},
+                              response_type::singleton, std::chrono::minutes{2}, nullptr, false});
       if (const auto* e = export_for(o, i)) {
         rule->response = e->response;
         rule->threshold = e->threshold;

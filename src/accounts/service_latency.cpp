@@ -26,8 +26,10 @@ std::string canonical(std::string_view key) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -86,8 +88,8 @@ std::string headers_json(const header_map& all, const std::vector<std::string>& 
 // The trace headers nats-server honours, in its order: Jaeger, B3 (multi, then single
 // header), W3C trace context.
 bool sampled_by_headers(const header_map& h, std::string& trace_headers) {
-  static const std::vector<std::string> b3_keys{"X-B3-Sampled", "X-B3-Traceid",
-                                                "X-B3-Parentspanid", "X-B3-Spanid"};
+  static const std::vector<std::string> b3_keys{"X-B3-Sampled", "X-B3-Traceid", "X-B3-Parentspanid",
+                                                "X-B3-Spanid"};
   const auto has = [&](const char* key) { return h.count(key) != 0 && !h.at(key).empty(); };
   if (has("Uber-Trace-Id")) {
     if (!uber_sampled(h.at("Uber-Trace-Id")[0])) return false;

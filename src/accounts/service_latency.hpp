@@ -46,9 +46,9 @@ struct latency_party {
 /// What a connection measured, for the system service to publish.
 struct latency_sample {
   enum class kind {
-    result,     // both halves are here: publish on the latency subject
-    local_half, // the response came from another server: wait for its M2
-    remote_half // this server timed the responder of a request from another server: send M2
+    result,      // both halves are here: publish on the latency subject
+    local_half,  // the response came from another server: wait for its M2
+    remote_half  // this server timed the responder of a request from another server: send M2
   };
   kind what = kind::result;
   std::string account;  // the exporter: the result is published in it

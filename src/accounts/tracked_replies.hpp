@@ -54,8 +54,8 @@ class tracked_replies {
 
  private:
   void prune(int64_t now_ns) {  // under the lock
-    while (!order_.empty() &&
-           (order_.front().first + max_age_ns <= now_ns || !entries_.count(order_.front().second))) {
+    while (!order_.empty() && (order_.front().first + max_age_ns <= now_ns ||
+                               !entries_.count(order_.front().second))) {
       const auto it = entries_.find(order_.front().second);
       if (it != entries_.end() && it->second.arrived_ns == order_.front().first) entries_.erase(it);
       order_.pop_front();

@@ -81,9 +81,9 @@ void message_router::forward_request(const service_import_rule& rule, const prot
   auto tracked = sample_request(rule, m, origin);
   std::string reply;
   if (!m.reply.empty())
-    reply = exporter->responses().add(origin.acc->weak_from_this(), std::string{m.reply},
-                                      rule.response, now_, rule.threshold, tracked,
-                                      ctx_.system_hash);
+    reply =
+        exporter->responses().add(origin.acc->weak_from_this(), std::string{m.reply}, rule.response,
+                                  now_, rule.threshold, tracked, ctx_.system_hash);
   else if (tracked)
     report_latency(*exporter, *tracked, {}, nullptr, 400);  // nowhere to answer
   const std::string headers = request_headers(m, client_info(origin, rule.share, ctx_));

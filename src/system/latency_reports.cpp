@@ -124,7 +124,8 @@ std::optional<latency_message> latency_reports::measured(const latency_sample& s
     case latency_sample::kind::result:
       return latency_message{s.account, s.subject, requester_view(s, c).dump()};
     case latency_sample::kind::remote_half:
-      return latency_message{{}, "$SYS.LATENCY.M2." + std::string{tracked_reply_hash(s.reply)},
+      return latency_message{{},
+                             "$SYS.LATENCY.M2." + std::string{tracked_reply_hash(s.reply)},
                              remote_view(s, c).dump()};
     case latency_sample::kind::local_half:
       break;

@@ -43,6 +43,7 @@ json client_json(const client_view& c, bool stopped) {
   if (!c.name.empty()) j["name"] = c.name;
   if (!c.lang.empty()) j["lang"] = c.lang;
   if (!c.version.empty()) j["ver"] = c.version;
+  if (stopped && c.rtt_ns != 0) j["rtt"] = c.rtt_ns;
   if (stopped) j["stop"] = monitor::rfc3339(c.stop_ns);
   j["kind"] = "Client";
   j["client_type"] = "nats";

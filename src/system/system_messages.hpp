@@ -31,6 +31,7 @@ struct client_view {
   std::string host;
   uint64_t cid = 0;
   std::string account, user, name, lang, version;
+  int64_t rtt_ns = 0;  // disconnect only: nats-server's CONNECT event precedes its estimate
   uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0;
   std::string reason;  // disconnect only
 };

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../support/e2e_helpers.hpp"
+#include "../support/msg_transcript.hpp"
 
 namespace gnatsd::testing {
 namespace {
@@ -35,52 +36,6 @@ std::unique_ptr<raw_client> login(int port, const std::string& user) {
           "\",\"protocol\":1}\r\nPING\r\n");
   EXPECT_NE(c->read_until("PONG\r\n").find("PONG\r\n"), std::string::npos);
   return c;
-}
-
-struct message {
-  std::string subject;
-  std::string payload;
-};
-
-// Every MSG in what a client received, in order.
-std::vector<message> messages(const std::string& got) {
-  std::vector<message> out;
-  size_t at = got.find("MSG ");
-  while (at != std::string::npos) {
-    const auto eol = got.find("\r\n", at);
-    if (eol == std::string::npos) break;
-    std::vector<std::string> args;
-    std::string line = got.substr(at + 4, eol - at - 4), word;
-    for (std::istringstream in{line}; in >> word;)
-      args.push_back(word);
-    const size_t size = std::stoul(args.back());
-    if (got.size() < eol + 2 + size + 2) break;
-    out.push_back({args[0], got.substr(eol + 2, size)});
-    at = got.find("MSG ", eol + 2 + size + 2);
-  }
-  return out;
-}
-
-// Reads until `c` received `n` messages in all, or the deadline passes; returns them all.
-std::vector<message> wait_messages(raw_client& c, size_t n,
-                                   std::chrono::milliseconds deadline = std::chrono::seconds{5}) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (messages(c.received()).size() < n && std::chrono::steady_clock::now() < until)
-    c.read_some(50);
-  return messages(c.received());
-}
-
-// A JSON value's shape: its keys, recursively for objects (arrays by their first element),
-// the values left out. nats-server's extra `rtt` (gnatsd does not measure it) is dropped.
-json shape(const json& j) {
-  if (j.is_object()) {
-    json out = json::object();
-    for (const auto& [k, v] : j.items())
-      if (k != "rtt") out[k] = shape(v);
-    return out;
-  }
-  if (j.is_array()) return j.empty() ? json::array() : json::array({shape(j[0])});
-  return nullptr;
 }
 
 // The transcript run on one binary: a system user watches A's events while a client of A

@@ -33,11 +33,13 @@ TEST(ServiceLatency, TraceHeadersDecideWhenThePercentageDidNot) {
                       "NATS/1.0\r\ntraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-"
                       "00f067aa0ba902b7-01\r\ntracestate: a=b\r\nOther: x\r\n\r\n",
                       &trace));
-  EXPECT_EQ(json::parse(trace),
-            json::parse(R"({"Traceparent":["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"],
+  EXPECT_EQ(
+      json::parse(trace),
+      json::parse(R"({"Traceparent":["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"],
                             "Tracestate":["a=b"]})"));
   EXPECT_FALSE(sampled(
-      0, 0, "NATS/1.0\r\nTraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00\r\n\r\n"));
+      0, 0,
+      "NATS/1.0\r\nTraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00\r\n\r\n"));
   EXPECT_TRUE(sampled(10, 99, "NATS/1.0\r\nX-B3-Sampled: 1\r\nX-B3-TraceId: 80f1\r\n\r\n", &trace));
   EXPECT_EQ(json::parse(trace), json::parse(R"({"X-B3-Sampled":["1"],"X-B3-Traceid":["80f1"]})"));
   EXPECT_FALSE(sampled(0, 0, "NATS/1.0\r\nX-B3-Sampled: 0\r\nX-B3-TraceId: 80f1\r\n\r\n"));
@@ -45,8 +47,8 @@ TEST(ServiceLatency, TraceHeadersDecideWhenThePercentageDidNot) {
   EXPECT_TRUE(sampled(0, 0, "NATS/1.0\r\nb3: 80f1-e457-1-05e3\r\n\r\n"));
   EXPECT_FALSE(sampled(0, 0, "NATS/1.0\r\nB3: 80f1-e457-0\r\n\r\n"));
   EXPECT_FALSE(sampled(0, 0, "NATS/1.0\r\nB3: 0\r\n\r\n"));
-  EXPECT_TRUE(sampled(0, 0, "NATS/1.0\r\nUber-Trace-Id: 479f:5adb:479f:1\r\nUberctx-k: v\r\n\r\n",
-                      &trace));
+  EXPECT_TRUE(
+      sampled(0, 0, "NATS/1.0\r\nUber-Trace-Id: 479f:5adb:479f:1\r\nUberctx-k: v\r\n\r\n", &trace));
   EXPECT_EQ(json::parse(trace),
             json::parse(R"({"Uber-Trace-Id":["479f:5adb:479f:1"],"Uberctx-K":["v"]})"));
   EXPECT_FALSE(sampled(0, 0, "NATS/1.0\r\nUber-Trace-Id: 479f:5adb:479f:2\r\n\r\n"));
@@ -96,8 +98,8 @@ TEST(ServiceLatency, ALocalResultIsOneServiceLatency) {
   EXPECT_EQ(j["responder"]["id"], 8);
   EXPECT_EQ(j["responder"]["server"], "A");
   EXPECT_EQ(j["responder"]["cluster"], "C");
-  EXPECT_EQ(j["service"], 10'000 - 50);   // less the responder's RTT
-  EXPECT_EQ(j["system"], 500);            // from the response to the report
+  EXPECT_EQ(j["service"], 10'000 - 50);  // less the responder's RTT
+  EXPECT_EQ(j["system"], 500);           // from the response to the report
   EXPECT_EQ(j["total"], 100 + 10'000 + 500);
 }
 
@@ -154,8 +156,7 @@ TEST(ServiceLatency, HalvesFromTwoServersAreMergedWhicheverComesFirst) {
     for (auto it = ordered.begin(); it != ordered.end(); ++it)
       keys.push_back(it.key());
     EXPECT_EQ(keys, (std::vector<std::string>{"type", "id", "timestamp", "status", "requestor",
-                                              "responder", "start", "service", "system",
-                                              "total"}));
+                                              "responder", "start", "service", "system", "total"}));
   }
 }
 
