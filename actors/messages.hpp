@@ -92,6 +92,7 @@ CAF_ADD_ATOM(gnatsd, gnatsd, sys_answer_atom, "sysanswer")
 CAF_ADD_ATOM(gnatsd, gnatsd, statsz_timer_atom, "statsztmr")
 // A connection measured a service request's latency (accounts/service_latency.hpp).
 CAF_ADD_ATOM(gnatsd, gnatsd, latency_atom, "latency")
+CAF_ADD_ATOM(gnatsd, gnatsd, timeouts_atom, "timeouts")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -144,7 +145,8 @@ using system_actor = caf::typed_actor<
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<client_event_atom, client_event>,
     caf::reacts_to<sys_answer_atom, uint64_t, int, std::string>, caf::reacts_to<statsz_timer_atom>,
-    caf::reacts_to<latency_atom, latency_sample>, caf::reacts_to<reload_atom>,
+    caf::reacts_to<latency_atom, latency_sample>, caf::reacts_to<timeouts_atom>,
+    caf::reacts_to<reload_atom>,
     caf::replies_to<shutdown_atom>::with<bool>>;
 
 /// One per server process (actors/server.hpp).

@@ -25,6 +25,7 @@ namespace {
 constexpr auto statsz_first = std::chrono::milliseconds{250};
 constexpr auto statsz_max = std::chrono::seconds{30};
 constexpr int64_t orphan_after_ns = 90'000'000'000;
+constexpr auto timeouts_interval = std::chrono::seconds{1};
 // Requests waiting for the server actor's snapshot at most; a flood beyond is not answered.
 constexpr size_t pending_max = 1024;
 
@@ -334,6 +335,19 @@ void publish_latency(system_pointer self, const std::optional<system::latency_me
     publish(self, m->subject, {}, m->payload, acc);
 }
 
+// Measured requests that got no response within their export's threshold: 504, as
+// nats-server reports them (checked once a second; nats-server checks once per threshold).
+void report_timeouts(system_pointer self) {
+  auto& st = self->state;
+  if (st.stopped) return;
+  const auto now = std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
+  for (const auto& acc : st.config.context->accounts.all())
+    for (const auto& route : acc->responses().take_timed_out(now))
+      publish_latency(self, st.latency.measured(request_result(acc->name(), *route.tracked, 504),
+                                                latency_facts(self)));
+  self->delayed_send(self, timeouts_interval, timeouts_atom_v);
+}
+
 void request_arrived(system_pointer self, const proto::delivered_msg& m) {
   auto& st = self->state;
   if (m.subject == st.latency_subject)
@@ -427,6 +441,7 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
       }));
   subscribe_all(self);
   self->delayed_send(self, st.statsz_interval, statsz_timer_atom_v);
+  self->delayed_send(self, timeouts_interval, timeouts_atom_v);
   return {
       [=](deliver_atom, std::vector<char>& bytes, uint64_t) { deliver(self, bytes); },
       [=](expired_atom, uint64_t) {},
@@ -437,6 +452,7 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
         if (!self->state.stopped) answer(self, token, status, body);
       },
       [=](statsz_timer_atom) { heartbeat(self); },
+      [=](timeouts_atom) { report_timeouts(self); },
       [=](latency_atom, const latency_sample& s) {
         if (!self->state.stopped)
           publish_latency(self, self->state.latency.measured(s, latency_facts(self)));

@@ -15,6 +15,21 @@ std::string base62(uint64_t n) {
 
 }  // namespace
 
+latency_sample request_result(const std::string& exporter, const tracked_request& t, int status) {
+  latency_sample s;
+  s.account = exporter;
+  s.subject = t.latency->subject;
+  s.status = status;
+  s.error = status == 400   ? "Bad Request"
+            : status == 503 ? "Service Unavailable"
+            : status == 504 ? "Service Timeout"
+                            : "";
+  s.requester = t.requester;
+  s.trace_headers = t.trace_headers;
+  s.request_ns = t.request_ns;
+  return s;
+}
+
 void service_responses::set_prefix(std::string prefix) {
   std::lock_guard<std::mutex> guard{mutex_};
   prefix_ = std::move(prefix);
@@ -62,6 +77,14 @@ std::optional<response_route> service_responses::forget(std::string_view subject
   return route;
 }
 
+std::vector<response_route> service_responses::take_timed_out(duration now) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  expire(now);
+  std::vector<response_route> out;
+  out.swap(timed_out_);
+  return out;
+}
+
 size_t service_responses::size() const {
   std::lock_guard<std::mutex> guard{mutex_};
   return entries_.size();
@@ -72,7 +95,11 @@ void service_responses::expire(duration now) {
   // entry still alive (the rest go when they reach the front; a bound, not a precise timer).
   while (!order_.empty() && order_.front().first <= now) {
     const auto it = entries_.find(order_.front().second);
-    if (it != entries_.end() && it->second.expires <= now) entries_.erase(it);
+    if (it != entries_.end() && it->second.expires <= now) {
+      if (it->second.route.tracked && timed_out_.size() < capacity_)
+        timed_out_.push_back(std::move(it->second.route));
+      entries_.erase(it);
+    }
     order_.pop_front();
   }
   // Entries taken already leave stale queue items; drop those from the front too.

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "accounts/response_type.hpp"
 #include "accounts/service_latency.hpp"
@@ -33,6 +34,11 @@ struct tracked_request {
   std::string trace_headers;
   int64_t request_ns = 0;
 };
+
+/// The result of a measured request: 200 when answered (the caller adds the response), else
+/// nats-server's failures: 400 no reply subject, 503 nobody received it, 504 no response
+/// within the threshold.
+latency_sample request_result(const std::string& exporter, const tracked_request& t, int status);
 
 struct response_route {
   std::weak_ptr<account> importer;  // weak: accounts may import from each other
@@ -57,6 +63,9 @@ class service_responses {
   /// The route of a response published on `subject`, if one is waiting (a singleton's is
   /// forgotten by this). Routes past their threshold at `now` are dropped first.
   std::optional<response_route> take(std::string_view subject, duration now);
+  /// The measured requests whose threshold passed without a response, since the last call
+  /// (at most `capacity` of them are kept until then).
+  std::vector<response_route> take_timed_out(duration now);
   /// Forgets the route of a request nobody received, returning it.
   std::optional<response_route> forget(std::string_view subject);
   size_t size() const;
@@ -75,6 +84,7 @@ class service_responses {
   uint64_t next_id_ = 0;
   std::unordered_map<std::string, entry> entries_;
   std::deque<std::pair<duration, std::string>> order_;  // (expires, reply), oldest first
+  std::vector<response_route> timed_out_;
 };
 
 }  // namespace gnatsd

@@ -26,5 +26,7 @@ nlohmann::ordered_json data_stats_json(uint64_t msgs, uint64_t bytes);
 
 /// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
 std::string rfc3339(int64_t ns);
+/// A duration as Go's time.Duration prints it ("449.267µs", "1.5s", "1h2m3s").
+std::string go_duration(int64_t ns);
 
 }  // namespace gnatsd::monitor

@@ -12,16 +12,62 @@
 
 namespace gnatsd::monitor {
 
-// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time.
+// RFC 3339 with nanoseconds, in UTC, as Go marshals time.Time (RFC3339Nano: trailing zeros
+// of the fraction dropped, and the fraction with them when it is zero).
 std::string rfc3339(int64_t ns) {
   const std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09lld", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<long long>(ns % 1000000000));
-  return buf;
+  std::string out = buf;
+  while (out.back() == '0')
+    out.pop_back();
+  if (out.back() == '.') out.pop_back();
+  return out + "Z";
+}
+
+namespace {
+
+// Go's fmtFrac: the last `prec` digits of `v` as a fraction without trailing zeros (empty
+// when all are zero); returns what is left of `v`.
+uint64_t split_fraction(uint64_t v, int prec, std::string& fraction) {
+  std::string digits;
+  bool print = false;
+  for (int i = 0; i < prec; ++i, v /= 10) {
+    const char d = static_cast<char>('0' + v % 10);
+    print = print || d != '0';
+    if (print) digits.insert(digits.begin(), d);
+  }
+  fraction = print ? "." + digits : "";
+  return v;
+}
+
+}  // namespace
+
+std::string go_duration(int64_t ns) {
+  if (ns == 0) return "0s";
+  const std::string sign = ns < 0 ? "-" : "";
+  const uint64_t u = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  std::string fraction;
+  if (u < 1'000) return sign + std::to_string(u) + "ns";
+  if (u < 1'000'000) {
+    const uint64_t whole = split_fraction(u, 3, fraction);
+    return sign + std::to_string(whole) + fraction + "\xc2\xb5s";
+  }
+  if (u < 1'000'000'000) {
+    const uint64_t whole = split_fraction(u, 6, fraction);
+    return sign + std::to_string(whole) + fraction + "ms";
+  }
+  const uint64_t seconds = split_fraction(u, 9, fraction);
+  std::string out = std::to_string(seconds % 60) + fraction + "s";
+  if (const uint64_t minutes = seconds / 60; minutes > 0) {
+    out = std::to_string(minutes % 60) + "m" + out;
+    if (const uint64_t hours = minutes / 60; hours > 0) out = std::to_string(hours) + "h" + out;
+  }
+  return sign + out;
 }
 
 namespace {
@@ -196,7 +242,7 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
     const int64_t since_activity = c.steady_now_ns - st.last_activity_steady_ns.load();
     e["start"] = rfc3339(c.now_ns - since_start);
     e["last_activity"] = rfc3339(c.now_ns - since_activity);
-    e["rtt"] = "0s";
+    e["rtt"] = go_duration(st.rtt_ns.load(std::memory_order_relaxed));
     if (const int64_t stop = st.stop_steady_ns.load(); stop != 0) {
       e["stop"] = rfc3339(c.now_ns - (c.steady_now_ns - stop));
       e["reason"] = v.reason;

@@ -85,7 +85,7 @@ void message_router::forward_request(const service_import_rule& rule, const prot
         exporter->responses().add(origin.acc->weak_from_this(), std::string{m.reply}, rule.response,
                                   now_, rule.threshold, tracked, ctx_.system_hash);
   else if (tracked)
-    report_latency(*exporter, *tracked, {}, nullptr, 400);  // nowhere to answer
+    ctx_.report_latency(request_result(exporter->name(), *tracked, 400));  // nowhere to answer
   const std::string headers = request_headers(m, client_info(origin, rule.share, ctx_));
   const std::string message = headers + std::string{m.payload()};
   message_origin there = origin;
@@ -94,7 +94,8 @@ void message_router::forward_request(const service_import_rule& rule, const prot
   if (delivered == 0 && !reply.empty()) {
     // Nobody took the request: its reply route goes at once, reported if it was measured.
     const auto route = exporter->responses().forget(reply);
-    if (route && route->tracked) report_latency(*exporter, *route->tracked, {}, nullptr, 503);
+    if (route && route->tracked)
+      ctx_.report_latency(request_result(exporter->name(), *route->tracked, 503));
   }
 }
 
@@ -102,7 +103,7 @@ void message_router::forward_response(account& exporter, const proto::message_vi
                                       const message_origin& origin) {
   const auto back = exporter.responses().take(m.subject, now_);
   if (!back) return;  // answered already (a singleton), expired, or never asked here
-  if (back->tracked) report_latency(exporter, *back->tracked, m.subject, &origin);
+  if (back->tracked) report_latency(exporter, *back->tracked, m.subject, origin);
   const account_ptr importer = back->importer.lock();
   if (!importer) return;
   message_origin there = origin;
@@ -127,27 +128,17 @@ std::optional<tracked_request> message_router::sample_request(const service_impo
                          std::move(trace), now_.count()};
 }
 
-// Hands a measurement to the system service: the whole result when the responder (or the
-// lack of one) is known here, the requester's half when the response came over a route.
+// Hands a response's measurement to the system service: the whole result when the
+// responder is known here, the requester's half when the response came over a route.
 void message_router::report_latency(const account& exporter, const tracked_request& t,
-                                    std::string_view reply, const message_origin* responder,
-                                    int status) {
-  latency_sample s;
-  s.account = exporter.name();
-  s.subject = t.latency->subject;
+                                    std::string_view reply, const message_origin& responder) {
+  latency_sample s = request_result(exporter.name(), t, 200);
   s.reply = std::string{reply};
-  s.status = status;
-  s.error = status == 400 ? "Bad Request" : status == 503 ? "Service Unavailable" : "";
-  s.requester = t.requester;
-  s.trace_headers = t.trace_headers;
-  s.request_ns = t.request_ns;
-  if (responder != nullptr) {
-    s.response_ns = now_.count();
-    if (responder->from_route)
-      s.what = latency_sample::kind::local_half;
-    else if (responder->stats != nullptr && *responder->stats)
-      s.responder = latency_party{responder->self->cid(), *responder->stats, true};
-  }
+  s.response_ns = now_.count();
+  if (responder.from_route)
+    s.what = latency_sample::kind::local_half;
+  else if (responder.stats != nullptr && *responder.stats)
+    s.responder = latency_party{responder.self->cid(), *responder.stats, true};
   ctx_.report_latency(std::move(s));
 }
 

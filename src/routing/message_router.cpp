@@ -213,8 +213,8 @@ bool message_router::deliver_to(const subscription_ptr& sub, const proto::messag
     if (const auto permits = owner->replies()) permits->record(m.reply, now_);
   // A tracked request from another server: its responder's answer is timed here (the
   // responder's half of service latency; a client's own, never a route's or the system's).
-  if (origin.from_route && m.reply.size() > 15 && is_tracked_reply(m.reply) &&
-      !owner->is_route() && owner->cid() != 0)
+  if (origin.from_route && m.reply.size() > 15 && is_tracked_reply(m.reply) && !owner->is_route() &&
+      owner->cid() != 0)
     owner->latency_replies.record(m.reply, origin.acc->name(), now_.count());
   if (own) ++self_deliveries_;
   if (last) {

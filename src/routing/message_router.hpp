@@ -117,7 +117,7 @@ class message_router {
                                                 const proto::message_view& m,
                                                 const message_origin& origin);
   void report_latency(const account& exporter, const tracked_request& t, std::string_view reply,
-                      const message_origin* responder, int status = 200);
+                      const message_origin& responder);
   route_target& target_for(const subscription_ptr& route_sub);
   size_t weighted_start(const queue_group& group);
   bool serve_group(const queue_group& group, const proto::message_view& m,

@@ -21,7 +21,8 @@ std::string latency_config(int client_port, const std::string& name, const std::
   return "listen: 127.0.0.1:" + std::to_string(client_port) + "\nserver_name: " + name + R"(
 accounts {
   S: { users: [{user: s, password: s}]
-       exports: [{service: "svc.>", latency: {sampling: 100, subject: "lat.svc"}}] }
+       exports: [{service: "svc.>", threshold: "1s",
+                  latency: {sampling: 100, subject: "lat.svc"}}] }
   R: { users: [{user: r, password: r}]
        imports: [{service: {account: S, subject: "svc.>"}, share: true},
                  {service: {account: S, subject: "svc.x"}, to: "plain.x"}] }
@@ -55,7 +56,8 @@ void answer_next(raw_client& responder) {
 }
 
 // One binary: a request that nobody serves (503), one answered (200), one without a reply
-// subject (400); what the monitor of lat.svc received, as parsed JSON.
+// subject (400), one left unanswered past the export's threshold (504); what the monitor of
+// lat.svc received, as parsed JSON.
 std::vector<json> one_server(const std::string& binary) {
   const int port = free_port();
   server_process s{binary,
@@ -70,8 +72,10 @@ std::vector<json> one_server(const std::string& binary) {
   answer_next(*responder);
   wait_messages(*monitor, 2);
   requester->send("PUB svc.b 2\r\nhi\r\n");
+  wait_messages(*monitor, 3);
+  requester->send("PUB svc.d inbox 2\r\nhi\r\n");
   std::vector<json> out;
-  for (const auto& m : wait_messages(*monitor, 3))
+  for (const auto& m : wait_messages(*monitor, 4, std::chrono::seconds{10}))
     out.push_back(json::parse(m.payload));
   return out;
 }
@@ -82,7 +86,7 @@ TEST(ServiceLatencyE2E, ResultsHaveNatsServersShapeAndStatuses) {
   std::string all;
   for (const auto& j : theirs)
     all += j.dump() + "\n";
-  ASSERT_EQ(theirs.size(), 3u) << all;
+  ASSERT_EQ(theirs.size(), 4u) << all;
   ASSERT_EQ(ours.size(), theirs.size());
   for (size_t i = 0; i < ours.size(); ++i) {
     EXPECT_EQ(shape(ours[i]), shape(theirs[i])) << ours[i].dump() << "\n" << theirs[i].dump();
@@ -95,6 +99,7 @@ TEST(ServiceLatencyE2E, ResultsHaveNatsServersShapeAndStatuses) {
   EXPECT_GT(ours[1]["service"].get<int64_t>(), 0);
   EXPECT_GE(ours[1]["total"].get<int64_t>(), ours[1]["service"].get<int64_t>());
   EXPECT_EQ(ours[2]["description"], "Bad Request");
+  EXPECT_EQ(ours[3]["description"], "Service Timeout");
 }
 
 // Requester and monitor on the first server, responder on the second: the result on the

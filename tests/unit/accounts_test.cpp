@@ -92,6 +92,36 @@ TEST(ServiceResponses, TheTableIsBoundedOldestFirst) {
   EXPECT_TRUE(r.take(replies[4], std::chrono::seconds{1}));
 }
 
+// Measured requests: the reply carries the tracking mark; one forgotten because nobody took
+// it is handed back, one unanswered past its threshold is listed once as timed out.
+TEST(ServiceResponses, MeasuredRequestsAreMarkedAndTheirTimeoutsListed) {
+  service_responses r;
+  r.set_prefix("_R_.abcdef.");
+  auto importer = std::make_shared<account>("B");
+  using std::chrono::seconds;
+  const tracked_request t{std::make_shared<const latency_tracking>(latency_tracking{100, "lat"}),
+                          latency_party{}, "", 0};
+  const auto lost = r.add(importer, "i1", response_type::singleton, seconds{0}, seconds{5}, t,
+                          "NUmM6cRx");
+  EXPECT_TRUE(is_tracked_reply(lost));
+  EXPECT_EQ(tracked_reply_hash(lost), "NUmM6cRx");
+  const auto late = r.add(importer, "i2", response_type::singleton, seconds{0}, seconds{5}, t,
+                          "NUmM6cRx");
+  const auto plain = r.add(importer, "i3", response_type::singleton, seconds{0}, seconds{5});
+  EXPECT_FALSE(is_tracked_reply(plain));
+  const auto forgotten = r.forget(lost);
+  ASSERT_TRUE(forgotten && forgotten->tracked);
+  EXPECT_TRUE(r.take_timed_out(seconds{4}).empty());
+  const auto timed_out = r.take_timed_out(seconds{6});
+  ASSERT_EQ(timed_out.size(), 1u);  // the untracked one expires silently
+  EXPECT_EQ(timed_out[0].reply, "i2");
+  EXPECT_TRUE(r.take_timed_out(seconds{7}).empty());
+  EXPECT_FALSE(r.take(late, seconds{7}));
+  const auto result = request_result("A", *timed_out[0].tracked, 504);
+  EXPECT_EQ(result.error, "Service Timeout");
+  EXPECT_EQ(result.subject, "lat");
+}
+
 server_options accounts_options(const std::string& text) {
   server_options o;
   std::vector<std::string> w;
