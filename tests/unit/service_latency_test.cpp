@@ -74,18 +74,26 @@ connection_stats_ptr client(const std::string& account, int64_t rtt) {
   return s;
 }
 
+latency_sample sample(latency_sample::kind what, const std::string& subject,
+                      const std::string& reply, int64_t request_ns, int64_t response_ns) {
+  latency_sample s;
+  s.what = what;
+  s.account = "S";
+  s.subject = subject;
+  s.reply = reply;
+  s.request_ns = request_ns;
+  s.response_ns = response_ns;
+  return s;
+}
+
 system::latency_context at(int64_t steady) {
   return {1'700'000'000'000'000'000 + steady, steady, "A", "C", "ID"};
 }
 
 TEST(ServiceLatency, ALocalResultIsOneServiceLatency) {
-  latency_sample s;
-  s.account = "S";
-  s.subject = "lat.svc";
+  auto s = sample(latency_sample::kind::result, "lat.svc", "", 10'000, 20'000);
   s.requester = latency_party{7, client("R", 100), false};
   s.responder = latency_party{8, client("S", 50), true};
-  s.request_ns = 10'000;
-  s.response_ns = 20'000;
   system::latency_reports reports;
   const auto m = reports.measured(s, at(20'500));
   ASSERT_TRUE(m);
@@ -106,22 +114,10 @@ TEST(ServiceLatency, ALocalResultIsOneServiceLatency) {
 TEST(ServiceLatency, HalvesFromTwoServersAreMergedWhicheverComesFirst) {
   for (const bool remote_first : {false, true}) {
     const std::string reply = "_R_.4J4ORZ.000000.NUmM6cRx.T";
-    latency_sample local;
-    local.what = latency_sample::kind::local_half;
-    local.account = "S";
-    local.subject = "lat.svc";
-    local.reply = reply;
+    auto local = sample(latency_sample::kind::local_half, "lat.svc", reply, 10'000, 30'000);
     local.requester = latency_party{7, client("R", 100), true};
-    local.request_ns = 10'000;
-    local.response_ns = 30'000;
-
-    latency_sample remote;
-    remote.what = latency_sample::kind::remote_half;
-    remote.account = "S";
-    remote.reply = reply;
+    auto remote = sample(latency_sample::kind::remote_half, "", reply, 5'000, 15'000);
     remote.responder = latency_party{3, client("S", 40), true};
-    remote.request_ns = 5'000;
-    remote.response_ns = 15'000;
     system::latency_reports responder_side;
     const auto m2 = responder_side.measured(remote, at(15'000));
     ASSERT_TRUE(m2);
@@ -163,12 +159,9 @@ TEST(ServiceLatency, HalvesFromTwoServersAreMergedWhicheverComesFirst) {
 TEST(ServiceLatency, UnpairedHalvesAreBoundedAndExpire) {
   system::latency_reports reports;
   for (size_t i = 0; i < system::latency_reports::capacity + 10; ++i) {
-    latency_sample s;
-    s.what = latency_sample::kind::local_half;
-    s.reply = "_R_.x." + std::to_string(i) + ".h.T";
-    s.request_ns = 1;
-    s.response_ns = 2;
-    reports.measured(s, at(10));
+    reports.measured(sample(latency_sample::kind::local_half, "lat",
+                            "_R_.x." + std::to_string(i) + ".h.T", 1, 2),
+                     at(10));
   }
   EXPECT_EQ(reports.waiting(), system::latency_reports::capacity);
   EXPECT_FALSE(reports.remote_half("not json", at(20)));
