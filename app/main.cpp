@@ -20,6 +20,7 @@
 #include "actors/server.hpp"
 #include "actors/tls_settings.hpp"
 #include "app/signal_sender.hpp"
+#include "app/thread_plan.hpp"
 #include "config/command_line.hpp"
 #include "config/ports_file.hpp"
 #include "config/reload.hpp"
@@ -133,7 +134,7 @@ monitor::machine_facts machine_facts() {
                               .count();
     clock.start_ns = start;
     clock.rss_bytes = resident_bytes();
-    clock.cores = std::max(1u, std::thread::hardware_concurrency());
+    clock.cores = usable_cores();
     return clock;
   };
 }
@@ -209,8 +210,12 @@ int run(const server_options& opts, const std::vector<const char*>& argv) {
     log->log(log_level::fatal, "Could not write pidfile: " + opts.pid_file);
     return 1;
   }
+  const thread_plan threads = plan_threads(opts, usable_cores());
+  log->debugf("Running " + std::to_string(threads.workers) + " actor workers and " +
+              std::to_string(threads.io) + " I/O threads on " + std::to_string(threads.cores) +
+              " cores");
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", size_t{2});
+  cfg.set("scheduler.max-threads", size_t{threads.workers});
   // An idle worker blocks on its condition variable at once (woken when a job arrives)
   // instead of CAF's default of spinning and then sleeping in 50 us steps: those sleeps were
   // the largest kernel cost of a publish-only run, and a message arriving during one waited
@@ -235,7 +240,7 @@ int run(const server_options& opts, const std::vector<const char*>& argv) {
   }
   const std::string ports_file = write_ports_file(opts, transport, server, http_port, program);
   server.context->exit_hook = [] { ::kill(::getpid(), SIGINT); };
-  transport.run(1);
+  transport.run(static_cast<int>(threads.io));
   const int code = wait_for_shutdown(signals, *log, server.actor, argv, opts);
   log->info("Initiating Shutdown...");
   transport.stop_listening();

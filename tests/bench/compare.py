@@ -91,6 +91,9 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("service import req/reply p50", "us", LOWER, None),
     ("service import req/reply p99", "us", LOWER, None),
     ("stream import fan-out to 4 accounts 16B", "msgs/s", HIGHER, None),
+    ("4 pairs 1:1 16B, server on 1 core", "msgs/s", HIGHER, None),
+    ("4 pairs 1:1 16B, server on 2 cores", "msgs/s", HIGHER, None),
+    ("scaling, 2 cores over 1", "x", HIGHER, 1.0),
 ]
 
 
@@ -108,11 +111,12 @@ def raise_fd_limit():
 
 
 class Server:
-    """One server process on free loopback ports, stopped by PID."""
+    """One server process on free loopback ports, stopped by PID; `cpus`: pinned to them."""
 
-    def __init__(self, binary, extra=()):
+    def __init__(self, binary, extra=(), cpus=None):
         self.port = free_port()
-        args = [binary, "-a", "127.0.0.1", "-p", str(self.port), *extra]
+        pin = ["taskset", "-c", cpus] if cpus else []
+        args = [*pin, binary, "-a", "127.0.0.1", "-p", str(self.port), *extra]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      preexec_fn=raise_fd_limit)
         deadline = time.time() + 10
@@ -353,13 +357,43 @@ def run_accounts(a, binary, add):
         s.stop()
 
 
+def run_cores(a, binary, add):
+    """Four independent 1:1 pairs on distinct subjects, at once, with the server pinned to one
+    core and then to two (taskset): what the second core adds. The load generators are not
+    pinned, so both servers share the machine with them alike."""
+    pairs = 4
+    rates = {}
+    for cpus, label in (("0", "1 core"), ("0,1", "2 cores")):
+        s = Server(binary, cpus=cpus)
+        try:
+            procs = [subprocess.Popen(
+                [a.loadgen, "--url", s.url, "--scenario", "pubsub", "--size", "16",
+                 "--msgs", str(a.msgs // pairs), "--subject", f"bench.{i}"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                preexec_fn=raise_fd_limit) for i in range(pairs)]
+            total = 0.0
+            for p in procs:
+                out, err = p.communicate(timeout=900)
+                if p.returncode != 0:
+                    raise RuntimeError(f"cores {label}: {err.strip() or out.strip()}")
+                total += rate(out, "sub")
+            rates[label] = total
+            add(f"{pairs} pairs 1:1 16B, server on {label}", total)
+        finally:
+            s.stop()
+    add("scaling, 2 cores over 1", rates["2 cores"] / rates["1 core"])
+
+
 GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
-          "scale": run_scale, "tls": run_tls, "safety": run_safety, "accounts": run_accounts}
+          "scale": run_scale, "tls": run_tls, "safety": run_safety, "accounts": run_accounts,
+          "cores": run_cores}
 
 
 def fmt(v, unit):
     if unit in ("us", "s", "MiB", "%"):
         return f"{v:,.1f}"
+    if unit == "x":
+        return f"{v:.2f}"
     return f"{v:,.0f}"
 
 

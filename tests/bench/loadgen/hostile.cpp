@@ -168,8 +168,9 @@ void run_slow_consumer(const config& cfg) {
     read_until(healthy.back(), "PONG\r\n");
   }
   const int slow = dial_small_window(cfg.url);
-  send_all(slow, "CONNECT {\"verbose\":false,\"echo\":false,\"name\":\"slow\"}\r\nSUB bench 1\r\n"
-                 "PING\r\n");
+  send_all(slow,
+           "CONNECT {\"verbose\":false,\"echo\":false,\"name\":\"slow\"}\r\nSUB bench 1\r\n"
+           "PING\r\n");
   read_until(slow, "PONG\r\n");
   const int pub = open_client(cfg.url);
 
@@ -222,8 +223,9 @@ void run_slow_consumer(const config& cfg) {
   long least = published;
   for (auto& r : received)
     least = std::min(least, r.load());
-  std::printf("slow consumer: publisher sent %ld msgs of %zu B in %.1f s (%.0f msgs/s, asked %ld)\n",
-              published, cfg.size, secs, published / secs, cfg.rate);
+  std::printf(
+      "slow consumer: publisher sent %ld msgs of %zu B in %.1f s (%.0f msgs/s, asked %ld)\n",
+      published, cfg.size, secs, published / secs, cfg.rate);
   std::printf("slow consumer: healthy subscribers got at least %ld msgs (%.0f msgs/s)\n", least,
               least / secs);
   if (closed_at >= 0)

@@ -133,7 +133,7 @@ void respond(int fd, size_t size, std::string& error) try {
 void run_pub(const config& cfg) {
   const int pub = open_client(cfg.url);
   const auto t0 = clock_type::now();
-  publish(pub, publish_plan{cfg.msgs, cfg.size, cfg.window, {"bench"}});
+  publish(pub, publish_plan{cfg.msgs, cfg.size, cfg.window, {cfg.subject}});
   report("pub", cfg.msgs, cfg.size, seconds(t0, clock_type::now()));
   ::close(pub);
 }
@@ -141,7 +141,7 @@ void run_pub(const config& cfg) {
 void run_pubsub(const config& cfg) {
   const std::vector<int> subs = open_clients(cfg.sub_url, cfg.subs);
   for (int fd : subs)
-    subscribe(fd, "bench", cfg.queue, 1);
+    subscribe(fd, cfg.subject, cfg.queue, 1);
   const int pub = open_client(cfg.url);
   if (server_of(cfg.sub_url) != server_of(cfg.url)) wait_for_route_interest(pub, subs[0]);
   // Plain subscribers each expect every message; a queue group expects each message once.
@@ -154,7 +154,7 @@ void run_pubsub(const config& cfg) {
   }
   clock_type::time_point t0;
   const auto [published, last] =
-      timed_run(pub, publish_plan{cfg.msgs, cfg.size, cfg.window, {"bench"}}, sinks, t0);
+      timed_run(pub, publish_plan{cfg.msgs, cfg.size, cfg.window, {cfg.subject}}, sinks, t0);
   long total = 0;
   for (auto& s : sinks)
     total += s->total();

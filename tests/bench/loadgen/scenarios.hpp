@@ -10,6 +10,7 @@ struct config {
   std::string url = "127.0.0.1:4222";
   std::string sub_url;  // subscribers' server (another cluster member); default: url
   std::string scenario = "pubsub";
+  std::string subject = "bench";  // pub and pubsub: several runs side by side stay apart
   long msgs = 1'000'000;
   size_t size = 16;
   long window = 10'000;
