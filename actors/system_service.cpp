@@ -49,6 +49,8 @@ struct system_state {
   caf::timespan statsz_interval{statsz_first};
   system::latency_reports latency;
   std::string latency_subject;  // $SYS.LATENCY.M2.<our hash>: other servers' halves
+  bool tracks_latency = false;  // some export has `latency` (subscribed to the halves)
+  bool timeouts_armed = false;
   bool stopped = false;
 };
 
@@ -126,7 +128,8 @@ void subscribe_all(system_pointer self) {
   auto subjects = system::request_subscriptions(st.identity.id);
   subjects.emplace_back(system::remote_statsz);
   subjects.emplace_back(system::remote_shutdown);
-  subjects.emplace_back(st.latency_subject);
+  st.tracks_latency = st.config.context->accounts.tracks_latency();
+  if (st.tracks_latency) subjects.emplace_back(st.latency_subject);
   std::vector<interest_change> changes;
   for (size_t i = 0; i < subjects.size(); ++i) {
     auto sub = std::make_shared<subscription>();
@@ -336,16 +339,25 @@ void publish_latency(system_pointer self, const std::optional<system::latency_me
 }
 
 // Measured requests that got no response within their export's threshold: 504, as
-// nats-server reports them (checked once a second; nats-server checks once per threshold).
+// nats-server reports them (checked once a second while some export measures latency;
+// nats-server checks once per threshold).
+void arm_timeouts(system_pointer self) {
+  auto& st = self->state;
+  if (st.timeouts_armed || st.stopped || !st.config.context->accounts.tracks_latency()) return;
+  st.timeouts_armed = true;
+  self->delayed_send(self, timeouts_interval, timeouts_atom_v);
+}
+
 void report_timeouts(system_pointer self) {
   auto& st = self->state;
+  st.timeouts_armed = false;
   if (st.stopped) return;
   const auto now = std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
   for (const auto& acc : st.config.context->accounts.all())
     for (const auto& route : acc->responses().take_timed_out(now))
       publish_latency(self, st.latency.measured(request_result(acc->name(), *route.tracked, 504),
                                                 latency_facts(self)));
-  self->delayed_send(self, timeouts_interval, timeouts_atom_v);
+  arm_timeouts(self);
 }
 
 void request_arrived(system_pointer self, const proto::delivered_msg& m) {
@@ -441,7 +453,7 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
       }));
   subscribe_all(self);
   self->delayed_send(self, st.statsz_interval, statsz_timer_atom_v);
-  self->delayed_send(self, timeouts_interval, timeouts_atom_v);
+  arm_timeouts(self);
   return {
       [=](deliver_atom, std::vector<char>& bytes, uint64_t) { deliver(self, bytes); },
       [=](expired_atom, uint64_t) {},
@@ -459,7 +471,11 @@ system_actor::behavior_type system_behavior(system_pointer self, system_config c
       },
       [=](reload_atom) {
         auto& s = self->state;
-        if (s.stopped || s.account == s.config.context->accounts.system()) return;
+        if (s.stopped) return;
+        arm_timeouts(self);
+        if (s.account == s.config.context->accounts.system() &&
+            s.tracks_latency == s.config.context->accounts.tracks_latency())
+          return;
         unsubscribe_all(self);
         subscribe_all(self);
       },

@@ -122,6 +122,11 @@ void account_registry::configure_imports(const server_options& o) {
       rule->share = i.share;
       mine.services.push_back(std::move(rule));
     }
+  bool latency = false;
+  for (const auto& [name, mine] : imports)
+    for (const auto& rule : mine.services)
+      latency = latency || rule->latency != nullptr;
+  tracks_latency_.store(latency, std::memory_order_release);
   add_system_imports(imports);
   for (auto& [name, acc] : by_name_) {
     for (const auto& sub : acc->internal_subscriptions)

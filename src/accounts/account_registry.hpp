@@ -44,6 +44,10 @@ class account_registry {
   /// Bumped by every configure: what a connection learned about names may have changed.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
+  /// Whether any service import measures latency (an export has `latency`): the system
+  /// service then listens for other servers' halves and reports timeouts.
+  bool tracks_latency() const { return tracks_latency_.load(std::memory_order_acquire); }
+
   /// The sublist statistics of every account added up (/varz, /subsz).
   sublist_stats subscription_stats() const;
 
@@ -56,6 +60,7 @@ class account_registry {
   std::map<std::string, subscription_ptr> response_subs_;  // by exporting account's name
   std::vector<interest_change> changes_;
   std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> tracks_latency_{false};
 
   void configure_imports(const server_options& o);
   void add_system_imports(std::map<std::string, account_imports>& imports);
