@@ -7,7 +7,8 @@ server is started fresh for every group of scenarios:
               (1:1 also at 1 KiB), on one server; its CPU seconds and peak RSS are read
               from /proc afterwards
   cluster     1 publisher on server A -> 1 subscriber on server B of a two-server cluster
-  latency     request/reply round trips one at a time: p50, p90, p99, p99.9
+  latency     request/reply round trips one at a time: p50, p90, p99, p99.9 (--svg FILE:
+              every round trip of every round as a histogram, both servers)
   conns       --conns idle clients: server memory per connection, then a 1:1 run beside them
   subs        --subs-conns x --subs-per-conn subscriptions: memory per subscription,
               subscribe rate, publish rate to one of them and spread over 100,000 of them
@@ -23,6 +24,8 @@ server is started fresh for every group of scenarios:
               bytes, what the publisher got through, when the route was dropped); one
               subscriber that stops reading beside two healthy ones while a publisher asks for
               5,000 msgs/s of 4 KiB (what the healthy ones got, when the slow one was cut)
+  cores       four 1:1 pairs on distinct subjects at once, the server pinned (taskset) to one
+              core and then two: what the second core adds
 The load generator checks every message count exactly and fails the run otherwise.
 Prints medians, the ratio gnatsd / nats-server and whether the issue's target is met.
 A benchmark that prints numbers, not a test.
@@ -32,6 +35,7 @@ A benchmark that prints numbers, not a test.
 """
 import argparse
 import atexit
+import math
 import os
 import re
 import resource
@@ -194,16 +198,72 @@ def run_cluster(a, binary, add):
                     s.stop()
 
 
+LATENCIES = {}  # binary -> every request/reply round trip (us) of every round, for --svg
+
+
 def run_latency(a, binary, add):
     s = Server(binary)
+    samples = os.path.join(tempfile.mkdtemp(prefix="gnatsd-bench-"), "latencies.txt")
     try:
         out = loadgen(a, "reqrep", ["--url", s.url, "--scenario", "reqrep", "--size", "16",
-                                    "--msgs", str(a.reqs)])
+                                    "--msgs", str(a.reqs), "--latencies", samples])
         m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
         for i, p in enumerate(["p50", "p90", "p99", "p99.9"]):
             add(f"req/reply {p}", float(m.group(i + 1)))
+        with open(samples) as f:
+            LATENCIES.setdefault(binary, []).extend(float(line) for line in f if line.strip())
     finally:
         s.stop()
+
+
+def histogram_svg(series, path):
+    """Request/reply round trips of each server as a histogram on a log time axis (20 bins per
+    decade, 10 us to 10 ms; what falls outside is counted in the end bins), the share of round
+    trips per bin, with each server's p50 and p99 marked."""
+    colors = ["#1f77b4", "#d62728"]
+    lo, hi, per_decade = 1.0, 4.0, 20  # log10 of 10 us .. 10 ms
+    bins = int((hi - lo) * per_decade)
+    w, h, left, bottom, top, right = 900, 420, 60, 50, 40, 20
+    shares = []
+    for _, values in series:
+        counts = [0] * bins
+        for v in values:
+            x = math.log10(max(v, 1e-3))
+            counts[min(bins - 1, max(0, int((x - lo) * per_decade)))] += 1
+        shares.append([c / max(1, len(values)) for c in counts])
+    ymax = max(max(s) for s in shares) * 1.1 or 1.0
+    px = lambda x: left + (x - lo) / (hi - lo) * (w - left - right)
+    py = lambda y: h - bottom - y / ymax * (h - bottom - top)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="{w}" height="{h}" fill="white"/>',
+           f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="14">request/reply round '
+           f'trips, 16 B, one at a time (share per bin, log time axis)</text>']
+    for d in range(int(lo), int(hi) + 1):
+        out.append(f'<line x1="{px(d):.1f}" y1="{py(0):.1f}" x2="{px(d):.1f}" y2="{top}" '
+                   f'stroke="#ddd"/><text x="{px(d):.1f}" y="{h - bottom + 18}" '
+                   f'text-anchor="middle">{10 ** d:,} us</text>')
+    out.append(f'<line x1="{left}" y1="{py(0):.1f}" x2="{w - right}" y2="{py(0):.1f}" '
+               f'stroke="black"/>')
+    for k, ((name, values), share) in enumerate(zip(series, shares)):
+        points = " ".join(f"{px(lo + (i + 0.5) / per_decade):.1f},{py(v):.1f}"
+                          for i, v in enumerate(share))
+        out.append(f'<polyline points="{points}" fill="none" stroke="{colors[k]}" '
+                   f'stroke-width="2"/>')
+        ordered = sorted(values)
+        for q, dash in ((0.5, ""), (0.99, ' stroke-dasharray="4 3"')):
+            v = ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+            x = px(min(hi, max(lo, math.log10(v))))
+            out.append(f'<line x1="{x:.1f}" y1="{py(0):.1f}" x2="{x:.1f}" y2="{top}" '
+                       f'stroke="{colors[k]}"{dash}/>')
+        out.append(f'<text x="{w - right - 10}" y="{top + 16 + 16 * k}" text-anchor="end" '
+                   f'fill="{colors[k]}">{name}: {len(values):,} round trips, p50 '
+                   f'{ordered[len(ordered) // 2]:.0f} us (solid), p99 '
+                   f'{ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]:.0f} us '
+                   f'(dashed)</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
 
 
 def run_scale(a, binary, add):
@@ -422,6 +482,8 @@ def main():
                     help="how long the stuck route and the slow consumer runs last")
     ap.add_argument("--groups", default=",".join(GROUPS), help="comma-separated subset")
     ap.add_argument("--self", action="store_true", help="compare gnatsd with itself")
+    ap.add_argument("--svg", default=None,
+                    help="write the latency group's round trips as a histogram (SVG) here")
     a = ap.parse_args()
     if a.tls_bench is None:
         a.tls_bench = os.path.join(os.path.dirname(a.loadgen), "gnatsd-tls-bench")
@@ -455,6 +517,9 @@ def main():
         ratio = g / n if n else float("inf")
         print(f"| {label} | {unit} | {fmt(g, unit)} | {fmt(n, unit)} | {ratio:.2f}x | "
               f"{verdict(ratio, better, target) if not a.self else ''} |")
+    if a.svg and all(binary in LATENCIES for _, binary in servers):
+        histogram_svg([(name, LATENCIES[binary]) for name, binary in servers], a.svg)
+        print(f"\nlatency histogram: {a.svg}")
 
 
 if __name__ == "__main__":

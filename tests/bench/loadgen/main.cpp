@@ -6,6 +6,7 @@
 //   --scenario pubsub    1 publisher -> --subs N subscribers (fan-out), or a --queue group of
 //                        them; --sub-url puts the subscribers on another cluster member
 //   --scenario reqrep    request/reply round trips one at a time: latency percentiles
+//                        (--latencies FILE: every round trip in us, for a histogram)
 //   --scenario conns     --conns N idle clients (memory per connection), then a 1:1 run
 //   --scenario subs      --conns C x --subs-per-conn M subscriptions (memory per
 //                        subscription), then publishing to one of them and to 100,000 of them
@@ -44,6 +45,8 @@ loadgen::config parse(int argc, char** argv) {
       c.scenario = v;
     else if (k == "--subject")
       c.subject = v;
+    else if (k == "--latencies")
+      c.latencies_file = v;
     else if (k == "--msgs")
       c.msgs = n;
     else if (k == "--size")

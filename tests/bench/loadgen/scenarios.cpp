@@ -215,6 +215,13 @@ void run_reqrep(const config& cfg) {
               static_cast<double>(warmup + cfg.msgs) / secs);
   std::printf("latency: p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f us\n", percentile(micros, 0.5),
               percentile(micros, 0.9), percentile(micros, 0.99), percentile(micros, 0.999));
+  if (!cfg.latencies_file.empty()) {
+    std::FILE* out = std::fopen(cfg.latencies_file.c_str(), "w");
+    if (out == nullptr) throw std::runtime_error("cannot write " + cfg.latencies_file);
+    for (const double us : micros)
+      std::fprintf(out, "%.1f\n", us);
+    std::fclose(out);
+  }
   ::close(requester);
   ::close(responder);
 }
