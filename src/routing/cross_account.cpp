@@ -21,32 +21,30 @@ constexpr int max_crossings = 8;
 // ClientInfo: its account and round-trip time, and its other details when the import
 // shares them (`share`).
 std::string client_info(const message_origin& origin, bool share, const server_context& ctx) {
-  if (origin.stats == nullptr || !*origin.stats) {
-    return "{\"acc\":\"" + origin.acc->name() + "\"}";
+  const bool stats = origin.stats != nullptr && *origin.stats;
+  if (!share || !stats) {
+    // The common case, on every request through an import: no JSON library, no lock.
+    const int64_t rtt = stats ? (*origin.stats)->rtt_ns.load(std::memory_order_relaxed) : 0;
+    return "{\"acc\":" + nlohmann::json(origin.acc->name()).dump() +
+           (rtt != 0 ? ",\"rtt\":" + std::to_string(rtt) : std::string{}) + "}";
   }
   const auto& s = **origin.stats;
   nlohmann::ordered_json j;
   std::lock_guard<std::mutex> guard{s.mutex};
-  if (share) {
-    j["start"] = monitor::rfc3339(s.start_steady_ns.load() + ctx.wall_offset_ns.load());
-    if (!s.host.empty()) j["host"] = s.host;
-    j["id"] = origin.self->cid();
-  }
+  j["start"] = monitor::rfc3339(s.start_steady_ns.load() + ctx.wall_offset_ns.load());
+  if (!s.host.empty()) j["host"] = s.host;
+  j["id"] = origin.self->cid();
   j["acc"] = origin.acc->name();
-  if (share) {
-    if (!s.user.empty()) j["user"] = s.user;
-    if (!s.name.empty()) j["name"] = s.name;
-    if (!s.lang.empty()) j["lang"] = s.lang;
-    if (!s.version.empty()) j["ver"] = s.version;
-  }
+  if (!s.user.empty()) j["user"] = s.user;
+  if (!s.name.empty()) j["name"] = s.name;
+  if (!s.lang.empty()) j["lang"] = s.lang;
+  if (!s.version.empty()) j["ver"] = s.version;
   if (const int64_t rtt = s.rtt_ns.load(); rtt != 0) j["rtt"] = rtt;
-  if (share) {
-    j["server"] = ctx.server_name;
-    const auto o = ctx.current_options();
-    if (o->cluster.port != 0 && !o->cluster.name.empty()) j["cluster"] = o->cluster.name;
-    j["kind"] = "Client";
-    j["client_type"] = "nats";
-  }
+  j["server"] = ctx.server_name;
+  const auto o = ctx.current_options();
+  if (o->cluster.port != 0 && !o->cluster.name.empty()) j["cluster"] = o->cluster.name;
+  j["kind"] = "Client";
+  j["client_type"] = "nats";
   return j.dump();
 }
 

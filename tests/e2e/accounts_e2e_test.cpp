@@ -538,6 +538,7 @@ natsStatus connect_with_seed(const server_process& s, const std::string& seed_fi
   opts_ptr opts{raw};
   natsOptions_SetURL(raw, s.url().c_str());
   natsOptions_SetMaxReconnect(raw, 0);
+  natsOptions_SetTimeout(raw, 10000);  // libnats's 2 s is short on a loaded machine
   natsOptions_SetNKeyFromSeed(raw, doc_user, seed_file.c_str());
   natsConnection* nc = nullptr;
   const natsStatus st = natsConnection_Connect(&nc, raw);
@@ -559,7 +560,10 @@ void nkey_login(const std::string& binary) {
   const std::string info = greeting.read_until("\r\n");
   EXPECT_NE(info.find("\"nonce\":\""), std::string::npos) << binary << ": " << info;
   conn_ptr nc;
-  ASSERT_EQ(connect_with_seed(s, seed_file, nc), NATS_OK) << binary;
+  const natsStatus connected = connect_with_seed(s, seed_file, nc);
+  ASSERT_EQ(connected, NATS_OK) << binary << ": " << natsStatus_GetText(connected) << "\n"
+                                << nats_GetLastError(nullptr) << "\n"
+                                << s.log();
   auto sub = subscribe(nc.get(), "in.a");
   natsConnection_Flush(nc.get());
   publish_as(s.port(), "a", "in.a", "hello");  // account A's password user
