@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,40 +32,48 @@ class tracked_replies {
 
   void record(std::string_view reply, std::string account, int64_t now_ns) {
     std::lock_guard<std::mutex> guard{mutex_};
+    if (!state_) state_ = std::make_unique<state>();  // most connections never get one
+    auto& st = *state_;
     prune(now_ns);
-    auto& entry = entries_[std::string{reply}];
-    entry = request{std::move(account), now_ns};
-    order_.emplace_back(now_ns, std::string{reply});
-    while (entries_.size() > capacity && !order_.empty()) {
-      entries_.erase(order_.front().second);
-      order_.pop_front();
+    st.entries[std::string{reply}] = request{std::move(account), now_ns};
+    st.order.emplace_back(now_ns, std::string{reply});
+    while (st.entries.size() > capacity && !st.order.empty()) {
+      st.entries.erase(st.order.front().second);
+      st.order.pop_front();
     }
-    count_.store(entries_.size(), std::memory_order_release);
+    count_.store(st.entries.size(), std::memory_order_release);
   }
 
   std::optional<request> take(std::string_view reply) {
     std::lock_guard<std::mutex> guard{mutex_};
-    const auto it = entries_.find(std::string{reply});
-    if (it == entries_.end()) return std::nullopt;
+    if (!state_) return std::nullopt;
+    const auto it = state_->entries.find(std::string{reply});
+    if (it == state_->entries.end()) return std::nullopt;
     request r = std::move(it->second);
-    entries_.erase(it);
-    count_.store(entries_.size(), std::memory_order_release);
+    state_->entries.erase(it);
+    count_.store(state_->entries.size(), std::memory_order_release);
     return r;
   }
 
  private:
+  struct state {
+    std::unordered_map<std::string, request> entries;
+    std::deque<std::pair<int64_t, std::string>> order;  // (recorded, reply), oldest first
+  };
+
   void prune(int64_t now_ns) {  // under the lock
-    while (!order_.empty() && (order_.front().first + max_age_ns <= now_ns ||
-                               !entries_.count(order_.front().second))) {
-      const auto it = entries_.find(order_.front().second);
-      if (it != entries_.end() && it->second.arrived_ns == order_.front().first) entries_.erase(it);
-      order_.pop_front();
+    auto& st = *state_;
+    while (!st.order.empty() && (st.order.front().first + max_age_ns <= now_ns ||
+                                 !st.entries.count(st.order.front().second))) {
+      const auto it = st.entries.find(st.order.front().second);
+      if (it != st.entries.end() && it->second.arrived_ns == st.order.front().first)
+        st.entries.erase(it);
+      st.order.pop_front();
     }
   }
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, request> entries_;
-  std::deque<std::pair<int64_t, std::string>> order_;  // (recorded, reply), oldest first
+  std::unique_ptr<state> state_;  // created by the first record
   std::atomic<size_t> count_{0};
 };
 

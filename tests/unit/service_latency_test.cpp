@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/service_latency.hpp"
+#include "accounts/tracked_replies.hpp"
 #include "system/latency_reports.hpp"
 
 namespace gnatsd {
@@ -168,6 +169,29 @@ TEST(ServiceLatency, UnpairedHalvesAreBoundedAndExpire) {
   EXPECT_FALSE(reports.remote_half(R"({"req_id":5})", at(20)));
   reports.remote_half(R"({"req_id":"other","m2":{}})", at(10 + system::latency_reports::wait_ns));
   EXPECT_EQ(reports.waiting(), 1u);  // the old ones expired, the new one waits
+}
+
+// The responder's side: a tracked reply handed to a client is taken back once, when it
+// answers; the table is bounded and forgets what waits too long.
+TEST(TrackedReplies, AreTakenOnceBoundedAndExpire) {
+  tracked_replies t;
+  EXPECT_FALSE(t.any());
+  EXPECT_FALSE(t.take("r"));
+  t.record("r1", "S", 10);
+  EXPECT_TRUE(t.any());
+  const auto r = t.take("r1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->account, "S");
+  EXPECT_EQ(r->arrived_ns, 10);
+  EXPECT_FALSE(t.take("r1"));
+  EXPECT_FALSE(t.any());
+  for (size_t i = 0; i < tracked_replies::capacity + 5; ++i)
+    t.record("x" + std::to_string(i), "S", 20);
+  EXPECT_FALSE(t.take("x0"));  // the oldest went first
+  EXPECT_TRUE(t.take("x" + std::to_string(tracked_replies::capacity + 4)));
+  t.record("late", "S", 20 + tracked_replies::max_age_ns);
+  EXPECT_FALSE(t.take("x5"));  // older than max_age: pruned by the next record
+  EXPECT_TRUE(t.take("late"));
 }
 
 }  // namespace
