@@ -146,8 +146,7 @@ using system_actor = caf::typed_actor<
     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<client_event_atom, client_event>,
     caf::reacts_to<sys_answer_atom, uint64_t, int, std::string>, caf::reacts_to<statsz_timer_atom>,
     caf::reacts_to<latency_atom, latency_sample>, caf::reacts_to<timeouts_atom>,
-    caf::reacts_to<reload_atom>,
-    caf::replies_to<shutdown_atom>::with<bool>>;
+    caf::reacts_to<reload_atom>, caf::replies_to<shutdown_atom>::with<bool>>;
 
 /// One per server process (actors/server.hpp).
 using server_actor = caf::typed_actor<

@@ -101,12 +101,12 @@ TEST(ServiceResponses, MeasuredRequestsAreMarkedAndTheirTimeoutsListed) {
   using std::chrono::seconds;
   const tracked_request t{std::make_shared<const latency_tracking>(latency_tracking{100, "lat"}),
                           latency_party{}, "", 0};
-  const auto lost = r.add(importer, "i1", response_type::singleton, seconds{0}, seconds{5}, t,
-                          "NUmM6cRx");
+  const auto lost =
+      r.add(importer, "i1", response_type::singleton, seconds{0}, seconds{5}, t, "NUmM6cRx");
   EXPECT_TRUE(is_tracked_reply(lost));
   EXPECT_EQ(tracked_reply_hash(lost), "NUmM6cRx");
-  const auto late = r.add(importer, "i2", response_type::singleton, seconds{0}, seconds{5}, t,
-                          "NUmM6cRx");
+  const auto late =
+      r.add(importer, "i2", response_type::singleton, seconds{0}, seconds{5}, t, "NUmM6cRx");
   const auto plain = r.add(importer, "i3", response_type::singleton, seconds{0}, seconds{5});
   EXPECT_FALSE(is_tracked_reply(plain));
   const auto forgotten = r.forget(lost);
