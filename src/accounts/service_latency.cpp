@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace gnatsd {
 namespace {
 
@@ -25,14 +27,6 @@ std::string canonical(std::string_view key) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // The header section's fields ("NATS/1.0\r\nKey: value\r\n...\r\n"), the status line skipped.
 header_map parse_headers(std::string_view block) {
   header_map out;
@@ -43,18 +37,8 @@ header_map parse_headers(std::string_view block) {
     const std::string_view line = block.substr(0, end);
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) continue;
-    out[canonical(trim(line.substr(0, colon)))].emplace_back(trim(line.substr(colon + 1)));
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out{""};
-  for (const char c : s) {
-    if (c == sep)
-      out.emplace_back();
-    else
-      out.back().push_back(c);
+    out[canonical(text::trim(line.substr(0, colon)))].emplace_back(
+        text::trim(line.substr(colon + 1)));
   }
   return out;
 }
@@ -68,7 +52,7 @@ int hex_value(char c) {
 
 // Jaeger's "trace:span:parent:flags": sampled when the flags' lowest bit is set.
 bool uber_sampled(const std::string& id) {
-  const auto tk = split(id, ':');
+  const auto tk = text::split(id, ':');
   if (tk.size() != 4 || tk[3].empty() || tk[3].size() > 2) return false;
   const int low = hex_value(tk[3].back());
   const int high = tk[3].size() == 2 ? hex_value(tk[3][0]) : 0;
@@ -102,13 +86,13 @@ bool sampled_by_headers(const header_map& h, std::string& trace_headers) {
     return true;
   }
   if (has("B3")) {
-    const auto tk = split(h.at("B3")[0], '-');
+    const auto tk = text::split(h.at("B3")[0], '-');
     if ((tk.size() > 2 && tk[2] == "0") || (tk.size() == 1 && tk[0] == "0")) return false;
     trace_headers = headers_json(h, {"B3"});
     return true;
   }
   if (has("Traceparent")) {
-    const auto tk = split(h.at("Traceparent")[0], '-');
+    const auto tk = text::split(h.at("Traceparent")[0], '-');
     if (tk.size() != 4 || tk[3] != "01") return false;
     trace_headers = headers_json(h, {"Traceparent", "Tracestate"});
     return true;

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "subject/subject.hpp"
+#include "util/text.hpp"
 
 namespace gnatsd {
 namespace {
@@ -16,11 +17,7 @@ std::vector<std::string> to_strings(const std::vector<std::string_view>& v) {
 }
 
 std::string trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ')
-    s.remove_suffix(1);
-  return std::string{s};
+  return std::string{text::trim(s, " ")};
 }
 
 std::optional<int> integer(std::string_view s) {

@@ -3,18 +3,15 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.hpp"
+
 namespace gnatsd {
 namespace {
 
 using attribute = std::pair<std::string, std::string>;
 
 std::string trimmed(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && s[b] == ' ')
-    ++b;
-  while (e > b && s[e - 1] == ' ')
-    --e;
-  return s.substr(b, e - b);
+  return std::string{text::trim(s, " ")};
 }
 
 std::string upper(std::string s) {

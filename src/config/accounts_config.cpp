@@ -9,6 +9,7 @@
 #include "config/config_fields.hpp"
 #include "config/mappings_config.hpp"
 #include "subject/subject.hpp"
+#include "util/text.hpp"
 
 namespace gnatsd::config {
 namespace {
@@ -48,12 +49,6 @@ std::string go_type(const value& v) {
   return "interface {}";
 }
 
-std::string trim(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 // Go's strconv.Atoi, with its error texts.
 int64_t go_atoi(const value& at, const std::string& text) {
   size_t i = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;
@@ -89,7 +84,7 @@ latency_options as_latency(const value& v) {
       l.sampling = static_cast<int>(std::clamp<int64_t>(x.integer, -1, 101));
     } else if (x.type == value::kind::string) {
       std::string text = x.str;
-      if (lower(trim(text)) == "headers") {
+      if (lower(std::string{text::trim(text, " \t\r\n\v\f")}) == "headers") {
         l.sampling = 0;
         continue;
       }
