@@ -363,7 +363,8 @@ void report_timeouts(system_pointer self) {
 void request_arrived(system_pointer self, const proto::delivered_msg& m) {
   auto& st = self->state;
   if (m.subject == st.latency_subject)
-    return publish_latency(self, st.latency.remote_half(m.payload, latency_facts(self)));
+    return publish_latency(self, st.latency.remote_half(m.payload, st.config.context->system_hash,
+                                                        latency_facts(self)));
   if (const auto server = system::event_server(m.subject); !server.empty()) {
     if (server == st.identity.id) return;
     if (m.subject.substr(m.subject.size() - 6) == "STATSZ")

@@ -105,11 +105,8 @@ struct server_context {
   void set_latency_sink(std::shared_ptr<const latency_sink> sink) {
     std::atomic_store(&latency_sink_, std::move(sink));
   }
-  bool report_latency(latency_sample s) const {
-    const auto sink = std::atomic_load(&latency_sink_);
-    if (!sink) return false;
-    (*sink)(std::move(s));
-    return true;
+  void report_latency(latency_sample s) const {
+    if (const auto sink = std::atomic_load(&latency_sink_)) (*sink)(std::move(s));
   }
   /// Called by the server actor once lame duck mode has closed every client and shut the
   /// server down; the program uses it to exit (empty in simulation).

@@ -135,11 +135,13 @@ std::optional<latency_message> latency_reports::measured(const latency_sample& s
 }
 
 std::optional<latency_message> latency_reports::remote_half(std::string_view body,
+                                                            std::string_view own_hash,
                                                             const latency_context& c) {
   expire(c.steady_now_ns);
+  if (body.size() > max_remote_bytes) return std::nullopt;
   const json j = json::parse(body, nullptr, false);
   if (!j.is_object() || !j.contains("req_id") || !j["req_id"].is_string() || !j.contains("m2") ||
-      !j["m2"].is_object())
+      !j["m2"].is_object() || tracked_reply_hash(j["req_id"].get<std::string>()) != own_hash)
     return std::nullopt;
   half h{{}, {}, j["m2"].dump(), false, c.steady_now_ns + wait_ns};
   return pair(j["req_id"].get<std::string>(), std::move(h));

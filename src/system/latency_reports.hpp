@@ -40,12 +40,17 @@ class latency_reports {
  public:
   static constexpr size_t capacity = 4096;
   static constexpr int64_t wait_ns = 10'000'000'000;  // an M2 later than this is dropped
+  /// An M2 is about 450 bytes; a larger body is not one (a system user or a route peer could
+  /// otherwise park `capacity` megabyte payloads here).
+  static constexpr size_t max_remote_bytes = 8192;
 
   /// A connection's measurement; returns what to publish now, if anything.
   std::optional<latency_message> measured(const latency_sample& s, const latency_context& c);
   /// An M2 heard on `$SYS.LATENCY.M2.<our hash>`; returns the merged result once both
-  /// halves are here. A body that is not nats-server's remoteLatency is ignored.
-  std::optional<latency_message> remote_half(std::string_view body, const latency_context& c);
+  /// halves are here. A body that is not nats-server's remoteLatency, or answers a reply this
+  /// server (`own_hash`) did not mark, is ignored.
+  std::optional<latency_message> remote_half(std::string_view body, std::string_view own_hash,
+                                             const latency_context& c);
   size_t waiting() const { return halves_.size(); }
 
  private:

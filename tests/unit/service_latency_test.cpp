@@ -134,11 +134,12 @@ TEST(ServiceLatency, HalvesFromTwoServersAreMergedWhicheverComesFirst) {
     system::latency_reports requester_side;
     std::optional<system::latency_message> result;
     if (remote_first) {
-      EXPECT_FALSE(requester_side.remote_half(m2->payload, at(16'000)));
+      EXPECT_FALSE(requester_side.remote_half(m2->payload, "NUmM6cRx", at(16'000)));
       result = requester_side.measured(local, at(30'000));
     } else {
       EXPECT_FALSE(requester_side.measured(local, at(30'000)));
-      result = requester_side.remote_half(m2->payload, at(31'000));
+      EXPECT_FALSE(requester_side.remote_half(m2->payload, "OtherHsh", at(31'000)));
+      result = requester_side.remote_half(m2->payload, "NUmM6cRx", at(31'000));
     }
     ASSERT_TRUE(result);
     EXPECT_EQ(requester_side.waiting(), 0u);
@@ -165,10 +166,17 @@ TEST(ServiceLatency, UnpairedHalvesAreBoundedAndExpire) {
                      at(10));
   }
   EXPECT_EQ(reports.waiting(), system::latency_reports::capacity);
-  EXPECT_FALSE(reports.remote_half("not json", at(20)));
-  EXPECT_FALSE(reports.remote_half(R"({"req_id":5})", at(20)));
-  reports.remote_half(R"({"req_id":"other","m2":{}})", at(10 + system::latency_reports::wait_ns));
-  EXPECT_EQ(reports.waiting(), 1u);  // the old ones expired, the new one waits
+  EXPECT_FALSE(reports.remote_half("not json", "h", at(20)));
+  EXPECT_FALSE(reports.remote_half(R"({"req_id":5})", "h", at(20)));
+  const int64_t later = 10 + system::latency_reports::wait_ns;
+  // Neither a reply another server marked nor a body no M2 is that large waits here.
+  reports.remote_half(R"({"req_id":"_R_.x.y.other.T","m2":{}})", "h", at(later));
+  reports.remote_half(R"({"req_id":"_R_.x.z.h.T","m2":{"pad":")" +
+                          std::string(system::latency_reports::max_remote_bytes, 'x') + R"("}})",
+                      "h", at(later));
+  EXPECT_EQ(reports.waiting(), 0u);  // and the old ones expired
+  reports.remote_half(R"({"req_id":"_R_.x.y.h.T","m2":{}})", "h", at(later));
+  EXPECT_EQ(reports.waiting(), 1u);
 }
 
 // The responder's side: a tracked reply handed to a client is taken back once, when it
