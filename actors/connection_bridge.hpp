@@ -58,6 +58,8 @@ class actor_subscriber final : public subscriber {
  public:
   actor_subscriber(uint64_t id, bool is_route, Handle target)
       : subscriber(id, is_route), target_(std::move(target)) {}
+  actor_subscriber(uint64_t id, subscriber_kind kind, Handle target)
+      : subscriber(id, kind), target_(std::move(target)) {}
   void deliver(delivery_batch batch) override {
     caf::anon_send(target_, deliver_atom_v, std::move(batch.bytes), batch.messages);
   }

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <map>
 
+#include "routing/gateway_interest.hpp"
 #include "routing/interest_table.hpp"
 
 namespace gnatsd {
@@ -12,9 +13,29 @@ struct interest_state {
   server_context_ptr context;
   interest_table interest;
   std::map<uint64_t, route_actor> routes;  // registered routes, by rid
+  // With a gateway: the whole cluster's interest, and the inbound gateways that hear it.
+  gateway_interest cluster;
+  std::map<uint64_t, gateway_actor> gateways;  // by gid
 };
 
 using interest_pointer = interest_actor::stateful_pointer<interest_state>;
+
+void tell_gateways(interest_pointer self, const std::vector<interest_change>& changes) {
+  auto& st = self->state;
+  if (!st.context->gateways_enabled()) return;
+  const std::string lines = st.cluster.apply(changes);
+  if (lines.empty()) return;
+  for (auto& [gid, gateway] : st.gateways)
+    self->send(gateway, route_send_atom_v, lines);
+}
+
+// Every account this server has: each is switched to interest-only mode on a new gateway.
+std::vector<std::string> account_names(const server_context& ctx) {
+  std::vector<std::string> names;
+  for (const auto& acc : ctx.accounts.all())
+    names.push_back(acc->name());
+  return names;
+}
 
 interest_actor::behavior_type interest_behavior(interest_pointer self, server_context_ptr context) {
   self->state.context = std::move(context);
@@ -25,6 +46,7 @@ interest_actor::behavior_type interest_behavior(interest_pointer self, server_co
   return {
       [=](interest_atom, std::vector<interest_change>& changes) {
         auto& st = self->state;
+        tell_gateways(self, changes);
         const std::string lines = st.interest.apply(changes);
         if (lines.empty()) return;
         // Every route hears the transitions in the order they happened: this actor is the
@@ -38,6 +60,16 @@ interest_actor::behavior_type interest_behavior(interest_pointer self, server_co
         self->state.routes[rid] = std::move(route);
       },
       [=](remove_route_atom, uint64_t rid) { self->state.routes.erase(rid); },
+      [=](cluster_interest_atom, std::vector<interest_change>& changes) {
+        tell_gateways(self, changes);
+      },
+      [=](add_gateway_atom, uint64_t gid, gateway_actor gateway) {
+        auto& st = self->state;
+        self->send(gateway, snapshot_atom_v,
+                   st.cluster.snapshot(account_names(*st.context), st.context->gateway_name));
+        st.gateways[gid] = std::move(gateway);
+      },
+      [=](remove_gateway_atom, uint64_t gid) { self->state.gateways.erase(gid); },
       [=](stats_atom) { return static_cast<uint64_t>(self->state.interest.keys()); },
       [=](shutdown_atom) { self->quit(); },
   };

@@ -16,10 +16,13 @@
 #include <vector>
 
 #include "connection/client_connection.hpp"
+#include "cluster/gateway_registry.hpp"
+#include "connection/gateway_connection.hpp"
 #include "connection/route_connection.hpp"
 #include "monitor/monitor.hpp"
 #include "net/http_server.hpp"
 #include "net/transport.hpp"
+#include "proto/gateway_info.hpp"
 #include "proto/route_info.hpp"
 
 namespace gnatsd {
@@ -93,6 +96,17 @@ CAF_ADD_ATOM(gnatsd, gnatsd, statsz_timer_atom, "statsztmr")
 // A connection measured a service request's latency (accounts/service_latency.hpp).
 CAF_ADD_ATOM(gnatsd, gnatsd, latency_atom, "latency")
 CAF_ADD_ATOM(gnatsd, gnatsd, timeouts_atom, "timeouts")
+// Gateways: the server's connections to other clusters.
+CAF_ADD_ATOM(gnatsd, gnatsd, gateway_accepted_atom, "gaccepted")
+CAF_ADD_ATOM(gnatsd, gnatsd, gateway_dialed_atom, "gdialed")
+CAF_ADD_ATOM(gnatsd, gnatsd, gateway_dial_atom, "gdial")
+CAF_ADD_ATOM(gnatsd, gnatsd, solicit_gateways_atom, "gsolicit")
+CAF_ADD_ATOM(gnatsd, gnatsd, register_gateway_atom, "gregister")
+CAF_ADD_ATOM(gnatsd, gnatsd, gateway_learned_atom, "glearned")
+CAF_ADD_ATOM(gnatsd, gnatsd, gateway_closed_atom, "gclosed")
+CAF_ADD_ATOM(gnatsd, gnatsd, cluster_interest_atom, "cinterest")
+CAF_ADD_ATOM(gnatsd, gnatsd, add_gateway_atom, "gadd")
+CAF_ADD_ATOM(gnatsd, gnatsd, remove_gateway_atom, "gremove")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -106,6 +120,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::net::http_respond)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<const gnatsd::server_options>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::client_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::latency_sample)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::gateway_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::cluster::gateway_dial)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<gnatsd::subscriber>)
 
 namespace gnatsd {
 
@@ -131,12 +148,19 @@ using route_actor =
                      caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
                      caf::reacts_to<reload_atom>, caf::reacts_to<shutdown_atom>>;
 
+/// One per gateway connection (actors/gateway.hpp). It takes the messages a route takes
+/// (network events, RMSG batches, interest lines, registration), so it is the same type.
+using gateway_actor = route_actor;
+
 /// One per server (actors/interest_actor.hpp): orders local interest changes and tells
 /// every registered route about them, in the order they happened.
 using interest_actor =
     caf::typed_actor<caf::reacts_to<interest_atom, std::vector<interest_change>>,
+                     caf::reacts_to<cluster_interest_atom, std::vector<interest_change>>,
                      caf::reacts_to<add_route_atom, uint64_t, route_actor>,
                      caf::reacts_to<remove_route_atom, uint64_t>,
+                     caf::reacts_to<add_gateway_atom, uint64_t, gateway_actor>,
+                     caf::reacts_to<remove_gateway_atom, uint64_t>,
                      caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 /// One per server with a system account (actors/system_service.hpp): publishes its events
@@ -164,6 +188,13 @@ using server_actor = caf::typed_actor<
                    net::http_respond>,
     caf::reacts_to<regossip_atom>, caf::replies_to<stats_atom>::with<uint64_t>,
     caf::reacts_to<shutdown_atom>, caf::reacts_to<lame_duck_atom>, caf::reacts_to<ldm_close_atom>,
-    caf::reacts_to<reload_atom, std::shared_ptr<const server_options>>>;
+    caf::reacts_to<reload_atom, std::shared_ptr<const server_options>>,
+    caf::reacts_to<gateway_accepted_atom, net::connection_ptr>,
+    caf::reacts_to<solicit_gateways_atom>, caf::reacts_to<gateway_dial_atom, cluster::gateway_dial>,
+    caf::reacts_to<gateway_dialed_atom, cluster::gateway_dial, net::connection_ptr, std::string>,
+    caf::reacts_to<register_gateway_atom, uint64_t, gateway_actor, proto::gateway_info, bool,
+                   std::string, std::shared_ptr<subscriber>>,
+    caf::reacts_to<gateway_learned_atom, proto::gateway_info>,
+    caf::reacts_to<gateway_closed_atom, uint64_t, bool, std::string, bool>>;
 
 }  // namespace gnatsd

@@ -24,6 +24,8 @@ void finish(route_pointer self) {
   if (st.finished) return;
   st.finished = true;
   st.conn->cleanup();
+  if (auto changes = st.conn->take_cluster_interest(); !changes.empty())
+    self->send(st.config.interest, cluster_interest_atom_v, std::move(changes));
   self->send(st.config.interest, remove_route_atom_v, st.config.rid);
   st.config.context->log->debugf(st.conn->log_prefix() +
                                  "Route connection closed: " + st.conn->close_reason());
@@ -48,6 +50,14 @@ void emit(route_pointer self) {
                std::move(*reg), st.config.role, conn.remote_host());
   for (auto& info : conn.take_gossip())
     self->send(st.config.server, learned_route_atom_v, info);
+  for (auto& info : conn.take_gateway_gossip()) {
+    proto::gateway_info g;
+    g.gateway = std::move(info.gateway);
+    g.gateway_urls = std::move(info.gateway_urls);
+    self->send(st.config.server, gateway_learned_atom_v, std::move(g));
+  }
+  if (auto changes = conn.take_cluster_interest(); !changes.empty())
+    self->send(st.config.interest, cluster_interest_atom_v, std::move(changes));
   auto chunks = conn.take_output(now_of(self));
   if (!conn.closing() || conn.flush_before_close())
     for (auto& chunk : chunks)

@@ -159,6 +159,13 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
   st.transport = args.transport;
   st.rng = prng{args.seed};
   st.members.emplace(std::move(args.cluster), *st.context->log, st.rng.fork());
+  if (!args.gateway.gateway.empty()) {
+    st.gateway_info = args.gateway;
+    st.gateways.emplace(st.context->current_options()->gateway, args.gateway.gateway_url,
+                        *st.context->log, st.rng.fork());
+    // nats-server waits a second before dialling, so that its cluster forms first.
+    self->delayed_send(self, std::chrono::seconds{1}, solicit_gateways_atom_v);
+  }
   st.machine = std::move(args.machine);
   if (st.machine) {
     const int64_t steady =
@@ -219,6 +226,21 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](reload_atom, const std::shared_ptr<const server_options>& fresh) {
         reload(self, *fresh);
       },
+      [=](gateway_accepted_atom, net::connection_ptr& conn) {
+        spawn_gateway_actor(self, std::move(conn), gateway_role{});
+      },
+      [=](solicit_gateways_atom) { solicit_gateways(self); },
+      [=](gateway_dial_atom, const cluster::gateway_dial& d) { dial_gateway(self, d); },
+      [=](gateway_dialed_atom, const cluster::gateway_dial& d, net::connection_ptr& conn,
+          const std::string& error) { on_gateway_dialed(self, d, conn, error); },
+      [=](register_gateway_atom, uint64_t gid, gateway_actor& actor,
+          const proto::gateway_info& peer, bool outbound, const std::string& name,
+          std::shared_ptr<subscriber>& sub) {
+        register_gateway(self, gid, actor, peer, outbound, name, std::move(sub));
+      },
+      [=](gateway_learned_atom, const proto::gateway_info& info) { gateway_learned(self, info); },
+      [=](gateway_closed_atom, uint64_t gid, bool outbound, const std::string& name,
+          bool no_redial) { gateway_closed(self, gid, outbound, name, no_redial); },
   };
 }
 
@@ -233,7 +255,9 @@ void announce_connect_urls(server_pointer self) {
 
 void quit_when_empty(server_pointer self) {
   auto& st = self->state;
-  if (!st.shutting_down || !st.sessions.empty() || !st.route_actors.empty()) return;
+  if (!st.shutting_down || !st.sessions.empty() || !st.route_actors.empty() ||
+      !st.gateway_actors.empty())
+    return;
   self->send(st.interest, shutdown_atom_v);
   self->quit();
 }
@@ -272,6 +296,8 @@ void shutdown(server_pointer self) {
     self->send(session.actor, shutdown_atom_v);
   for (auto& [rid, route] : st.route_actors)
     self->send(route.actor, shutdown_atom_v);
+  for (auto& [gid, gateway] : st.gateway_actors)
+    self->send(gateway.actor, shutdown_atom_v);
   quit_when_empty(self);
 }
 

@@ -82,6 +82,7 @@ void register_route(server_pointer self, uint64_t rid, route_actor& actor,
   }
   self->send(actor, registered_atom_v);
   self->send(st.interest, add_route_atom_v, rid, actor);
+  gateway_configs_to_route(self, actor);
   carry_out(self, std::move(out));
 }
 

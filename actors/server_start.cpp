@@ -9,6 +9,9 @@
 #include "actors/server.hpp"
 #include "actors/server_state.hpp"
 #include "actors/tls_settings.hpp"
+#include "config/nats_url.hpp"
+#include "routing/gateway_replies.hpp"
+#include "util/host_port.hpp"
 
 namespace gnatsd {
 namespace {
@@ -48,6 +51,68 @@ class route_acceptor final : public server_acceptor<route_accepted_atom> {
  public:
   void on_accept(net::connection_ptr conn) override { forward(std::move(conn)); }
 };
+
+class gateway_acceptor final : public server_acceptor<gateway_accepted_atom> {
+ public:
+  void on_accept(net::connection_ptr conn) override { forward(std::move(conn)); }
+};
+
+// What other clusters are told about this server (nats-server's gateway INFO).
+proto::gateway_info gateway_info(const server_context& ctx, const server_options& o,
+                                 const std::string& url) {
+  proto::gateway_info g;
+  g.server_id = ctx.server_id;
+  g.server_name = o.server_name;
+  g.version = server_version;
+  nats_url parsed;
+  parse_nats_url("nats://" + url, parsed);
+  g.host = parsed.host;
+  g.port = parsed.port;
+  g.headers = true;
+  g.max_payload = o.max_payload;
+  g.auth_required = !o.gateway.authorization.user.empty();
+  g.tls_required = o.gateway.tls.enabled;
+  g.gateway = o.gateway.name;
+  g.gateway_url = url;
+  g.gateway_urls = {url};
+  g.gateway_nrp = true;
+  g.gateway_iom = true;
+  return g;
+}
+
+// Binds the gateway port and logs nats-server's lines; the URL other clusters dial.
+bool listen_gateways(net::transport& transport, server_context& ctx, server_options& o,
+                     std::shared_ptr<gateway_acceptor> acceptor, std::string& url,
+                     std::string& error) {
+  const std::string host = o.gateway.host.empty() ? "0.0.0.0" : o.gateway.host;
+  int bound = 0;
+  if (!transport.listen(host, o.gateway.port == -1 ? 0 : o.gateway.port,
+                        route_tls(o.gateway.tls), std::move(acceptor), bound, error)) {
+    error = "Error listening on gateway port: " + std::to_string(o.gateway.port) + " - " + error;
+    return false;
+  }
+  o.gateway.port = bound;
+  ctx.log->info("Gateway name is " + o.gateway.name);
+  ctx.log->info("Listening for gateways connections on " + join_host_port(host, bound));
+  if (!o.gateway.advertise.empty()) {
+    nats_url adv;
+    if (!parse_nats_url("nats://" + o.gateway.advertise, adv)) {
+      error = "Error setting gateway INFO with Gateway.Advertise value of " + o.gateway.advertise;
+      return false;
+    }
+    url = adv.host_port();
+    ctx.log->info("Advertise address for gateway \"" + o.gateway.name + "\" is set to " + url);
+    return true;
+  }
+  std::string shown = host;
+  if (host == "0.0.0.0" || host == "::") {
+    const auto addresses = transport.interface_addresses();
+    if (!addresses.empty()) shown = addresses.front();
+  }
+  url = join_host_port(shown, bound);
+  ctx.log->info("Address for gateway \"" + o.gateway.name + "\" is " + url);
+  return true;
+}
 
 // The client port's listener greets a plain client with its INFO at once, from the
 // transport's thread, as nats-server writes it before anything else: the client's round trip
@@ -129,7 +194,16 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   prng nonce_rng{seed ^ 0x6e6f6e6365ull};  // a stream of its own: the other draws stay as they were
   for (auto& b : ctx->nonce_key)
     b = static_cast<uint8_t>(nonce_rng.below(256));
+  // As nats-server: a gateway's cluster is named after it unless the cluster block names it.
+  if (o.gateway.enabled() && o.cluster.name.empty()) o.cluster.name = o.gateway.name;
   ctx->set_options(o);
+  if (o.gateway.enabled()) {
+    // Before anything can subscribe or connect: the interest actor and every connection
+    // read these.
+    ctx->gateway_name = o.gateway.name;
+    ctx->gateway_reply_prefix = gateway_reply::prefix_for(o.gateway.name, ctx->server_id);
+    ctx->gateway_server_hash = gateway_reply::hash(ctx->server_id);
+  }
   ctx->set_auth(o.authorization);
   ctx->set_tls(o.tls);
   ctx->set_cluster_tls(o.cluster.tls);
@@ -164,6 +238,14 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
     ctx->log->info("Listening for route connections on " + host + ":" +
                    std::to_string(cluster_bound));
   }
+  auto gateways = std::make_shared<gateway_acceptor>();
+  proto::gateway_info local_gateway;
+  if (o.gateway.enabled()) {
+    std::string url;
+    if (!listen_gateways(transport, *ctx, o, gateways, url, error)) return fail(error);
+    ctx->set_options(o);
+    local_gateway = gateway_info(*ctx, o, url);
+  }
   int bound = 0;
   if (!transport.listen(o.host, o.port, client_tls(o), clients, bound, error))
     return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
@@ -173,10 +255,12 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   const uint64_t actor_seed = rng.next();  // drawn before the cluster name, as always
   server_args args{ctx,        interest,
                    &transport, cluster_settings(*ctx, o, client_urls(o, transport), rng),
-                   actor_seed, std::move(machine)};
+                   actor_seed, std::move(machine), std::move(local_gateway)};
+  args.cluster.local.gateway_url = args.gateway.gateway_url;  // routes tell each other theirs
   auto actor = spawn_server_actor(sys, std::move(args));
   clients->set_target(actor);
   routes->set_target(actor);
+  gateways->set_target(actor);
   ctx->log->info("Listening for client connections on " + o.host + ":" + std::to_string(bound));
   if (o.tls.enabled) ctx->log->info("TLS required for client connections");
   ctx->log->debugf("server id is " + ctx->server_id);

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "actors/messages.hpp"
+#include "cluster/gateway_registry.hpp"
 #include "cluster/membership.hpp"
 #include "monitor/monitor.hpp"
 #include "server/server_context.hpp"
@@ -45,6 +46,12 @@ struct server_state {
   uint64_t next_rid = 1;
   std::map<uint64_t, child<route_actor>> route_actors;  // every live route actor, by rid
 
+  // -- gateways (actors/server_gateways.cpp) -------------------------------------------------
+  std::optional<cluster::gateway_registry> gateways;  // set when a gateway is configured
+  proto::gateway_info gateway_info;                   // what we tell other clusters
+  std::map<uint64_t, child<gateway_actor>> gateway_actors;  // every live gateway, by gid
+  std::map<uint64_t, server_context::outbound_gateway> outbound;  // registered, by gid
+
   // -- lame duck mode ------------------------------------------------------------------------
   std::vector<uint64_t> ldm_clients;  // the clients to close, in order
   size_t ldm_next = 0;
@@ -62,6 +69,7 @@ struct server_args {
   cluster::membership::settings cluster;
   uint64_t seed = 0;
   monitor::machine_facts machine;  // the program's clock and process facts (may be empty)
+  proto::gateway_info gateway;     // our gateway INFO; empty `gateway`: none
 };
 server_actor spawn_server_actor(caf::actor_system& sys, server_args args);
 void shutdown(server_pointer self);
@@ -87,6 +95,22 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
 void regossip(server_pointer self);
 /// How often every route hears about every other registered route again.
 constexpr auto regossip_interval = std::chrono::seconds{5};
+
+// -- actors/server_gateways.cpp ---------------------------------------------------------------
+void spawn_gateway_actor(server_pointer self, net::connection_ptr conn, gateway_role role);
+void solicit_gateways(server_pointer self);
+void dial_gateway(server_pointer self, const cluster::gateway_dial& d);
+void on_gateway_dialed(server_pointer self, const cluster::gateway_dial& d,
+                       net::connection_ptr& conn, const std::string& error);
+void register_gateway(server_pointer self, uint64_t gid, gateway_actor& actor,
+                      const proto::gateway_info& peer, bool outbound, const std::string& name,
+                      std::shared_ptr<subscriber> sub);
+void gateway_learned(server_pointer self, const proto::gateway_info& info);
+void gateway_closed(server_pointer self, uint64_t gid, bool outbound, const std::string& name,
+                    bool no_redial);
+/// Tells a new route which clusters we have gateways to (nats-server's
+/// sendGatewayConfigsToRoute).
+void gateway_configs_to_route(server_pointer self, route_actor& route);
 
 // -- actors/server_reload.cpp -----------------------------------------------------------------
 void reload(server_pointer self, const server_options& fresh);

@@ -1,6 +1,5 @@
 #include "accounts/service_latency.hpp"
 
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "util/short_hash.hpp"
 #include "util/text.hpp"
 
 namespace gnatsd {
@@ -124,13 +124,7 @@ std::string_view tracked_reply_hash(std::string_view reply) {
 }
 
 std::string server_hash(const std::string& server_name) {
-  static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  unsigned char sha[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(server_name.data()), server_name.size(), sha);
-  std::string out;
-  for (int i = 0; i < 8; ++i)
-    out += digits[sha[i] % 62];
-  return out;
+  return short_hash(server_name, 8);
 }
 
 }  // namespace gnatsd

@@ -27,6 +27,11 @@ duration as_duration(const value& v, const std::string& key, std::vector<std::st
 /// A number of seconds (integer or float), or a duration string (2.x).
 duration as_seconds(const value& v, const std::string& key, std::vector<std::string>& warnings);
 
+/// `listen`: "host:port" or a bare port, with nats-server's errors.
+void set_listen(const value& v, std::string& host, int& port, const std::string& key);
+/// A `tls {}` block, with nats-server's errors for a missing certificate or key.
+tls_options as_tls(const value& map, std::vector<std::string>& warnings);
+
 using handler = std::function<void(const value&, const std::string& key)>;
 
 /// `unknown field "<key>"`.

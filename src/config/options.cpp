@@ -11,6 +11,7 @@
 
 #include "config/accounts_config.hpp"
 #include "config/auth_config.hpp"
+#include "config/gateway_config.hpp"
 #include "config/config_fields.hpp"
 #include "config/config_parser.hpp"
 #include "config/mappings_config.hpp"
@@ -20,9 +21,7 @@ namespace gnatsd {
 
 using namespace config;
 
-namespace {
-
-void set_listen(const value& v, std::string& host, int& port, const std::string& key) {
+void config::set_listen(const value& v, std::string& host, int& port, const std::string& key) {
   if (v.type == value::kind::integer) {
     port = static_cast<int>(v.integer);
     return;
@@ -43,6 +42,8 @@ void set_listen(const value& v, std::string& host, int& port, const std::string&
   port = parsed;
 }
 
+namespace {
+
 // Top-level options nats-server 2.9.10 reads that gnatsd does not implement yet (each checked
 // against `nats-server -t`). Refused by name, so that a copied nats-server config says what
 // is missing instead of looking mistyped; docs/COMPATIBILITY.md lists them with the issue
@@ -54,7 +55,6 @@ const std::set<std::string>& not_yet_implemented() {
                                           "default_js_domain",
                                           "leafnodes",
                                           "leaf",
-                                          "gateway",
                                           "websocket",
                                           "ws",
                                           "mqtt",
@@ -166,8 +166,10 @@ std::vector<std::string> as_pinned_certs(const value& v) {
   return out;
 }
 
+}  // namespace
+
 // A `tls {}` block, with nats-server's error texts for a missing certificate or key.
-tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
+tls_options config::as_tls(const value& map, std::vector<std::string>& warnings) {
   static const std::set<std::string> curves = {"CurveP256", "CurveP384", "CurveP521", "X25519"};
   tls_options t;
   t.enabled = true;
@@ -209,6 +211,8 @@ tls_options as_tls(const value& map, std::vector<std::string>& warnings) {
   if (t.key_file.empty()) bad(map, "missing 'key_file' in TLS configuration");
   return t;
 }
+
+namespace {
 
 void apply_cluster(const value& map, cluster_options& c, std::vector<std::string>& warnings) {
   apply_map(map,
@@ -331,6 +335,8 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
            }},
           {"cluster",
            [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
+          {"gateway",
+           [&](const value& v, const std::string&) { apply_gateway(v, o.gateway, warnings); }},
           {"tls", [&](const value& v, const std::string&) { o.tls = as_tls(v, warnings); }},
           {"accounts",
            [&](const value& v, const std::string&) {
@@ -401,6 +407,8 @@ std::string validate(const server_options& o) {
   if (auto e = validate_accounts(o); !e.empty()) return e;
   if (auto e = validate_tls(o.tls); !e.empty()) return e;
   if (auto e = validate_tls(o.cluster.tls); !e.empty()) return e;
+  if (auto e = validate_gateway(o); !e.empty()) return e;
+  if (auto e = validate_tls(o.gateway.tls); !e.empty()) return e;
   if (o.max_payload <= 0) return "max_payload must be positive";
   if (o.max_pending > 0 && o.max_payload > o.max_pending)
     return "max_payload (" + std::to_string(o.max_payload) +

@@ -184,6 +184,32 @@ struct cluster_options {
   std::optional<permission_set> permissions;
 };
 
+/// One entry of a gateway's `gateways` list: a remote cluster and where to reach it.
+struct remote_gateway_options {
+  std::string name;
+  std::vector<std::string> urls;  // as written ("nats://host:port", with optional user:pass@)
+  std::optional<tls_options> tls;  // its own `tls`; none: the gateway block's
+  bool operator==(const remote_gateway_options& o) const {
+    return name == o.name && urls == o.urls && tls == o.tls;
+  }
+};
+
+/// The `gateway {}` block: this cluster's name in a supercluster, the port other clusters
+/// dial, and the remote clusters this server dials itself (others are learned by gossip).
+struct gateway_options {
+  std::string name;
+  std::string host;  // empty: 0.0.0.0
+  int port = 0;      // 0: no gateway; -1: pick a free port
+  authorization_options authorization;  // one user at most, no token (nats-server's rule)
+  std::string advertise;
+  int connect_retries = 0;  // implicit gateways: dials before giving up (0: one round)
+  bool reject_unknown = false;  // refuse clusters not in `gateways`
+  tls_options tls;
+  std::vector<remote_gateway_options> gateways;
+  /// nats-server enables gateways only with both a name and a port.
+  bool enabled() const { return !name.empty() && port != 0; }
+};
+
 struct server_options {
   std::string host = "0.0.0.0";
   int port = 4222;  // -1: pick a free port
@@ -219,6 +245,7 @@ struct server_options {
   authorization_options authorization;
   tls_options tls;  // clients: INFO in plain text, then the TLS handshake
   cluster_options cluster;
+  gateway_options gateway;
 
   std::vector<account_options> accounts;  // besides $G (and the system account)
   std::string no_auth_user;               // a client without credentials logs in as this user

@@ -275,6 +275,12 @@ bool client_connection::publish(std::string_view subject, std::string_view reply
   origin.echo = connect_.echo;
   origin.self_out = &out_.buffer();
   origin.stats = &stats_;
+  // An answer to a request from another cluster goes back the way it came.
+  std::string routed;
+  if (self_->gateway_replies.any()) {
+    routed = self_->gateway_replies.routed_form(subject, now_.count());
+    if (!routed.empty()) subject = routed;
+  }
   // Mappings apply after the publish permission, which the subject as published must pass.
   if (account_->has_mappings())
     if (const auto m = account_->mappings(); m && m->map(subject, rng_, mapped_subject_))
@@ -347,6 +353,8 @@ bool client_connection::on_sub(std::string_view subject, std::string_view queue,
     stats_->subscription_count.store(subs_.size(), std::memory_order_relaxed);
     interest_changes_.push_back(interest_change{account_->name(), sub->subject, sub->queue, +1});
     add_shadows(*account_, *sub, interest_changes_);
+    // Replies to it leave this cluster routed for a while (routing/gateway_replies.hpp).
+    if (ctx_->gateways_enabled()) ctx_->recent_subs.add(account_.get(), sub->subject, now_.count());
   }
   ok();
   return true;

@@ -97,6 +97,11 @@ bool route_connection::on_info(std::string_view json) {
     close("Bad INFO");
     return false;
   }
+  // Another cluster one of our peers has a gateway to: ours must reach it too.
+  if (!info.gateway.empty() && info.gateway_cmd == 1) {
+    if (info_received_) gateway_gossip_.push_back(std::move(info));
+    return true;
+  }
   // An INFO naming no server says nothing to act on; nats-server keeps the route too.
   if (info.server_id.empty()) return true;
   if (!info_received_) {
@@ -176,6 +181,11 @@ void route_connection::auth_timer() {
 
 void route_connection::registered() {
   registered_ = true;
+  if (ctx_->gateways_enabled()) {
+    // Routed replies for the peer arrive here when another cluster reached us first.
+    peer_hash_ = gateway_reply::hash(peer_.server_id);
+    ctx_->set_route_by_hash(peer_hash_, self_);
+  }
   ctx_->log->debugf(prefix_ + "Registering remote route \"" + peer_.server_id + "\"");
 }
 
@@ -250,6 +260,12 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
   sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
   sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
   acc->subscriptions().insert(sub);
+  if (ctx_->gateways_enabled()) {
+    // Other clusters hear of this cluster's whole interest, the peer's included.
+    cluster_interest_.push_back(
+        interest_change{std::string{account}, std::string{subject}, std::string{queue}, +1});
+    ctx_->recent_subs.add(acc, subject, now_.count());
+  }
   remote_subs_.emplace(key, remote_interest{acc->shared_from_this(), std::move(sub)});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
@@ -268,6 +284,9 @@ bool route_connection::on_remote_unsub(std::string_view account, std::string_vie
   if (it == remote_subs_.end()) return true;
   it->second.sub->closed.store(true, std::memory_order_release);
   it->second.acc->subscriptions().remove(it->second.sub);
+  if (ctx_->gateways_enabled())
+    cluster_interest_.push_back(interest_change{std::string{account}, std::string{subject},
+                                                std::string{queue}, -1});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
     stats_->subs.erase(it->first);
@@ -301,7 +320,18 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
   origin.acc = acc;
   origin.from_route = true;
   origin.queues = msg.queues;
-  router_.route({msg.subject, msg.reply, msg.has_headers, msg.header_size, msg.message}, origin);
+  std::string_view subject = msg.subject;
+  if (ctx_->gateways_enabled() && gateway_reply::is_routed(subject)) {
+    // A reply from another cluster, forwarded by the server that received it to us, the
+    // requester's server: delivered here as if published here (nats-server's
+    // handleGatewayReply). One meant for another cluster is dropped.
+    if (gateway_reply::cluster_hash(subject) != gateway_reply::hash(ctx_->gateway_name))
+      return true;
+    subject = gateway_reply::original(subject);
+    origin.from_route = false;
+    origin.queues = nullptr;
+  }
+  router_.route({subject, msg.reply, msg.has_headers, msg.header_size, msg.message}, origin);
   return true;
 }
 
@@ -371,9 +401,13 @@ void route_connection::write_deadline_check(duration now) {
 
 void route_connection::cleanup() {
   self_->gone.store(true, std::memory_order_relaxed);  // producers stop stalling for us
+  if (!peer_hash_.empty()) ctx_->remove_route_by_hash(peer_hash_, self_.get());
   for (auto& [key, interest] : remote_subs_) {
     interest.sub->closed.store(true, std::memory_order_release);
     interest.acc->subscriptions().remove(interest.sub);
+    if (ctx_->gateways_enabled())
+      cluster_interest_.push_back(interest_change{interest.acc->name(), interest.sub->subject,
+                                                  interest.sub->queue, -1});
   }
   remote_subs_.clear();
 }
@@ -406,6 +440,18 @@ std::optional<proto::route_info> route_connection::take_registration() {
   auto r = std::move(registration_);
   registration_.reset();
   return r;
+}
+
+std::vector<proto::route_info> route_connection::take_gateway_gossip() {
+  std::vector<proto::route_info> out;
+  out.swap(gateway_gossip_);
+  return out;
+}
+
+std::vector<interest_change> route_connection::take_cluster_interest() {
+  std::vector<interest_change> out;
+  out.swap(cluster_interest_);
+  return out;
 }
 
 std::vector<proto::route_info> route_connection::take_gossip() {

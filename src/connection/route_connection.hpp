@@ -24,6 +24,7 @@
 #include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
+#include "routing/interest_change.hpp"
 #include "routing/message_router.hpp"
 #include "server/server_context.hpp"
 
@@ -41,7 +42,10 @@ class route_connection final : public proto::route_op_handler {
   void start(const proto::route_info& local_info, bool tls = false);
   void receive(const char* data, size_t size);
   /// The actor clock's time, set before each read buffer (service replies expire by it).
-  void set_now(duration now) { router_.set_now(now); }
+  void set_now(duration now) {
+    now_ = now;
+    router_.set_now(now);
+  }
   /// The server registered this route: it is now the route to its peer.
   void registered();
   /// The server refused it (self, duplicate, cluster name): close with a log line.
@@ -76,6 +80,11 @@ class route_connection final : public proto::route_op_handler {
   std::optional<proto::route_info> take_registration();
   /// INFOs about other servers the peer told us of.
   std::vector<proto::route_info> take_gossip();
+  /// With a gateway: the peer's interest added and removed, for the cluster-wide interest
+  /// other clusters are told (routing/gateway_interest.hpp).
+  std::vector<interest_change> take_cluster_interest();
+  /// Clusters a peer has gateways to (gossip INFOs naming a gateway).
+  std::vector<proto::route_info> take_gateway_gossip();
 
   bool closing() const { return closing_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -142,6 +151,10 @@ class route_connection final : public proto::route_op_handler {
   bool registered_ = false;
   std::optional<proto::route_info> registration_;
   std::vector<proto::route_info> gossip_;
+  std::vector<interest_change> cluster_interest_;
+  std::vector<proto::route_info> gateway_gossip_;
+  std::string peer_hash_;  // gateway hash of the peer's server id, once registered
+  duration now_{};
 
   // The peer's interest: "<account> <subject> <queue>" -> the subscription standing for it
   // here, in that account's sublist.

@@ -33,6 +33,7 @@ std::string encode_route_info(const route_info& info) {
   if (!info.connect_urls.empty()) j["connect_urls"] = info.connect_urls;
   if (!info.ip.empty()) j["ip"] = info.ip;
   if (info.ldm) j["ldm"] = true;
+  if (!info.gateway_url.empty()) j["gateway_url"] = info.gateway_url;
   return "INFO " + j.dump() + " \r\n";
 }
 
@@ -67,6 +68,10 @@ bool parse_route_info(std::string_view text, route_info& out) {
   take_field(j, "ip", out.ip);
   take_field(j, "connect_urls", out.connect_urls);
   take_field(j, "ldm", out.ldm);
+  take_field(j, "gateway_url", out.gateway_url);
+  take_field(j, "gateway", out.gateway);
+  take_field(j, "gateway_urls", out.gateway_urls);
+  take_field(j, "gateway_cmd", out.gateway_cmd);
   return true;
 }
 

@@ -24,6 +24,12 @@ struct route_info {
   std::string ip;             // set on gossip: where to reach this server's cluster port
   std::vector<std::string> connect_urls;
   bool ldm = false;  // the sender entered lame duck mode: drop its connect_urls
+  // Gateways: the sender's own gateway URL; or, in a gossip INFO (gateway_cmd 1), another
+  // cluster the sender has an outbound gateway to, and where to reach it.
+  std::string gateway_url;
+  std::string gateway;
+  std::vector<std::string> gateway_urls;
+  int gateway_cmd = 0;
 };
 
 struct route_connect {

@@ -8,7 +8,8 @@
 //   RMSG <account> <subject> | <q1> [q2...] <size>
 //   HMSG ...                                          the same three forms with <hdr> <total>
 //   LS+ <origin> ..., LS- ..., LMSG <origin> ...      leafnode-origin interest and messages
-//   SUB, UNSUB, PUB, HPUB, A+, A-                     taken and mostly ignored, as nats-server
+//   A+ <account>, A- <account>                        gateways: account interest (optimistic)
+//   SUB, UNSUB, PUB, HPUB                             taken and mostly ignored, as nats-server
 //
 // nats-server's parser accepts all of these on a route; UNSUB is RS-, LS+/LS-/LMSG are
 // RS+/RS-/HMSG with an origin cluster, and the rest is read and dropped. gnatsd does the same
@@ -55,6 +56,11 @@ class route_op_handler {
   virtual bool on_remote_unsub(std::string_view account, std::string_view subject,
                                std::string_view queue) = 0;
   virtual bool on_routed_message(const routed_message& msg) = 0;
+  /// A+ / A- <account>: a gateway peer (optimistic mode) has, or no longer has, interest in
+  /// the account. Routes ignore it, as nats-server does.
+  virtual bool on_account_interest(std::string_view /*account*/, bool /*interested*/) {
+    return true;
+  }
 };
 
 /// Generous bounds for route connections (nats-server has none).

@@ -116,7 +116,7 @@ void message_router::forward_response(account& exporter, const proto::message_vi
 std::optional<tracked_request> message_router::sample_request(const service_import_rule& rule,
                                                               const proto::message_view& m,
                                                               const message_origin& origin) {
-  if (!rule.latency || origin.from_route || origin.stats == nullptr || !*origin.stats)
+  if (!rule.latency || origin.remote() || origin.stats == nullptr || !*origin.stats)
     return std::nullopt;
   std::string trace;
   const std::string_view headers = m.headers ? m.message.substr(0, m.header_size) : "";
@@ -133,7 +133,7 @@ void message_router::report_latency(const account& exporter, const tracked_reque
   latency_sample s = request_result(exporter.name(), t, 200);
   s.reply = std::string{reply};
   s.response_ns = now_.count();
-  if (responder.from_route)
+  if (responder.remote())
     s.what = latency_sample::kind::local_half;
   else if (responder.stats != nullptr && *responder.stats)
     s.responder = latency_party{responder.self->cid(), *responder.stats, true};

@@ -19,6 +19,8 @@ constexpr size_t cache_entries_max = 512;
 constexpr size_t account_caches_max = 64;  // a route whose peer uses more starts over
 
 int32_t weight_of(const subscription& sub) {
+  // A remote cluster's member is served only when this cluster has none (serve_group).
+  if (sub.owner->is_gateway()) return 0;
   if (!sub.owner->is_route()) return 1;
   return std::max<int32_t>(1, sub.weight.load(std::memory_order_relaxed));
 }
@@ -82,9 +84,13 @@ void message_router::report_cache_use(account_cache& c, bool closing) {
 }
 
 std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
-  auto [it, fresh] = batch_index_.try_emplace(sub->owner.get(), batches_.size());
+  return batch_for_owner(sub->owner);
+}
+
+std::vector<char>& message_router::batch_for_owner(const std::shared_ptr<subscriber>& owner) {
+  auto [it, fresh] = batch_index_.try_emplace(owner.get(), batches_.size());
   if (fresh) {
-    batches_.push_back(pending_batch{sub->owner, delivery_batch{}});
+    batches_.push_back(pending_batch{owner, delivery_batch{}});
     batches_.back().batch.bytes = buffer_pool::shared().take(batch_reserve_);
   }
   auto& pb = batches_[it->second];
@@ -95,20 +101,24 @@ std::vector<char>& message_router::batch_for(const subscription_ptr& sub) {
 size_t message_router::route(const proto::message_view& m, const message_origin& origin) {
   GNATSD_ASSERT(origin.acc != nullptr);
   account& acc = *origin.acc;
+  // A client's answer to a routed reply goes straight to the cluster that asked.
+  const bool routed = !origin.remote() && gateway_reply::is_routed(m.subject);
+  size_t sent_back = 0;
+  if (routed && ctx_.gateways_enabled() && send_routed_reply(m, origin)) sent_back = 1;
   const match_result_ptr& cached = match(acc, m.subject);
-  if (cached->plain.empty() && cached->queues.empty()) return 0;
+  if (cached->plain.empty() && cached->queues.empty()) return sent_back;
   // Hold the result: delivering may expire a subscription, which changes the sublist
   // generation and would clear the cache entry being iterated.
   const match_result_ptr holder = cached;
   const match_result& result = *holder;
   target_count_ = 0;
-  size_t delivered = 0;
+  size_t delivered = sent_back;
   std::vector<const subscription*> crossings;  // internal subscriptions it matched
   for (const auto& sub : result.plain) {
     if (sub->internal) {
       // A service import takes the requests published here, not those a route brings (the
       // requester's server carried them over already); responses come back from anywhere.
-      if (sub->responses_of != nullptr || !origin.from_route) {
+      if (sub->responses_of != nullptr || !origin.remote()) {
         crossings.push_back(sub.get());
         ++delivered;
       }
@@ -119,18 +129,36 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
       if (!origin.from_route && !sub->closed.load(std::memory_order_acquire)) target_for(sub);
       continue;
     }
+    if (sub->owner->is_gateway()) {
+      // Only a client's message crosses to another cluster (and a routed reply went above).
+      if (!origin.remote() && !routed && !sub->closed.load(std::memory_order_acquire))
+        target_for(sub);
+      continue;
+    }
     if (deliver_local(sub, m, origin)) ++delivered;
   }
   for (const auto& group : result.queues) {
-    // From a route, only the groups the sender chose for this server are served here.
-    if (origin.from_route && !named(origin.queues, group.name)) continue;
+    // From a route or gateway, only the groups the sender chose for us are served here.
+    if (origin.remote() && !named(origin.queues, group.name)) continue;
     if (serve_group(group, m, origin)) ++delivered;
   }
+  std::string_view gateway_reply;  // the reply gateways get: routed or not, decided once
+  bool gateway_reply_known = false;
   for (size_t i = 0; i < target_count_; ++i) {
-    // Exactly one RMSG per route, carrying every queue group chosen for it. A group served
-    // by a route was already counted above; plain interest counts here.
+    // Exactly one RMSG per route or gateway, carrying every queue group chosen for it. A
+    // group served remotely was already counted above; plain interest counts here.
     auto& t = targets_[i];
-    proto::append_routed_message(batch_for(*t.any_sub), acc.name(), m, t.queues);
+    if ((*t.any_sub)->owner->is_gateway() && !m.reply.empty()) {
+      proto::message_view out = m;
+      if (!gateway_reply_known) {
+        gateway_reply = gateway_reply_for(m, origin);
+        gateway_reply_known = true;
+      }
+      out.reply = gateway_reply;
+      proto::append_routed_message(batch_for(*t.any_sub), acc.name(), out, t.queues);
+    } else {
+      proto::append_routed_message(batch_for(*t.any_sub), acc.name(), m, t.queues);
+    }
     if (t.queues.empty()) ++delivered;
   }
   // Last, once this account's deliveries are done (they reuse the route targets).
@@ -156,6 +184,7 @@ size_t message_router::weighted_start(const queue_group& group) {
   int64_t total = 0;
   for (const auto& m : members)
     total += weight_of(*m);
+  if (total == 0) return 0;  // only remote clusters have members
   int64_t r = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(total)));
   size_t start = 0;
   while (start + 1 < members.size() && (r -= weight_of(*members[start])) >= 0)
@@ -172,6 +201,7 @@ bool message_router::serve_group(const queue_group& group, const proto::message_
   // Take the first member from the start that accepts: closed or used-up members are skipped.
   for (size_t i = 0; i < n; ++i) {
     const subscription_ptr& m = members[(start + i) % n];
+    if (m->owner->is_gateway()) continue;  // this cluster's members first
     if (m->owner->is_route()) {
       // A routed message is served by local members only (one hop).
       if (origin.from_route || m->closed.load(std::memory_order_acquire)) continue;
@@ -180,7 +210,7 @@ bool message_router::serve_group(const queue_group& group, const proto::message_
     }
     if (deliver_local(m, msg, origin)) return true;
   }
-  return false;
+  return serve_group_remotely(group, origin);
 }
 
 bool message_router::deliver_local(const subscription_ptr& sub, const proto::message_view& m,
@@ -203,17 +233,26 @@ bool message_router::deliver_to(const subscription_ptr& sub, const proto::messag
   if (!sub->reserve_delivery(last)) return false;
   std::vector<char>& out = own ? *origin.self_out : batch_for(sub);
   const bool hmsg = m.headers && owner->headers.load(std::memory_order_acquire);
-  if (hmsg) {
-    proto::append_hmsg(out, m, sub->sid);
-  } else {
-    proto::append_msg(out, m, sub->sid);
+  // A client is handed a routed reply in its plain form, and remembers the routed one.
+  const bool routed_reply = gateway_reply::is_routed(m.reply);
+  proto::message_view plain;
+  if (routed_reply) {
+    owner->gateway_replies.record(m.reply, now_.count());
+    plain = m;
+    plain.reply = gateway_reply::original(m.reply);
   }
-  if (ctx_.log->trace) trace_out(*sub, m, hmsg);
-  if (!m.reply.empty() && owner->tracks_replies.load(std::memory_order_acquire))
-    if (const auto permits = owner->replies()) permits->record(m.reply, now_);
+  const proto::message_view& sent = routed_reply ? plain : m;
+  if (hmsg) {
+    proto::append_hmsg(out, sent, sub->sid);
+  } else {
+    proto::append_msg(out, sent, sub->sid);
+  }
+  if (ctx_.log->trace) trace_out(*sub, sent, hmsg);
+  if (!sent.reply.empty() && owner->tracks_replies.load(std::memory_order_acquire))
+    if (const auto permits = owner->replies()) permits->record(sent.reply, now_);
   // A tracked request from another server: its responder's answer is timed here (the
   // responder's half of service latency; a client's own, never a route's or the system's).
-  if (origin.from_route && m.reply.size() > 15 && is_tracked_reply(m.reply) && !owner->is_route() &&
+  if (origin.remote() && m.reply.size() > 15 && is_tracked_reply(m.reply) && !owner->is_remote() &&
       owner->cid() != 0)
     owner->latency_replies.record(m.reply, origin.acc->name(), now_.count());
   if (own) ++self_deliveries_;

@@ -7,6 +7,11 @@
 //   RMSG carrying the queue groups chosen for it.
 // - From a route (the one-hop rule): only local subscriptions, never another route; queue
 //   groups only those named in the RMSG, each served by one local member.
+// - Gateways (nats-server's gateway rules): a client's message goes to each remote cluster
+//   with matching interest once, as one RMSG; a queue group with no member in this cluster
+//   goes to one remote cluster that has members. A message from a gateway reaches local
+//   subscriptions and routes (so the whole cluster), never another gateway. Routed replies
+//   ("_GR_.", routing/gateway_replies.hpp) go straight back to their cluster.
 // - One member per queue group per message, picked at random weighted by queue weights
 //   (a route's queue subscription stands for `weight` members on that server).
 //
@@ -24,6 +29,7 @@
 
 #include "accounts/account.hpp"
 #include "proto/message_view.hpp"
+#include "routing/gateway_replies.hpp"
 #include "server/server_context.hpp"
 #include "sublist/sublist.hpp"
 #include "util/prng.hpp"
@@ -35,13 +41,16 @@ struct message_origin {
   const subscriber* self = nullptr;  // the publishing connection (a client or a route)
   account* acc = nullptr;            // whose subject space it is published in
   bool from_route = false;
-  /// From a route: the queue groups the sender chose for this server (may be empty).
+  /// From another cluster, over an inbound gateway: local subscriptions and routes only.
+  bool from_gateway = false;
+  /// From a route or gateway: the queue groups the sender chose for us (may be empty).
   const std::vector<std::string_view>* queues = nullptr;
   bool echo = true;                       // may the publisher's own subscriptions receive it
   std::vector<char>* self_out = nullptr;  // where frames for the publisher itself go
   /// A client publisher's live statistics (service imports tell the exporter who asked, and
   /// latency tracking measures it); null for routes and the system service.
   const connection_stats_ptr* stats = nullptr;
+  bool remote() const { return from_route || from_gateway; }
 };
 
 class message_router {
@@ -56,6 +65,11 @@ class message_router {
 
   /// Delivers one message; returns how many subscriptions and routes received it.
   size_t route(const proto::message_view& m, const message_origin& origin);
+
+  /// Passes a message on to one connection as an RMSG (a routed reply for another server of
+  /// this cluster), in this read buffer's batches.
+  void forward(const std::shared_ptr<subscriber>& to, std::string_view account,
+               const proto::message_view& m);
 
   /// Own subscriptions whose auto-unsubscribe limit was used up by the last `route` call;
   /// the caller removes them (they belong to it).
@@ -102,6 +116,7 @@ class message_router {
   const match_result_ptr& match(account& acc, std::string_view subject);
   void report_cache_use(account_cache& c, bool closing);
   std::vector<char>& batch_for(const subscription_ptr& sub);
+  std::vector<char>& batch_for_owner(const std::shared_ptr<subscriber>& owner);
   bool deliver_local(const subscription_ptr& sub, const proto::message_view& m,
                      const message_origin& origin);
   bool deliver_to(const subscription_ptr& sub, const proto::message_view& m,
@@ -123,6 +138,10 @@ class message_router {
   bool serve_group(const queue_group& group, const proto::message_view& m,
                    const message_origin& origin);
   void trace_out(const subscription& sub, const proto::message_view& m, bool hmsg);
+  // -- gateways (routing/gateway_routing.cpp) --------------------------------------------------
+  bool send_routed_reply(const proto::message_view& m, const message_origin& origin);
+  std::string_view gateway_reply_for(const proto::message_view& m, const message_origin& origin);
+  bool serve_group_remotely(const queue_group& group, const message_origin& origin);
 
   server_context& ctx_;
   int64_t max_pending_;  // of this connection: the stall mark derives from it
@@ -143,6 +162,7 @@ class message_router {
   account_cache* current_cache_ = nullptr;  // the one used last
   std::string cache_key_;
   std::string mapped_subject_;  // a stream import's subject for the delivery being encoded
+  std::string routed_reply_;    // a gateway-bound request's "_GR_." reply
 
   std::vector<pending_batch> batches_;
   std::unordered_map<const subscriber*, size_t> batch_index_;

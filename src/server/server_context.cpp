@@ -71,3 +71,25 @@ std::string generate_server_id(prng& rng) {
 }
 
 }  // namespace gnatsd
+
+namespace gnatsd {
+
+void server_context::set_route_by_hash(const std::string& hash,
+                                       std::shared_ptr<subscriber> route) {
+  std::lock_guard<std::mutex> guard{routes_by_hash_mutex_};
+  routes_by_hash_[hash] = std::move(route);
+}
+
+void server_context::remove_route_by_hash(const std::string& hash, const subscriber* route) {
+  std::lock_guard<std::mutex> guard{routes_by_hash_mutex_};
+  auto it = routes_by_hash_.find(hash);
+  if (it != routes_by_hash_.end() && it->second.get() == route) routes_by_hash_.erase(it);
+}
+
+std::shared_ptr<subscriber> server_context::route_by_hash(std::string_view hash) const {
+  std::lock_guard<std::mutex> guard{routes_by_hash_mutex_};
+  auto it = routes_by_hash_.find(hash);
+  return it == routes_by_hash_.end() ? nullptr : it->second;
+}
+
+}  // namespace gnatsd

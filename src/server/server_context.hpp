@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -133,6 +134,37 @@ struct server_context {
   bool nkeys_configured() const { return nkeys_.load(std::memory_order_acquire); }
   std::string nonce_for(uint64_t cid) const;
 
+  // -- gateways (set at start, before any connection) ------------------------------------------
+  /// This cluster's gateway name; empty without a gateway.
+  std::string gateway_name;
+  /// "_GR_.<cluster hash>.<server hash>." (gateway_reply::prefix_for) and this server's hash.
+  std::string gateway_reply_prefix;
+  std::string gateway_server_hash;
+  bool gateways_enabled() const { return !gateway_name.empty(); }
+  /// Subscriptions of the last two seconds (routing/gateway_replies.hpp); kept only with a
+  /// gateway.
+  recent_subscriptions recent_subs;
+  /// The outbound gateway connections (one per remote cluster), read by publishers: a
+  /// snapshot replaced as a whole by the server actor.
+  struct outbound_gateway {
+    std::string name;
+    std::string cluster_hash;  // gateway_reply::hash(name)
+    std::shared_ptr<subscriber> sub;
+  };
+  using gateway_list = std::vector<outbound_gateway>;
+  std::shared_ptr<const gateway_list> outbound_gateways() const {
+    return std::atomic_load(&outbound_gateways_);
+  }
+  void set_outbound_gateways(gateway_list list) {
+    std::atomic_store(&outbound_gateways_,
+                      std::shared_ptr<const gateway_list>(std::make_shared<gateway_list>(std::move(list))));
+  }
+  /// Routes by the gateway hash of their peer's server id: a routed reply that reaches this
+  /// cluster at another server than its requester's is forwarded over this route.
+  void set_route_by_hash(const std::string& hash, std::shared_ptr<subscriber> route);
+  void remove_route_by_hash(const std::string& hash, const subscriber* route);
+  std::shared_ptr<subscriber> route_by_hash(std::string_view hash) const;
+
   /// The client URLs of this server, then of every route peer (nats-server's
   /// `connect_urls`): written by the server actor, read by sessions for their INFO.
   void set_connect_urls(std::vector<std::string> urls);
@@ -140,6 +172,9 @@ struct server_context {
 
  private:
   std::shared_ptr<const latency_sink> latency_sink_;
+  std::shared_ptr<const gateway_list> outbound_gateways_ = std::make_shared<gateway_list>();
+  mutable std::mutex routes_by_hash_mutex_;
+  std::map<std::string, std::shared_ptr<subscriber>, std::less<>> routes_by_hash_;
   std::atomic<bool> nkeys_{false};
   mutable std::mutex urls_mutex_;
   std::vector<std::string> connect_urls_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "accounts/tracked_replies.hpp"
+#include "routing/gateway_replies.hpp"
 
 namespace gnatsd {
 
@@ -29,17 +30,27 @@ struct delivery_batch {
   uint64_t messages = 0;
 };
 
-/// The connection that owns subscriptions: a client session, or a route (which owns its
-/// peer's interest). The actor layer implements `deliver` as one actor message per batch.
+enum class subscriber_kind { client, route, gateway };
+
+/// The connection that owns subscriptions: a client session, a route (which owns its peer's
+/// interest) or an outbound gateway (which owns the remote cluster's interest). The actor
+/// layer implements `deliver` as one actor message per batch.
 class subscriber {
  public:
-  explicit subscriber(uint64_t cid, bool is_route = false) : cid_(cid), is_route_(is_route) {}
+  explicit subscriber(uint64_t cid, bool is_route = false)
+      : cid_(cid), kind_(is_route ? subscriber_kind::route : subscriber_kind::client) {}
+  subscriber(uint64_t cid, subscriber_kind kind) : cid_(cid), kind_(kind) {}
   virtual ~subscriber() = default;
 
   uint64_t cid() const { return cid_; }
   /// Route connections own the remote interest of their peer; messages to them are RMSGs
   /// and never come from another route (the one-hop rule).
-  bool is_route() const { return is_route_; }
+  bool is_route() const { return kind_ == subscriber_kind::route; }
+  /// An outbound gateway: messages to it are RMSGs to another cluster, only ever from this
+  /// server's clients (never from a route or another gateway).
+  bool is_gateway() const { return kind_ == subscriber_kind::gateway; }
+  /// Another server stands behind it (route or gateway), not a client.
+  bool is_remote() const { return kind_ != subscriber_kind::client; }
 
   /// Hands a batch of frames to the owner for writing. Called from the publisher's thread.
   virtual void deliver(delivery_batch batch) = 0;
@@ -79,6 +90,8 @@ class subscriber {
   }
   /// Tracked replies handed to the owner from routes (service latency, the responder's half).
   tracked_replies latency_replies;
+  /// Routed replies ("_GR_.") handed to the owner from another cluster, by their plain form.
+  routed_replies gateway_replies;
 
   int64_t backlog() const {
     if (gone.load(std::memory_order_relaxed)) return 0;
@@ -88,7 +101,7 @@ class subscriber {
 
  private:
   uint64_t cid_;
-  bool is_route_;
+  subscriber_kind kind_;
   std::shared_ptr<reply_permits> replies_;
 };
 

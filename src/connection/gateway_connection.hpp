@@ -1,0 +1,173 @@
+// One gateway connection's protocol state and behaviour: the connection half of
+// nats-server's gateway.go, free of actors and sockets.
+//
+// Gateway connections are one-way for messages. An outbound connection (this server dialled
+// a remote cluster) sends RMSGs and hears the remote cluster's interest: RS+/RS- become
+// subscriptions owned by this connection in the accounts' sublists, so publishers find it by
+// matching, as they find routes. An inbound connection (a remote server dialled us) hears
+// RMSGs, which reach this server's subscriptions and routes (never another gateway), and
+// carries this cluster's interest to the remote side (sent by the interest actor).
+//
+// Decisions that need the whole server are handed up as effects: the registration (is
+// this a duplicate outbound), clusters learned by gossip, URL updates.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "connection/outbound.hpp"
+#include "connection/write_deadline.hpp"
+#include "monitor/connection_stats.hpp"
+#include "proto/gateway_info.hpp"
+#include "proto/route_parser.hpp"
+#include "routing/message_router.hpp"
+#include "server/server_context.hpp"
+
+namespace gnatsd {
+
+struct gateway_role {
+  bool outbound = false;
+  std::string name;       // outbound: the remote cluster dialled
+  bool implicit = false;  // outbound: learned by gossip, not configured
+  std::string url;        // outbound: the URL dialled (credentials are taken from it)
+};
+
+class gateway_connection final : public proto::route_op_handler {
+ public:
+  gateway_connection(server_context_ptr ctx, uint64_t gid, std::string remote_host,
+                     int remote_port, gateway_role role, std::shared_ptr<subscriber> self,
+                     prng rng);
+
+  // -- events ----------------------------------------------------------------------------------
+
+  /// Inbound: queues our INFO. Outbound: nothing until the peer's INFO.
+  void start(const proto::gateway_info& local_info, bool tls = false);
+  void receive(const char* data, size_t size);
+  void set_now(duration now) {
+    now_ = now;
+    router_.set_now(now);
+  }
+  /// The server registered this connection (outbound: the one to its cluster).
+  void registered();
+  /// The server refused it (a second outbound to the same cluster): close, no redial.
+  void refused(const std::string& why);
+  /// The socket closed (`why`: the transport's words) or the server shuts down.
+  void lost(const std::string& why) { close(why); }
+  void tls_handshake_done(const std::string& error, const std::string& version,
+                          const std::string& cipher);
+  /// Inbound: interest lines and INFO commands from the interest actor; gossip INFOs.
+  void send(std::string_view bytes);
+  /// Outbound: RMSG frames from a publisher's read buffer.
+  void deliver(delivery_batch batch);
+  /// PING every interval whatever the traffic (nats-server pings gateways regardless).
+  void ping_timer();
+  void auth_timer();
+  void write_deadline_check(duration now);
+  /// Removes the remote cluster's interest from the sublists; once, when gone.
+  void cleanup();
+
+  // -- effects ---------------------------------------------------------------------------------
+
+  std::vector<std::vector<char>> take_output(duration now);
+  void flush_deliveries() { router_.flush(); }
+  /// The peer's INFO that makes this connection ready to register (once).
+  std::optional<proto::gateway_info> take_registration();
+  /// Outbound: INFOs naming clusters (gossip) or new URLs of the peer's own cluster.
+  std::vector<proto::gateway_info> take_learned();
+
+  bool closing() const { return closing_; }
+  const std::string& close_reason() const { return close_reason_; }
+  bool flush_before_close() const { return flush_before_close_; }
+  /// No redial after this close (refused as a duplicate, as nats-server's noReconnect).
+  bool no_redial() const { return no_redial_; }
+  bool awaiting_connect() const { return !role_.outbound && !connect_received_; }
+  uint64_t pending_bytes() const { return deadline_.pending(); }
+  bool deadline_active() const { return deadline_.active(); }
+
+  // -- properties ------------------------------------------------------------------------------
+
+  uint64_t gid() const { return gid_; }
+  const gateway_role& role() const { return role_; }
+  const proto::gateway_info& peer() const { return peer_; }
+  /// The remote cluster's name (outbound: the one dialled; inbound: from its CONNECT).
+  const std::string& remote_name() const { return remote_name_; }
+  bool is_registered() const { return registered_; }
+  const std::string& remote_host() const { return remote_host_; }
+  const std::string& log_prefix() const { return prefix_; }
+  size_t remote_subscriptions() const { return remote_subs_.size(); }
+  const connection_stats_ptr& stats() const { return stats_; }
+  void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
+  const std::shared_ptr<subscriber>& subscriber_ptr() const { return self_; }
+
+ private:
+  bool on_info(std::string_view json) override;
+  bool on_connect(std::string_view json) override;
+  bool on_ping() override;
+  bool on_pong() override;
+  bool on_err(std::string_view text) override;
+  bool on_remote_sub(std::string_view account, std::string_view subject, std::string_view queue,
+                     int32_t weight) override;
+  bool on_remote_unsub(std::string_view account, std::string_view subject,
+                       std::string_view queue) override;
+  bool on_routed_message(const proto::routed_message& msg) override;
+  bool on_account_interest(std::string_view account, bool interested) override;
+
+  bool first_outbound_info(const proto::gateway_info& info);
+  void account_command(const proto::gateway_info& info);
+  void routed_reply(const proto::routed_message& msg, account& acc);
+  bool interest_on_inbound(const char* op);
+  void authentication_failed();
+  void sync_written();
+  void close(std::string why, bool flush = true);
+  void append(std::string_view bytes) { out_.append(bytes); }
+  void trace(std::string_view direction, std::string_view op);
+  account* account_named(std::string_view name);
+
+  server_context_ptr ctx_;
+  connection_stats_ptr stats_ = std::make_shared<connection_stats>();
+  uint64_t gid_;
+  std::string remote_host_;
+  std::string prefix_;  // "host:port - gid:N - "
+  gateway_role role_;
+  std::string remote_name_;
+  std::shared_ptr<subscriber> self_;
+  prng rng_;
+  proto::route_parser parser_;
+  message_router router_;
+  duration now_{};
+
+  proto::gateway_info local_info_;
+  proto::gateway_info peer_;
+  bool info_received_ = false;
+  bool connect_received_ = false;
+  bool registered_ = false;
+  std::optional<proto::gateway_info> registration_;
+  std::vector<proto::gateway_info> learned_;
+
+  // Outbound: the remote cluster's interest, "<account> <subject> <queue>" -> the
+  // subscription standing for it in that account's sublist.
+  struct remote_interest {
+    account_ptr acc;
+    subscription_ptr sub;
+  };
+  std::map<std::string, remote_interest> remote_subs_;
+  // Inbound: accounts we told the peer we do not have (A-), once each.
+  std::set<std::string, std::less<>> refused_accounts_;
+  account_ptr last_account_;
+
+  outbound out_;
+  write_deadline deadline_;
+  uint64_t in_msgs_ = 0, in_bytes_ = 0;
+  int pings_outstanding_ = 0;
+  bool closing_ = false;
+  bool flush_before_close_ = true;
+  bool no_redial_ = false;
+  std::string close_reason_;
+};
+
+}  // namespace gnatsd
