@@ -81,6 +81,7 @@ gateway_actor::behavior_type gateway_behavior(gateway_pointer self, gateway_conf
                                                  c.connection->remote().port, c.role, sub,
                                                  c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
+  st.conn->set_now(now_of(self));
   st.conn->start(c.local_info, c.connection->secured());
   auto timers = gateway_timers(*c.context->current_limits());
   if (st.conn->awaiting_connect())
@@ -127,7 +128,12 @@ gateway_actor::behavior_type gateway_behavior(gateway_pointer self, gateway_conf
       [=](refused_atom, std::string& why) {
         on_live(self, [&](gateway_connection& g) { g.refused(why); });
       },
-      [=](ping_timer_atom) { on_live(self, [](gateway_connection& g) { g.ping_timer(); }); },
+      [=](ping_timer_atom) {
+        on_live(self, [&](gateway_connection& g) {
+          g.set_now(now_of(self));
+          g.ping_timer();
+        });
+      },
       [=](reload_atom) {
         auto& s = self->state;
         if (!s.finished)

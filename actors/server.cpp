@@ -125,6 +125,30 @@ monitor::server_view snapshot(const server_state& st) {
   for (const auto& [cid, s] : st.sessions)
     v.connections.push_back({cid, s.ip, s.port, s.stats, {}});
   v.closed.assign(st.closed.begin(), st.closed.end());
+  if (st.gateways) {
+    v.gateway_url = st.gateway_info.gateway_url;
+    for (const auto& [gid, g] : st.gateway_actors) {
+      monitor::gateway_view gv{gid, {}, false, false, g.ip, g.port, {}, g.stats};
+      if (const auto out = st.outbound.find(gid); out != st.outbound.end()) {
+        gv.cluster = out->second.name;
+        gv.outbound = true;
+        const auto r = st.gateways->remotes().find(gv.cluster);
+        gv.configured = r != st.gateways->remotes().end() && !r->second.implicit;
+      } else if (const auto in = st.gateways->inbound().find(gid);
+                 in != st.gateways->inbound().end()) {
+        gv.cluster = in->second;
+      } else {
+        continue;  // not registered yet
+      }
+      {
+        std::lock_guard<std::mutex> guard{g.stats->mutex};
+        gv.remote_id = g.stats->name;
+      }
+      v.gateways.push_back(std::move(gv));
+    }
+    std::stable_sort(v.gateways.begin(), v.gateways.end(),
+                     [](const auto& a, const auto& b) { return a.outbound && !b.outbound; });
+  }
   for (const auto& m : st.members->members()) {  // by rid
     const auto it = st.route_actors.find(m.rid);
     if (it == st.route_actors.end()) continue;

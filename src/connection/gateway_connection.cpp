@@ -42,6 +42,8 @@ gateway_connection::gateway_connection(server_context_ptr ctx, uint64_t gid,
 }
 
 void gateway_connection::start(const proto::gateway_info& local_info, bool tls) {
+  stats_->start_steady_ns.store(now_.count(), std::memory_order_relaxed);
+  stats_->last_activity_steady_ns.store(now_.count(), std::memory_order_relaxed);
   local_info_ = local_info;
   local_info_.tls_required = tls;
   if (role_.outbound) {
@@ -62,6 +64,7 @@ void gateway_connection::receive(const char* data, size_t size) {
     return;
   }
   const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
+  stats_->last_activity_steady_ns.store(now_.count(), std::memory_order_relaxed);
   const auto st = parser_.parse(data, size, *this);
   if (!st.ok && !st.stopped_by_handler) {
     const auto text = proto::error_text(st.error);
@@ -227,6 +230,10 @@ void gateway_connection::auth_timer() {
 
 void gateway_connection::registered() {
   registered_ = true;
+  {
+    std::lock_guard<std::mutex> guard{stats_->mutex};
+    stats_->name = peer_.server_id;
+  }
   if (role_.outbound) {
     ctx_->log->info(prefix_ + "Outbound gateway connection to " + quoted(role_.name) + " (" +
                     peer_.server_id + ") registered");
@@ -263,6 +270,10 @@ bool gateway_connection::on_ping() {
 bool gateway_connection::on_pong() {
   if (ctx_->log->trace) trace("<<-", "PONG");
   pings_outstanding_ = 0;
+  // The round trip of our last PING, as nats-server measures a gateway's RTT.
+  if (ping_sent_at_ != duration::zero())
+    stats_->rtt_ns.store(std::max<int64_t>(1, (now_ - ping_sent_at_).count()),
+                         std::memory_order_relaxed);
   return true;
 }
 
@@ -422,6 +433,7 @@ void gateway_connection::ping_timer() {
     return;
   }
   ++pings_outstanding_;
+  ping_sent_at_ = now_;
   append("PING\r\n");
 }
 

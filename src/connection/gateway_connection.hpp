@@ -164,6 +164,7 @@ class gateway_connection final : public proto::route_op_handler {
   write_deadline deadline_;
   uint64_t in_msgs_ = 0, in_bytes_ = 0;
   int pings_outstanding_ = 0;
+  duration ping_sent_at_{};
   bool closing_ = false;
   bool flush_before_close_ = true;
   bool no_redial_ = false;

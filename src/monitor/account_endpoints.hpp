@@ -21,6 +21,10 @@ nlohmann::ordered_json sublist_json(const sublist_stats& s);
 
 /// `{"server_id","now"}`, how nats-server's endpoint answers begin.
 nlohmann::ordered_json header_json(const server_view& s, const clock_view& c);
+/// nats-server's ConnInfo fields every connection kind has (cid, kind, ip, port, times,
+/// pending, counters, subscriptions), as /connz and /gatewayz show them.
+nlohmann::ordered_json connection_json(const connection_view& v, const clock_view& c,
+                                       const char* kind);
 /// nats-server's DataStats: `{"msgs","bytes"}`.
 nlohmann::ordered_json data_stats_json(uint64_t msgs, uint64_t bytes);
 

@@ -8,6 +8,7 @@
 
 #include "config/nats_url.hpp"
 #include "monitor/account_endpoints.hpp"
+#include "monitor/gateway_endpoints.hpp"
 #include "monitor/system_endpoints.hpp"
 
 namespace gnatsd::monitor {
@@ -141,7 +142,7 @@ response varz(const server_view& s, const clock_view& c) {
     j["cluster"]["tls_required"] = true;
     j["cluster"]["tls_verify"] = true;
   }
-  j["gateway"] = json::object();
+  j["gateway"] = gateway_varz(o);
   j["leaf"] = json::object();
   j["mqtt"] = json::object();
   j["websocket"] = json::object();
@@ -232,29 +233,7 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
        i < conns.size() && list.size() < static_cast<size_t>(limit); ++i) {
     const auto& v = conns[i];
     const auto& st = *v.stats;
-    json e;
-    e["cid"] = v.cid;
-    e["kind"] = "Client";
-    e["type"] = "nats";
-    e["ip"] = v.ip;
-    e["port"] = v.port;
-    const int64_t since_start = c.steady_now_ns - st.start_steady_ns.load();
-    const int64_t since_activity = c.steady_now_ns - st.last_activity_steady_ns.load();
-    e["start"] = rfc3339(c.now_ns - since_start);
-    e["last_activity"] = rfc3339(c.now_ns - since_activity);
-    e["rtt"] = go_duration(st.rtt_ns.load(std::memory_order_relaxed));
-    if (const int64_t stop = st.stop_steady_ns.load(); stop != 0) {
-      e["stop"] = rfc3339(c.now_ns - (c.steady_now_ns - stop));
-      e["reason"] = v.reason;
-    }
-    e["uptime"] = uptime(since_start);
-    e["idle"] = uptime(since_activity);
-    e["pending_bytes"] = st.pending_bytes.load();
-    e["in_msgs"] = st.in_msgs.load();
-    e["out_msgs"] = st.out_msgs.load();
-    e["in_bytes"] = st.in_bytes.load();
-    e["out_bytes"] = st.out_bytes.load();
-    e["subscriptions"] = st.subscription_count.load();
+    json e = connection_json(v, c, "Client");
     {
       std::lock_guard<std::mutex> guard{st.mutex};
       if (!st.name.empty()) e["name"] = st.name;
@@ -280,6 +259,39 @@ response connz(const server_view& s, const std::map<std::string, std::string>& q
   j["connections"] = std::move(list);
   return {200, j.dump(2)};
 }
+
+}  // namespace
+
+nlohmann::ordered_json connection_json(const connection_view& v, const clock_view& c,
+                                       const char* kind) {
+  const auto& st = *v.stats;
+  json e;
+  e["cid"] = v.cid;
+  e["kind"] = kind;
+  if (std::string_view{kind} == "Client") e["type"] = "nats";
+  e["ip"] = v.ip;
+  e["port"] = v.port;
+  const int64_t since_start = c.steady_now_ns - st.start_steady_ns.load();
+  const int64_t since_activity = c.steady_now_ns - st.last_activity_steady_ns.load();
+  e["start"] = rfc3339(c.now_ns - since_start);
+  e["last_activity"] = rfc3339(c.now_ns - since_activity);
+  e["rtt"] = go_duration(st.rtt_ns.load(std::memory_order_relaxed));
+  if (const int64_t stop = st.stop_steady_ns.load(); stop != 0) {
+    e["stop"] = rfc3339(c.now_ns - (c.steady_now_ns - stop));
+    e["reason"] = v.reason;
+  }
+  e["uptime"] = uptime(since_start);
+  e["idle"] = uptime(since_activity);
+  e["pending_bytes"] = st.pending_bytes.load();
+  e["in_msgs"] = st.in_msgs.load();
+  e["out_msgs"] = st.out_msgs.load();
+  e["in_bytes"] = st.in_bytes.load();
+  e["out_bytes"] = st.out_bytes.load();
+  e["subscriptions"] = st.subscription_count.load();
+  return e;
+}
+
+namespace {
 
 response routez(const server_view& s, const std::map<std::string, std::string>& q,
                 const clock_view& c) {
@@ -388,13 +400,15 @@ response endpoint(const std::string& path, const std::map<std::string, std::stri
   if (path == "/varz") return varz(server, clock);
   if (path == "/connz") return connz(server, q, clock);
   if (path == "/routez") return routez(server, q, clock);
+  if (path == "/gatewayz") return gatewayz(server, q, clock);
   if (path == "/subsz" || path == "/subscriptionsz") return subsz(server, q, clock);
   if (path == "/accountz") return accountz(server, q, clock);
   if (path == "/accstatz") return accstatz(server, q, clock);
   if (path == "/healthz") return {200, "{\"status\":\"ok\"}"};
   if (path.empty()) {
     response r{200, "<html><body>"};
-    for (const char* e : {"varz", "connz", "routez", "subsz", "accountz", "accstatz", "healthz"})
+    for (const char* e :
+         {"varz", "connz", "routez", "gatewayz", "subsz", "accountz", "accstatz", "healthz"})
       r.body += "<a href=" + base + "/" + e + ">" + e + "</a><br>";
     r.body += "</body></html>";
     r.html = true;
@@ -409,7 +423,7 @@ response internal(const std::string& name, const std::string& query, const serve
                   const clock_view& clock) {
   const auto q = parse_query(query);
   if (name == "statsz") return statsz(server, clock);
-  if (name == "gatewayz") return gatewayz(server, clock);
+  if (name == "gatewayz") return gatewayz(server, q, clock);
   if (name == "leafz") return leafz(server, clock);
   if (name == "jsz") return jsz(server, clock);
   if (name == "subsz") return subsz(server, q, clock, true);

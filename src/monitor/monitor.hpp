@@ -38,6 +38,18 @@ struct route_view {
   connection_stats_ptr stats;
 };
 
+/// A gateway connection, for /gatewayz.
+struct gateway_view {
+  uint64_t gid = 0;
+  std::string cluster;  // the remote cluster's gateway name
+  bool outbound = false;
+  bool configured = false;  // outbound: listed in `gateways`, not learned
+  std::string ip;
+  int port = 0;
+  std::string remote_id;  // the peer's server id
+  connection_stats_ptr stats;
+};
+
 /// One account, for /accountz and /accstatz.
 struct account_view {
   std::string name;
@@ -61,6 +73,8 @@ struct server_view {
   std::vector<route_view> routes;            // registered routes, by rid
   std::vector<account_view> accounts;        // $G, the configured ones, the system account
   std::string system_account;                // empty: none
+  std::string gateway_url;                   // empty: no gateway
+  std::vector<gateway_view> gateways;        // outbound first, by gid
 };
 
 /// Times in nanoseconds since the Unix epoch.

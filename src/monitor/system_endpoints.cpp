@@ -46,13 +46,6 @@ response statsz(const server_view& s, const clock_view& c) {
   return {200, j.dump()};
 }
 
-response gatewayz(const server_view& s, const clock_view& c) {
-  json j = header_json(s, c);
-  j["outbound_gateways"] = json::object();
-  j["inbound_gateways"] = json::object();
-  return {200, j.dump()};
-}
-
 response leafz(const server_view& s, const clock_view& c) {
   json j = header_json(s, c);
   j["leafnodes"] = 0;
