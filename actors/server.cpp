@@ -198,7 +198,7 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
     st.context->wall_offset_ns = st.machine().now_ns - steady;
   }
   st.system_seed = args.seed ^ 0x73797374656dull;  // a stream of its own: other draws stay
-  if (st.context->current_options()->cluster.port != 0)
+  if (st.context->current_options()->cluster.port != 0 || st.gateways)
     self->delayed_send(self, regossip_interval, regossip_atom_v);
   watch_children(self);
   start_system_service(self);

@@ -28,10 +28,13 @@ net::tls_settings gateway_tls(const server_pointer self, const std::string& remo
   return route_tls(options->gateway.tls);
 }
 
+// To registered routes only: a route that has not logged in yet hears nothing.
 void send_to_routes(server_pointer self, const std::string& line) {
+  auto& st = self->state;
   if (line.empty()) return;
-  for (auto& [rid, route] : self->state.route_actors)
-    self->send(route.actor, route_send_atom_v, line);
+  for (const auto& m : st.members->members())
+    if (auto it = st.route_actors.find(m.rid); it != st.route_actors.end())
+      self->send(it->second.actor, route_send_atom_v, line);
 }
 
 }  // namespace
@@ -159,6 +162,21 @@ void gateway_configs_to_route(server_pointer self, route_actor& route) {
   if (!st.gateways) return;
   for (auto& line : st.gateways->route_gossip(st.context->server_id, st.context->server_name))
     self->send(route, route_send_atom_v, std::move(line));
+}
+
+}  // namespace gnatsd
+
+namespace gnatsd {
+
+void regossip_gateways(server_pointer self) {
+  auto& st = self->state;
+  if (!st.gateways) return;
+  for (const auto& [gid, name] : st.gateways->inbound()) {
+    const auto it = st.gateway_actors.find(gid);
+    if (it == st.gateway_actors.end()) continue;
+    for (auto& line : st.gateways->gossip_for(name, st.context->server_id, true))
+      self->send(it->second.actor, route_send_atom_v, std::move(line));
+  }
 }
 
 }  // namespace gnatsd

@@ -98,6 +98,12 @@ void regossip(server_pointer self) {
   auto& st = self->state;
   if (st.shutting_down) return;
   carry_out(self, st.members->regossip());
+  // Gateways too: a server that gave up dialling a cluster it learned of (a cut link, say)
+  // hears of it again and retries. nats-server tells a route only when it registers.
+  for (const auto& m : st.members->members())  // registered routes only: never a peer that
+    if (auto it = st.route_actors.find(m.rid); it != st.route_actors.end())  // has not logged in
+      gateway_configs_to_route(self, it->second.actor);
+  regossip_gateways(self);
   self->delayed_send(self, regossip_interval, regossip_atom_v);
 }
 

@@ -111,6 +111,10 @@ void gateway_closed(server_pointer self, uint64_t gid, bool outbound, const std:
 /// Tells a new route which clusters we have gateways to (nats-server's
 /// sendGatewayConfigsToRoute).
 void gateway_configs_to_route(server_pointer self, route_actor& route);
+/// Every few seconds: each inbound gateway hears again of the clusters we reach, so that a
+/// server that gave one up (dials failed during a partition) learns it again (a deliberate
+/// addition to nats-server's gossip, which happens once per connection).
+void regossip_gateways(server_pointer self);
 
 // -- actors/server_reload.cpp -----------------------------------------------------------------
 void reload(server_pointer self, const server_options& fresh);

@@ -7,6 +7,7 @@
 
 #include "sim/invariant_checker.hpp"
 #include "sim/protocol_workload.hpp"
+#include "sim/supercluster.hpp"
 #include "sim/world.hpp"
 #include "subject/subject.hpp"
 
@@ -33,8 +34,10 @@ class scenario_run {
             clients_, checker_,
             [this](workload_client& c, const std::string& subject, const std::string& reply,
                    bool header) { return publish(c, subject, 0, reply, header); },
-            [this](int a, int b) { return linked(a, b); }, [this] { return next_message_; }) {
+            [this](int a, int b) { return reaches(a, b) && reaches(b, a); },
+            [this] { return next_message_; }) {
     world_.network().set_observer(&checker_);
+    if (is_supercluster(plan)) checker_.set_gateways(gateway_port, plan.cluster_of);
     checker_.set_client_accounts(plan.client_account);
   }
   ~scenario_run() {
@@ -141,6 +144,7 @@ class scenario_run {
         o.cluster.authorization.password = route_password;
       }
       configure_accounts(o);
+      if (is_supercluster(plan_)) configure_supercluster(plan_, i, o);
       for (int r : plan_.routes[static_cast<size_t>(i)])
         o.cluster.routes.push_back("nats://" + credentials + server_host(r) + ":" +
                                    std::to_string(cluster_port));
@@ -396,13 +400,26 @@ class scenario_run {
     return plan_.permanent_cuts.count({std::min(a, b), std::max(a, b)}) != 0;
   }
 
-  bool linked(int a, int b) const {
-    return a == b || world_.network().open_connections_between(server_host(a), server_host(b)) == 1;
+  bool same_cluster(int a, int b) const {
+    return !is_supercluster(plan_) ||
+           plan_.cluster_of[static_cast<size_t>(a)] == plan_.cluster_of[static_cast<size_t>(b)];
   }
+
+  // Joined by one route (servers of one cluster).
+  bool linked(int a, int b) const {
+    return a == b || (same_cluster(a, b) && world_.network().open_connections_between(
+                                                server_host(a), server_host(b)) == 1);
+  }
+
+  // A message published on `a` reaches clients of `b` (across a gateway too).
+  bool reaches(int a, int b) const { return sim::reaches(plan_, world_.network(), a, b); }
+
+  bool up(int s) const { return world_.server_up(static_cast<size_t>(s)); }
 
   void check_mesh() {
     for (int a = 0; a < plan_.servers; ++a)
       for (int b = a + 1; b < plan_.servers; ++b) {
+        if (!same_cluster(a, b)) continue;  // gateways: check_gateway_mesh
         const size_t routes =
             world_.network().open_connections_between(server_host(a), server_host(b));
         // With links cut for good, which uncut pairs meet depends on who can tell whom
@@ -416,6 +433,10 @@ class scenario_run {
     for (const auto& c : clients_)
       if (!c->connected())
         checker_.fail("client " + std::to_string(c->index()) + " lost its connection");
+    if (is_supercluster(plan_))
+      if (auto e = check_gateway_mesh(plan_, world_.network(), [this](int s) { return up(s); });
+          !e.empty())
+        checker_.fail(e);
   }
 
   using interest = std::multiset<std::string>;
@@ -427,6 +448,7 @@ class scenario_run {
     for (const auto& acc : world_.server(static_cast<size_t>(s)).context->accounts.all())
       acc->subscriptions().for_each([&](const subscription& sub) {
         const std::string key = acc->name() + "|" + sub.subject + "|" + sub.queue;
+        if (sub.owner->is_gateway()) return;  // another cluster's (check_gateway_interest)
         if (sub.owner->is_route()) {
           remote.insert(key + "|" + std::to_string(sub.weight.load()));
           return;
@@ -479,6 +501,11 @@ class scenario_run {
                       " route subscriptions, its live peers have " +
                       std::to_string(expected.size()) + " (queue weights included)");
     }
+    if (is_supercluster(plan_))
+      if (auto e = check_gateway_interest(plan_, world_, announced,
+                                          [this](int s) { return up(s); });
+          !e.empty())
+        checker_.fail(e);
   }
 
   // Every connected client publishes once on every subject; each message must reach every
@@ -536,7 +563,7 @@ class scenario_run {
     for (const auto& c : clients_) {
       // Another account's clients never get it (the checker fails any that does).
       if (checker_.account_of(c->index()) != checker_.account_of(id.publisher)) continue;
-      const bool reachable = linked(id.origin, c->home());
+      const bool reachable = reaches(id.origin, c->home());
       // A client with echo off never gets its own messages.
       const bool own = !c->options().echo && id.publisher == c->index();
       const bool expected = reachable && !own;

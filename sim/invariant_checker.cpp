@@ -7,6 +7,7 @@
 #include <map>
 
 #include "proto/route_parser.hpp"
+#include "routing/gateway_replies.hpp"
 #include "subject/subject.hpp"
 
 namespace gnatsd::sim {
@@ -15,6 +16,7 @@ namespace gnatsd::sim {
 struct invariant_checker::route_tap final : proto::route_op_handler {
   invariant_checker* checker = nullptr;
   const sim_end* end = nullptr;
+  bool gateway = false;
   proto::route_parser parser;
 
   bool on_info(std::string_view) override { return true; }
@@ -30,10 +32,10 @@ struct invariant_checker::route_tap final : proto::route_op_handler {
   }
   bool on_routed_message(const proto::routed_message& m) override {
     if (m.account == "$SYS") {
-      checker->on_system_routed(*end, m.subject, m.message.substr(m.header_size));
+      checker->on_system_routed(*end, gateway, m.subject, m.message.substr(m.header_size));
       return true;
     }
-    checker->on_routed(*end, m.subject, m.message.substr(m.header_size));
+    checker->on_routed(*end, gateway, m.subject, m.message.substr(m.header_size));
     return true;
   }
 };
@@ -102,7 +104,8 @@ void invariant_checker::on_connected(const sim_end& dialer, const sim_end& accep
 }
 
 void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data) {
-  if (to.local().port != cluster_port_ && to.remote().port != cluster_port_) return;
+  const bool gateway = to.local().port == gateway_port_ || to.remote().port == gateway_port_;
+  if (!gateway && to.local().port != cluster_port_ && to.remote().port != cluster_port_) return;
   // Only routes between servers: a hostile peer's bytes are not route traffic (the server
   // refuses them), and what it receives is checked by the scenario.
   if (server_of_host_(to.local().host) < 0 || server_of_host_(to.remote().host) < 0) return;
@@ -111,10 +114,11 @@ void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data
     tap = std::make_unique<route_tap>();
     tap->checker = this;
     tap->end = &to;
+    tap->gateway = gateway;
   }
   const auto status = tap->parser.parse(data.data(), data.size(), *tap);
   if (!status.ok)
-    fail("route protocol: " + to.remote().host + " sent " + to.local().host +
+    fail(std::string{gateway ? "gateway" : "route"} + " protocol: " + to.remote().host + " sent " + to.local().host +
          " bytes that do not parse (" + std::string{proto::error_text(status.error)} + ")");
   if (tap->parser.mid_control_line()) ++net_.coverage()["route read split a control line"];
 }
@@ -123,10 +127,11 @@ void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data
 // workload never publishes there, so any workload message in it leaked across accounts.
 // Each names the server that published it (`server.id`, or `id` for SHUTDOWN): the one-hop
 // rule holds for them as for the workload's (a forwarded heartbeat would circle forever).
-void invariant_checker::on_system_routed(const sim_end& to, std::string_view subject,
-                                         std::string_view payload) {
+void invariant_checker::on_system_routed(const sim_end& to, bool gateway,
+                                         std::string_view subject, std::string_view payload) {
   message_id id;
-  const std::string where = to.remote().host + " -> " + to.local().host;
+  const std::string where =
+      std::string{gateway ? "gateway " : ""} + to.remote().host + " -> " + to.local().host;
   if (message_id::decode(payload, id) || subject.substr(0, 5) != "$SYS.") {
     fail("isolation: route " + where + " carried '" + std::string{subject} +
          "' in the system account");
@@ -140,31 +145,42 @@ void invariant_checker::on_system_routed(const sim_end& to, std::string_view sub
           : std::string{};
   const int sender = server_of_host_(to.remote().host);
   // Any id the sender has had: bytes written before a crash may still arrive after it.
-  if (server_ids_.count(sender) != 0 && server_ids_[sender].count(origin) == 0)
+  int publisher = -1;
+  for (const auto& [server, ids] : server_ids_)
+    if (ids.count(origin) != 0) publisher = server;
+  if (server_ids_.count(sender) != 0 && !may_carry(gateway, sender, publisher))
     fail("one hop: route " + where + " carried '" + std::string{subject} + "' published by " +
          (origin.empty() ? std::string{"no server"} : origin) + ", not by the sending server");
   ++net_.coverage()["system account event crossed a route"];
 }
 
-void invariant_checker::on_routed(const sim_end& to, std::string_view subject,
+void invariant_checker::on_routed(const sim_end& to, bool gateway, std::string_view subject,
                                   std::string_view payload) {
   message_id id;
-  const std::string where = to.remote().host + " -> " + to.local().host;
+  const std::string where =
+      std::string{gateway ? "gateway " : ""} + to.remote().host + " -> " + to.local().host;
   if (!message_id::decode(payload, id)) {
     fail("phantom: route " + where + " carried an unknown payload '" + std::string{payload} + "'");
     return;
   }
   const int sender = server_of_host_(to.remote().host);
-  if (id.origin != sender)
+  if (!may_carry(gateway, sender, id.origin))
     fail("one hop: route " + where + " carried " + id.encode() + ", published on server " +
          std::to_string(id.origin) + ", not on the sending server " + std::to_string(sender));
   if (!routed_.insert({to.id(), id.id}).second)
     fail("one RMSG per route: route " + where + " carried " + id.encode() + " twice");
+  // A routed reply travels as "_GR_.<cluster>.<server>.<the subject it was published on>".
+  const bool routed_reply = gateway_reply::is_routed(subject);
+  if (routed_reply) subject = gateway_reply::original(subject);
   const auto it = published_.find(id.id);
   if (it == published_.end() || it->second.subject != subject)
     fail("phantom: route " + where + " carried " + id.encode() + " on '" + std::string{subject} +
          "'");
-  ++net_.coverage()["message crossed a route"];
+  if (!gateway) ++net_.coverage()["message crossed a route"];
+  if (gateway) ++net_.coverage()["message crossed a gateway"];
+  if (gateway && routed_reply) ++net_.coverage()["routed reply crossed a gateway"];
+  if (!gateway && cluster_of(id.origin) != cluster_of(sender))
+    ++net_.coverage()["message from another cluster crossed a route"];
 }
 
 void invariant_checker::on_delivery(const workload_client& client, const received_message& m) {

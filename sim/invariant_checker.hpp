@@ -48,6 +48,11 @@ class invariant_checker final : public network_observer, public delivery_sink {
   invariant_checker(sim_network& net, int cluster_port,
                     std::function<int(const std::string&)> server_of_host,
                     std::function<int64_t()> now, size_t outbound_bound);
+  /// A supercluster: gateways listen on `port`; `cluster_of` names each server's cluster.
+  void set_gateways(int port, std::vector<int> cluster_of) {
+    gateway_port_ = port;
+    cluster_of_ = std::move(cluster_of);
+  }
   ~invariant_checker() override;
 
   /// A client is about to send this publication (`header`: its header section, if any).
@@ -104,11 +109,25 @@ class invariant_checker final : public network_observer, public delivery_sink {
   void check_protocol(const workload_client& client, const client_subscription& sub,
                       const received_message& m, const message_id& id, const publication& pub,
                       const std::string& who);
-  void on_routed(const sim_end& to, std::string_view subject, std::string_view payload);
-  void on_system_routed(const sim_end& to, std::string_view subject, std::string_view payload);
+  void on_routed(const sim_end& to, bool gateway, std::string_view subject,
+                 std::string_view payload);
+  void on_system_routed(const sim_end& to, bool gateway, std::string_view subject,
+                        std::string_view payload);
+  int cluster_of(int server) const {
+    const auto s = static_cast<size_t>(server);
+    return s < cluster_of_.size() ? cluster_of_[s] : 0;
+  }
+  /// Whether `sender` may pass on a message published on `origin` over this kind of link:
+  /// a gateway only its own; a route its own, or one that came from another cluster.
+  bool may_carry(bool gateway, int sender, int origin) const {
+    if (origin == sender) return true;
+    return !gateway && cluster_of(origin) != cluster_of(sender);
+  }
 
   sim_network& net_;
   int cluster_port_;
+  int gateway_port_ = -1;
+  std::vector<int> cluster_of_;
   std::function<int(const std::string&)> server_of_host_;
   std::map<int, std::set<std::string>> server_ids_;  // every id each server has had
   std::function<int64_t()> now_;

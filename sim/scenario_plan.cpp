@@ -79,6 +79,19 @@ std::vector<client_op> generate_ops(prng& rng, const scenario_plan& p) {
   return ops;
 }
 
+// " clusters=[0,0,1,2] gateways=[2->0 3->1]" for a supercluster, nothing otherwise.
+std::string describe_clusters(const scenario_plan& p) {
+  if (p.cluster_of.empty()) return {};
+  std::string s = " clusters=[";
+  for (size_t i = 0; i < p.cluster_of.size(); ++i)
+    s += (i ? "," : "") + std::to_string(p.cluster_of[i]);
+  s += "] gateways=[";
+  for (size_t i = 0; i < p.gateways.size(); ++i)
+    for (int to : p.gateways[i])
+      s += std::to_string(i) + "->" + std::to_string(to) + " ";
+  return s + "]";
+}
+
 // The operations in full, for short plans (a shrunk counterexample, say).
 std::string describe_ops(const scenario_plan& p) {
   std::string s = "[";
@@ -225,6 +238,37 @@ void generate_protocol(prng& rng, scenario_plan& p) {
   }
 }
 
+// 2-4 clusters of 1-3 servers: routes within each cluster (a random tree plus extras), and
+// gateway seeds that make the graph of clusters connected (each cluster after the first has
+// one server configured with a server of an earlier cluster), plus maybe one more seed.
+void generate_supercluster(prng& rng, scenario_plan& p) {
+  const int clusters = 2 + pick(rng, 3);
+  std::vector<std::vector<int>> members(static_cast<size_t>(clusters));
+  for (int k = 0; k < clusters; ++k)
+    for (int n = 1 + pick(rng, 3); n > 0; --n) {
+      members[static_cast<size_t>(k)].push_back(static_cast<int>(p.cluster_of.size()));
+      p.cluster_of.push_back(k);
+    }
+  p.servers = static_cast<int>(p.cluster_of.size());
+  p.routes.resize(static_cast<size_t>(p.servers));
+  p.gateways.resize(static_cast<size_t>(p.servers));
+  for (const auto& m : members) {
+    for (size_t i = 1; i < m.size(); ++i)
+      p.routes[static_cast<size_t>(m[i])].push_back(m[static_cast<size_t>(pick(rng, static_cast<int>(i)))]);
+    if (m.size() > 2 && rng.below(2) == 0) p.routes[static_cast<size_t>(m[0])].push_back(m.back());
+  }
+  auto any_of = [&](int k) {
+    const auto& m = members[static_cast<size_t>(k)];
+    return m[static_cast<size_t>(pick(rng, static_cast<int>(m.size())))];
+  };
+  for (int k = 1; k < clusters; ++k)
+    p.gateways[static_cast<size_t>(any_of(k))].push_back(any_of(pick(rng, k)));
+  if (rng.below(2) == 0) {
+    const int a = pick(rng, clusters), b = pick(rng, clusters);
+    if (a != b) p.gateways[static_cast<size_t>(any_of(a))].push_back(any_of(b));
+  }
+}
+
 }  // namespace
 
 scenario_plan generate_plan(const plan_options& o) {
@@ -239,14 +283,19 @@ scenario_plan generate_plan(const plan_options& o) {
   p.fault_phase_ns = o.fault_phase_ns;
   p.heal_phase_ns = o.heal_phase_ns;
   p.max_steps = o.max_steps;
-  p.servers = o.servers > 0 ? o.servers : 1 + pick(topology_rng, 7);
-  p.routes.resize(static_cast<size_t>(p.servers));
-  for (int i = 1; i < p.servers; ++i)
-    p.routes[static_cast<size_t>(i)].push_back(pick(topology_rng, i));  // connected
-  const int extra = p.servers > 1 ? pick(topology_rng, 4) : 0;
-  for (int e = 0; e < extra; ++e) {
-    const int a = pick(topology_rng, p.servers), b = pick(topology_rng, p.servers);
-    if (a != b) p.routes[static_cast<size_t>(a)].push_back(b);
+  if (o.supercluster) {
+    prng super_rng{o.seed ^ 0x5c1a57e5};  // a stream of its own
+    generate_supercluster(super_rng, p);
+  } else {
+    p.servers = o.servers > 0 ? o.servers : 1 + pick(topology_rng, 7);
+    p.routes.resize(static_cast<size_t>(p.servers));
+    for (int i = 1; i < p.servers; ++i)
+      p.routes[static_cast<size_t>(i)].push_back(pick(topology_rng, i));  // connected
+    const int extra = p.servers > 1 ? pick(topology_rng, 4) : 0;
+    for (int e = 0; e < extra; ++e) {
+      const int a = pick(topology_rng, p.servers), b = pick(topology_rng, p.servers);
+      if (a != b) p.routes[static_cast<size_t>(a)].push_back(b);
+    }
   }
   for (int i = 0; i < p.servers; ++i)
     p.start_gaps_ns.push_back(static_cast<int64_t>(topology_rng.below(1500)) * millisecond);
@@ -267,14 +316,35 @@ scenario_plan generate_plan(const plan_options& o) {
 }
 
 void normalize(scenario_plan& p) {
-  p.servers = std::clamp(p.servers, 1, 7);
+  p.servers = std::clamp(p.servers, 1, p.cluster_of.empty() ? 7 : 12);
   const auto n = static_cast<size_t>(p.servers);
   p.routes.resize(n);
+  if (!p.cluster_of.empty()) {
+    p.cluster_of.resize(n, 0);
+    for (auto& k : p.cluster_of)
+      k = std::clamp(k, 0, 3);
+  }
+  auto same_cluster = [&](size_t a, size_t b) {
+    return p.cluster_of.empty() || p.cluster_of[a] == p.cluster_of[b];
+  };
   for (size_t i = 0; i < n; ++i) {
     auto& r = p.routes[i];
     for (auto& to : r)
       to = static_cast<int>(static_cast<size_t>(to) % n);
     r.erase(std::remove(r.begin(), r.end(), static_cast<int>(i)), r.end());
+    // Routes join the servers of one cluster; gateways join clusters.
+    r.erase(std::remove_if(r.begin(), r.end(),
+                           [&](int to) { return !same_cluster(i, static_cast<size_t>(to)); }),
+            r.end());
+  }
+  p.gateways.resize(p.cluster_of.empty() ? 0 : n);
+  for (size_t i = 0; i < p.gateways.size(); ++i) {
+    auto& g = p.gateways[i];
+    for (auto& to : g)
+      to = static_cast<int>(static_cast<size_t>(std::max(to, 0)) % n);
+    g.erase(std::remove_if(g.begin(), g.end(),
+                           [&](int to) { return same_cluster(i, static_cast<size_t>(to)); }),
+            g.end());
   }
   p.start_gaps_ns.resize(n, 0);
   for (auto& home : p.client_home)
@@ -326,7 +396,8 @@ void normalize(scenario_plan& p) {
 }
 
 std::string describe(const scenario_plan& p) {
-  std::string s = "servers=" + std::to_string(p.servers) + (p.route_auth ? " auth" : "") +
+  std::string s = "servers=" + std::to_string(p.servers) + describe_clusters(p) +
+                  (p.route_auth ? " auth" : "") +
                   (p.hostile_peers > 0 ? " hostile=" + std::to_string(p.hostile_peers) : "") +
                   " routes=[";
   for (int i = 0; i < p.servers; ++i)

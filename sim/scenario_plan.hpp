@@ -83,6 +83,12 @@ struct scenario_plan {
   int64_t write_deadline_ns = 2'000'000'000;
   bool route_auth = false;  // every cluster port requires a user and password
   int hostile_peers = 0;    // with route_auth: peers without credentials attacking ports
+  // A supercluster (sim/supercluster.hpp): the cluster of each server (empty: one cluster,
+  // no gateways); routes join servers of one cluster only. gateways[i]: the servers of other
+  // clusters server i is configured to dial (as seeds of their clusters; the rest is learned
+  // by gossip).
+  std::vector<int> cluster_of;
+  std::vector<std::vector<int>> gateways;
 };
 
 /// The subjects clients publish on, and the patterns they subscribe to.
@@ -110,6 +116,8 @@ struct plan_options {
   int64_t fault_phase_ns = 5'000'000'000;
   int64_t heal_phase_ns = 30'000'000'000;
   uint64_t max_steps = 0;
+  /// 2-4 clusters of 1-3 servers joined by gateways, instead of one cluster.
+  bool supercluster = false;
 };
 
 /// A random plan from `options.seed`: a connected solicit graph (each server seeded with an

@@ -539,6 +539,18 @@ size_t sim_network::open_connections_between(const std::string& a, const std::st
   return n;
 }
 
+size_t sim_network::open_connections_to(const std::string& from, const std::string& to,
+                                        int port) const {
+  size_t n = 0;
+  for (const auto& e : ends_) {
+    auto end = e.lock();
+    if (end && !end->closed_ && end->local_.host == from && end->remote_.host == to &&
+        end->remote_.port == port)
+      ++n;
+  }
+  return n;
+}
+
 size_t sim_network::open_connections() const {
   size_t n = 0;
   for (const auto& e : ends_)

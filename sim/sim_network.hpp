@@ -174,6 +174,8 @@ class sim_network {
   /// Open connections between simulated hosts `a` and `b`, whichever side dialled (each
   /// connection is counted once, by its end on `a`).
   size_t open_connections_between(const std::string& a, const std::string& b) const;
+  /// Open connections host `from` dialled to host `to` at `port`.
+  size_t open_connections_to(const std::string& from, const std::string& to, int port) const;
 
   /// Fault: resets every open connection with an end on simulated host `host` (both ends
   /// see the reset; bytes in flight are lost).

@@ -9,6 +9,7 @@
 //   gnatsd-sim --regressions FILE       runs the pinned seeds listed in FILE
 //   --servers K (1-7; default: chosen by the seed)   --faults none|lite|full
 //   --fault-seconds / --heal-seconds (virtual time)  --max-steps N (per run)
+//   --superclusters (2-4 clusters of 1-3 servers joined by gateways)
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -56,6 +57,7 @@ struct campaign {
     if (plan.heal_phase_ns != 30'000'000'000)
       s += " --heal-seconds " + std::to_string(plan.heal_phase_ns / 1'000'000'000);
     if (plan.max_steps != 0) s += " --max-steps " + std::to_string(plan.max_steps);
+    if (plan.supercluster) s += " --superclusters";
     return s;
   }
 
@@ -132,6 +134,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-steps", c.plan.max_steps, "step budget per run (0: none)");
   app.add_option("--regressions", regressions, "run the pinned seeds listed in this file");
   app.add_flag("--trace", c.trace, "print the trace of every run");
+  app.add_flag("--superclusters", c.plan.supercluster,
+               "2-4 clusters of 1-3 servers joined by gateways (--servers is ignored)");
   CLI11_PARSE(app, argc, argv);
   c.plan.faults = c.faults == "none"   ? fault_mode::none
                   : c.faults == "lite" ? fault_mode::lite
@@ -147,10 +151,11 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "gnatsd-sim seed=%llu seeds=%llu servers=%d faults=%s fault-seconds=%lld "
-      "heal-seconds=%lld max-steps=%llu\n",
+      "heal-seconds=%lld max-steps=%llu%s\n",
       static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds), c.plan.servers,
       c.faults.c_str(), static_cast<long long>(fault_seconds), static_cast<long long>(heal_seconds),
-      static_cast<unsigned long long>(c.plan.max_steps));
+      static_cast<unsigned long long>(c.plan.max_steps),
+      c.plan.supercluster ? " superclusters" : "");
   for (uint64_t i = 0; seeds == 0 || i < seeds; ++i)
     if (!c.run(seed + i)) return 1;
   if (!c.coverage_reached()) return 1;

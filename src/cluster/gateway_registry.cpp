@@ -150,10 +150,12 @@ std::optional<gateway_dial> gateway_registry::closed(uint64_t gid, bool outbound
 }
 
 std::vector<std::string> gateway_registry::gossip_for(const std::string& name,
-                                                      const std::string& server_id) const {
+                                                      const std::string& server_id,
+                                                      bool connected_only) const {
   std::vector<std::string> out;
   for (const auto& [n, r] : remotes_) {
     if (n == name || r.urls.empty()) continue;
+    if (connected_only && outbound_.count(n) == 0) continue;
     proto::gateway_info info;
     info.server_id = server_id;
     info.gateway = n;

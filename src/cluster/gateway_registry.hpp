@@ -58,8 +58,11 @@ class gateway_registry {
 
   // -- views -----------------------------------------------------------------------------------
 
-  /// Gossip INFOs for a new inbound from `name`: every other cluster we know, with URLs.
-  std::vector<std::string> gossip_for(const std::string& name, const std::string& server_id) const;
+  /// Gossip INFOs for a new inbound from `name`: every other cluster we know, with URLs
+  /// (`connected_only`: only those we have an outbound to, for the periodic re-gossip, so
+  /// that a cluster gone for good is forgotten).
+  std::vector<std::string> gossip_for(const std::string& name, const std::string& server_id,
+                                      bool connected_only = false) const;
   /// INFO lines for our routes: each cluster we have an outbound to (sendGatewayConfigsToRoute).
   std::vector<std::string> route_gossip(const std::string& server_id,
                                         const std::string& server_name) const;
