@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "sim/hostile_peer.hpp"
 #include "sim/invariant_checker.hpp"
 #include "sim/protocol_workload.hpp"
 #include "sim/supercluster.hpp"
@@ -46,7 +47,7 @@ class scenario_run {
     for (auto& c : clients_)
       c->abandon();
     for (auto& h : hostile_)
-      if (h.conn) h.conn->close();
+      h.close();
   }
 
   scenario_result run() {
@@ -66,7 +67,7 @@ class scenario_run {
     if (checker_.ok()) calm_round();
     if (checker_.ok()) protocol_.check_probes();
     for (auto& h : hostile_)
-      check_hostile(h);
+      if (auto e = h.violation(); !e.empty()) checker_.fail(e);
     scenario_result r;
     r.passed = checker_.ok();
     r.failure = checker_.failure();
@@ -207,7 +208,7 @@ class scenario_run {
     hostile_.resize(static_cast<size_t>(plan_.hostile_peers));
     for (int k = 0; k < plan_.hostile_peers; ++k)
       for (int64_t at = k * 97 * millisecond; at < plan_.fault_phase_ns; at += 250 * millisecond)
-        timeline.emplace(at, [this, k] { attack(hostile_[static_cast<size_t>(k)], k); });
+        timeline.emplace(at, [this, k] { attack(k); });
     const int64_t start = timeline_start_ = world_.now_ns();
     for (auto& [at, action] : timeline) {
       run_for(start + at - world_.now_ns());
@@ -341,57 +342,14 @@ class scenario_run {
     }
   }
 
-  // -- hostile peers ---------------------------------------------------------------------------
-  // A peer without credentials on a cluster port that requires them (route_auth). It tries
-  // what the issue's attacker did and more, one transcript per connection: asking for every
-  // subject, injecting messages (whose payloads were never published: a delivery would be a
-  // phantom), a wrong password, a route INFO, client and leafnode operations. It must get the
-  // server's INFO, maybe a PING, and then only nats-server's refusal: never a message, an
-  // interest line, a PONG or gossip.
-
-  struct hostile_peer {
-    std::shared_ptr<sim_client> conn;
-    size_t attacks = 0;
-  };
-
-  void attack(hostile_peer& h, int k) {
-    check_hostile(h);
-    if (h.conn && !h.conn->closed()) return;  // the last attack is still being answered
-    const int server = k % plan_.servers;
-    h.conn = world_.network().connect_client(server_host(server), cluster_port);
-    if (!h.conn) return;  // its server is down
-    const std::string phantom =
-        message_id{1'000'000'000ull + static_cast<uint64_t>(k), server, -1, h.attacks + 1}.encode();
-    const std::string size = std::to_string(phantom.size());
-    const std::string transcripts[] = {
-        "RS+ $G >\r\nPING\r\n",
-        "RMSG $G w.a " + size + "\r\n" + phantom + "\r\n",
-        "CONNECT {\"user\":\"" + std::string{route_user} +
-            "\",\"pass\":\"guess\"}\r\nRS+ $G w.>\r\nRMSG $G w.b " + size + "\r\n" + phantom +
-            "\r\n",
-        "INFO {\"server_id\":\"NHOSTILE\",\"cluster\":\"x\"}\r\nRS+ $G >\r\nPING\r\n",
-        "SUB w.a 1\r\nPUB w.a " + size + "\r\n" + phantom + "\r\n",
-        "LS+ X $G >\r\nLMSG X $G w.c.d 0 " + size + "\r\n" + phantom + "\r\n",
-        "CONNECT {\"verbose\":false}\r\nPING\r\n",
-    };
-    h.conn->send(transcripts[h.attacks++ % std::size(transcripts)]);
-    ++world_.network().coverage()["hostile peer attacked"];
-  }
-
-  void check_hostile(const hostile_peer& h) {
-    if (!h.conn) return;
-    const std::string& got = h.conn->received();
-    size_t at = 0;
-    for (size_t eol; (eol = got.find("\r\n", at)) != std::string::npos; at = eol + 2) {
-      const std::string line = got.substr(at, eol - at);
-      const bool greeting = at == 0 && line.rfind("INFO ", 0) == 0;
-      if (greeting || line == "PING" || line == "-ERR 'Authorization Violation'" ||
-          line == "-ERR 'Authentication Timeout'")
-        continue;
-      checker_.fail("hostile peer: an unauthenticated peer received \"" + line.substr(0, 80) +
-                    "\"");
-      return;
-    }
+  void attack(int k) {
+    auto& h = hostile_[static_cast<size_t>(k)];
+    if (auto e = h.violation(); !e.empty()) checker_.fail(e);
+    // In a supercluster every other attack goes to the gateway port, which takes nothing
+    // but a gateway's CONNECT first.
+    const bool gateway = is_supercluster(plan_) && (k + h_attacks_++) % 2 == 1;
+    h.attack(world_.network(), server_host(k % plan_.servers), k % plan_.servers,
+             gateway ? gateway_port : cluster_port, route_user, k);
   }
 
   // -- liveness ------------------------------------------------------------------------------
@@ -608,6 +566,7 @@ class scenario_run {
   std::set<size_t> crashed_by_;       // crash faults that did take their server down
   std::multimap<int64_t, int> lost_;  // reconnect time -> client
   std::vector<hostile_peer> hostile_;
+  int h_attacks_ = 0;
   protocol_workload protocol_;
   int64_t timeline_start_ = 0;
   static constexpr int64_t reconnect_wait_ns = 1'000'000'000;

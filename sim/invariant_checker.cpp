@@ -131,9 +131,9 @@ void invariant_checker::on_system_routed(const sim_end& to, bool gateway,
                                          std::string_view subject, std::string_view payload) {
   message_id id;
   const std::string where =
-      std::string{gateway ? "gateway " : ""} + to.remote().host + " -> " + to.local().host;
+      std::string{gateway ? "gateway " : "route "} + to.remote().host + " -> " + to.local().host;
   if (message_id::decode(payload, id) || subject.substr(0, 5) != "$SYS.") {
-    fail("isolation: route " + where + " carried '" + std::string{subject} +
+    fail("isolation: " + where + " carried '" + std::string{subject} +
          "' in the system account");
     return;
   }
@@ -149,7 +149,7 @@ void invariant_checker::on_system_routed(const sim_end& to, bool gateway,
   for (const auto& [server, ids] : server_ids_)
     if (ids.count(origin) != 0) publisher = server;
   if (server_ids_.count(sender) != 0 && !may_carry(gateway, sender, publisher))
-    fail("one hop: route " + where + " carried '" + std::string{subject} + "' published by " +
+    fail("one hop: " + where + " carried '" + std::string{subject} + "' published by " +
          (origin.empty() ? std::string{"no server"} : origin) + ", not by the sending server");
   ++net_.coverage()["system account event crossed a route"];
 }
@@ -158,23 +158,23 @@ void invariant_checker::on_routed(const sim_end& to, bool gateway, std::string_v
                                   std::string_view payload) {
   message_id id;
   const std::string where =
-      std::string{gateway ? "gateway " : ""} + to.remote().host + " -> " + to.local().host;
+      std::string{gateway ? "gateway " : "route "} + to.remote().host + " -> " + to.local().host;
   if (!message_id::decode(payload, id)) {
-    fail("phantom: route " + where + " carried an unknown payload '" + std::string{payload} + "'");
+    fail("phantom: " + where + " carried an unknown payload '" + std::string{payload} + "'");
     return;
   }
   const int sender = server_of_host_(to.remote().host);
   if (!may_carry(gateway, sender, id.origin))
-    fail("one hop: route " + where + " carried " + id.encode() + ", published on server " +
+    fail("one hop: " + where + " carried " + id.encode() + ", published on server " +
          std::to_string(id.origin) + ", not on the sending server " + std::to_string(sender));
   if (!routed_.insert({to.id(), id.id}).second)
-    fail("one RMSG per route: route " + where + " carried " + id.encode() + " twice");
+    fail("one RMSG per route or gateway: " + where + " carried " + id.encode() + " twice");
   // A routed reply travels as "_GR_.<cluster>.<server>.<the subject it was published on>".
   const bool routed_reply = gateway_reply::is_routed(subject);
   if (routed_reply) subject = gateway_reply::original(subject);
   const auto it = published_.find(id.id);
   if (it == published_.end() || it->second.subject != subject)
-    fail("phantom: route " + where + " carried " + id.encode() + " on '" + std::string{subject} +
+    fail("phantom: " + where + " carried " + id.encode() + " on '" + std::string{subject} +
          "'");
   if (!gateway) ++net_.coverage()["message crossed a route"];
   if (gateway) ++net_.coverage()["message crossed a gateway"];

@@ -4,7 +4,7 @@
 
 namespace gnatsd::sim {
 
-std::vector<std::string> required_coverage(fault_mode mode) {
+std::vector<std::string> required_coverage(fault_mode mode, bool supercluster) {
   std::vector<std::string> need{
       "message crossed a route", "route read split a control line",
       "client read split a control line",
@@ -24,6 +24,13 @@ std::vector<std::string> required_coverage(fault_mode mode) {
     need.push_back("write waited for the receive window");
     need.push_back("outbound bytes past half the bound");
     need.push_back("hostile peer attacked");
+  }
+  if (supercluster) {
+    // Messages cross gateways, reach the far cluster's other servers over its routes, and
+    // replies come back routed ("_GR_.") to the requester's server.
+    need.push_back("message crossed a gateway");
+    need.push_back("message from another cluster crossed a route");
+    need.push_back("routed reply crossed a gateway");
   }
   if (mode == fault_mode::full) {
     need.push_back("route re-established after a cut or partition");

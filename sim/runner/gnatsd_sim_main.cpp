@@ -69,7 +69,7 @@ struct campaign {
     std::printf("\n");
     if (runs < 50) return true;
     bool ok = true;
-    for (const auto& name : gnatsd::sim::required_coverage(plan.faults))
+    for (const auto& name : gnatsd::sim::required_coverage(plan.faults, plan.supercluster))
       if (coverage.count(name) == 0 || coverage.at(name) == 0) {
         std::printf("FAILED: coverage: no run reached '%s'\n", name.c_str());
         ok = false;

@@ -18,10 +18,12 @@ for patch in "$here"/*.patch; do
   git apply "$patch"
   trap 'git apply -R "$patch"' EXIT
   cmake --build "$build" -j2 --target gnatsd-sim prop_tests >/dev/null
-  for campaign in "1 300 none" "100000 500 lite" "200000 1000 full"; do
-    read -r seed runs faults <<<"$campaign"
-    result=$("$build/gnatsd-sim" --seed "$seed" --seeds "$runs" --faults "$faults" | first_failure || true)
-    echo "  gnatsd-sim --faults $faults (CI campaign): ${result:-not caught}"
+  for campaign in "1 300 none" "100000 500 lite" "200000 1000 full" \
+    "300000 600 full --superclusters"; do
+    read -r seed runs faults extra <<<"$campaign"
+    result=$("$build/gnatsd-sim" --seed "$seed" --seeds "$runs" --faults "$faults" $extra |
+      first_failure || true)
+    echo "  gnatsd-sim --faults $faults $extra (CI campaign): ${result:-not caught}"
   done
   (RC_PARAMS="seed=1" "$build/tests/prop_tests" 2>&1 || true) |
     awk '/^\[ RUN/{t=$4} /Falsifiable after/{print "  " t ": " $0} /^\[       OK/{print "  " $4 ": not caught"}'
