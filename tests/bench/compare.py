@@ -24,6 +24,10 @@ server is started fresh for every group of scenarios:
               bytes, what the publisher got through, when the route was dropped); one
               subscriber that stops reading beside two healthy ones while a publisher asks for
               5,000 msgs/s of 4 KiB (what the healthy ones got, when the slow one was cut)
+  gateways    two one-server clusters joined by gateways: a publisher in cluster A and a
+              subscriber in cluster B (16 B, 128 B), request/reply from A to a responder in
+              B (p50, p99), and publishing on 1,000 subjects in which cluster B has no
+              interest (interest-only mode: nothing may cross)
   cores       four 1:1 pairs on distinct subjects at once, the server pinned (taskset) to one
               core and then two: what the second core adds
 The load generator checks every message count exactly and fails the run otherwise.
@@ -95,6 +99,11 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("service import req/reply p50", "us", LOWER, None),
     ("service import req/reply p99", "us", LOWER, None),
     ("stream import fan-out to 4 accounts 16B", "msgs/s", HIGHER, None),
+    ("supercluster A->B 16B", "msgs/s", HIGHER, None),
+    ("supercluster A->B 128B", "msgs/s", HIGHER, None),
+    ("supercluster req/reply p50", "us", LOWER, None),
+    ("supercluster req/reply p99", "us", LOWER, None),
+    ("publish 1,000 subjects without interest in B, 16B", "msgs/s", HIGHER, None),
     ("4 pairs 1:1 16B, server on 1 core", "msgs/s", HIGHER, None),
     ("4 pairs 1:1 16B, server on 2 cores", "msgs/s", HIGHER, None),
     ("scaling, 2 cores over 1", "x", HIGHER, 1.0),
@@ -417,6 +426,43 @@ def run_accounts(a, binary, add):
         s.stop()
 
 
+def gateway_conf(name, port, remote, remote_port):
+    conf = os.path.join(tempfile.mkdtemp(prefix="gnatsd-bench-"), f"gw_{name}.conf")
+    with open(conf, "w") as f:
+        f.write(f"gateway {{ name: {name}, listen: 127.0.0.1:{port}, gateways: "
+                f"[{{name: {remote}, url: \"nats://127.0.0.1:{remote_port}\"}}] }}\n")
+    return conf
+
+
+def run_gateways(a, binary, add):
+    """Clusters A and B (one server each) joined by gateways, both configured with the other.
+    The load generator waits until the subscriber's interest has crossed the gateway."""
+    ga, gb = free_port(), free_port()
+    sa = Server(binary, ["-c", gateway_conf("A", ga, "B", gb)])
+    sb = None
+    try:
+        sb = Server(binary, ["-c", gateway_conf("B", gb, "A", ga)])
+        for label, size in (("supercluster A->B 16B", "16"), ("supercluster A->B 128B", "128")):
+            out = loadgen(a, label, ["--url", sa.url, "--sub-url", sb.url, "--msgs", str(a.msgs),
+                                     "--scenario", "pubsub", "--size", size, "--subject",
+                                     f"gw.{size}"])
+            add(label, rate(out, "sub"))
+        out = loadgen(a, "supercluster reqrep", [
+            "--url", sa.url, "--sub-url", sb.url, "--scenario", "reqrep", "--size", "16",
+            "--msgs", str(a.reqs)])
+        m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
+        add("supercluster req/reply p50", float(m.group(1)))
+        add("supercluster req/reply p99", float(m.group(3)))
+        out = loadgen(a, "no interest", ["--url", sa.url, "--msgs", str(a.msgs), "--scenario",
+                                         "pub", "--size", "16", "--subject", "quiet",
+                                         "--subjects", "1000"])
+        add("publish 1,000 subjects without interest in B, 16B", rate(out, "pub"))
+    finally:
+        for s in (sa, sb):
+            if s:
+                s.stop()
+
+
 def run_cores(a, binary, add):
     """Four independent 1:1 pairs on distinct subjects, at once, with the server pinned to one
     core and then to two (taskset): what the second core adds. The load generators are not
@@ -446,7 +492,7 @@ def run_cores(a, binary, add):
 
 GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
           "scale": run_scale, "tls": run_tls, "safety": run_safety, "accounts": run_accounts,
-          "cores": run_cores}
+          "cores": run_cores, "gateways": run_gateways}
 
 
 def fmt(v, unit):

@@ -19,7 +19,8 @@
 //   --scenario churn     --msgs cycles of connect, INFO, CONNECT, PING/PONG, close (--subs at
 //                        a time); the server's RSS around it
 // Common: --url, --msgs, --size, --window, --server-pid (resident memory from /proc);
-// --subject for pub and pubsub (default `bench`: runs side by side use distinct ones).
+// --subject for pub and pubsub (default `bench`: runs side by side use distinct ones);
+// --subjects N for pub: spread over N subjects ("<subject>.<i>").
 // URLs may carry credentials, "user:pass@host:port"; "%d" in --sub-url is replaced by each
 // subscriber's number (subscribers logging in to different accounts). reqrep puts its
 // responder on --sub-url.
@@ -43,6 +44,8 @@ loadgen::config parse(int argc, char** argv) {
       c.sub_url = v;
     else if (k == "--scenario")
       c.scenario = v;
+    else if (k == "--subjects")
+      c.subjects = n;
     else if (k == "--subject")
       c.subject = v;
     else if (k == "--latencies")

@@ -132,8 +132,14 @@ void respond(int fd, size_t size, std::string& error) try {
 
 void run_pub(const config& cfg) {
   const int pub = open_client(cfg.url);
+  publish_plan plan{cfg.msgs, cfg.size, cfg.window, {cfg.subject}};
+  if (cfg.subjects > 1) {
+    plan.subjects.clear();
+    for (long i = 0; i < cfg.subjects; ++i)
+      plan.subjects.push_back(cfg.subject + "." + std::to_string(i));
+  }
   const auto t0 = clock_type::now();
-  publish(pub, publish_plan{cfg.msgs, cfg.size, cfg.window, {cfg.subject}});
+  publish(pub, plan);
   report("pub", cfg.msgs, cfg.size, seconds(t0, clock_type::now()));
   ::close(pub);
 }
@@ -184,6 +190,11 @@ void run_reqrep(const config& cfg) {
   subscribe(responder, "bench.req", "", 1);
   const int requester = open_client(cfg.url);
   subscribe(requester, "bench.reply", "", 1);
+  if (server_of(cfg.sub_url) != server_of(cfg.url)) {
+    // Requests and replies cross servers (a route or a gateway): both interests first.
+    wait_for_route_interest(requester, responder);
+    wait_for_route_interest(responder, requester);
+  }
   std::string responder_error;
   std::thread answering{[&] { respond(responder, cfg.size, responder_error); }};
   const std::string request = "PUB bench.req bench.reply " + std::to_string(cfg.size) + "\r\n" +
