@@ -2,6 +2,7 @@
 // registering connections and carrying out what cluster::gateway_registry decides. The
 // outbound connections are published in the server context, where publishers find the
 // gateway a routed reply goes back over.
+#include <algorithm>
 #include <caf/all.hpp>
 
 #include "actors/gateway.hpp"
@@ -167,6 +168,23 @@ void gateway_configs_to_route(server_pointer self, route_actor& route) {
 }  // namespace gnatsd
 
 namespace gnatsd {
+
+void refresh_gateway_urls(server_pointer self) {
+  auto& st = self->state;
+  if (!st.gateways) return;
+  std::vector<std::string> urls{st.gateway_info.gateway_url};
+  for (const auto& m : st.members->members())
+    if (!m.info.gateway_url.empty() &&
+        std::find(urls.begin(), urls.end(), m.info.gateway_url) == urls.end())
+      urls.push_back(m.info.gateway_url);
+  if (urls == st.gateway_info.gateway_urls) return;
+  st.gateway_info.gateway_urls = std::move(urls);
+  // Inbound gateways hear the new list (nats-server's sendAsyncGatewayInfo).
+  const std::string info = proto::encode_gateway_info(st.gateway_info);
+  for (const auto& [gid, name] : st.gateways->inbound())
+    if (auto it = st.gateway_actors.find(gid); it != st.gateway_actors.end())
+      self->send(it->second.actor, route_send_atom_v, info);
+}
 
 void regossip_gateways(server_pointer self) {
   auto& st = self->state;

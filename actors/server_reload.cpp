@@ -87,6 +87,9 @@ void reload(server_pointer self, const server_options& fresh) {
   in_force.cluster.port = bound->cluster.port;
   in_force.http_port = bound->http_port;
   in_force.https_port = bound->https_port;
+  in_force.gateway.port = bound->gateway.port;
+  if (in_force.gateway.enabled() && in_force.cluster.name.empty())
+    in_force.cluster.name = in_force.gateway.name;
   ctx.set_options(std::move(in_force));
   if (auto changes = ctx.accounts.take_interest_changes(); !changes.empty())
     self->send(st.interest, interest_atom_v, std::move(changes));

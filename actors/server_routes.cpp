@@ -84,6 +84,7 @@ void register_route(server_pointer self, uint64_t rid, route_actor& actor,
   self->send(st.interest, add_route_atom_v, rid, actor);
   gateway_configs_to_route(self, actor);
   carry_out(self, std::move(out));
+  refresh_gateway_urls(self);
 }
 
 void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
@@ -91,6 +92,7 @@ void route_closed(server_pointer self, uint64_t rid, const std::string& peer_id,
   auto& st = self->state;
   st.route_actors.erase(rid);
   carry_out(self, st.members->closed(rid, peer_id, role));
+  refresh_gateway_urls(self);
   quit_when_empty(self);
 }
 

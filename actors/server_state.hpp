@@ -115,6 +115,9 @@ void gateway_configs_to_route(server_pointer self, route_actor& route);
 /// server that gave one up (dials failed during a partition) learns it again (a deliberate
 /// addition to nats-server's gossip, which happens once per connection).
 void regossip_gateways(server_pointer self);
+/// Our gateway INFO lists the gateway URL of every server of the cluster (from the routes'
+/// INFOs); called when a route registers or closes.
+void refresh_gateway_urls(server_pointer self);
 
 // -- actors/server_reload.cpp -----------------------------------------------------------------
 void reload(server_pointer self, const server_options& fresh);

@@ -208,6 +208,14 @@ struct gateway_options {
   std::vector<remote_gateway_options> gateways;
   /// nats-server enables gateways only with both a name and a port.
   bool enabled() const { return !name.empty() && port != 0; }
+  bool operator==(const gateway_options& o) const {
+    return name == o.name && host == o.host && port == o.port &&
+           authorization.user == o.authorization.user &&
+           authorization.password == o.authorization.password &&
+           authorization.timeout == o.authorization.timeout && advertise == o.advertise &&
+           connect_retries == o.connect_retries && reject_unknown == o.reject_unknown &&
+           tls == o.tls && gateways == o.gateways;
+  }
 };
 
 struct server_options {

@@ -179,6 +179,13 @@ TEST(Reload, OnlyLiveChangesAreAccepted) {
   server_options f;
   f.cluster.tls.timeout = std::chrono::seconds{5};
   EXPECT_EQ(unreloadable_change(server_options{}, f), "");  // and so does the cluster's
+  server_options g;
+  g.gateway.name = "A";
+  g.gateway.port = 7222;
+  EXPECT_EQ(unreloadable_change(server_options{}, g), "config reload not supported for Gateway");
+  server_options h = g;
+  h.gateway.authorization.password = "new";
+  EXPECT_EQ(unreloadable_change(g, h), "config reload not supported for Gateway");  // no values
 }
 
 }  // namespace
