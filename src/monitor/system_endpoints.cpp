@@ -43,6 +43,28 @@ response statsz(const server_view& s, const clock_view& c) {
     for (const auto& r : s.routes)
       j["routes"].push_back(route_stat(r));
   }
+  // nats-server's GatewayStat: per outbound gateway, what it sent, and what the inbound
+  // connections from that cluster received.
+  json gateways = json::array();
+  for (const auto& g : s.gateways) {
+    if (!g.outbound) continue;
+    uint64_t msgs = 0, bytes = 0;
+    int inbound = 0;
+    for (const auto& in : s.gateways)
+      if (!in.outbound && in.cluster == g.cluster) {
+        msgs += in.stats->in_msgs.load();
+        bytes += in.stats->in_bytes.load();
+        ++inbound;
+      }
+    json e;
+    e["gwid"] = g.gid;
+    e["name"] = g.cluster;
+    e["sent"] = data_stats_json(g.stats->out_msgs, g.stats->out_bytes);
+    e["received"] = data_stats_json(msgs, bytes);
+    e["inbound_connections"] = inbound;
+    gateways.push_back(std::move(e));
+  }
+  if (!gateways.empty()) j["gateways"] = std::move(gateways);
   return {200, j.dump()};
 }
 
