@@ -45,7 +45,7 @@ void emit(gateway_pointer self) {
   conn.flush_deliveries();
   if (auto reg = conn.take_registration())
     self->send(st.config.server, register_gateway_atom_v, st.config.gid, gateway_actor{self},
-               std::move(*reg), conn.role().outbound, conn.remote_name(), conn.subscriber_ptr());
+               std::move(*reg), conn.role().outbound, conn.remote_name(), conn.link());
   for (auto& info : conn.take_learned())
     self->send(st.config.server, gateway_learned_atom_v, std::move(info));
   auto chunks = conn.take_output(now_of(self));

@@ -122,7 +122,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::client_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::latency_sample)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::gateway_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::cluster::gateway_dial)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<gnatsd::subscriber>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::gateway_link)
 
 namespace gnatsd {
 
@@ -193,7 +193,7 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<solicit_gateways_atom>, caf::reacts_to<gateway_dial_atom, cluster::gateway_dial>,
     caf::reacts_to<gateway_dialed_atom, cluster::gateway_dial, net::connection_ptr, std::string>,
     caf::reacts_to<register_gateway_atom, uint64_t, gateway_actor, proto::gateway_info, bool,
-                   std::string, std::shared_ptr<subscriber>>,
+                   std::string, gateway_link>,
     caf::reacts_to<gateway_learned_atom, proto::gateway_info>,
     caf::reacts_to<gateway_closed_atom, uint64_t, bool, std::string, bool>>;
 

@@ -128,9 +128,10 @@ monitor::server_view snapshot(const server_state& st) {
   if (st.gateways) {
     v.gateway_url = st.gateway_info.gateway_url;
     for (const auto& [gid, g] : st.gateway_actors) {
-      monitor::gateway_view gv{gid, {}, false, false, g.ip, g.port, {}, g.stats};
+      monitor::gateway_view gv{gid, {}, false, false, g.ip, g.port, {}, g.stats, nullptr};
       if (const auto out = st.outbound.find(gid); out != st.outbound.end()) {
         gv.cluster = out->second.name;
+        gv.optimistic = out->second.optimistic;
         gv.outbound = true;
         const auto r = st.gateways->remotes().find(gv.cluster);
         gv.configured = r != st.gateways->remotes().end() && !r->second.implicit;
@@ -259,8 +260,8 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
           const std::string& error) { on_gateway_dialed(self, d, conn, error); },
       [=](register_gateway_atom, uint64_t gid, gateway_actor& actor,
           const proto::gateway_info& peer, bool outbound, const std::string& name,
-          std::shared_ptr<subscriber>& sub) {
-        register_gateway(self, gid, actor, peer, outbound, name, std::move(sub));
+          gateway_link& link) {
+        register_gateway(self, gid, actor, peer, outbound, name, std::move(link));
       },
       [=](gateway_learned_atom, const proto::gateway_info& info) { gateway_learned(self, info); },
       [=](gateway_closed_atom, uint64_t gid, bool outbound, const std::string& name,

@@ -17,9 +17,13 @@ namespace {
 void publish_outbound(server_pointer self) {
   auto& st = self->state;
   server_context::gateway_list list;
-  for (const auto& [gid, g] : st.outbound)
+  bool optimistic = false;
+  for (const auto& [gid, g] : st.outbound) {
     list.push_back(g);
+    optimistic = optimistic || g.optimistic != nullptr;
+  }
   st.context->set_outbound_gateways(std::move(list));
+  st.context->optimistic_gateways.store(optimistic, std::memory_order_release);
 }
 
 net::tls_settings gateway_tls(const server_pointer self, const std::string& remote) {
@@ -115,7 +119,7 @@ void on_gateway_dialed(server_pointer self, const cluster::gateway_dial& d,
 
 void register_gateway(server_pointer self, uint64_t gid, gateway_actor& actor,
                       const proto::gateway_info& peer, bool outbound, const std::string& name,
-                      std::shared_ptr<subscriber> sub) {
+                      gateway_link link) {
   auto& st = self->state;
   if (!st.gateways) return;
   if (outbound) {
@@ -124,7 +128,9 @@ void register_gateway(server_pointer self, uint64_t gid, gateway_actor& actor,
       return;
     }
     self->send(actor, registered_atom_v);
-    st.outbound[gid] = server_context::outbound_gateway{name, gateway_reply::hash(name), sub};
+    st.outbound[gid] = server_context::outbound_gateway{
+        name, gateway_reply::hash(name), std::move(link.sub), std::move(link.optimistic),
+        std::move(link.sentinel)};
     publish_outbound(self);
     // Every server of our cluster must reach that cluster too.
     send_to_routes(self, st.gateways->route_gossip_for(name, st.context->server_id,

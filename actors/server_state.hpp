@@ -104,7 +104,7 @@ void on_gateway_dialed(server_pointer self, const cluster::gateway_dial& d,
                        net::connection_ptr& conn, const std::string& error);
 void register_gateway(server_pointer self, uint64_t gid, gateway_actor& actor,
                       const proto::gateway_info& peer, bool outbound, const std::string& name,
-                      std::shared_ptr<subscriber> sub);
+                      gateway_link link);
 void gateway_learned(server_pointer self, const proto::gateway_info& info);
 void gateway_closed(server_pointer self, uint64_t gid, bool outbound, const std::string& name,
                     bool no_redial);

@@ -192,6 +192,14 @@ bool gateway_connection::first_outbound_info(const proto::gateway_info& info) {
   ctx_->log->debugf(prefix_ + "Gateway connect protocol sent to " + quoted(role_.name));
   append(proto::encode_gateway_info(local_info_));
   self_->headers.store(info.headers, std::memory_order_release);
+  if (!info.gateway_iom) {
+    // A server before 2.9: optimistic until it switches an account to interest-only mode.
+    optimistic_ = std::make_shared<optimistic_interest>();
+    sentinel_ = std::make_shared<subscription>();
+    sentinel_->subject = ">";
+    sentinel_->sid = "optimistic";
+    sentinel_->owner = self_;
+  }
   registration_ = info;
   learned_.push_back(info);  // its URLs, and the cluster for our routes' peers to dial
   return true;
@@ -207,9 +215,16 @@ void gateway_connection::account_command(const proto::gateway_info& info) {
     close("Protocol Violation");
     return;
   }
-  // Interest-only is the only mode gnatsd sends in: every RS+ is kept from the start, so
-  // these commands only mark the switch (nats-server logs them at debug level too).
+  // A 2.9 peer's RS+ are kept from the start and these commands only mark the switch; an
+  // optimistic peer's account moves from no-interest marks to announced interest.
   const bool start = info.command == proto::gateway_command::all_subs_start;
+  if (optimistic_) {
+    if (start) {
+      optimistic_->switching(info.command_payload);
+    } else {
+      optimistic_->switched(info.command_payload);
+    }
+  }
   ctx_->log->debugf(prefix_ + "Gateway " + quoted(remote_name_) + ": switching account " +
                     quoted(info.command_payload) + " to Interest-Only mode" +
                     (start ? "" : " complete"));
@@ -298,6 +313,10 @@ bool gateway_connection::on_remote_sub(std::string_view account, std::string_vie
                      (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
   if (interest_on_inbound("RS+")) return false;
   if (!subject::valid_subscription(subject)) return true;
+  if (optimistic_ && queue.empty() && optimistic_->marks(account)) {
+    optimistic_->interest(account, subject);  // takes a no-interest mark back
+    return true;
+  }
   gnatsd::account* acc = account_named(account);
   if (acc == nullptr) return true;
   const std::string key = interest_key(account, subject, queue);
@@ -325,6 +344,10 @@ bool gateway_connection::on_remote_unsub(std::string_view account, std::string_v
     trace("<<-", "RS- " + std::string{account} + " " + std::string{subject} +
                      (queue.empty() ? "" : " " + std::string{queue}));
   if (interest_on_inbound("RS-")) return false;
+  if (optimistic_ && queue.empty() && optimistic_->marks(account)) {
+    optimistic_->no_interest(account, subject);
+    return true;
+  }
   auto it = remote_subs_.find(interest_key(account, subject, queue));
   if (it == remote_subs_.end()) return true;
   it->second.sub->closed.store(true, std::memory_order_release);
@@ -341,8 +364,9 @@ bool gateway_connection::on_remote_unsub(std::string_view account, std::string_v
 bool gateway_connection::on_account_interest(std::string_view account, bool interested) {
   if (ctx_->log->trace) trace("<<-", std::string{interested ? "A+ " : "A- "} + std::string{account});
   if (interest_on_inbound(interested ? "A+" : "A-")) return false;
-  // Optimistic mode's account marks: gnatsd keeps to announced interest, so an account the
-  // peer has no interest in already gets nothing.
+  // Optimistic mode's account marks; a 2.9 peer never sends them, and announced interest
+  // alone decides what it gets.
+  if (optimistic_) optimistic_->account_interest(account, interested);
   return true;
 }
 

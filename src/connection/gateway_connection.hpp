@@ -26,6 +26,7 @@
 #include "proto/gateway_info.hpp"
 #include "proto/route_parser.hpp"
 #include "routing/message_router.hpp"
+#include "routing/optimistic_interest.hpp"
 #include "server/server_context.hpp"
 
 namespace gnatsd {
@@ -35,6 +36,14 @@ struct gateway_role {
   std::string name;       // outbound: the remote cluster dialled
   bool implicit = false;  // outbound: learned by gossip, not configured
   std::string url;        // outbound: the URL dialled (credentials are taken from it)
+};
+
+/// What publishers need of an outbound gateway: its subscriber, and for a peer in optimistic
+/// mode what it said it does not want plus a subscription that stands for it.
+struct gateway_link {
+  std::shared_ptr<subscriber> sub;
+  std::shared_ptr<optimistic_interest> optimistic;  // null: the peer is interest-only (2.9+)
+  subscription_ptr sentinel;
 };
 
 class gateway_connection final : public proto::route_op_handler {
@@ -102,7 +111,7 @@ class gateway_connection final : public proto::route_op_handler {
   size_t remote_subscriptions() const { return remote_subs_.size(); }
   const connection_stats_ptr& stats() const { return stats_; }
   void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
-  const std::shared_ptr<subscriber>& subscriber_ptr() const { return self_; }
+  gateway_link link() const { return {self_, optimistic_, sentinel_}; }
 
  private:
   bool on_info(std::string_view json) override;
@@ -156,6 +165,9 @@ class gateway_connection final : public proto::route_op_handler {
     subscription_ptr sub;
   };
   std::map<std::string, remote_interest> remote_subs_;
+  // Outbound to a peer in optimistic mode (no `gateway_iom` in its INFO).
+  std::shared_ptr<optimistic_interest> optimistic_;
+  subscription_ptr sentinel_;
   // Inbound: accounts we told the peer we do not have (A-), once each.
   std::set<std::string, std::less<>> refused_accounts_;
   account_ptr last_account_;

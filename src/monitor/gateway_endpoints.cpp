@@ -33,7 +33,7 @@ json accounts(const server_view& s, const gateway_view& g) {
   for (const auto& a : s.accounts) {
     json e;
     e["name"] = a.name;
-    e["interest_mode"] = "Interest-Only";
+    e["interest_mode"] = g.optimistic ? g.optimistic->mode(a.name) : "Interest-Only";
     e["interest_only_threshold"] = 1000;
     const auto n = counts[a.name];
     if (n.first > 0) e["num_subs"] = n.first;

@@ -15,6 +15,7 @@
 
 #include "config/options.hpp"
 #include "monitor/connection_stats.hpp"
+#include "routing/optimistic_interest.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd::monitor {
@@ -48,6 +49,7 @@ struct gateway_view {
   int port = 0;
   std::string remote_id;  // the peer's server id
   connection_stats_ptr stats;
+  std::shared_ptr<optimistic_interest> optimistic;  // an outbound to a peer before 2.9
 };
 
 /// One account, for /accountz and /accstatz.

@@ -106,7 +106,10 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
   size_t sent_back = 0;
   if (routed && ctx_.gateways_enabled() && send_routed_reply(m, origin)) sent_back = 1;
   const match_result_ptr& cached = match(acc, m.subject);
-  if (cached->plain.empty() && cached->queues.empty()) return sent_back;
+  // A peer in optimistic mode takes a client's messages without announced interest.
+  const bool trusting =
+      !origin.remote() && !routed && ctx_.optimistic_gateways.load(std::memory_order_acquire);
+  if (cached->plain.empty() && cached->queues.empty() && !trusting) return sent_back;
   // Hold the result: delivering may expire a subscription, which changes the sublist
   // generation and would clear the cache entry being iterated.
   const match_result_ptr holder = cached;
@@ -137,6 +140,7 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
     }
     if (deliver_local(sub, m, origin)) ++delivered;
   }
+  if (trusting) trust_gateways(acc, m.subject);
   for (const auto& group : result.queues) {
     // From a route or gateway, only the groups the sender chose for us are served here.
     if (origin.remote() && !named(origin.queues, group.name)) continue;

@@ -142,6 +142,8 @@ class message_router {
   bool send_routed_reply(const proto::message_view& m, const message_origin& origin);
   std::string_view gateway_reply_for(const proto::message_view& m, const message_origin& origin);
   bool serve_group_remotely(const queue_group& group, const message_origin& origin);
+  void trust_gateways(const account& acc, std::string_view subject);
+  std::shared_ptr<const server_context::gateway_list> trusted_;  // held while routing
 
   server_context& ctx_;
   int64_t max_pending_;  // of this connection: the stall mark derives from it

@@ -23,6 +23,7 @@
 #include "log/logger.hpp"
 #include "proto/identity.hpp"
 #include "proto/server_info.hpp"
+#include "routing/optimistic_interest.hpp"
 #include "sublist/sublist.hpp"
 
 namespace gnatsd {
@@ -150,8 +151,12 @@ struct server_context {
     std::string name;
     std::string cluster_hash;  // gateway_reply::hash(name)
     std::shared_ptr<subscriber> sub;
+    std::shared_ptr<optimistic_interest> optimistic;  // a peer in optimistic mode only
+    subscription_ptr sentinel;                        // stands for it as a route target
   };
   using gateway_list = std::vector<outbound_gateway>;
+  /// Whether some outbound gateway's peer is in optimistic mode (publishers then look).
+  std::atomic<bool> optimistic_gateways{false};
   std::shared_ptr<const gateway_list> outbound_gateways() const {
     return std::atomic_load(&outbound_gateways_);
   }

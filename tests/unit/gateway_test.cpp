@@ -321,7 +321,7 @@ TEST(GatewayConnection, InboundSaysOnceThatAnAccountIsUnknown) {
 TEST(GatewayConnection, OutboundKeepsTheRemoteInterestInTheAccountsSublist) {
   connection_fixture f;
   auto c = f.make(true);
-  f.feed(*c, "INFO {\"server_id\":\"NPEER\",\"gateway\":\"B\"}\r\n");
+  f.feed(*c, "INFO {\"server_id\":\"NPEER\",\"gateway\":\"B\",\"gateway_iom\":true}\r\n");
   f.feed(*c, "RS+ $G foo\r\nRS+ $G q.* grp 1\r\nRS+ $G foo\r\n");
   EXPECT_EQ(c->remote_subscriptions(), 2u);
   auto& sl = f.ctx->accounts.global()->subscriptions();
@@ -434,10 +434,70 @@ TEST(GatewayRouting, RequestsLeaveWithARoutedReplyWhileTheInboxIsNew) {
   f.publish("req", "_GR_.b2oh2L.abcdef._INBOX.x", true);
   EXPECT_NE(client->received.find("MSG req 2 _INBOX.x 1"), std::string::npos) << client->received;
   EXPECT_EQ(client->gateway_replies.routed_form("_INBOX.x", 0), "_GR_.b2oh2L.abcdef._INBOX.x");
-  f.ctx->set_outbound_gateways({{"B", gateway_reply::hash("B"), gw}});
+  f.ctx->set_outbound_gateways({{"B", gateway_reply::hash("B"), gw, nullptr, nullptr}});
   gw->received.clear();
   f.publish("_GR_.b2oh2L.abcdef._INBOX.x", "", false);
   EXPECT_EQ(gw->received, "RMSG $G _GR_.b2oh2L.abcdef._INBOX.x 1\r\nx\r\n");
+}
+
+TEST(OptimisticInterest, SendsOnTrustUntilToldOtherwise) {
+  optimistic_interest o;
+  EXPECT_TRUE(o.wants("$G", "foo"));
+  o.no_interest("$G", "foo");
+  o.no_interest("$G", "foo.bar");
+  EXPECT_FALSE(o.wants("$G", "foo"));
+  EXPECT_TRUE(o.wants("$G", "baz"));
+  o.interest("$G", "foo.*");  // a wildcard takes back the marks it covers
+  EXPECT_TRUE(o.wants("$G", "foo.bar"));
+  EXPECT_FALSE(o.wants("$G", "foo"));
+  o.account_interest("$G", false);  // A-
+  EXPECT_FALSE(o.wants("$G", "baz"));
+  o.account_interest("$G", true);  // A+
+  EXPECT_TRUE(o.wants("$G", "baz"));
+  o.switching("$G");  // marks still count while the peer sends its subscriptions
+  EXPECT_FALSE(o.marks("$G"));
+  EXPECT_FALSE(o.wants("$G", "foo"));
+  EXPECT_EQ(o.mode("$G"), "Transitioning");
+  o.switched("$G");  // from now on announced interest only
+  EXPECT_FALSE(o.wants("$G", "baz"));
+  EXPECT_EQ(o.mode("$G"), "Interest-Only");
+  EXPECT_EQ(o.mode("A"), "Optimistic");
+}
+
+TEST(GatewayConnection, APeerWithoutInterestOnlyModeIsSentToOnTrust) {
+  connection_fixture f;
+  auto c = f.make(true);
+  f.feed(*c, "INFO {\"server_id\":\"NOLD\",\"gateway\":\"B\"}\r\n");  // no gateway_iom
+  const auto link = c->link();
+  ASSERT_TRUE(link.optimistic);
+  ASSERT_TRUE(link.sentinel);
+  f.feed(*c, "RS- $G foo\r\nRS+ $G q grp 1\r\n");
+  EXPECT_FALSE(link.optimistic->wants("$G", "foo"));
+  EXPECT_TRUE(link.optimistic->wants("$G", "bar"));
+  EXPECT_EQ(c->remote_subscriptions(), 1u);  // queue interest is always kept as such
+  f.feed(*c, "RS+ $G foo\r\n");
+  EXPECT_TRUE(link.optimistic->wants("$G", "foo"));
+  EXPECT_EQ(c->remote_subscriptions(), 1u);
+  auto d = f.make(true);
+  f.feed(*d, "INFO {\"server_id\":\"NNEW\",\"gateway\":\"B\",\"gateway_iom\":true}\r\n");
+  EXPECT_FALSE(d->link().optimistic);
+}
+
+TEST(GatewayRouting, AnOptimisticPeerGetsWhatItDidNotRefuse) {
+  router_fixture f;
+  auto gw = f.owner(subscriber_kind::gateway);
+  auto trust = std::make_shared<optimistic_interest>();
+  auto sentinel = std::make_shared<subscription>();
+  sentinel->owner = gw;
+  f.ctx->set_outbound_gateways({{"B", gateway_reply::hash("B"), gw, trust, sentinel}});
+  f.ctx->optimistic_gateways = true;
+  f.publish("nobody.here", "", false);
+  EXPECT_EQ(gw->received, "RMSG $G nobody.here 1\r\nx\r\n");
+  trust->no_interest("$G", "nobody.here");
+  gw->received.clear();
+  f.publish("nobody.here", "", false);
+  f.publish("nobody.here", "", true);  // nor ever a message from another cluster
+  EXPECT_EQ(gw->received, "");
 }
 
 }  // namespace
