@@ -139,7 +139,12 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
       [=](refused_atom, std::string& why) {
         on_live(self, [&](route_connection& c) { c.refused(why); });
       },
-      [=](ping_timer_atom) { on_live(self, [](route_connection& c) { c.ping_timer(); }); },
+      [=](ping_timer_atom) {
+        on_live(self, [&](route_connection& c) {
+          c.set_now(now_of(self));
+          c.ping_timer();
+        });
+      },
       [=](reload_atom) {
         // A reload changed the limits: the keepalive and write-deadline ticks follow them.
         auto& s = self->state;

@@ -30,24 +30,6 @@ std::string account_option_unknown(const std::string& key) {
   return unknown_field(key);
 }
 
-// Go's name for the type of a config value, as nats-server prints it in its errors.
-std::string go_type(const value& v) {
-  switch (v.type) {
-    case value::kind::string:
-      return "string";
-    case value::kind::integer:
-      return "int64";
-    case value::kind::floating:
-      return "float64";
-    case value::kind::boolean:
-      return "bool";
-    case value::kind::map:
-      return "map[string]interface {}";
-    case value::kind::array:
-      return "[]interface {}";
-  }
-  return "interface {}";
-}
 
 // Go's strconv.Atoi, with its error texts.
 int64_t go_atoi(const value& at, const std::string& text) {

@@ -105,4 +105,23 @@ std::vector<std::string> as_string_list(const value& v, const std::string& key) 
   return out;
 }
 
+// Go's name for the type of a config value, as nats-server prints it in its errors.
+std::string go_type(const value& v) {
+  switch (v.type) {
+    case value::kind::string:
+      return "string";
+    case value::kind::integer:
+      return "int64";
+    case value::kind::floating:
+      return "float64";
+    case value::kind::boolean:
+      return "bool";
+    case value::kind::map:
+      return "map[string]interface {}";
+    case value::kind::array:
+      return "[]interface {}";
+  }
+  return "interface {}";
+}
+
 }  // namespace gnatsd::config

@@ -15,6 +15,8 @@ namespace gnatsd::config {
 
 [[noreturn]] void bad(const value& v, const std::string& what);
 std::string lower(std::string s);
+/// Go's name for the type of a config value, as nats-server prints it in its errors.
+std::string go_type(const value& v);
 
 std::string as_string(const value& v, const std::string& key);
 int64_t as_integer(const value& v, const std::string& key);

@@ -8,24 +8,6 @@
 namespace gnatsd::config {
 namespace {
 
-std::string kind_name(const value& v) {
-  switch (v.type) {
-    case value::kind::string:
-      return "string";
-    case value::kind::integer:
-      return "int64";
-    case value::kind::floating:
-      return "float64";
-    case value::kind::boolean:
-      return "bool";
-    case value::kind::array:
-      return "[]interface {}";
-    case value::kind::map:
-      return "map[string]interface {}";
-    default:
-      return "interface {}";
-  }
-}
 
 // A gateway URL list entry ("url" or "urls"); repeated URLs are warned about and kept once,
 // as nats-server does.
@@ -43,7 +25,7 @@ void add_urls(const value& v, const std::string& key, std::vector<std::string>& 
 remote_gateway_options as_remote(const value& v, std::vector<std::string>& warnings) {
   if (v.type != value::kind::map)
     bad(v, "Expected gateway entry to be a map/struct, got " +
-               (v.type == value::kind::string ? v.str : kind_name(v)));
+               (v.type == value::kind::string ? v.str : go_type(v)));
   remote_gateway_options r;
   apply_map(v, {
                    {"name", [&](const value& x, const std::string& k) { r.name = as_string(x, k); }},
@@ -59,7 +41,7 @@ remote_gateway_options as_remote(const value& v, std::vector<std::string>& warni
 }  // namespace
 
 void apply_gateway(const value& map, gateway_options& g, std::vector<std::string>& warnings) {
-  if (map.type != value::kind::map) bad(map, "Expected gateway to be a map, got " + kind_name(map));
+  if (map.type != value::kind::map) bad(map, "Expected gateway to be a map, got " + go_type(map));
   apply_map(
       map,
       {
@@ -83,7 +65,7 @@ void apply_gateway(const value& map, gateway_options& g, std::vector<std::string
           {"gateways",
            [&](const value& v, const std::string&) {
              if (v.type != value::kind::array)
-               bad(v, "Expected gateways field to be an array, got " + kind_name(v));
+               bad(v, "Expected gateways field to be an array, got " + go_type(v));
              g.gateways.clear();
              for (const auto& item : v.items)
                g.gateways.push_back(as_remote(item, warnings));

@@ -28,11 +28,10 @@ gateway_connection::gateway_connection(server_context_ptr ctx, uint64_t gid,
                                        std::string remote_host, int remote_port,
                                        gateway_role role, std::shared_ptr<subscriber> self,
                                        prng rng)
-    : ctx_(std::move(ctx)),
+    : peer_link(std::move(ctx), std::move(self), "Gateway"),
       gid_(gid),
       remote_host_(std::move(remote_host)),
       role_(std::move(role)),
-      self_(std::move(self)),
       rng_(rng),
       router_(*ctx_, rng_) {
   GNATSD_ASSERT(self_ != nullptr && self_->is_gateway());
@@ -55,7 +54,7 @@ void gateway_connection::start(const proto::gateway_info& local_info, bool tls) 
 }
 
 void gateway_connection::receive(const char* data, size_t size) {
-  if (closing_) return;
+  if (closing()) return;
   // As nats-server: an inbound gateway must start with CONNECT; anything else is an
   // authorization violation, refused before it is parsed.
   if (awaiting_connect() && size > 0 && !parser_.mid_operation() && data[0] != 'C' &&
@@ -237,7 +236,7 @@ void gateway_connection::authentication_failed() {
 }
 
 void gateway_connection::auth_timer() {
-  if (closing_ || !awaiting_connect()) return;
+  if (closing() || !awaiting_connect()) return;
   append("-ERR 'Authentication Timeout'\r\n");
   ctx_->log->debugf(prefix_ + "Authentication Timeout");
   close("Authentication Timeout");
@@ -266,7 +265,7 @@ void gateway_connection::refused(const std::string& why) {
 
 void gateway_connection::tls_handshake_done(const std::string& error, const std::string& version,
                                             const std::string& cipher) {
-  if (closing_) return;
+  if (closing()) return;
   if (!error.empty()) {
     ctx_->log->error(prefix_ + "TLS gateway handshake error: " + error);
     close("TLS Handshake Failure");
@@ -284,11 +283,7 @@ bool gateway_connection::on_ping() {
 
 bool gateway_connection::on_pong() {
   if (ctx_->log->trace) trace("<<-", "PONG");
-  pings_outstanding_ = 0;
-  // The round trip of our last PING, as nats-server measures a gateway's RTT.
-  if (ping_sent_at_ != duration::zero())
-    stats_->rtt_ns.store(std::max<int64_t>(1, (now_ - ping_sent_at_).count()),
-                         std::memory_order_relaxed);
+  pong_received();  // and the round trip, as nats-server measures a gateway's RTT
   return true;
 }
 
@@ -431,50 +426,6 @@ account* gateway_connection::account_named(std::string_view name) {
   return last_account_.get();
 }
 
-void gateway_connection::send(std::string_view bytes) {
-  if (!closing_) append(bytes);
-}
-
-void gateway_connection::deliver(delivery_batch batch) {
-  self_->in_transit.fetch_sub(static_cast<int64_t>(batch.bytes.size()), std::memory_order_relaxed);
-  if (closing_ || batch.bytes.empty()) return;
-  stats_->out_msgs.fetch_add(batch.messages, std::memory_order_relaxed);
-  stats_->out_bytes.fetch_add(batch.bytes.size(), std::memory_order_relaxed);
-  out_.push_chunk(std::move(batch.bytes));
-}
-
-void gateway_connection::sync_written() {
-  deadline_.written_total(static_cast<uint64_t>(self_->written.load(std::memory_order_acquire)));
-  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
-}
-
-void gateway_connection::ping_timer() {
-  if (closing_) return;
-  if (pings_outstanding_ + 1 > ctx_->current_limits()->ping_max) {
-    append("-ERR 'Stale Connection'\r\n");
-    ctx_->log->debugf(prefix_ + "Stale Gateway Connection");
-    close("Stale Connection");
-    return;
-  }
-  ++pings_outstanding_;
-  ping_sent_at_ = now_;
-  append("PING\r\n");
-}
-
-void gateway_connection::write_deadline_check(duration now) {
-  if (closing_) return;
-  sync_written();
-  const auto limit = ctx_->current_limits()->write_deadline;
-  const auto v = deadline_.check(now, limit);
-  if (!v.exceeded) return;
-  ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
-  ctx_->log->info(prefix_ + "Slow Consumer Detected: WriteDeadline of " +
-                  format_go_duration(limit) + " exceeded with " + std::to_string(v.chunks) +
-                  " chunks of " + std::to_string(v.attempted) + " total bytes.");
-  // As routes: a gateway that still takes bytes is kept.
-  if (v.written == 0) close("Slow Consumer (Write Deadline)", false);
-}
-
 void gateway_connection::cleanup() {
   self_->gone.store(true, std::memory_order_relaxed);
   for (auto& [key, interest] : remote_subs_) {
@@ -482,27 +433,6 @@ void gateway_connection::cleanup() {
     interest.acc->subscriptions().remove(interest.sub);
   }
   remote_subs_.clear();
-}
-
-std::vector<std::vector<char>> gateway_connection::take_output(duration now) {
-  sync_written();
-  auto chunks = out_.take();
-  const auto limit = ctx_->current_limits()->write_deadline;
-  int64_t handed = 0;
-  for (const auto& c : chunks) {
-    deadline_.handed(c.size(), now, limit);
-    handed += static_cast<int64_t>(c.size());
-  }
-  self_->handed.fetch_add(handed, std::memory_order_relaxed);
-  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
-  const auto max_pending = static_cast<uint64_t>(ctx_->current_limits()->max_pending);
-  if (!closing_ && max_pending > 0 && deadline_.pending() > max_pending) {
-    ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
-    ctx_->log->info(prefix_ + "Slow Consumer Detected: MaxPending of " +
-                    std::to_string(max_pending) + " Exceeded");
-    close("Slow Consumer (Pending Bytes)", false);
-  }
-  return chunks;
 }
 
 std::optional<proto::gateway_info> gateway_connection::take_registration() {
@@ -515,17 +445,6 @@ std::vector<proto::gateway_info> gateway_connection::take_learned() {
   std::vector<proto::gateway_info> out;
   out.swap(learned_);
   return out;
-}
-
-void gateway_connection::close(std::string why, bool flush) {
-  if (closing_) return;
-  closing_ = true;
-  flush_before_close_ = flush;
-  close_reason_ = std::move(why);
-}
-
-void gateway_connection::trace(std::string_view direction, std::string_view op) {
-  ctx_->log->log(log_level::trace, prefix_ + std::string{direction} + " [" + std::string{op} + "]");
 }
 
 }  // namespace gnatsd

@@ -20,8 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "connection/outbound.hpp"
-#include "connection/write_deadline.hpp"
+#include "connection/peer_link.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/gateway_info.hpp"
 #include "proto/route_parser.hpp"
@@ -46,7 +45,7 @@ struct gateway_link {
   subscription_ptr sentinel;
 };
 
-class gateway_connection final : public proto::route_op_handler {
+class gateway_connection final : public proto::route_op_handler, public peer_link {
  public:
   gateway_connection(server_context_ptr ctx, uint64_t gid, std::string remote_host,
                      int remote_port, gateway_role role, std::shared_ptr<subscriber> self,
@@ -69,34 +68,21 @@ class gateway_connection final : public proto::route_op_handler {
   void lost(const std::string& why) { close(why); }
   void tls_handshake_done(const std::string& error, const std::string& version,
                           const std::string& cipher);
-  /// Inbound: interest lines and INFO commands from the interest actor; gossip INFOs.
-  void send(std::string_view bytes);
-  /// Outbound: RMSG frames from a publisher's read buffer.
-  void deliver(delivery_batch batch);
-  /// PING every interval whatever the traffic (nats-server pings gateways regardless).
-  void ping_timer();
   void auth_timer();
-  void write_deadline_check(duration now);
   /// Removes the remote cluster's interest from the sublists; once, when gone.
   void cleanup();
 
   // -- effects ---------------------------------------------------------------------------------
 
-  std::vector<std::vector<char>> take_output(duration now);
   void flush_deliveries() { router_.flush(); }
   /// The peer's INFO that makes this connection ready to register (once).
   std::optional<proto::gateway_info> take_registration();
   /// Outbound: INFOs naming clusters (gossip) or new URLs of the peer's own cluster.
   std::vector<proto::gateway_info> take_learned();
 
-  bool closing() const { return closing_; }
-  const std::string& close_reason() const { return close_reason_; }
-  bool flush_before_close() const { return flush_before_close_; }
   /// No redial after this close (refused as a duplicate, as nats-server's noReconnect).
   bool no_redial() const { return no_redial_; }
   bool awaiting_connect() const { return !role_.outbound && !connect_received_; }
-  uint64_t pending_bytes() const { return deadline_.pending(); }
-  bool deadline_active() const { return deadline_.active(); }
 
   // -- properties ------------------------------------------------------------------------------
 
@@ -107,10 +93,7 @@ class gateway_connection final : public proto::route_op_handler {
   const std::string& remote_name() const { return remote_name_; }
   bool is_registered() const { return registered_; }
   const std::string& remote_host() const { return remote_host_; }
-  const std::string& log_prefix() const { return prefix_; }
   size_t remote_subscriptions() const { return remote_subs_.size(); }
-  const connection_stats_ptr& stats() const { return stats_; }
-  void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
   gateway_link link() const { return {self_, optimistic_, sentinel_}; }
 
  private:
@@ -131,24 +114,15 @@ class gateway_connection final : public proto::route_op_handler {
   void routed_reply(const proto::routed_message& msg, account& acc);
   bool interest_on_inbound(const char* op);
   void authentication_failed();
-  void sync_written();
-  void close(std::string why, bool flush = true);
-  void append(std::string_view bytes) { out_.append(bytes); }
-  void trace(std::string_view direction, std::string_view op);
   account* account_named(std::string_view name);
 
-  server_context_ptr ctx_;
-  connection_stats_ptr stats_ = std::make_shared<connection_stats>();
   uint64_t gid_;
   std::string remote_host_;
-  std::string prefix_;  // "host:port - gid:N - "
   gateway_role role_;
   std::string remote_name_;
-  std::shared_ptr<subscriber> self_;
   prng rng_;
   proto::route_parser parser_;
   message_router router_;
-  duration now_{};
 
   proto::gateway_info local_info_;
   proto::gateway_info peer_;
@@ -172,15 +146,8 @@ class gateway_connection final : public proto::route_op_handler {
   std::set<std::string, std::less<>> refused_accounts_;
   account_ptr last_account_;
 
-  outbound out_;
-  write_deadline deadline_;
   uint64_t in_msgs_ = 0, in_bytes_ = 0;
-  int pings_outstanding_ = 0;
-  duration ping_sent_at_{};
-  bool closing_ = false;
-  bool flush_before_close_ = true;
   bool no_redial_ = false;
-  std::string close_reason_;
 };
 
 }  // namespace gnatsd

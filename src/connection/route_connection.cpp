@@ -23,11 +23,10 @@ std::string interest_key(std::string_view subject, std::string_view queue) {
 route_connection::route_connection(server_context_ptr ctx, uint64_t rid, std::string remote_host,
                                    int remote_port, route_role role,
                                    std::shared_ptr<subscriber> self, prng rng)
-    : ctx_(std::move(ctx)),
+    : peer_link(std::move(ctx), std::move(self), "Route"),
       rid_(rid),
       remote_host_(std::move(remote_host)),
       role_(std::move(role)),
-      self_(std::move(self)),
       rng_(rng),
       router_(*ctx_, rng_) {
   GNATSD_ASSERT(self_ != nullptr && self_->is_route());
@@ -66,7 +65,7 @@ void route_connection::start(const proto::route_info& local_info, bool tls) {
 }
 
 void route_connection::receive(const char* data, size_t size) {
-  if (closing_) return;
+  if (closing()) return;
   // As nats-server: until a CONNECT has authenticated, the first byte of every operation
   // must start a CONNECT; anything else (INFO, RS+, RMSG, PING, garbage) is refused at once,
   // before it is parsed, so an unauthenticated peer can neither read nor inject anything.
@@ -172,7 +171,7 @@ void route_connection::authentication_failed() {
 }
 
 void route_connection::auth_timer() {
-  if (closing_ || !awaiting_auth_) return;
+  if (closing() || !awaiting_auth_) return;
   append("-ERR 'Authentication Timeout'\r\n");
   if (ctx_->log->trace) trace("->>", "-ERR Authentication Timeout");
   ctx_->log->debugf(prefix_ + "Authentication Timeout");
@@ -192,7 +191,7 @@ void route_connection::registered() {
 void route_connection::tls_handshake_done(const std::string& error, const std::string& version,
                                           const std::string& cipher,
                                           const certificate_names& peer) {
-  if (closing_) return;
+  if (closing()) return;
   std::string why;
   if (error.empty() && !certificate_pinned(peer, ctx_->current_cluster_tls()->pinned_certs, why))
     ctx_->log->debugf(prefix_ + why);
@@ -220,7 +219,7 @@ bool route_connection::on_ping() {
 
 bool route_connection::on_pong() {
   if (ctx_->log->trace) trace("<<-", "PONG");
-  pings_outstanding_ = 0;
+  pong_received();
   return true;
 }
 
@@ -354,51 +353,6 @@ account* route_connection::account_named(std::string_view name) {
   return last_account_.get();
 }
 
-void route_connection::send(std::string_view bytes) {
-  if (!closing_) append(bytes);
-}
-
-void route_connection::deliver(delivery_batch batch) {
-  // The producer counted the batch as in transit to us (its stall mark looks at that).
-  self_->in_transit.fetch_sub(static_cast<int64_t>(batch.bytes.size()), std::memory_order_relaxed);
-  if (closing_ || batch.bytes.empty()) return;
-  stats_->out_msgs.fetch_add(batch.messages, std::memory_order_relaxed);
-  stats_->out_bytes.fetch_add(batch.bytes.size(), std::memory_order_relaxed);
-  out_.push_chunk(std::move(batch.bytes));
-}
-
-void route_connection::sync_written() {
-  deadline_.written_total(static_cast<uint64_t>(self_->written.load(std::memory_order_acquire)));
-  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
-}
-
-void route_connection::ping_timer() {
-  if (closing_) return;
-  if (pings_outstanding_ + 1 > ctx_->current_limits()->ping_max) {
-    append("-ERR 'Stale Connection'\r\n");
-    ctx_->log->debugf(prefix_ + "Stale Route Connection");
-    close("Stale Connection");
-    return;
-  }
-  ++pings_outstanding_;
-  append("PING\r\n");
-}
-
-void route_connection::write_deadline_check(duration now) {
-  if (closing_) return;
-  sync_written();
-  const auto limit = ctx_->current_limits()->write_deadline;
-  const auto v = deadline_.check(now, limit);
-  if (!v.exceeded) return;
-  ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
-  ctx_->log->info(prefix_ + "Slow Consumer Detected: WriteDeadline of " +
-                  format_go_duration(limit) + " exceeded with " + std::to_string(v.chunks) +
-                  " chunks of " + std::to_string(v.attempted) + " total bytes.");
-  // nats-server 2.x keeps a slow route that still makes progress: dropping it loses every
-  // message in flight between two servers, and a congested link would then flap.
-  if (v.written == 0) close("Slow Consumer (Write Deadline)", false);
-}
-
 void route_connection::cleanup() {
   self_->gone.store(true, std::memory_order_relaxed);  // producers stop stalling for us
   if (!peer_hash_.empty()) ctx_->remove_route_by_hash(peer_hash_, self_.get());
@@ -410,30 +364,6 @@ void route_connection::cleanup() {
                                                   interest.sub->queue, -1});
   }
   remote_subs_.clear();
-}
-
-std::vector<std::vector<char>> route_connection::take_output(duration now) {
-  sync_written();
-  auto chunks = out_.take();
-  const auto limit = ctx_->current_limits()->write_deadline;
-  int64_t handed = 0;
-  for (const auto& c : chunks) {
-    deadline_.handed(c.size(), now, limit);
-    handed += static_cast<int64_t>(c.size());
-  }
-  self_->handed.fetch_add(handed, std::memory_order_relaxed);
-  stats_->pending_bytes.store(deadline_.pending(), std::memory_order_relaxed);
-  const auto max_pending = static_cast<uint64_t>(ctx_->current_limits()->max_pending);
-  if (!closing_ && max_pending > 0 && deadline_.pending() > max_pending) {
-    // Producers stall in front of a route over half of max_pending until it drains, so this
-    // takes a peer that asks for replies (PING) and does not read them, or hundreds of
-    // publishers overshooting at once: the one hard bound on a route's memory.
-    ctx_->counters.slow_consumers.fetch_add(1, std::memory_order_relaxed);
-    ctx_->log->info(prefix_ + "Slow Consumer Detected: MaxPending of " +
-                    std::to_string(max_pending) + " Exceeded");
-    close("Slow Consumer (Pending Bytes)", false);
-  }
-  return chunks;
 }
 
 std::optional<proto::route_info> route_connection::take_registration() {
@@ -458,21 +388,6 @@ std::vector<proto::route_info> route_connection::take_gossip() {
   std::vector<proto::route_info> g;
   g.swap(gossip_);
   return g;
-}
-
-void route_connection::close(std::string why, bool flush) {
-  if (closing_) return;
-  closing_ = true;
-  flush_before_close_ = flush;
-  close_reason_ = std::move(why);
-}
-
-void route_connection::append(std::string_view bytes) {
-  out_.append(bytes);
-}
-
-void route_connection::trace(std::string_view direction, std::string_view op) {
-  ctx_->log->log(log_level::trace, prefix_ + std::string{direction} + " [" + std::string{op} + "]");
 }
 
 }  // namespace gnatsd

@@ -19,8 +19,7 @@
 #include "auth/certificate_user.hpp"
 #include "auth/permissions.hpp"
 #include "cluster/route_role.hpp"
-#include "connection/outbound.hpp"
-#include "connection/write_deadline.hpp"
+#include "connection/peer_link.hpp"
 #include "monitor/connection_stats.hpp"
 #include "proto/route_info.hpp"
 #include "proto/route_parser.hpp"
@@ -30,7 +29,7 @@
 
 namespace gnatsd {
 
-class route_connection final : public proto::route_op_handler {
+class route_connection final : public proto::route_op_handler, public peer_link {
  public:
   route_connection(server_context_ptr ctx, uint64_t rid, std::string remote_host, int remote_port,
                    route_role role, std::shared_ptr<subscriber> self, prng rng);
@@ -54,27 +53,13 @@ class route_connection final : public proto::route_op_handler {
   /// route closes (as it does when `peer`'s certificate is not among `pinned_certs`).
   void tls_handshake_done(const std::string& error, const std::string& version,
                           const std::string& cipher, const certificate_names& peer = {});
-  /// Raw protocol to send: interest (RS+/RS-) or gossip (INFO).
-  void send(std::string_view bytes);
-  /// RMSG frames from a publisher's read buffer.
-  void deliver(delivery_batch batch);
-  /// Sends PING every ping interval, whatever else the peer sends: only a PONG proves that
-  /// the peer still reads, and one that only sends would never be found stale otherwise.
-  void ping_timer();
   /// The cluster's auth timeout passed: closes a peer that has not authenticated yet.
   void auth_timer();
-  /// A write-deadline check (every write_deadline::check_interval while bytes are pending);
-  /// `now` is the actor clock's time. A route whose oldest pending bytes waited longer than
-  /// write_deadline is logged as a slow consumer as nats-server does, and closed only if the
-  /// peer took nothing at all in that time.
-  void write_deadline_check(duration now);
   /// Removes the peer's interest from the sublist; call once when the connection is gone.
   void cleanup();
 
   // -- effects ---------------------------------------------------------------------------------
 
-  /// `now`: the actor clock's time, for the write deadline.
-  std::vector<std::vector<char>> take_output(duration now);
   void flush_deliveries() { router_.flush(); }
   /// The peer's first INFO, once: the server decides whether to register this route.
   std::optional<proto::route_info> take_registration();
@@ -86,18 +71,9 @@ class route_connection final : public proto::route_op_handler {
   /// Clusters a peer has gateways to (gossip INFOs naming a gateway).
   std::vector<proto::route_info> take_gateway_gossip();
 
-  bool closing() const { return closing_; }
-  const std::string& close_reason() const { return close_reason_; }
-  /// When closing: whether queued output is still written first (not for a slow consumer,
-  /// whose socket would not take it anyway: nats-server skips that flush too).
-  bool flush_before_close() const { return flush_before_close_; }
   /// Accepted with cluster authorization configured and no valid CONNECT yet: the peer is
   /// served nothing and may do nothing but CONNECT (nats-server's first-byte rule).
   bool awaiting_auth() const { return awaiting_auth_; }
-  /// Bytes handed to the socket and not yet written.
-  uint64_t pending_bytes() const { return deadline_.pending(); }
-  /// Whether write-deadline checks must keep running.
-  bool deadline_active() const { return deadline_.active(); }
 
   // -- properties ------------------------------------------------------------------------------
 
@@ -106,11 +82,7 @@ class route_connection final : public proto::route_op_handler {
   const proto::route_info& peer() const { return peer_; }
   bool is_registered() const { return registered_; }
   const std::string& remote_host() const { return remote_host_; }
-  const std::string& log_prefix() const { return prefix_; }
   size_t remote_subscriptions() const { return remote_subs_.size(); }
-  const connection_stats_ptr& stats() const { return stats_; }
-  /// Writes statistics into `stats` (created by the server); call before start().
-  void use_stats(connection_stats_ptr stats) { stats_ = std::move(stats); }
 
  private:
   bool on_info(std::string_view json) override;
@@ -125,21 +97,11 @@ class route_connection final : public proto::route_op_handler {
   bool on_routed_message(const proto::routed_message& msg) override;
 
   void authentication_failed();
-  /// Takes what the socket wrote since the last look (subscriber::written) into the pending
-  /// bytes and the write deadline.
-  void sync_written();
-  void close(std::string why, bool flush = true);
-  void append(std::string_view bytes);
-  void trace(std::string_view direction, std::string_view op);
 
-  server_context_ptr ctx_;
   std::unique_ptr<permission_checker> export_filter_;  // cluster `permissions { export }`
-  connection_stats_ptr stats_ = std::make_shared<connection_stats>();
   uint64_t rid_;
   std::string remote_host_;
-  std::string prefix_;  // "host:port - rid:N - "
   route_role role_;
-  std::shared_ptr<subscriber> self_;
   prng rng_;
   proto::route_parser parser_;
   message_router router_;
@@ -154,7 +116,6 @@ class route_connection final : public proto::route_op_handler {
   std::vector<interest_change> cluster_interest_;
   std::vector<proto::route_info> gateway_gossip_;
   std::string peer_hash_;  // gateway hash of the peer's server id, once registered
-  duration now_{};
 
   // The peer's interest: "<account> <subject> <queue>" -> the subscription standing for it
   // here, in that account's sublist.
@@ -170,13 +131,7 @@ class route_connection final : public proto::route_op_handler {
   std::string unknown_account_;  // the last name looked up in vain, and when
   uint64_t unknown_generation_ = 0;
 
-  outbound out_;                         // replies and delivery batches, in order
-  write_deadline deadline_;              // what the socket still has to write, and since when
   uint64_t in_msgs_ = 0, in_bytes_ = 0;  // routed messages received
-  int pings_outstanding_ = 0;
-  bool closing_ = false;
-  bool flush_before_close_ = true;
-  std::string close_reason_;
 };
 
 }  // namespace gnatsd
