@@ -214,6 +214,134 @@ TEST(GatewayE2E, ClustersLearnEachOtherFromOneSeed) {
   EXPECT_EQ(publish_and_receive(pub.get(), sub.get(), "far", 20), 20);
 }
 
+// The NATS documentation's supercluster: three one-server clusters sharing one gateway list
+// (each server skips its own entry), with gateway authorization and the credentials in the
+// URLs; gnatsd and nats-server side by side.
+std::string documentation_config(const std::string& name, int client, const std::vector<int>& gw) {
+  return "port: " + std::to_string(client) + "\ngateway {\n  name: \"" + name +
+         "\"\n  listen: \"localhost:" + std::to_string(gw[name[0] - 'A']) +
+         "\"\n  authorization {\n    user: gwu\n    password: gwp\n  }\n  gateways: [\n"
+         "    {name: \"A\", url: \"nats://gwu:gwp@localhost:" + std::to_string(gw[0]) + "\"},\n"
+         "    {name: \"B\", url: \"nats://gwu:gwp@localhost:" + std::to_string(gw[1]) + "\"},\n"
+         "    {name: \"C\", url: \"nats://gwu:gwp@localhost:" + std::to_string(gw[2]) + "\"},\n"
+         "  ]\n}\n";
+}
+
+TEST(GatewayE2E, TheDocumentationsSuperclusterExampleWorksMixed) {
+  const std::string g = gnatsd_binary(), n = nats_server_binary();
+  for (const auto& binaries : {std::vector<std::string>{g, n, g}, std::vector<std::string>{g, g, g}}) {
+    const std::vector<int> gw = {free_port(), free_port(), free_port()};
+    std::vector<std::unique_ptr<server_process>> servers;
+    for (int i = 0; i < 3; ++i) {
+      const std::string name(1, static_cast<char>('A' + i));
+      const int client = free_port();
+      servers.push_back(std::make_unique<server_process>(
+          binaries[static_cast<size_t>(i)],
+          std::vector<std::string>{
+              "-c", write_config("gwdoc_" + std::to_string(client) + ".conf",
+                                 documentation_config(name, client, gw))}));
+    }
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) {
+        if (i == j) continue;
+        const std::string other(1, static_cast<char>('A' + j));
+        ASSERT_TRUE(servers[static_cast<size_t>(i)]->wait_for_log(
+            "Outbound gateway connection to \"" + other + "\"", std::chrono::seconds{20}))
+            << binaries[static_cast<size_t>(i)] << ":\n" << servers[static_cast<size_t>(i)]->log();
+      }
+    for (int from = 0; from < 3; ++from)
+      for (int to = 0; to < 3; ++to) {
+        if (from == to) continue;
+        auto sub_conn = connect(*servers[static_cast<size_t>(to)]);
+        auto sub = subscribe(sub_conn.get(), "docs");
+        auto pub = connect(*servers[static_cast<size_t>(from)]);
+        EXPECT_EQ(publish_and_receive(pub.get(), sub.get(), "docs", 10), 10)
+            << static_cast<char>('A' + from) << " -> " << static_cast<char>('A' + to);
+      }
+    // No credential reaches a log (the URLs carry them).
+    for (const auto& s : servers)
+      if (s->log().find("gwp") != std::string::npos && binaries[0] == g)
+        ADD_FAILURE() << "a gateway password in a log:\n" << s->log();
+  }
+}
+
+// Accounts across a mixed supercluster: a message crosses in its own account only, and a
+// request through a service import is answered by a responder of the exporting account in
+// the other cluster.
+std::string accounts_config(const std::string& name, int client, int gw, int other_gw,
+                            const std::string& other) {
+  return "port: " + std::to_string(client) + R"(
+accounts {
+  ORDERS: { users: [{user: ord, password: o}]
+            exports: [{stream: "orders.>"}, {service: "orders.lookup"}] }
+  WEB: { users: [{user: web, password: w}]
+         imports: [{stream: {account: ORDERS, subject: "orders.>"}, prefix: "feed"}
+                   {service: {account: ORDERS, subject: "orders.lookup"}, to: "lookup"}] }
+  OTHER: { users: [{user: oth, password: x}] }
+}
+gateway { name: )" + name + ", listen: 127.0.0.1:" + std::to_string(gw) + ", gateways: [{name: " +
+         other + ", url: \"nats://127.0.0.1:" + std::to_string(other_gw) + "\"}] }\n";
+}
+
+conn_ptr connect_as(const server_process& s, const std::string& user, const std::string& pass) {
+  natsConnection* nc = nullptr;
+  const std::string url = "nats://" + user + ":" + pass + "@127.0.0.1:" + std::to_string(s.port());
+  const natsStatus st = natsConnection_ConnectTo(&nc, url.c_str());
+  EXPECT_EQ(st, NATS_OK) << natsStatus_GetText(st);
+  return conn_ptr{nc};
+}
+
+TEST(GatewayE2E, AccountsStayApartAcrossAMixedSupercluster) {
+  const std::string g = gnatsd_binary(), n = nats_server_binary();
+  for (const auto& [a_bin, b_bin] : {std::pair{g, n}, std::pair{n, g}}) {
+    const int ca = free_port(), cb = free_port(), ga = free_port(), gb = free_port();
+    server_process a{a_bin, {"-c", write_config("gwacc_a_" + std::to_string(ca) + ".conf",
+                                                accounts_config("A", ca, ga, gb, "B"))}};
+    server_process b{b_bin, {"-c", write_config("gwacc_b_" + std::to_string(cb) + ".conf",
+                                                accounts_config("B", cb, gb, ga, "A"))}};
+    ASSERT_TRUE(a.wait_for_log("Outbound gateway connection to \"B\"", std::chrono::seconds{20}));
+    ASSERT_TRUE(b.wait_for_log("Outbound gateway connection to \"A\"", std::chrono::seconds{20}));
+    // ORDERS publishes in cluster A; WEB reads it under its prefix in cluster B, OTHER never.
+    auto orders = connect_as(a, "ord", "o");
+    auto web = connect_as(b, "web", "w");
+    auto other = connect_as(b, "oth", "x");
+    auto feed = subscribe(web.get(), "feed.orders.new");
+    auto leak = subscribe(other.get(), ">");
+    natsConnection_FlushTimeout(other.get(), 5000);
+    EXPECT_EQ(publish_and_receive(orders.get(), feed.get(), "orders.new", 10), 10)
+        << a_bin << " -> " << b_bin;
+    // WEB in cluster A asks through its import; ORDERS' responder is in cluster B.
+    auto responder_conn = connect_as(b, "ord", "o");
+    auto requests = subscribe(responder_conn.get(), "orders.lookup");
+    natsConnection_FlushTimeout(responder_conn.get(), 5000);
+    auto asker = connect_as(a, "web", "w");
+    natsMsg* reply = nullptr;
+    natsStatus st = NATS_TIMEOUT;
+    for (int attempt = 0; attempt < 50 && st != NATS_OK; ++attempt) {
+      natsInbox* inbox = nullptr;
+      natsInbox_Create(&inbox);
+      natsSubscription* inbox_sub = nullptr;
+      natsConnection_SubscribeSync(&inbox_sub, asker.get(), inbox);
+      natsConnection_PublishRequestString(asker.get(), "lookup", inbox, "id-7");
+      natsConnection_Flush(asker.get());
+      natsMsg* req = nullptr;
+      if (natsSubscription_NextMsg(&req, requests.get(), 300) == NATS_OK) {
+        natsConnection_PublishString(responder_conn.get(), natsMsg_GetReply(req), "found");
+        natsConnection_Flush(responder_conn.get());
+        natsMsg_Destroy(req);
+      }
+      st = natsSubscription_NextMsg(&reply, inbox_sub, 500);
+      natsSubscription_Destroy(inbox_sub);
+      natsInbox_Destroy(inbox);
+    }
+    ASSERT_EQ(st, NATS_OK) << "no answer through the import across the gateway, " << a_bin
+                           << " -> " << b_bin;
+    EXPECT_EQ(std::string(natsMsg_GetData(reply)), "found");
+    natsMsg_Destroy(reply);
+    EXPECT_EQ(drain(leak.get(), 300), 0) << "a message crossed into account OTHER";
+  }
+}
+
 // The same bytes on the gateway port of each server give the same replies.
 std::string gateway_port_reply(const std::string& binary, const std::string& bytes,
                                const std::string& extra = "") {
