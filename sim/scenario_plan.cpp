@@ -238,17 +238,21 @@ void generate_protocol(prng& rng, scenario_plan& p) {
   }
 }
 
-// 2-4 clusters of 1-3 servers: routes within each cluster (a random tree plus extras), and
-// gateway seeds that make the graph of clusters connected (each cluster after the first has
-// one server configured with a server of an earlier cluster), plus maybe one more seed.
+// 2-4 clusters of 1-5 servers (12 at most in all): routes within each cluster (a random
+// tree plus extras), and gateway seeds that make the graph of clusters connected (each
+// cluster after the first has one server configured with a server of an earlier cluster),
+// plus maybe one more seed.
 void generate_supercluster(prng& rng, scenario_plan& p) {
   const int clusters = 2 + pick(rng, 3);
   std::vector<std::vector<int>> members(static_cast<size_t>(clusters));
-  for (int k = 0; k < clusters; ++k)
-    for (int n = 1 + pick(rng, 3); n > 0; --n) {
+  for (int k = 0; k < clusters; ++k) {
+    // At most 12 servers in all, one kept for each cluster still to come.
+    const int room = 12 - static_cast<int>(p.cluster_of.size()) - (clusters - 1 - k);
+    for (int n = std::min(1 + pick(rng, 5), room); n > 0; --n) {
       members[static_cast<size_t>(k)].push_back(static_cast<int>(p.cluster_of.size()));
       p.cluster_of.push_back(k);
     }
+  }
   p.servers = static_cast<int>(p.cluster_of.size());
   p.routes.resize(static_cast<size_t>(p.servers));
   p.gateways.resize(static_cast<size_t>(p.servers));

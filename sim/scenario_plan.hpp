@@ -116,7 +116,7 @@ struct plan_options {
   int64_t fault_phase_ns = 5'000'000'000;
   int64_t heal_phase_ns = 30'000'000'000;
   uint64_t max_steps = 0;
-  /// 2-4 clusters of 1-3 servers joined by gateways, instead of one cluster.
+  /// 2-4 clusters of 1-5 servers (12 at most) joined by gateways, instead of one cluster.
   bool supercluster = false;
 };
 

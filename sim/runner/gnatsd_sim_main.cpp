@@ -9,7 +9,7 @@
 //   gnatsd-sim --regressions FILE       runs the pinned seeds listed in FILE
 //   --servers K (1-7; default: chosen by the seed)   --faults none|lite|full
 //   --fault-seconds / --heal-seconds (virtual time)  --max-steps N (per run)
-//   --superclusters (2-4 clusters of 1-3 servers joined by gateways)
+//   --superclusters (2-4 clusters of 1-5 servers (12 at most) joined by gateways)
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   app.add_option("--regressions", regressions, "run the pinned seeds listed in this file");
   app.add_flag("--trace", c.trace, "print the trace of every run");
   app.add_flag("--superclusters", c.plan.supercluster,
-               "2-4 clusters of 1-3 servers joined by gateways (--servers is ignored)");
+               "2-4 clusters of 1-5 servers (12 at most) joined by gateways (--servers is ignored)");
   CLI11_PARSE(app, argc, argv);
   c.plan.faults = c.faults == "none"   ? fault_mode::none
                   : c.faults == "lite" ? fault_mode::lite

@@ -1,4 +1,4 @@
-// Properties of simulated superclusters: 2-4 clusters of 1-3 servers, routes inside each
+// Properties of simulated superclusters: 2-4 clusters of 1-5 servers (12 at most), routes inside each
 // cluster (a random tree plus extras), gateway seeds that connect the clusters (each cluster
 // after the first lists a server of an earlier one, plus arbitrary extra seeds); the rest
 // is learned by gossip. Every run checks the invariant list of sim/invariant_checker.hpp and
@@ -17,11 +17,14 @@ namespace {
 void any_supercluster(scenario_plan& p) {
   const int clusters = *rc::gen::inRange(2, 5);
   std::vector<std::vector<int>> members(static_cast<size_t>(clusters));
-  for (int k = 0; k < clusters; ++k)
-    for (int n = *rc::gen::inRange(1, 4); n > 0; --n) {
+  for (int k = 0; k < clusters; ++k) {
+    // 1-5 servers each, 12 at most in all (one kept for each cluster still to come).
+    const int room = 12 - static_cast<int>(p.cluster_of.size()) - (clusters - 1 - k);
+    for (int n = std::min(*rc::gen::inRange(1, 6), room); n > 0; --n) {
       members[static_cast<size_t>(k)].push_back(static_cast<int>(p.cluster_of.size()));
       p.cluster_of.push_back(k);
     }
+  }
   p.servers = static_cast<int>(p.cluster_of.size());
   p.routes.assign(static_cast<size_t>(p.servers), {});
   p.gateways.assign(static_cast<size_t>(p.servers), {});
