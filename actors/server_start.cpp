@@ -202,6 +202,7 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
     // read these.
     ctx->gateway_name = o.gateway.name;
     ctx->gateway_reply_prefix = gateway_reply::prefix_for(o.gateway.name, ctx->server_id);
+    ctx->gateway_cluster_hash = gateway_reply::hash(o.gateway.name);
     ctx->gateway_server_hash = gateway_reply::hash(ctx->server_id);
   }
   ctx->set_auth(o.authorization);

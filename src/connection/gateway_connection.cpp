@@ -401,7 +401,7 @@ bool gateway_connection::on_routed_message(const proto::routed_message& msg) {
 // another server of this cluster (then it goes there over the route), or this one (then it
 // is delivered as if published here). One for another cluster is dropped, as nats-server does.
 void gateway_connection::routed_reply(const proto::routed_message& msg, account& acc) {
-  if (gateway_reply::cluster_hash(msg.subject) != gateway_reply::hash(ctx_->gateway_name)) return;
+  if (gateway_reply::cluster_hash(msg.subject) != ctx_->gateway_cluster_hash) return;
   const std::string_view server = gateway_reply::server_hash(msg.subject);
   if (server != ctx_->gateway_server_hash) {
     if (auto route = ctx_->route_by_hash(server)) {

@@ -324,7 +324,7 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
     // A reply from another cluster, forwarded by the server that received it to us, the
     // requester's server: delivered here as if published here (nats-server's
     // handleGatewayReply). One meant for another cluster is dropped.
-    if (gateway_reply::cluster_hash(subject) != gateway_reply::hash(ctx_->gateway_name))
+    if (gateway_reply::cluster_hash(subject) != ctx_->gateway_cluster_hash)
       return true;
     subject = gateway_reply::original(subject);
     origin.from_route = false;

@@ -140,6 +140,7 @@ struct server_context {
   std::string gateway_name;
   /// "_GR_.<cluster hash>.<server hash>." (gateway_reply::prefix_for) and this server's hash.
   std::string gateway_reply_prefix;
+  std::string gateway_cluster_hash;  // gateway_reply::hash(gateway_name)
   std::string gateway_server_hash;
   bool gateways_enabled() const { return !gateway_name.empty(); }
   /// Subscriptions of the last two seconds (routing/gateway_replies.hpp); kept only with a

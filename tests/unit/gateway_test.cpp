@@ -241,6 +241,7 @@ struct connection_fixture {
     ctx->log = std::make_shared<null_log>();
     ctx->server_id = "NSELF";
     ctx->gateway_name = "A";
+    ctx->gateway_cluster_hash = gateway_reply::hash("A");
   }
   std::unique_ptr<gateway_connection> make(bool outbound) {
     gateway_role role;
@@ -340,6 +341,7 @@ struct router_fixture {
     ctx = std::make_shared<server_context>();
     ctx->log = std::make_shared<null_log>();
     ctx->gateway_name = "A";
+    ctx->gateway_cluster_hash = gateway_reply::hash("A");
     ctx->gateway_reply_prefix = gateway_reply::prefix_for("A", "NSELF");
   }
   std::shared_ptr<recording_subscriber> owner(subscriber_kind k) {
