@@ -26,7 +26,8 @@ void finish(gateway_pointer self) {
   if (st.finished) return;
   st.finished = true;
   st.conn->cleanup();
-  if (!st.conn->role().outbound) self->send(st.config.interest, remove_gateway_atom_v, st.config.gid);
+  if (!st.conn->role().outbound)
+    self->send(st.config.interest, remove_gateway_atom_v, st.config.gid);
   st.config.context->log->info(st.conn->log_prefix() +
                                "Gateway connection closed: " + st.conn->close_reason());
   st.config.connection->close(st.conn->flush_before_close());
@@ -77,9 +78,9 @@ gateway_actor::behavior_type gateway_behavior(gateway_pointer self, gateway_conf
   auto& c = st.config;
   auto sub = std::make_shared<actor_subscriber<gateway_actor>>(c.gid, subscriber_kind::gateway,
                                                                gateway_actor{self});
-  st.conn = std::make_unique<gateway_connection>(c.context, c.gid, c.connection->remote().host,
-                                                 c.connection->remote().port, c.role, sub,
-                                                 c.rng.fork());
+  st.conn =
+      std::make_unique<gateway_connection>(c.context, c.gid, c.connection->remote().host,
+                                           c.connection->remote().port, c.role, sub, c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
   st.conn->set_now(now_of(self));
   st.conn->start(c.local_info, c.connection->secured());

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "connection/client_connection.hpp"
 #include "cluster/gateway_registry.hpp"
+#include "connection/client_connection.hpp"
 #include "connection/gateway_connection.hpp"
 #include "connection/route_connection.hpp"
 #include "monitor/monitor.hpp"

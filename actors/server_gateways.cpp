@@ -128,13 +128,13 @@ void register_gateway(server_pointer self, uint64_t gid, gateway_actor& actor,
       return;
     }
     self->send(actor, registered_atom_v);
-    st.outbound[gid] = server_context::outbound_gateway{
-        name, gateway_reply::hash(name), std::move(link.sub), std::move(link.optimistic),
-        std::move(link.sentinel)};
+    st.outbound[gid] =
+        server_context::outbound_gateway{name, gateway_reply::hash(name), std::move(link.sub),
+                                         std::move(link.optimistic), std::move(link.sentinel)};
     publish_outbound(self);
     // Every server of our cluster must reach that cluster too.
-    send_to_routes(self, st.gateways->route_gossip_for(name, st.context->server_id,
-                                                       st.context->server_name));
+    send_to_routes(
+        self, st.gateways->route_gossip_for(name, st.context->server_id, st.context->server_name));
     return;
   }
   st.gateways->register_inbound(gid, name);

@@ -86,8 +86,8 @@ bool listen_gateways(net::transport& transport, server_context& ctx, server_opti
                      std::string& error) {
   const std::string host = o.gateway.host.empty() ? "0.0.0.0" : o.gateway.host;
   int bound = 0;
-  if (!transport.listen(host, o.gateway.port == -1 ? 0 : o.gateway.port,
-                        route_tls(o.gateway.tls), std::move(acceptor), bound, error)) {
+  if (!transport.listen(host, o.gateway.port == -1 ? 0 : o.gateway.port, route_tls(o.gateway.tls),
+                        std::move(acceptor), bound, error)) {
     error = "Error listening on gateway port: " + std::to_string(o.gateway.port) + " - " + error;
     return false;
   }
@@ -254,9 +254,13 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->set_options(o);
 
   const uint64_t actor_seed = rng.next();  // drawn before the cluster name, as always
-  server_args args{ctx,        interest,
-                   &transport, cluster_settings(*ctx, o, client_urls(o, transport), rng),
-                   actor_seed, std::move(machine), std::move(local_gateway)};
+  server_args args{ctx,
+                   interest,
+                   &transport,
+                   cluster_settings(*ctx, o, client_urls(o, transport), rng),
+                   actor_seed,
+                   std::move(machine),
+                   std::move(local_gateway)};
   args.cluster.local.gateway_url = args.gateway.gateway_url;  // routes tell each other theirs
   auto actor = spawn_server_actor(sys, std::move(args));
   clients->set_target(actor);

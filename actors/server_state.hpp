@@ -47,8 +47,8 @@ struct server_state {
   std::map<uint64_t, child<route_actor>> route_actors;  // every live route actor, by rid
 
   // -- gateways (actors/server_gateways.cpp) -------------------------------------------------
-  std::optional<cluster::gateway_registry> gateways;  // set when a gateway is configured
-  proto::gateway_info gateway_info;                   // what we tell other clusters
+  std::optional<cluster::gateway_registry> gateways;        // set when a gateway is configured
+  proto::gateway_info gateway_info;                         // what we tell other clusters
   std::map<uint64_t, child<gateway_actor>> gateway_actors;  // every live gateway, by gid
   std::map<uint64_t, server_context::outbound_gateway> outbound;  // registered, by gid
 

@@ -53,8 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& server = w.start_server("10.0.0.1", o);
   auto subscriber = w.connect(server);
   subscriber->send("CONNECT {\"verbose\":false}\r\nSUB > 1\r\nPING\r\n");
-  GNATSD_ASSERT(w.run_until(
-      [&] { return subscriber->received().find("PONG\r\n") != std::string::npos; }));
+  GNATSD_ASSERT(
+      w.run_until([&] { return subscriber->received().find("PONG\r\n") != std::string::npos; }));
   auto publisher = w.connect(server);
   publisher->send("CONNECT {\"verbose\":false}\r\n");
   auto peer = w.network().connect_client("10.0.0.1", 7222);
@@ -62,11 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool logged_in = (data[0] & 1) != 0;
   std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (logged_in)
-    input = "CONNECT {\"gateway\":\"B\",\"user\":\"gwu\",\"pass\":\"s3cr3t-gw\"}\r\n"
-            "INFO {\"server_id\":\"NFUZZ\",\"gateway\":\"B\",\"gateway_iom\":true}\r\n" +
-            input;
-  const std::string pub = "PUB secret.data " + std::to_string(std::string{secret}.size()) + "\r\n" +
-                          secret + "\r\n";
+    input =
+        "CONNECT {\"gateway\":\"B\",\"user\":\"gwu\",\"pass\":\"s3cr3t-gw\"}\r\n"
+        "INFO {\"server_id\":\"NFUZZ\",\"gateway\":\"B\",\"gateway_iom\":true}\r\n" +
+        input;
+  const std::string pub =
+      "PUB secret.data " + std::to_string(std::string{secret}.size()) + "\r\n" + secret + "\r\n";
   const size_t step = 1 + data[0] % 64;
   int published = 0;
   for (size_t at = 0; at < input.size(); at += step) {

@@ -460,8 +460,8 @@ class scenario_run {
                       std::to_string(expected.size()) + " (queue weights included)");
     }
     if (is_supercluster(plan_))
-      if (auto e = check_gateway_interest(plan_, world_, announced,
-                                          [this](int s) { return up(s); });
+      if (auto e =
+              check_gateway_interest(plan_, world_, announced, [this](int s) { return up(s); });
           !e.empty())
         checker_.fail(e);
   }

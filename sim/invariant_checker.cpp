@@ -118,8 +118,9 @@ void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data
   }
   const auto status = tap->parser.parse(data.data(), data.size(), *tap);
   if (!status.ok)
-    fail(std::string{gateway ? "gateway" : "route"} + " protocol: " + to.remote().host + " sent " + to.local().host +
-         " bytes that do not parse (" + std::string{proto::error_text(status.error)} + ")");
+    fail(std::string{gateway ? "gateway" : "route"} + " protocol: " + to.remote().host + " sent " +
+         to.local().host + " bytes that do not parse (" +
+         std::string{proto::error_text(status.error)} + ")");
   if (tap->parser.mid_control_line()) ++net_.coverage()["route read split a control line"];
 }
 
@@ -127,14 +128,13 @@ void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data
 // workload never publishes there, so any workload message in it leaked across accounts.
 // Each names the server that published it (`server.id`, or `id` for SHUTDOWN): the one-hop
 // rule holds for them as for the workload's (a forwarded heartbeat would circle forever).
-void invariant_checker::on_system_routed(const sim_end& to, bool gateway,
-                                         std::string_view subject, std::string_view payload) {
+void invariant_checker::on_system_routed(const sim_end& to, bool gateway, std::string_view subject,
+                                         std::string_view payload) {
   message_id id;
   const std::string where =
       std::string{gateway ? "gateway " : "route "} + to.remote().host + " -> " + to.local().host;
   if (message_id::decode(payload, id) || subject.substr(0, 5) != "$SYS.") {
-    fail("isolation: " + where + " carried '" + std::string{subject} +
-         "' in the system account");
+    fail("isolation: " + where + " carried '" + std::string{subject} + "' in the system account");
     return;
   }
   const auto event = nlohmann::json::parse(payload, nullptr, false);
@@ -174,8 +174,7 @@ void invariant_checker::on_routed(const sim_end& to, bool gateway, std::string_v
   if (routed_reply) subject = gateway_reply::original(subject);
   const auto it = published_.find(id.id);
   if (it == published_.end() || it->second.subject != subject)
-    fail("phantom: " + where + " carried " + id.encode() + " on '" + std::string{subject} +
-         "'");
+    fail("phantom: " + where + " carried " + id.encode() + " on '" + std::string{subject} + "'");
   if (!gateway) ++net_.coverage()["message crossed a route"];
   if (gateway) ++net_.coverage()["message crossed a gateway"];
   if (gateway && routed_reply) ++net_.coverage()["routed reply crossed a gateway"];

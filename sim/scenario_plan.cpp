@@ -258,7 +258,8 @@ void generate_supercluster(prng& rng, scenario_plan& p) {
   p.gateways.resize(static_cast<size_t>(p.servers));
   for (const auto& m : members) {
     for (size_t i = 1; i < m.size(); ++i)
-      p.routes[static_cast<size_t>(m[i])].push_back(m[static_cast<size_t>(pick(rng, static_cast<int>(i)))]);
+      p.routes[static_cast<size_t>(m[i])].push_back(
+          m[static_cast<size_t>(pick(rng, static_cast<int>(i)))]);
     if (m.size() > 2 && rng.below(2) == 0) p.routes[static_cast<size_t>(m[0])].push_back(m.back());
   }
   auto any_of = [&](int k) {

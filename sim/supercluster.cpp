@@ -44,8 +44,8 @@ void configure_supercluster(const scenario_plan& p, int i, server_options& o) {
 }
 
 bool reaches(const scenario_plan& p, const sim_network& net, int from, int to) {
-  if (!is_supercluster(p) || p.cluster_of[static_cast<size_t>(from)] ==
-                                 p.cluster_of[static_cast<size_t>(to)])
+  if (!is_supercluster(p) ||
+      p.cluster_of[static_cast<size_t>(from)] == p.cluster_of[static_cast<size_t>(to)])
     return route_linked(net, from, to);
   const int landing = outbound_to(p, net, from, p.cluster_of[static_cast<size_t>(to)]);
   return landing >= 0 && route_linked(net, landing, to);
@@ -59,8 +59,10 @@ std::string check_gateway_mesh(const scenario_plan& p, const sim_network& net,
     for (int k : clusters) {
       if (k == p.cluster_of[static_cast<size_t>(s)]) continue;
       if (outbound_to(p, net, s, k) < 0)
-        return "gateways: server " + std::to_string(s) + " does not have exactly one outbound "
-               "gateway to cluster C" + std::to_string(k) + " after the heal phase";
+        return "gateways: server " + std::to_string(s) +
+               " does not have exactly one outbound "
+               "gateway to cluster C" +
+               std::to_string(k) + " after the heal phase";
     }
   }
   return {};

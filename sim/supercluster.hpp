@@ -26,7 +26,9 @@ class world;
 
 inline constexpr int gateway_port = 7222;
 
-inline bool is_supercluster(const scenario_plan& p) { return !p.cluster_of.empty(); }
+inline bool is_supercluster(const scenario_plan& p) {
+  return !p.cluster_of.empty();
+}
 /// The cluster (and gateway) name of server `i`: "C<k>".
 std::string cluster_name(const scenario_plan& p, int i);
 /// The cluster and gateway blocks of server `i` of a supercluster.

@@ -134,8 +134,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-steps", c.plan.max_steps, "step budget per run (0: none)");
   app.add_option("--regressions", regressions, "run the pinned seeds listed in this file");
   app.add_flag("--trace", c.trace, "print the trace of every run");
-  app.add_flag("--superclusters", c.plan.supercluster,
-               "2-4 clusters of 1-5 servers (12 at most) joined by gateways (--servers is ignored)");
+  app.add_flag(
+      "--superclusters", c.plan.supercluster,
+      "2-4 clusters of 1-5 servers (12 at most) joined by gateways (--servers is ignored)");
   CLI11_PARSE(app, argc, argv);
   c.plan.faults = c.faults == "none"   ? fault_mode::none
                   : c.faults == "lite" ? fault_mode::lite

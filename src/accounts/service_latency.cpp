@@ -1,6 +1,5 @@
 #include "accounts/service_latency.hpp"
 
-
 #include <algorithm>
 #include <cctype>
 #include <map>

@@ -7,14 +7,18 @@
 namespace gnatsd::cluster {
 namespace {
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 std::string host_port_of(const std::string& url) {
   nats_url u;
   return parse_nats_url(url, u) ? u.host_port() : url;
 }
 
-const char* kind_of(bool implicit) { return implicit ? "implicit" : "explicit"; }
+const char* kind_of(bool implicit) {
+  return implicit ? "implicit" : "explicit";
+}
 
 }  // namespace
 
@@ -65,8 +69,8 @@ void gateway_registry::dialing(const gateway_dial& d) const {
 std::optional<gateway_dial> gateway_registry::dial_ended(const gateway_dial& d,
                                                          const std::string& error) {
   if (error.empty()) return std::nullopt;
-  const std::string line = std::string{"Error connecting to "} + kind_of(d.implicit) +
-                           " gateway " + quoted(d.name) + " (" + host_port_of(d.url) + ") at " +
+  const std::string line = std::string{"Error connecting to "} + kind_of(d.implicit) + " gateway " +
+                           quoted(d.name) + " (" + host_port_of(d.url) + ") at " +
                            host_port_of(d.url) + " (attempt " + std::to_string(d.attempt) +
                            "): " + error;
   if (d.attempt == 1) {

@@ -46,7 +46,8 @@ class gateway_registry {
   /// implicit cluster given up).
   std::optional<gateway_dial> dial_ended(const gateway_dial& d, const std::string& error);
   /// A cluster heard of (gossip, a route, an inbound connection): a dial if it is new.
-  std::optional<gateway_dial> learned(const std::string& name, const std::vector<std::string>& urls);
+  std::optional<gateway_dial> learned(const std::string& name,
+                                      const std::vector<std::string>& urls);
   /// Outbound to `name` completed its handshake: false if one is registered already.
   bool register_outbound(const std::string& name, uint64_t gid);
   void register_inbound(uint64_t gid, const std::string& name);
@@ -72,7 +73,7 @@ class gateway_registry {
   bool has_outbound(const std::string& name) const { return outbound_.count(name) != 0; }
 
   struct remote {
-    std::vector<std::string> urls;  // "host:port"
+    std::vector<std::string> urls;             // "host:port"
     std::vector<std::string> configured_urls;  // as written in the config
     bool implicit = false;
     int attempts = 0;  // rounds of dials so far

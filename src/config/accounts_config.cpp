@@ -30,7 +30,6 @@ std::string account_option_unknown(const std::string& key) {
   return unknown_field(key);
 }
 
-
 // Go's strconv.Atoi, with its error texts.
 int64_t go_atoi(const value& at, const std::string& text) {
   size_t i = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;

@@ -11,9 +11,9 @@
 
 #include "config/accounts_config.hpp"
 #include "config/auth_config.hpp"
-#include "config/gateway_config.hpp"
 #include "config/config_fields.hpp"
 #include "config/config_parser.hpp"
+#include "config/gateway_config.hpp"
 #include "config/mappings_config.hpp"
 #include "config/nats_url.hpp"
 

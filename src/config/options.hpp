@@ -187,7 +187,7 @@ struct cluster_options {
 /// One entry of a gateway's `gateways` list: a remote cluster and where to reach it.
 struct remote_gateway_options {
   std::string name;
-  std::vector<std::string> urls;  // as written ("nats://host:port", with optional user:pass@)
+  std::vector<std::string> urls;   // as written ("nats://host:port", with optional user:pass@)
   std::optional<tls_options> tls;  // its own `tls`; none: the gateway block's
   bool operator==(const remote_gateway_options& o) const {
     return name == o.name && urls == o.urls && tls == o.tls;
@@ -198,11 +198,11 @@ struct remote_gateway_options {
 /// dial, and the remote clusters this server dials itself (others are learned by gossip).
 struct gateway_options {
   std::string name;
-  std::string host;  // empty: 0.0.0.0
-  int port = 0;      // 0: no gateway; -1: pick a free port
+  std::string host;                     // empty: 0.0.0.0
+  int port = 0;                         // 0: no gateway; -1: pick a free port
   authorization_options authorization;  // one user at most, no token (nats-server's rule)
   std::string advertise;
-  int connect_retries = 0;  // implicit gateways: dials before giving up (0: one round)
+  int connect_retries = 0;      // implicit gateways: dials before giving up (0: one round)
   bool reject_unknown = false;  // refuse clusters not in `gateways`
   tls_options tls;
   std::vector<remote_gateway_options> gateways;

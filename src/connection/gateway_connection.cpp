@@ -10,7 +10,9 @@
 namespace gnatsd {
 namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string{s} + "\""; }
+std::string quoted(std::string_view s) {
+  return "\"" + std::string{s} + "\"";
+}
 
 std::string interest_key(std::string_view account, std::string_view subject,
                          std::string_view queue) {
@@ -25,9 +27,8 @@ std::string interest_key(std::string_view account, std::string_view subject,
 }  // namespace
 
 gateway_connection::gateway_connection(server_context_ptr ctx, uint64_t gid,
-                                       std::string remote_host, int remote_port,
-                                       gateway_role role, std::shared_ptr<subscriber> self,
-                                       prng rng)
+                                       std::string remote_host, int remote_port, gateway_role role,
+                                       std::shared_ptr<subscriber> self, prng rng)
     : peer_link(std::move(ctx), std::move(self), "Gateway"),
       gid_(gid),
       remote_host_(std::move(remote_host)),
@@ -156,7 +157,8 @@ bool gateway_connection::on_info(std::string_view json) {
 
 bool gateway_connection::first_outbound_info(const proto::gateway_info& info) {
   if (info.gateway.empty()) {
-    const std::string why = "Attempt to connect to gateway " + quoted(role_.name) + " using wrong port";
+    const std::string why =
+        "Attempt to connect to gateway " + quoted(role_.name) + " using wrong port";
     append("-ERR '" + why + "'\r\n");
     ctx_->log->error(prefix_ + why);
     close("Incorrect Port");
@@ -165,8 +167,9 @@ bool gateway_connection::first_outbound_info(const proto::gateway_info& info) {
   if (info.gateway != role_.name) {
     ctx_->log->error(prefix_ + "Failing connection to gateway " + quoted(role_.name) +
                      ", remote gateway name is " + quoted(info.gateway));
-    append("-ERR 'Connection from " + quoted(ctx_->gateway_name) + " rejected, wanted to connect to " +
-           quoted(role_.name) + ", this is " + quoted(info.gateway) + "'\r\n");
+    append("-ERR 'Connection from " + quoted(ctx_->gateway_name) +
+           " rejected, wanted to connect to " + quoted(role_.name) + ", this is " +
+           quoted(info.gateway) + "'\r\n");
     close("Wrong Gateway");
     return false;
   }
@@ -304,8 +307,9 @@ bool gateway_connection::interest_on_inbound(const char* op) {
 bool gateway_connection::on_remote_sub(std::string_view account, std::string_view subject,
                                        std::string_view queue, int32_t weight) {
   if (ctx_->log->trace)
-    trace("<<-", "RS+ " + std::string{account} + " " + std::string{subject} +
-                     (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
+    trace("<<-",
+          "RS+ " + std::string{account} + " " + std::string{subject} +
+              (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
   if (interest_on_inbound("RS+")) return false;
   if (!subject::valid_subscription(subject)) return true;
   if (optimistic_ && queue.empty() && optimistic_->marks(account)) {
@@ -326,8 +330,8 @@ bool gateway_connection::on_remote_sub(std::string_view account, std::string_vie
   remote_subs_.emplace(key, remote_interest{acc->shared_from_this(), std::move(sub)});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
-    stats_->subs[key] = queue.empty() ? std::string{subject}
-                                      : std::string{subject} + " " + std::string{queue};
+    stats_->subs[key] =
+        queue.empty() ? std::string{subject} : std::string{subject} + " " + std::string{queue};
   }
   stats_->subscription_count.store(remote_subs_.size(), std::memory_order_relaxed);
   return true;
@@ -357,7 +361,8 @@ bool gateway_connection::on_remote_unsub(std::string_view account, std::string_v
 }
 
 bool gateway_connection::on_account_interest(std::string_view account, bool interested) {
-  if (ctx_->log->trace) trace("<<-", std::string{interested ? "A+ " : "A- "} + std::string{account});
+  if (ctx_->log->trace)
+    trace("<<-", std::string{interested ? "A+ " : "A- "} + std::string{account});
   if (interest_on_inbound(interested ? "A+" : "A-")) return false;
   // Optimistic mode's account marks; a 2.9 peer never sends them, and announced interest
   // alone decides what it gets.
@@ -413,8 +418,8 @@ void gateway_connection::routed_reply(const proto::routed_message& msg, account&
   message_origin origin;
   origin.self = self_.get();
   origin.acc = &acc;
-  router_.route({gateway_reply::original(msg.subject), msg.reply, msg.has_headers,
-                 msg.header_size, msg.message},
+  router_.route({gateway_reply::original(msg.subject), msg.reply, msg.has_headers, msg.header_size,
+                 msg.message},
                 origin);
 }
 

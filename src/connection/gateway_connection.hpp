@@ -47,9 +47,8 @@ struct gateway_link {
 
 class gateway_connection final : public proto::route_op_handler, public peer_link {
  public:
-  gateway_connection(server_context_ptr ctx, uint64_t gid, std::string remote_host,
-                     int remote_port, gateway_role role, std::shared_ptr<subscriber> self,
-                     prng rng);
+  gateway_connection(server_context_ptr ctx, uint64_t gid, std::string remote_host, int remote_port,
+                     gateway_role role, std::shared_ptr<subscriber> self, prng rng);
 
   // -- events ----------------------------------------------------------------------------------
 

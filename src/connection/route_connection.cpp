@@ -284,8 +284,8 @@ bool route_connection::on_remote_unsub(std::string_view account, std::string_vie
   it->second.sub->closed.store(true, std::memory_order_release);
   it->second.acc->subscriptions().remove(it->second.sub);
   if (ctx_->gateways_enabled())
-    cluster_interest_.push_back(interest_change{std::string{account}, std::string{subject},
-                                                std::string{queue}, -1});
+    cluster_interest_.push_back(
+        interest_change{std::string{account}, std::string{subject}, std::string{queue}, -1});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
     stats_->subs.erase(it->first);
@@ -324,8 +324,7 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
     // A reply from another cluster, forwarded by the server that received it to us, the
     // requester's server: delivered here as if published here (nats-server's
     // handleGatewayReply). One meant for another cluster is dropped.
-    if (gateway_reply::cluster_hash(subject) != ctx_->gateway_cluster_hash)
-      return true;
+    if (gateway_reply::cluster_hash(subject) != ctx_->gateway_cluster_hash) return true;
     subject = gateway_reply::original(subject);
     origin.from_route = false;
     origin.queues = nullptr;
@@ -360,8 +359,8 @@ void route_connection::cleanup() {
     interest.sub->closed.store(true, std::memory_order_release);
     interest.acc->subscriptions().remove(interest.sub);
     if (ctx_->gateways_enabled())
-      cluster_interest_.push_back(interest_change{interest.acc->name(), interest.sub->subject,
-                                                  interest.sub->queue, -1});
+      cluster_interest_.push_back(
+          interest_change{interest.acc->name(), interest.sub->subject, interest.sub->queue, -1});
   }
   remote_subs_.clear();
 }

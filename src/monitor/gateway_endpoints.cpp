@@ -8,7 +8,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-double seconds(duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 json connection(const gateway_view& g, const clock_view& c) {
   json e = connection_json({g.gid, g.ip, g.port, g.stats, {}}, c, "Gateway");

@@ -14,9 +14,9 @@ namespace gnatsd::proto {
 /// INFO `gateway_cmd` values (nats-server's gatewayCmd*).
 enum class gateway_command : int {
   none = 0,
-  gossip = 1,           // here is another cluster (gateway, gateway_urls) to connect to
-  all_subs_start = 2,   // the interest of account <payload> follows in full
-  all_subs_complete = 3 // ... and is complete: send only what matches it from now on
+  gossip = 1,            // here is another cluster (gateway, gateway_urls) to connect to
+  all_subs_start = 2,    // the interest of account <payload> follows in full
+  all_subs_complete = 3  // ... and is complete: send only what matches it from now on
 };
 
 struct gateway_info {
@@ -32,7 +32,7 @@ struct gateway_info {
   std::string gateway;                    // the sender's cluster (gateway name)
   std::vector<std::string> gateway_urls;  // every gateway URL of that cluster ("host:port")
   std::string gateway_url;                // the sender's own
-  bool gateway_nrp = false;  // understands "_GR_." reply prefixes (2.2+)
+  bool gateway_nrp = false;               // understands "_GR_." reply prefixes (2.2+)
   bool gateway_iom = false;  // switches every account to interest-only mode at once (2.9+)
   gateway_command command = gateway_command::none;
   std::string command_payload;  // an account name (base64 in the JSON)

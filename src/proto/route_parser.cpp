@@ -60,7 +60,8 @@ parse_status route_parser::process_line(std::string_view line) {
   if (kw == "AU" && line[1] != 'u')
     return parse_status::fail(error_code::unknown_protocol_operation);
   if (kw == "A+") return parse_status::go_on(handler_->on_account_interest(rest, true));
-  if (kw == "A-" || kw == "AU") return parse_status::go_on(handler_->on_account_interest(rest, false));
+  if (kw == "A-" || kw == "AU")
+    return parse_status::go_on(handler_->on_account_interest(rest, false));
   if (kw == "SUB") return parse_status{};  // ignored
   if (kw == "PING") return parse_status::go_on(handler_->on_ping());
   if (kw == "PONG") return parse_status::go_on(handler_->on_pong());

@@ -44,7 +44,9 @@ inline std::string_view cluster_hash(std::string_view routed) {
 inline std::string_view server_hash(std::string_view routed) {
   return routed.substr(server_offset, hash_size);
 }
-inline std::string_view original(std::string_view routed) { return routed.substr(subject_offset); }
+inline std::string_view original(std::string_view routed) {
+  return routed.substr(subject_offset);
+}
 
 /// The 6-character hash nats-server takes of a cluster name or a server id.
 std::string hash(std::string_view name);

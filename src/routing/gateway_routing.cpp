@@ -6,8 +6,7 @@
 
 namespace gnatsd {
 
-bool message_router::send_routed_reply(const proto::message_view& m,
-                                       const message_origin& origin) {
+bool message_router::send_routed_reply(const proto::message_view& m, const message_origin& origin) {
   const auto gateways = ctx_.outbound_gateways();
   const std::string_view cluster = gateway_reply::cluster_hash(m.subject);
   for (const auto& g : *gateways) {

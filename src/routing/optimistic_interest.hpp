@@ -36,7 +36,7 @@ class optimistic_interest {
   enum class mode_t { optimistic, transitioning, interest_only };
   struct state {
     mode_t mode = mode_t::optimistic;
-    bool refused = false;             // A-
+    bool refused = false;               // A-
     std::set<std::string> no_interest;  // RS- while optimistic or transitioning
   };
   mutable std::mutex mutex_;

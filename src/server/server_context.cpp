@@ -74,8 +74,7 @@ std::string generate_server_id(prng& rng) {
 
 namespace gnatsd {
 
-void server_context::set_route_by_hash(const std::string& hash,
-                                       std::shared_ptr<subscriber> route) {
+void server_context::set_route_by_hash(const std::string& hash, std::shared_ptr<subscriber> route) {
   std::lock_guard<std::mutex> guard{routes_by_hash_mutex_};
   routes_by_hash_[hash] = std::move(route);
 }

@@ -162,8 +162,8 @@ struct server_context {
     return std::atomic_load(&outbound_gateways_);
   }
   void set_outbound_gateways(gateway_list list) {
-    std::atomic_store(&outbound_gateways_,
-                      std::shared_ptr<const gateway_list>(std::make_shared<gateway_list>(std::move(list))));
+    std::atomic_store(&outbound_gateways_, std::shared_ptr<const gateway_list>(
+                                               std::make_shared<gateway_list>(std::move(list))));
   }
   /// Routes by the gateway hash of their peer's server id: a routed reply that reaches this
   /// cluster at another server than its requester's is forwarded over this route.

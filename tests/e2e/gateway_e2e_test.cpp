@@ -34,16 +34,16 @@ std::string node_config(const node& n, const std::vector<node>& all,
     if (cluster == n.cluster) continue;
     for (const auto& o : all)
       if (o.cluster == cluster) {  // the first server of that cluster is its seed
-        gateways += "{name: " + cluster + ", url: \"nats://127.0.0.1:" +
-                    std::to_string(o.gateway) + "\"}, ";
+        gateways += "{name: " + cluster + ", url: \"nats://127.0.0.1:" + std::to_string(o.gateway) +
+                    "\"}, ";
         break;
       }
   }
   return "listen: 127.0.0.1:" + std::to_string(n.client) + "\nserver_name: " + n.cluster +
          std::to_string(n.client) + "\ncluster { name: " + n.cluster +
          ", listen: 127.0.0.1:" + std::to_string(n.route) + ", routes: [" + routes +
-         "] }\ngateway { name: " + n.cluster + ", listen: 127.0.0.1:" +
-         std::to_string(n.gateway) + ", gateways: [" + gateways + "] }\n";
+         "] }\ngateway { name: " + n.cluster + ", listen: 127.0.0.1:" + std::to_string(n.gateway) +
+         ", gateways: [" + gateways + "] }\n";
 }
 
 // Starts every node; `seeds(cluster)` names the clusters that node's config lists.
@@ -57,9 +57,9 @@ std::vector<std::unique_ptr<server_process>> start(
   std::vector<std::unique_ptr<server_process>> out;
   for (const auto& n : nodes)
     out.push_back(std::make_unique<server_process>(
-        n.binary, std::vector<std::string>{
-                      "-c", write_config("gw_" + std::to_string(n.client) + ".conf",
-                                         node_config(n, nodes, seeds(n)))}));
+        n.binary,
+        std::vector<std::string>{"-c", write_config("gw_" + std::to_string(n.client) + ".conf",
+                                                    node_config(n, nodes, seeds(n)))}));
   return out;
 }
 
@@ -69,19 +69,22 @@ void wait_supercluster(const std::vector<node>& nodes,
   for (size_t i = 0; i < nodes.size(); ++i)
     for (const auto& o : nodes) {
       if (o.cluster == nodes[i].cluster) continue;
-      ASSERT_TRUE(servers[i]->wait_for_log(
-          "Outbound gateway connection to \"" + o.cluster + "\"", std::chrono::seconds{20}))
-          << nodes[i].binary << " never reached " << o.cluster << ":\n" << servers[i]->log();
+      ASSERT_TRUE(servers[i]->wait_for_log("Outbound gateway connection to \"" + o.cluster + "\"",
+                                           std::chrono::seconds{20}))
+          << nodes[i].binary << " never reached " << o.cluster << ":\n"
+          << servers[i]->log();
     }
 }
 
-std::vector<node> two_clusters(const std::string& a1, const std::string& a2,
-                               const std::string& b1, const std::string& b2) {
+std::vector<node> two_clusters(const std::string& a1, const std::string& a2, const std::string& b1,
+                               const std::string& b2) {
   return {{a1, "A"}, {a2, "A"}, {b1, "B"}, {b2, "B"}};
 }
 
 // Both clusters list each other; every server has its own outbound to the other cluster.
-std::vector<std::string> both(const node&) { return {"A", "B"}; }
+std::vector<std::string> both(const node&) {
+  return {"A", "B"};
+}
 
 class Supercluster : public ::testing::TestWithParam<int> {
  protected:
@@ -106,8 +109,8 @@ TEST_P(Supercluster, EveryPublisherReachesEverySubscriberOnce) {
     for (size_t to = 0; to < servers.size(); ++to) {
       // Interest crosses clusters asynchronously: probe until it arrived, then count.
       const int got = publish_and_receive(conns[from].get(), subs[to].get(), "pairs", 20);
-      EXPECT_EQ(got, 20) << "from " << nodes[from].binary << " (" << nodes[from].cluster
-                         << ") to " << nodes[to].binary << " (" << nodes[to].cluster << ")";
+      EXPECT_EQ(got, 20) << "from " << nodes[from].binary << " (" << nodes[from].cluster << ") to "
+                         << nodes[to].binary << " (" << nodes[to].cluster << ")";
       for (size_t other = 0; other < subs.size(); ++other)
         if (other != to) drain(subs[other].get(), 50);
     }
@@ -221,15 +224,22 @@ std::string documentation_config(const std::string& name, int client, const std:
   return "port: " + std::to_string(client) + "\ngateway {\n  name: \"" + name +
          "\"\n  listen: \"localhost:" + std::to_string(gw[name[0] - 'A']) +
          "\"\n  authorization {\n    user: gwu\n    password: gwp\n  }\n  gateways: [\n"
-         "    {name: \"A\", url: \"nats://gwu:gwp@localhost:" + std::to_string(gw[0]) + "\"},\n"
-         "    {name: \"B\", url: \"nats://gwu:gwp@localhost:" + std::to_string(gw[1]) + "\"},\n"
-         "    {name: \"C\", url: \"nats://gwu:gwp@localhost:" + std::to_string(gw[2]) + "\"},\n"
+         "    {name: \"A\", url: \"nats://gwu:gwp@localhost:" +
+         std::to_string(gw[0]) +
+         "\"},\n"
+         "    {name: \"B\", url: \"nats://gwu:gwp@localhost:" +
+         std::to_string(gw[1]) +
+         "\"},\n"
+         "    {name: \"C\", url: \"nats://gwu:gwp@localhost:" +
+         std::to_string(gw[2]) +
+         "\"},\n"
          "  ]\n}\n";
 }
 
 TEST(GatewayE2E, TheDocumentationsSuperclusterExampleWorksMixed) {
   const std::string g = gnatsd_binary(), n = nats_server_binary();
-  for (const auto& binaries : {std::vector<std::string>{g, n, g}, std::vector<std::string>{g, g, g}}) {
+  for (const auto& binaries :
+       {std::vector<std::string>{g, n, g}, std::vector<std::string>{g, g, g}}) {
     const std::vector<int> gw = {free_port(), free_port(), free_port()};
     std::vector<std::unique_ptr<server_process>> servers;
     for (int i = 0; i < 3; ++i) {
@@ -237,9 +247,8 @@ TEST(GatewayE2E, TheDocumentationsSuperclusterExampleWorksMixed) {
       const int client = free_port();
       servers.push_back(std::make_unique<server_process>(
           binaries[static_cast<size_t>(i)],
-          std::vector<std::string>{
-              "-c", write_config("gwdoc_" + std::to_string(client) + ".conf",
-                                 documentation_config(name, client, gw))}));
+          std::vector<std::string>{"-c", write_config("gwdoc_" + std::to_string(client) + ".conf",
+                                                      documentation_config(name, client, gw))}));
     }
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) {
@@ -247,7 +256,8 @@ TEST(GatewayE2E, TheDocumentationsSuperclusterExampleWorksMixed) {
         const std::string other(1, static_cast<char>('A' + j));
         ASSERT_TRUE(servers[static_cast<size_t>(i)]->wait_for_log(
             "Outbound gateway connection to \"" + other + "\"", std::chrono::seconds{20}))
-            << binaries[static_cast<size_t>(i)] << ":\n" << servers[static_cast<size_t>(i)]->log();
+            << binaries[static_cast<size_t>(i)] << ":\n"
+            << servers[static_cast<size_t>(i)]->log();
       }
     for (int from = 0; from < 3; ++from)
       for (int to = 0; to < 3; ++to) {
@@ -279,8 +289,9 @@ accounts {
                    {service: {account: ORDERS, subject: "orders.lookup"}, to: "lookup"}] }
   OTHER: { users: [{user: oth, password: x}] }
 }
-gateway { name: )" + name + ", listen: 127.0.0.1:" + std::to_string(gw) + ", gateways: [{name: " +
-         other + ", url: \"nats://127.0.0.1:" + std::to_string(other_gw) + "\"}] }\n";
+gateway { name: )" +
+         name + ", listen: 127.0.0.1:" + std::to_string(gw) + ", gateways: [{name: " + other +
+         ", url: \"nats://127.0.0.1:" + std::to_string(other_gw) + "\"}] }\n";
 }
 
 conn_ptr connect_as(const server_process& s, const std::string& user, const std::string& pass) {
@@ -295,10 +306,12 @@ TEST(GatewayE2E, AccountsStayApartAcrossAMixedSupercluster) {
   const std::string g = gnatsd_binary(), n = nats_server_binary();
   for (const auto& [a_bin, b_bin] : {std::pair{g, n}, std::pair{n, g}}) {
     const int ca = free_port(), cb = free_port(), ga = free_port(), gb = free_port();
-    server_process a{a_bin, {"-c", write_config("gwacc_a_" + std::to_string(ca) + ".conf",
-                                                accounts_config("A", ca, ga, gb, "B"))}};
-    server_process b{b_bin, {"-c", write_config("gwacc_b_" + std::to_string(cb) + ".conf",
-                                                accounts_config("B", cb, gb, ga, "A"))}};
+    server_process a{a_bin,
+                     {"-c", write_config("gwacc_a_" + std::to_string(ca) + ".conf",
+                                         accounts_config("A", ca, ga, gb, "B"))}};
+    server_process b{b_bin,
+                     {"-c", write_config("gwacc_b_" + std::to_string(cb) + ".conf",
+                                         accounts_config("B", cb, gb, ga, "A"))}};
     ASSERT_TRUE(a.wait_for_log("Outbound gateway connection to \"B\"", std::chrono::seconds{20}));
     ASSERT_TRUE(b.wait_for_log("Outbound gateway connection to \"A\"", std::chrono::seconds{20}));
     // ORDERS publishes in cluster A; WEB reads it under its prefix in cluster B, OTHER never.
@@ -334,8 +347,8 @@ TEST(GatewayE2E, AccountsStayApartAcrossAMixedSupercluster) {
       natsSubscription_Destroy(inbox_sub);
       natsInbox_Destroy(inbox);
     }
-    ASSERT_EQ(st, NATS_OK) << "no answer through the import across the gateway, " << a_bin
-                           << " -> " << b_bin;
+    ASSERT_EQ(st, NATS_OK) << "no answer through the import across the gateway, " << a_bin << " -> "
+                           << b_bin;
     EXPECT_EQ(std::string(natsMsg_GetData(reply)), "found");
     natsMsg_Destroy(reply);
     EXPECT_EQ(drain(leak.get(), 300), 0) << "a message crossed into account OTHER";
@@ -362,8 +375,8 @@ std::string gateway_port_reply(const std::string& binary, const std::string& byt
 TEST(GatewayE2E, TheGatewayPortTreatsItsPeerAsHostileUntilConnect) {
   const std::string g = gnatsd_binary(), n = nats_server_binary();
   for (const std::string bytes :
-       {"PING\r\n", "RMSG $G foo 2\r\nhi\r\n", "garbage\r\n",
-        "CONNECT {\"verbose\":false}\r\n", "CONNECT {\"lang\":\"C\"}\r\nPING\r\n"})
+       {"PING\r\n", "RMSG $G foo 2\r\nhi\r\n", "garbage\r\n", "CONNECT {\"verbose\":false}\r\n",
+        "CONNECT {\"lang\":\"C\"}\r\nPING\r\n"})
     EXPECT_EQ(gateway_port_reply(g, bytes), gateway_port_reply(n, bytes)) << bytes;
   const std::string auth = ", authorization: { user: gw, password: secret }";
   for (const std::string bytes :

@@ -1,5 +1,5 @@
-// Properties of simulated superclusters: 2-4 clusters of 1-5 servers (12 at most), routes inside each
-// cluster (a random tree plus extras), gateway seeds that connect the clusters (each cluster
+// Properties of simulated superclusters: 2-4 clusters of 1-5 servers (12 at most), routes inside
+// each cluster (a random tree plus extras), gateway seeds that connect the clusters (each cluster
 // after the first lists a server of an earlier one, plus arbitrary extra seeds); the rest
 // is learned by gossip. Every run checks the invariant list of sim/invariant_checker.hpp and
 // sim/supercluster.hpp: a gateway carries only its server's own messages, once; a message
@@ -37,9 +37,9 @@ void any_supercluster(scenario_plan& p) {
   };
   for (int k = 1; k < clusters; ++k)
     p.gateways[static_cast<size_t>(any_member(k))].push_back(any_member(*rc::gen::inRange(0, k)));
-  const auto extra = *rc::gen::resize(
-      3, rc::gen::container<std::vector<std::pair<int, int>>>(
-             rc::gen::pair(rc::gen::inRange(0, 12), rc::gen::inRange(0, 12))));
+  const auto extra =
+      *rc::gen::resize(3, rc::gen::container<std::vector<std::pair<int, int>>>(
+                              rc::gen::pair(rc::gen::inRange(0, 12), rc::gen::inRange(0, 12))));
   for (auto [a, b] : extra)
     p.gateways[static_cast<size_t>(a % p.servers)].push_back(b % p.servers);
   for (int i = 0; i < p.servers; ++i)

@@ -178,7 +178,7 @@ TEST(GatewayRegistry, DialsEachUrlThenWaitsASecondBeforeTheNextRound) {
   registry_fixture f;
   cluster::gateway_registry r{f.options(), "h0:7222", f.log, prng{1}};
   const auto dials = r.solicit_configured();
-  ASSERT_EQ(dials.size(), 1u);  // our own cluster's entry is not dialled
+  ASSERT_EQ(dials.size(), 1u);                 // our own cluster's entry is not dialled
   EXPECT_EQ(dials[0].url, "nats://u:p@h1:1");  // credentials kept for the CONNECT
   const auto second = r.dial_ended(dials[0], "connection refused");
   ASSERT_TRUE(second);
@@ -209,7 +209,7 @@ TEST(GatewayRegistry, OneOutboundPerClusterAndRedialsAfterALoss) {
   registry_fixture f;
   cluster::gateway_registry r{f.options(), "h0:7222", f.log, prng{1}};
   EXPECT_TRUE(r.register_outbound("B", 5));
-  EXPECT_FALSE(r.register_outbound("B", 6));  // a second connection to B
+  EXPECT_FALSE(r.register_outbound("B", 6));   // a second connection to B
   EXPECT_FALSE(r.closed(6, true, "B", true));  // refused: no redial
   const auto again = r.closed(5, true, "B", false);
   ASSERT_TRUE(again);
@@ -262,7 +262,9 @@ struct connection_fixture {
       out.append(chunk.begin(), chunk.end());
     return out;
   }
-  void feed(gateway_connection& c, const std::string& bytes) { c.receive(bytes.data(), bytes.size()); }
+  void feed(gateway_connection& c, const std::string& bytes) {
+    c.receive(bytes.data(), bytes.size());
+  }
   server_context_ptr ctx;
   std::shared_ptr<recording_subscriber> self;
 };
@@ -429,7 +431,8 @@ TEST(GatewayRouting, RequestsLeaveWithARoutedReplyWhileTheInboxIsNew) {
   f.publish("svc", "_INBOX.new", false);
   f.publish("svc", "_INBOX.old", false);
   const std::string prefix = f.ctx->gateway_reply_prefix;
-  EXPECT_EQ(gw->received, "RMSG $G svc " + prefix + "_INBOX.new 1\r\nx\r\nRMSG $G svc _INBOX.old 1\r\nx\r\n");
+  EXPECT_EQ(gw->received,
+            "RMSG $G svc " + prefix + "_INBOX.new 1\r\nx\r\nRMSG $G svc _INBOX.old 1\r\nx\r\n");
   // A client is handed the plain reply and answers on it; its answer goes straight back.
   auto client = f.owner(subscriber_kind::client);
   f.sub(client, "req");

@@ -11,7 +11,7 @@ struct config {
   std::string sub_url;  // subscribers' server (another cluster member); default: url
   std::string scenario = "pubsub";
   std::string subject = "bench";  // pub and pubsub: several runs side by side stay apart
-  long subjects = 1;  // pub: spread over this many subjects ("<subject>.<i>" when > 1)
+  long subjects = 1;              // pub: spread over this many subjects ("<subject>.<i>" when > 1)
   std::string latencies_file;     // reqrep: every round trip (us), one per line, if set
   long msgs = 1'000'000;
   size_t size = 16;
