@@ -21,11 +21,18 @@ struct gateway_state {
 
 using gateway_pointer = gateway_actor::stateful_pointer<gateway_state>;
 
+void report_interest(gateway_pointer self) {
+  auto& st = self->state;
+  if (auto changes = st.conn->take_interest(); !changes.empty())
+    self->send(st.config.interest, cluster_interest_atom_v, std::move(changes));
+}
+
 void finish(gateway_pointer self) {
   auto& st = self->state;
   if (st.finished) return;
   st.finished = true;
   st.conn->cleanup();
+  report_interest(self);
   if (!st.conn->role().outbound)
     self->send(st.config.interest, remove_gateway_atom_v, st.config.gid);
   st.config.context->log->info(st.conn->log_prefix() +
@@ -44,6 +51,7 @@ void emit(gateway_pointer self) {
   auto& st = self->state;
   auto& conn = *st.conn;
   conn.flush_deliveries();
+  report_interest(self);
   if (auto reg = conn.take_registration())
     self->send(st.config.server, register_gateway_atom_v, st.config.gid, gateway_actor{self},
                std::move(*reg), conn.role().outbound, conn.remote_name(), conn.link());

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "routing/gateway_interest.hpp"
+#include "routing/leaf_interest.hpp"
 #include "routing/interest_table.hpp"
 
 namespace gnatsd {
@@ -16,6 +17,9 @@ struct interest_state {
   // With a gateway: the whole cluster's interest, and the inbound gateways that hear it.
   gateway_interest cluster;
   std::map<uint64_t, gateway_actor> gateways;  // by gid
+  // With leafnodes: every subscription of every source, and what each leafnode was told.
+  leaf_interest leaf;
+  std::map<uint64_t, leaf_actor> leafs;  // by lid
 };
 
 using interest_pointer = interest_actor::stateful_pointer<interest_state>;
@@ -27,6 +31,24 @@ void tell_gateways(interest_pointer self, const std::vector<interest_change>& ch
   if (lines.empty()) return;
   for (auto& [gid, gateway] : st.gateways)
     self->send(gateway, route_send_atom_v, lines);
+}
+
+void tell_leafs(interest_pointer self, const std::vector<interest_change>& changes) {
+  auto& st = self->state;
+  if (!st.context->leafnodes_enabled) return;
+  for (auto& [lid, lines] : st.leaf.apply(changes))
+    if (auto it = st.leafs.find(lid); it != st.leafs.end())
+      self->send(it->second, route_send_atom_v, std::move(lines));
+}
+
+void tell_routes(interest_pointer self, const std::vector<interest_change>& changes) {
+  auto& st = self->state;
+  const std::string lines = st.interest.apply(changes);
+  if (lines.empty()) return;
+  // Every route hears the transitions in the order they happened: this actor is the only
+  // sender of interest to routes, and CAF keeps one sender's messages in order.
+  for (auto& [rid, route] : st.routes)
+    self->send(route, route_send_atom_v, lines);
 }
 
 // Every account this server has: each is switched to interest-only mode on a new gateway.
@@ -45,14 +67,11 @@ interest_actor::behavior_type interest_behavior(interest_pointer self, server_co
         std::make_shared<const permission_checker>(*options->cluster.permissions));
   return {
       [=](interest_atom, std::vector<interest_change>& changes) {
-        auto& st = self->state;
+        // Local clients' and leafnodes' interest: routes hear what is theirs to hear (the
+        // interest table skips other sources), other clusters and leafnodes the rest.
         tell_gateways(self, changes);
-        const std::string lines = st.interest.apply(changes);
-        if (lines.empty()) return;
-        // Every route hears the transitions in the order they happened: this actor is the
-        // only sender of interest to routes, and CAF keeps one sender's messages in order.
-        for (auto& [rid, route] : st.routes)
-          self->send(route, route_send_atom_v, lines);
+        tell_leafs(self, changes);
+        tell_routes(self, changes);
       },
       [=](add_route_atom, uint64_t rid, route_actor route) {
         // The full local interest first, then every later change: all from this actor.
@@ -61,7 +80,19 @@ interest_actor::behavior_type interest_behavior(interest_pointer self, server_co
       },
       [=](remove_route_atom, uint64_t rid) { self->state.routes.erase(rid); },
       [=](cluster_interest_atom, std::vector<interest_change>& changes) {
+        // Routes' peers' and other clusters' interest: never told to routes.
         tell_gateways(self, changes);
+        tell_leafs(self, changes);
+      },
+      [=](add_leaf_atom, uint64_t lid, leaf_actor leaf, leaf_audience& audience) {
+        auto& st = self->state;
+        audience.lid = lid;
+        self->send(leaf, snapshot_atom_v, st.leaf.add(std::move(audience)));
+        st.leafs[lid] = std::move(leaf);
+      },
+      [=](remove_leaf_atom, uint64_t lid) {
+        self->state.leaf.remove(lid);
+        self->state.leafs.erase(lid);
       },
       [=](add_gateway_atom, uint64_t gid, gateway_actor gateway) {
         auto& st = self->state;

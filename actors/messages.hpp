@@ -17,7 +17,9 @@
 
 #include "cluster/gateway_registry.hpp"
 #include "connection/client_connection.hpp"
+#include "cluster/leaf_remotes.hpp"
 #include "connection/gateway_connection.hpp"
+#include "connection/leaf_connection.hpp"
 #include "connection/route_connection.hpp"
 #include "monitor/monitor.hpp"
 #include "net/http_server.hpp"
@@ -107,6 +109,15 @@ CAF_ADD_ATOM(gnatsd, gnatsd, gateway_closed_atom, "gclosed")
 CAF_ADD_ATOM(gnatsd, gnatsd, cluster_interest_atom, "cinterest")
 CAF_ADD_ATOM(gnatsd, gnatsd, add_gateway_atom, "gadd")
 CAF_ADD_ATOM(gnatsd, gnatsd, remove_gateway_atom, "gremove")
+// Leafnodes: accepted and dialled connections, registration, the hub's URLs, the end.
+CAF_ADD_ATOM(gnatsd, gnatsd, leaf_accepted_atom, "laccepted")
+CAF_ADD_ATOM(gnatsd, gnatsd, leaf_dial_atom, "ldial")
+CAF_ADD_ATOM(gnatsd, gnatsd, leaf_dialed_atom, "ldialed")
+CAF_ADD_ATOM(gnatsd, gnatsd, register_leaf_atom, "lregister")
+CAF_ADD_ATOM(gnatsd, gnatsd, leaf_urls_atom, "lurls")
+CAF_ADD_ATOM(gnatsd, gnatsd, leaf_closed_atom, "lclosed")
+CAF_ADD_ATOM(gnatsd, gnatsd, add_leaf_atom, "laddleaf")
+CAF_ADD_ATOM(gnatsd, gnatsd, remove_leaf_atom, "lremove")
 CAF_END_TYPE_ID_BLOCK(gnatsd)
 
 // Handles and values that never leave the process; CAF needs no serializer for them.
@@ -123,6 +134,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::latency_sample)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::proto::gateway_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::cluster::gateway_dial)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::gateway_link)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::cluster::leaf_dial)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::leaf_registration)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gnatsd::leaf_audience)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::string>)
 
 namespace gnatsd {
 
@@ -151,6 +166,8 @@ using route_actor =
 /// One per gateway connection (actors/gateway.hpp). It takes the messages a route takes
 /// (network events, RMSG batches, interest lines, registration), so it is the same type.
 using gateway_actor = route_actor;
+/// One per leafnode connection (actors/leaf.hpp): the same messages again.
+using leaf_actor = route_actor;
 
 /// One per server (actors/interest_actor.hpp): orders local interest changes and tells
 /// every registered route about them, in the order they happened.
@@ -161,6 +178,8 @@ using interest_actor =
                      caf::reacts_to<remove_route_atom, uint64_t>,
                      caf::reacts_to<add_gateway_atom, uint64_t, gateway_actor>,
                      caf::reacts_to<remove_gateway_atom, uint64_t>,
+                     caf::reacts_to<add_leaf_atom, uint64_t, leaf_actor, leaf_audience>,
+                     caf::reacts_to<remove_leaf_atom, uint64_t>,
                      caf::replies_to<stats_atom>::with<uint64_t>, caf::reacts_to<shutdown_atom>>;
 
 /// One per server with a system account (actors/system_service.hpp): publishes its events
@@ -195,6 +214,12 @@ using server_actor = caf::typed_actor<
     caf::reacts_to<register_gateway_atom, uint64_t, gateway_actor, proto::gateway_info, bool,
                    std::string, gateway_link>,
     caf::reacts_to<gateway_learned_atom, proto::gateway_info>,
-    caf::reacts_to<gateway_closed_atom, uint64_t, bool, std::string, bool>>;
+    caf::reacts_to<gateway_closed_atom, uint64_t, bool, std::string, bool>,
+    caf::reacts_to<leaf_accepted_atom, net::connection_ptr>,
+    caf::reacts_to<leaf_dial_atom, cluster::leaf_dial>,
+    caf::reacts_to<leaf_dialed_atom, cluster::leaf_dial, net::connection_ptr, std::string>,
+    caf::reacts_to<register_leaf_atom, uint64_t, leaf_actor, leaf_registration>,
+    caf::reacts_to<leaf_urls_atom, uint64_t, std::vector<std::string>>,
+    caf::reacts_to<leaf_closed_atom, uint64_t, bool, uint64_t, int64_t>>;
 
 }  // namespace gnatsd

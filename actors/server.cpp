@@ -191,6 +191,9 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
     // nats-server waits a second before dialling, so that its cluster forms first.
     self->delayed_send(self, std::chrono::seconds{1}, solicit_gateways_atom_v);
   }
+  st.leaf_url = args.leaf_url;
+  // Leafnode remotes are dialled once the server is up (nats-server solicits them at start).
+  solicit_leafnodes(self);
   st.machine = std::move(args.machine);
   if (st.machine) {
     const int64_t steady =
@@ -266,6 +269,21 @@ server_actor::behavior_type server_behavior(server_pointer self, server_args arg
       [=](gateway_learned_atom, const proto::gateway_info& info) { gateway_learned(self, info); },
       [=](gateway_closed_atom, uint64_t gid, bool outbound, const std::string& name,
           bool no_redial) { gateway_closed(self, gid, outbound, name, no_redial); },
+      [=](leaf_accepted_atom, net::connection_ptr& conn) {
+        spawn_leaf_actor(self, std::move(conn), leaf_role{});
+      },
+      [=](leaf_dial_atom, const cluster::leaf_dial& d) { dial_leaf(self, d); },
+      [=](leaf_dialed_atom, const cluster::leaf_dial& d, net::connection_ptr& conn,
+          const std::string& error) { on_leaf_dialed(self, d, conn, error); },
+      [=](register_leaf_atom, uint64_t lid, leaf_actor& actor, leaf_registration& reg) {
+        register_leaf(self, lid, actor, reg);
+      },
+      [=](leaf_urls_atom, uint64_t remote, const std::vector<std::string>& urls) {
+        leaf_urls_learned(self, static_cast<size_t>(remote), urls);
+      },
+      [=](leaf_closed_atom, uint64_t lid, bool solicited, uint64_t remote, int64_t extra_ns) {
+        leaf_closed(self, lid, solicited, static_cast<size_t>(remote), duration{extra_ns});
+      },
   };
 }
 
@@ -281,7 +299,7 @@ void announce_connect_urls(server_pointer self) {
 void quit_when_empty(server_pointer self) {
   auto& st = self->state;
   if (!st.shutting_down || !st.sessions.empty() || !st.route_actors.empty() ||
-      !st.gateway_actors.empty())
+      !st.gateway_actors.empty() || !st.leaf_actors.empty())
     return;
   self->send(st.interest, shutdown_atom_v);
   self->quit();
@@ -323,6 +341,8 @@ void shutdown(server_pointer self) {
     self->send(route.actor, shutdown_atom_v);
   for (auto& [gid, gateway] : st.gateway_actors)
     self->send(gateway.actor, shutdown_atom_v);
+  for (auto& [lid, leaf] : st.leaf_actors)
+    self->send(leaf.actor, shutdown_atom_v);
   quit_when_empty(self);
 }
 

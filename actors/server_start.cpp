@@ -57,6 +57,45 @@ class gateway_acceptor final : public server_acceptor<gateway_accepted_atom> {
   void on_accept(net::connection_ptr conn) override { forward(std::move(conn)); }
 };
 
+class leaf_acceptor final : public server_acceptor<leaf_accepted_atom> {
+ public:
+  void on_accept(net::connection_ptr conn) override { forward(std::move(conn)); }
+};
+
+// Binds the leafnode port and logs nats-server's lines; the URL leafnodes dial ("host:port").
+bool listen_leafnodes(net::transport& transport, server_context& ctx, server_options& o,
+                      std::shared_ptr<leaf_acceptor> acceptor, std::string& url,
+                      std::string& error) {
+  auto& l = o.leafnodes;
+  const std::string host = l.host.empty() ? "0.0.0.0" : l.host;
+  int bound = 0;
+  if (!transport.listen(host, l.port == -1 ? 0 : l.port, leaf_tls(l.tls), std::move(acceptor),
+                        bound, error)) {
+    error = "Error listening on leafnode port: " + std::to_string(l.port) + " - " + error;
+    return false;
+  }
+  l.port = bound;
+  ctx.log->info("Listening for leafnode connections on " + join_host_port(host, bound));
+  if (!l.advertise.empty()) {
+    nats_url adv;
+    if (!parse_nats_url("nats://" + l.advertise, adv) &&
+        !parse_nats_url("nats://" + l.advertise + ":" + std::to_string(bound), adv)) {
+      error = "Error setting leafnode INFO with LeafNode.Advertise value of " + l.advertise;
+      return false;
+    }
+    url = adv.host_port();
+    ctx.log->info("Advertise address for leafnode is set to " + url);
+    return true;
+  }
+  std::string shown = host;
+  if (host == "0.0.0.0" || host == "::") {
+    const auto addresses = transport.interface_addresses();
+    if (!addresses.empty()) shown = addresses.front();
+  }
+  url = join_host_port(shown, bound);
+  return true;
+}
+
 // What other clusters are told about this server (nats-server's gateway INFO).
 proto::gateway_info gateway_info(const server_context& ctx, const server_options& o,
                                  const std::string& url) {
@@ -205,12 +244,16 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
     ctx->gateway_cluster_hash = gateway_reply::hash(o.gateway.name);
     ctx->gateway_server_hash = gateway_reply::hash(ctx->server_id);
   }
+  ctx->leafnodes_enabled = o.leafnodes.port != 0 || !o.leafnodes.remotes.empty();
+  // A leaf server needs a cluster name for its hubs (nats-server names it after the server).
+  ctx->leaf_cluster = o.cluster.name;
   ctx->set_auth(o.authorization);
   ctx->set_tls(o.tls);
   ctx->set_cluster_tls(o.cluster.tls);
   ctx->set_limits(limits_of(o));
   ctx->log = std::move(log);
   ctx->server_name = o.server_name.empty() ? ctx->server_id : o.server_name;
+  if (ctx->leaf_cluster.empty() && !o.leafnodes.remotes.empty()) ctx->leaf_cluster = ctx->server_name;
   ctx->system_hash = server_hash(ctx->server_name);
   ctx->log->info("Starting gnatsd");
   ctx->log->info(std::string{"  Version:  "} + server_version);
@@ -247,6 +290,12 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
     ctx->set_options(o);
     local_gateway = gateway_info(*ctx, o, url);
   }
+  auto leafs = std::make_shared<leaf_acceptor>();
+  std::string leaf_url;
+  if (o.leafnodes.port != 0) {
+    if (!listen_leafnodes(transport, *ctx, o, leafs, leaf_url, error)) return fail(error);
+    ctx->set_options(o);
+  }
   int bound = 0;
   if (!transport.listen(o.host, o.port, client_tls(o), clients, bound, error))
     return fail("Error listening on port: " + o.host + ":" + std::to_string(o.port) + ", " + error);
@@ -260,12 +309,16 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
                    cluster_settings(*ctx, o, client_urls(o, transport), rng),
                    actor_seed,
                    std::move(machine),
-                   std::move(local_gateway)};
+                   std::move(local_gateway),
+                   leaf_url};
   args.cluster.local.gateway_url = args.gateway.gateway_url;  // routes tell each other theirs
+  args.leaf_url = leaf_url;
+  if (!leaf_url.empty() && !o.leafnodes.no_advertise) args.cluster.local.leafnode_urls = {leaf_url};
   auto actor = spawn_server_actor(sys, std::move(args));
   clients->set_target(actor);
   routes->set_target(actor);
   gateways->set_target(actor);
+  leafs->set_target(actor);
   ctx->log->info("Listening for client connections on " + o.host + ":" + std::to_string(bound));
   if (o.tls.enabled) ctx->log->info("TLS required for client connections");
   ctx->log->debugf("server id is " + ctx->server_id);

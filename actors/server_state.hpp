@@ -11,6 +11,7 @@
 
 #include "actors/messages.hpp"
 #include "cluster/gateway_registry.hpp"
+#include "cluster/leaf_remotes.hpp"
 #include "cluster/membership.hpp"
 #include "monitor/monitor.hpp"
 #include "server/server_context.hpp"
@@ -52,6 +53,13 @@ struct server_state {
   std::map<uint64_t, child<gateway_actor>> gateway_actors;  // every live gateway, by gid
   std::map<uint64_t, server_context::outbound_gateway> outbound;  // registered, by gid
 
+  // -- leafnodes (actors/server_leafs.cpp) ---------------------------------------------------
+  std::string leaf_url;                                  // ours ("host:port"); empty: no port
+  std::map<uint64_t, child<leaf_actor>> leaf_actors;     // every live leafnode, by lid
+  std::map<uint64_t, leaf_registration> leafs;           // registered, by lid
+  std::optional<cluster::leaf_remotes> remotes;          // the hubs we dial as a leaf
+  std::map<size_t, int> leaf_dial_attempts;              // failed dials in a row, by remote
+
   // -- lame duck mode ------------------------------------------------------------------------
   std::vector<uint64_t> ldm_clients;  // the clients to close, in order
   size_t ldm_next = 0;
@@ -70,6 +78,7 @@ struct server_args {
   uint64_t seed = 0;
   monitor::machine_facts machine;  // the program's clock and process facts (may be empty)
   proto::gateway_info gateway;     // our gateway INFO; empty `gateway`: none
+  std::string leaf_url;            // our leafnode URL; empty: no leafnode port
 };
 server_actor spawn_server_actor(caf::actor_system& sys, server_args args);
 void shutdown(server_pointer self);
@@ -118,6 +127,18 @@ void regossip_gateways(server_pointer self);
 /// Our gateway INFO lists the gateway URL of every server of the cluster (from the routes'
 /// INFOs); called when a route registers or closes.
 void refresh_gateway_urls(server_pointer self);
+
+// -- actors/server_leafs.cpp ------------------------------------------------------------------
+void spawn_leaf_actor(server_pointer self, net::connection_ptr conn, leaf_role role);
+void solicit_leafnodes(server_pointer self);
+void dial_leaf(server_pointer self, const cluster::leaf_dial& d);
+void on_leaf_dialed(server_pointer self, const cluster::leaf_dial& d, net::connection_ptr& conn,
+                    const std::string& error);
+void register_leaf(server_pointer self, uint64_t lid, leaf_actor& actor, leaf_registration& reg);
+void leaf_urls_learned(server_pointer self, size_t remote, const std::vector<std::string>& urls);
+void leaf_closed(server_pointer self, uint64_t lid, bool solicited, size_t remote, duration extra);
+/// The leafnode URLs of this cluster (ours and the routes' peers'), as our INFO lists them.
+std::vector<std::string> cluster_leaf_urls(server_pointer self);
 
 // -- actors/server_reload.cpp -----------------------------------------------------------------
 void reload(server_pointer self, const server_options& fresh);

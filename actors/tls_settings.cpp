@@ -42,3 +42,14 @@ net::tls_settings route_tls(const server_options& o) {
 }
 
 }  // namespace gnatsd
+
+namespace gnatsd {
+
+net::tls_settings leaf_tls(const tls_options& leaf) {
+  // The hub's INFO goes out in clear, then the leaf starts the handshake (nats-server 2.9).
+  auto s = from_options(leaf, net::tls_settings::mode::after_greeting);
+  s.verify_peer = leaf.verify;
+  return s;
+}
+
+}  // namespace gnatsd

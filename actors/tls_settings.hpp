@@ -14,5 +14,7 @@ net::tls_settings client_tls(const server_options& o);
 /// (nats-server requires them on routes whatever `verify` says).
 net::tls_settings route_tls(const server_options& o);
 net::tls_settings route_tls(const tls_options& cluster_tls);
+/// The leafnode port: INFO in clear, then the handshake; client certificates as configured.
+net::tls_settings leaf_tls(const tls_options& leaf);
 
 }  // namespace gnatsd

@@ -157,6 +157,27 @@ bool verify(std::string_view user, std::string_view nonce, std::string_view sign
                           reinterpret_cast<const unsigned char*>(nonce.data()), nonce.size()) == 1;
 }
 
+std::optional<std::string> sign(std::string_view seed, std::string_view nonce) {
+  const auto raw = unbase32(seed);
+  // Two prefix bytes, 32 key bytes, the CRC: a user seed ("SU...").
+  if (!raw || raw->size() != 36 || (*raw)[0] != static_cast<uint8_t>(prefix_seed | (prefix_user >> 5)))
+    return std::nullopt;
+  const uint16_t crc = crc16(raw->data(), 34);
+  if ((*raw)[34] != (crc & 0xff) || (*raw)[35] != (crc >> 8)) return std::nullopt;
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey{
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, raw->data() + 2, 32), EVP_PKEY_free};
+  if (!pkey) return std::nullopt;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md{EVP_MD_CTX_new(), EVP_MD_CTX_free};
+  if (!md || EVP_DigestSignInit(md.get(), nullptr, nullptr, nullptr, pkey.get()) != 1)
+    return std::nullopt;
+  uint8_t sig[64];
+  size_t n = sizeof sig;
+  if (EVP_DigestSign(md.get(), sig, &n, reinterpret_cast<const unsigned char*>(nonce.data()),
+                     nonce.size()) != 1)
+    return std::nullopt;
+  return base64url(sig, n);
+}
+
 std::string nonce_for(const std::array<uint8_t, 32>& key, uint64_t cid) {
   uint8_t message[8];
   for (int i = 0; i < 8; ++i)

@@ -34,6 +34,10 @@ std::string encode_user_seed(const std::array<uint8_t, 32>& seed);
 /// signature of `nonce`.
 bool verify(std::string_view user, std::string_view nonce, std::string_view signature);
 
+/// `nonce` signed with a user seed ("SU..."), base64 URL-safe without padding (what a
+/// leafnode's CONNECT carries as `sig`); nothing if the seed is not a valid user seed.
+std::optional<std::string> sign(std::string_view seed, std::string_view nonce);
+
 /// A nonce for client `cid`: 11 bytes of a keyed SHA-256 of the cid under the server's secret
 /// `key`, base64 URL-safe without padding (15 characters, as nats-server's). Unpredictable
 /// without the key, and needs no state shared between the listener that sends the INFO and

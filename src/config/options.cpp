@@ -14,6 +14,7 @@
 #include "config/config_fields.hpp"
 #include "config/config_parser.hpp"
 #include "config/gateway_config.hpp"
+#include "config/leafnode_config.hpp"
 #include "config/mappings_config.hpp"
 #include "config/nats_url.hpp"
 
@@ -53,8 +54,6 @@ const std::set<std::string>& not_yet_implemented() {
                                           "store_dir",
                                           "storedir",
                                           "default_js_domain",
-                                          "leafnodes",
-                                          "leaf",
                                           "websocket",
                                           "ws",
                                           "mqtt",
@@ -337,6 +336,10 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
            [&](const value& v, const std::string&) { apply_cluster(v, o.cluster, warnings); }},
           {"gateway",
            [&](const value& v, const std::string&) { apply_gateway(v, o.gateway, warnings); }},
+          {"leafnodes",
+           [&](const value& v, const std::string&) { apply_leafnodes(v, o.leafnodes, warnings); }},
+          {"leaf",
+           [&](const value& v, const std::string&) { apply_leafnodes(v, o.leafnodes, warnings); }},
           {"tls", [&](const value& v, const std::string&) { o.tls = as_tls(v, warnings); }},
           {"accounts",
            [&](const value& v, const std::string&) {
@@ -409,6 +412,8 @@ std::string validate(const server_options& o) {
   if (auto e = validate_tls(o.cluster.tls); !e.empty()) return e;
   if (auto e = validate_gateway(o); !e.empty()) return e;
   if (auto e = validate_tls(o.gateway.tls); !e.empty()) return e;
+  if (auto e = validate_leafnodes(o); !e.empty()) return e;
+  if (auto e = validate_tls(o.leafnodes.tls); !e.empty()) return e;
   if (o.max_payload <= 0) return "max_payload must be positive";
   if (o.max_pending > 0 && o.max_payload > o.max_pending)
     return "max_payload (" + std::to_string(o.max_payload) +

@@ -218,6 +218,57 @@ struct gateway_options {
   }
 };
 
+/// One entry of `leafnodes { remotes: [...] }`: a hub this server dials as a leaf.
+struct remote_leaf_options {
+  std::vector<std::string> urls;  // "nats-leaf://[user:pass@]host:port" (also nats://, tls://)
+  std::string account;            // the local account the connection binds; empty: $G
+  std::string credentials;        // a creds file (user JWT and nkey seed) or an nkey seed file
+  std::optional<tls_options> tls;
+  bool hub = false;  // this server takes the hub role on the connection
+  bool no_randomize = false;
+  std::vector<std::string> deny_imports;  // subjects the hub may not send us (our subscriptions)
+  std::vector<std::string> deny_exports;  // subjects we do not send the hub (our publishes)
+  bool operator==(const remote_leaf_options& o) const {
+    return urls == o.urls && account == o.account && credentials == o.credentials &&
+           tls == o.tls && hub == o.hub && no_randomize == o.no_randomize &&
+           deny_imports == o.deny_imports && deny_exports == o.deny_exports;
+  }
+};
+
+/// A user of `leafnodes { authorization { users } }`: a leaf logs in as it and is bound to
+/// its account.
+struct leaf_user {
+  std::string user;
+  std::string password;
+  std::string account;  // empty: $G
+  bool operator==(const leaf_user& o) const {
+    return user == o.user && password == o.password && account == o.account;
+  }
+};
+
+/// The `leafnodes {}` block: the port leaf servers dial (this server is their hub) and the
+/// hubs this server dials as a leaf.
+struct leafnode_options {
+  std::string host;  // empty: 0.0.0.0
+  int port = 0;      // 0: no leafnode port; -1: pick a free port
+  std::string user, password;  // a single login for every leaf
+  std::string account;         // the account a leaf logging in without a user binds
+  duration auth_timeout{};     // 0: nats-server's default
+  std::vector<leaf_user> users;
+  tls_options tls;
+  std::string advertise;
+  bool no_advertise = false;
+  duration reconnect = std::chrono::seconds{1};
+  std::string min_version;
+  std::vector<remote_leaf_options> remotes;
+  bool operator==(const leafnode_options& o) const {
+    return host == o.host && port == o.port && user == o.user && password == o.password &&
+           account == o.account && auth_timeout == o.auth_timeout && users == o.users &&
+           tls == o.tls && advertise == o.advertise && no_advertise == o.no_advertise &&
+           reconnect == o.reconnect && min_version == o.min_version && remotes == o.remotes;
+  }
+};
+
 struct server_options {
   std::string host = "0.0.0.0";
   int port = 4222;  // -1: pick a free port
@@ -254,6 +305,7 @@ struct server_options {
   tls_options tls;  // clients: INFO in plain text, then the TLS handshake
   cluster_options cluster;
   gateway_options gateway;
+  leafnode_options leafnodes;
 
   std::vector<account_options> accounts;  // besides $G (and the system account)
   std::string no_auth_user;               // a client without credentials logs in as this user

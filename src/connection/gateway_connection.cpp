@@ -327,6 +327,7 @@ bool gateway_connection::on_remote_sub(std::string_view account, std::string_vie
   sub->owner = self_;
   sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
   acc->subscriptions().insert(sub);
+  report(account, *sub, +1);
   remote_subs_.emplace(key, remote_interest{acc->shared_from_this(), std::move(sub)});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
@@ -351,6 +352,7 @@ bool gateway_connection::on_remote_unsub(std::string_view account, std::string_v
   if (it == remote_subs_.end()) return true;
   it->second.sub->closed.store(true, std::memory_order_release);
   it->second.acc->subscriptions().remove(it->second.sub);
+  report(account, *it->second.sub, -1);
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
     stats_->subs.erase(it->first);
@@ -436,8 +438,23 @@ void gateway_connection::cleanup() {
   for (auto& [key, interest] : remote_subs_) {
     interest.sub->closed.store(true, std::memory_order_release);
     interest.acc->subscriptions().remove(interest.sub);
+    report(interest.acc->name(), *interest.sub, -1);
   }
   remote_subs_.clear();
+}
+
+// Leafnodes we are the hub of hear of other clusters' interest too (nats-server's
+// updateInterestForAccountOnGateway).
+void gateway_connection::report(std::string_view account, const subscription& sub, int delta) {
+  if (!ctx_->leafnodes_enabled) return;
+  interest_.push_back(interest_change{std::string{account}, sub.subject, sub.queue, delta,
+                                      interest_source::gateway, gid_, {}});
+}
+
+std::vector<interest_change> gateway_connection::take_interest() {
+  std::vector<interest_change> out;
+  out.swap(interest_);
+  return out;
 }
 
 std::optional<proto::gateway_info> gateway_connection::take_registration() {

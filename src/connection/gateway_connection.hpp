@@ -24,6 +24,7 @@
 #include "monitor/connection_stats.hpp"
 #include "proto/gateway_info.hpp"
 #include "proto/route_parser.hpp"
+#include "routing/interest_change.hpp"
 #include "routing/message_router.hpp"
 #include "routing/optimistic_interest.hpp"
 #include "server/server_context.hpp"
@@ -76,6 +77,8 @@ class gateway_connection final : public proto::route_op_handler, public peer_lin
   void flush_deliveries() { router_.flush(); }
   /// The peer's INFO that makes this connection ready to register (once).
   std::optional<proto::gateway_info> take_registration();
+  /// Outbound, with leafnodes: the remote cluster's interest added and removed.
+  std::vector<interest_change> take_interest();
   /// Outbound: INFOs naming clusters (gossip) or new URLs of the peer's own cluster.
   std::vector<proto::gateway_info> take_learned();
 
@@ -114,6 +117,7 @@ class gateway_connection final : public proto::route_op_handler, public peer_lin
   bool interest_on_inbound(const char* op);
   void authentication_failed();
   account* account_named(std::string_view name);
+  void report(std::string_view account, const subscription& sub, int delta);
 
   uint64_t gid_;
   std::string remote_host_;
@@ -147,6 +151,7 @@ class gateway_connection final : public proto::route_op_handler, public peer_lin
 
   uint64_t in_msgs_ = 0, in_bytes_ = 0;
   bool no_redial_ = false;
+  std::vector<interest_change> interest_;
 };
 
 }  // namespace gnatsd

@@ -235,6 +235,30 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
     trace("<<-",
           "RS+ " + std::string{account} + " " + std::string{subject} +
               (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
+  return add_remote_sub({}, account, subject, queue, weight);
+}
+
+bool route_connection::on_origin_sub(std::string_view origin, std::string_view account,
+                                     std::string_view subject, std::string_view queue,
+                                     int32_t weight) {
+  if (ctx_->log->trace)
+    trace("<<-",
+          "LS+ " + std::string{origin} + " " + std::string{account} + " " + std::string{subject} +
+              (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
+  return add_remote_sub(origin, account, subject, queue, weight);
+}
+
+// Other clusters and leafnodes hear of the peer's interest too (queue groups by weight).
+void route_connection::report_interest(std::string_view account, const subscription& sub,
+                                       int delta) {
+  if (!ctx_->reports_remote_interest() || delta == 0) return;
+  cluster_interest_.push_back(interest_change{std::string{account}, sub.subject, sub.queue, delta,
+                                              interest_source::route, rid_, sub.origin});
+}
+
+bool route_connection::add_remote_sub(std::string_view origin, std::string_view account,
+                                      std::string_view subject, std::string_view queue,
+                                      int32_t weight) {
   if (!subject::valid_subscription(subject)) return true;
   if (export_filter_ && !export_filter_->can_subscribe(subject, queue)) {
     // Cluster `permissions { export }`: nats-server's canExport, and its words.
@@ -245,10 +269,12 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
   gnatsd::account* acc = account_named(account);
   if (acc == nullptr) return true;
   const std::string key = std::string{account} + " " + interest_key(subject, queue);
+  const int32_t members = std::max<int32_t>(1, weight);
   auto it = remote_subs_.find(key);
   if (it != remote_subs_.end()) {
     // A queue RS+ for a known key carries the new weight; a repeated plain RS+ is ignored.
-    it->second.sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
+    const int32_t before = it->second.sub->weight.exchange(members, std::memory_order_relaxed);
+    if (!queue.empty()) report_interest(account, *it->second.sub, members - before);
     return true;
   }
   auto sub = std::make_shared<subscription>();
@@ -257,14 +283,11 @@ bool route_connection::on_remote_sub(std::string_view account, std::string_view 
   sub->sid = key;
   sub->owner = self_;
   sub->id = ctx_->next_subscription_id.fetch_add(1, std::memory_order_relaxed);
-  sub->weight.store(std::max<int32_t>(1, weight), std::memory_order_relaxed);
+  sub->weight.store(members, std::memory_order_relaxed);
+  sub->origin.assign(origin);
   acc->subscriptions().insert(sub);
-  if (ctx_->gateways_enabled()) {
-    // Other clusters hear of this cluster's whole interest, the peer's included.
-    cluster_interest_.push_back(
-        interest_change{std::string{account}, std::string{subject}, std::string{queue}, +1});
-    ctx_->recent_subs.add(acc, subject, now_.count());
-  }
+  report_interest(account, *sub, queue.empty() ? 1 : members);
+  if (ctx_->gateways_enabled()) ctx_->recent_subs.add(acc, subject, now_.count());
   remote_subs_.emplace(key, remote_interest{acc->shared_from_this(), std::move(sub)});
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
@@ -283,9 +306,9 @@ bool route_connection::on_remote_unsub(std::string_view account, std::string_vie
   if (it == remote_subs_.end()) return true;
   it->second.sub->closed.store(true, std::memory_order_release);
   it->second.acc->subscriptions().remove(it->second.sub);
-  if (ctx_->gateways_enabled())
-    cluster_interest_.push_back(
-        interest_change{std::string{account}, std::string{subject}, std::string{queue}, -1});
+  const auto& gone = *it->second.sub;
+  report_interest(account, gone,
+                  gone.queue.empty() ? -1 : -gone.weight.load(std::memory_order_relaxed));
   {
     std::lock_guard<std::mutex> guard{stats_->mutex};
     stats_->subs.erase(it->first);
@@ -319,6 +342,7 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
   origin.acc = acc;
   origin.from_route = true;
   origin.queues = msg.queues;
+  origin.leaf_origin = msg.origin;
   std::string_view subject = msg.subject;
   if (ctx_->gateways_enabled() && gateway_reply::is_routed(subject)) {
     // A reply from another cluster, forwarded by the server that received it to us, the
@@ -358,9 +382,9 @@ void route_connection::cleanup() {
   for (auto& [key, interest] : remote_subs_) {
     interest.sub->closed.store(true, std::memory_order_release);
     interest.acc->subscriptions().remove(interest.sub);
-    if (ctx_->gateways_enabled())
-      cluster_interest_.push_back(
-          interest_change{interest.acc->name(), interest.sub->subject, interest.sub->queue, -1});
+    const auto& gone = *interest.sub;
+    report_interest(interest.acc->name(), gone,
+                    gone.queue.empty() ? -1 : -gone.weight.load(std::memory_order_relaxed));
   }
   remote_subs_.clear();
 }

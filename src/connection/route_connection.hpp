@@ -95,6 +95,11 @@ class route_connection final : public proto::route_op_handler, public peer_link 
   bool on_remote_unsub(std::string_view account, std::string_view subject,
                        std::string_view queue) override;
   bool on_routed_message(const proto::routed_message& msg) override;
+  bool on_origin_sub(std::string_view origin, std::string_view account, std::string_view subject,
+                     std::string_view queue, int32_t weight) override;
+  bool add_remote_sub(std::string_view origin, std::string_view account, std::string_view subject,
+                      std::string_view queue, int32_t weight);
+  void report_interest(std::string_view account, const subscription& sub, int delta);
 
   void authentication_failed();
 

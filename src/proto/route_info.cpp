@@ -34,6 +34,8 @@ std::string encode_route_info(const route_info& info) {
   if (!info.ip.empty()) j["ip"] = info.ip;
   if (info.ldm) j["ldm"] = true;
   if (!info.gateway_url.empty()) j["gateway_url"] = info.gateway_url;
+  if (!info.leafnode_urls.empty()) j["leafnode_urls"] = info.leafnode_urls;
+  if (info.lnoc) j["lnoc"] = true;
   return "INFO " + j.dump() + " \r\n";
 }
 
@@ -69,6 +71,9 @@ bool parse_route_info(std::string_view text, route_info& out) {
   take_field(j, "connect_urls", out.connect_urls);
   take_field(j, "ldm", out.ldm);
   take_field(j, "gateway_url", out.gateway_url);
+  out.lnoc = false;
+  take_field(j, "lnoc", out.lnoc);
+  take_field(j, "leafnode_urls", out.leafnode_urls);
   take_field(j, "gateway", out.gateway);
   take_field(j, "gateway_urls", out.gateway_urls);
   take_field(j, "gateway_cmd", out.gateway_cmd);

@@ -1,6 +1,6 @@
 // The JSON a route peer sends in INFO and CONNECT (nats-server 2.9.10 shapes, section 2.2 of
-// the reference). gnatsd does not advertise `lnoc` (it has no leafnodes), so peers never
-// send it LS+/LMSG.
+// the reference). Like nats-server 2.9, gnatsd advertises `lnoc`: it understands interest and
+// messages that name the leafnode cluster they came from (LS+ <origin>, LMSG <origin>).
 #pragma once
 
 #include <string>
@@ -30,6 +30,8 @@ struct route_info {
   std::string gateway;
   std::vector<std::string> gateway_urls;
   int gateway_cmd = 0;
+  bool lnoc = true;  // understands LS+/LMSG with a leafnode origin cluster
+  std::vector<std::string> leafnode_urls;  // the sender's leafnode URL ("host:port"), if any
 };
 
 struct route_connect {

@@ -78,13 +78,17 @@ size_t route_parser::measured_length(std::string_view line) const {
 
 parse_status route_parser::remote_sub(std::string_view args, bool origin) {
   split_args(args, args_);
-  // LS+ names the origin cluster first; interest is interest, wherever it started.
+  // LS+ names the origin cluster first.
   const size_t off = origin ? 1 : 0;
-  if (args_.size() == 2 + off)
-    return parse_status::go_on(handler_->on_remote_sub(args_[off], args_[off + 1], {}, 0));
-  if (args_.size() != 4 + off) return parse_status::fail(error_code::protocol_arguments);
-  return parse_status::go_on(handler_->on_remote_sub(args_[off], args_[off + 1], args_[off + 2],
-                                                     parse_weight(args_[off + 3])));
+  if (args_.size() != 2 + off && args_.size() != 4 + off)
+    return parse_status::fail(error_code::protocol_arguments);
+  const bool queue = args_.size() == 4 + off;
+  const std::string_view q = queue ? args_[off + 2] : std::string_view{};
+  const int32_t weight = queue ? parse_weight(args_[off + 3]) : 0;
+  if (origin)
+    return parse_status::go_on(
+        handler_->on_origin_sub(args_[0], args_[off], args_[off + 1], q, weight));
+  return parse_status::go_on(handler_->on_remote_sub(args_[off], args_[off + 1], q, weight));
 }
 
 parse_status route_parser::remote_unsub(std::string_view args) {
@@ -99,7 +103,11 @@ parse_status route_parser::remote_unsub(std::string_view args) {
 parse_status route_parser::start_message(bool headers, bool origin, std::string_view args) {
   split_args(args, args_);
   // LMSG: a message with headers whose first argument names the origin cluster.
-  if (origin && !args_.empty()) args_.erase(args_.begin());
+  std::string_view origin_cluster;
+  if (origin && !args_.empty()) {
+    origin_cluster = args_.front();
+    args_.erase(args_.begin());
+  }
   const size_t sizes = headers ? 2 : 1;
   const size_t n = args_.size();
   if (n < 2 + sizes) return parse_status::fail(error_code::protocol_arguments);
@@ -127,6 +135,7 @@ parse_status route_parser::start_message(bool headers, bool origin, std::string_
                    args_.begin() + static_cast<std::ptrdiff_t>(middle_end));
   }
   discard_ = false;
+  pending_.origin = origin_cluster;
   pending_.account = args_[0];
   pending_.subject = args_[1];
   pending_.queues = &queues_;
@@ -140,6 +149,7 @@ parse_status route_parser::start_message(bool headers, bool origin, std::string_
       if (v.empty()) return;
       v = std::string_view{owned_.data() + (v.data() - args.data()), v.size()};
     };
+    rebase(pending_.origin);
     rebase(pending_.account);
     rebase(pending_.subject);
     rebase(pending_.reply);

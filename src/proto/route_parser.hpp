@@ -31,6 +31,7 @@ namespace gnatsd::proto {
 
 /// A message received over a route; views are valid only during the handler call.
 struct routed_message {
+  std::string_view origin;  // LMSG: the leafnode cluster it entered the sending cluster from
   std::string_view account;
   std::string_view subject;
   std::string_view reply;
@@ -52,6 +53,11 @@ class route_op_handler {
   /// RS+; `queue` empty and `weight` 0 for plain interest.
   virtual bool on_remote_sub(std::string_view account, std::string_view subject,
                              std::string_view queue, int32_t weight) = 0;
+  /// LS+ <origin> ...: interest of a leafnode cluster; taken as RS+ unless overridden.
+  virtual bool on_origin_sub(std::string_view /*origin*/, std::string_view account,
+                             std::string_view subject, std::string_view queue, int32_t weight) {
+    return on_remote_sub(account, subject, queue, weight);
+  }
   /// RS-; `queue` empty for plain interest.
   virtual bool on_remote_unsub(std::string_view account, std::string_view subject,
                                std::string_view queue) = 0;

@@ -29,11 +29,14 @@ std::string command(proto::gateway_command cmd, const std::string& account,
 std::string gateway_interest::apply(const std::vector<interest_change>& changes) {
   std::vector<char> out;
   for (const auto& ch : changes) {
+    // This cluster's interest: not other clusters', nor that of the hub we are a leaf of.
+    if (ch.source == interest_source::gateway || ch.source == interest_source::leaf_spoke) continue;
+    const int delta = ch.delta;
     key k{ch.account, ch.subject, ch.queue};
     auto it = counts_.find(k);
     const int64_t before = it == counts_.end() ? 0 : it->second;
     // A removal of what was never counted (a route's peer repeating itself) is ignored.
-    const int64_t after = before + ch.delta < 0 ? 0 : before + ch.delta;
+    const int64_t after = before + delta < 0 ? 0 : before + delta;
     if (after == before) continue;
     if (after == 0) {
       counts_.erase(it);

@@ -41,7 +41,8 @@ void message_router::trust_gateways(const account& acc, std::string_view subject
 }
 
 bool message_router::serve_group_remotely(const queue_group& group, const message_origin& origin) {
-  if (origin.remote()) return false;  // a message from elsewhere never leaves again
+  // A message from another server of this cluster or another cluster never leaves again.
+  if (origin.from_route || origin.from_gateway) return false;
   for (const auto& m : group.members) {
     if (!m->owner->is_gateway() || m->closed.load(std::memory_order_acquire)) continue;
     target_for(m).queues.push_back(group.name);

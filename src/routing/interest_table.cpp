@@ -7,15 +7,15 @@ namespace gnatsd {
 namespace {
 
 void encode_transition(std::vector<char>& out, const interest_table::key& k, int64_t before,
-                       int64_t after) {
+                       int64_t after, const std::string& origin) {
   const auto& [account, subject, queue] = k;
   if (queue.empty()) {
-    if (before == 0 && after > 0) proto::append_remote_sub(out, account, subject, {}, 0);
+    if (before == 0 && after > 0) proto::append_remote_sub(out, account, subject, {}, 0, origin);
     if (before > 0 && after == 0) proto::append_remote_unsub(out, account, subject, {});
     return;
   }
   if (after > 0 && after != before)
-    proto::append_remote_sub(out, account, subject, queue, static_cast<int32_t>(after));
+    proto::append_remote_sub(out, account, subject, queue, static_cast<int32_t>(after), origin);
   if (before > 0 && after == 0) proto::append_remote_unsub(out, account, subject, queue);
 }
 
@@ -24,6 +24,7 @@ void encode_transition(std::vector<char>& out, const interest_table::key& k, int
 std::string interest_table::apply(const std::vector<interest_change>& changes) {
   std::vector<char> out;
   for (const auto& ch : changes) {
+    if (!announced(ch.source)) continue;
     key k{ch.account, ch.subject, ch.queue};
     auto it = counts_.find(k);
     const int64_t before = it == counts_.end() ? 0 : it->second;
@@ -36,8 +37,14 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
     } else {
       it->second = after;
     }
-    if (!import_filter_ || importable(key{ch.account, ch.subject, ch.queue}))
-      encode_transition(out, key{ch.account, ch.subject, ch.queue}, before, after);
+    const key current{ch.account, ch.subject, ch.queue};
+    if (after == 0) {
+      origins_.erase(current);
+    } else if (before == 0 && !ch.origin.empty()) {
+      origins_[current] = ch.origin;
+    }
+    if (!import_filter_ || importable(current))
+      encode_transition(out, current, before, after, origin_of(current, ch.origin));
   }
   return std::string{out.begin(), out.end()};
 }
@@ -45,8 +52,13 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
 std::string interest_table::snapshot() const {
   std::vector<char> out;
   for (const auto& [k, n] : counts_)
-    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, n);
+    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, n, origin_of(k, {}));
   return std::string{out.begin(), out.end()};
+}
+
+const std::string& interest_table::origin_of(const key& k, const std::string& fallback) const {
+  const auto it = origins_.find(k);
+  return it == origins_.end() ? fallback : it->second;
 }
 
 // Import maps to publish: what the peer would send us for this subscription.

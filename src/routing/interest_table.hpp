@@ -28,7 +28,14 @@ class interest_table {
     import_filter_ = std::move(filter);
   }
 
-  /// Applies local subscription changes; returns the RS+/RS- lines they cause.
+  /// Whether routes hear of interest from this source: local clients and leafnodes we are
+  /// the hub of (nats-server's updateRouteSubscriptionMap).
+  static bool announced(interest_source s) {
+    return s == interest_source::client || s == interest_source::leaf_hub;
+  }
+
+  /// Applies local subscription changes (others are skipped); returns the RS+/RS- lines they
+  /// cause.
   std::string apply(const std::vector<interest_change>& changes);
 
   /// RS+ lines for all current interest (sent to a route when it registers).
@@ -42,8 +49,12 @@ class interest_table {
 
  private:
   std::map<key, int64_t> counts_;
+  // The leafnode cluster of keys whose interest came from a leafnode: routes hear it as
+  // `LS+ <origin> ...` so that no server sends that cluster its own messages back.
+  std::map<key, std::string> origins_;
   std::shared_ptr<const permission_checker> import_filter_;
   bool importable(const key& k) const;
+  const std::string& origin_of(const key& k, const std::string& fallback) const;
 };
 
 }  // namespace gnatsd

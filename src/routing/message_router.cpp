@@ -21,7 +21,7 @@ constexpr size_t account_caches_max = 64;  // a route whose peer uses more start
 int32_t weight_of(const subscription& sub) {
   // A remote cluster's member is served only when this cluster has none (serve_group).
   if (sub.owner->is_gateway()) return 0;
-  if (!sub.owner->is_route()) return 1;
+  if (!sub.owner->is_route() && !sub.owner->is_leaf()) return 1;
   return std::max<int32_t>(1, sub.weight.load(std::memory_order_relaxed));
 }
 
@@ -121,29 +121,41 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
     if (sub->internal) {
       // A service import takes the requests published here, not those a route brings (the
       // requester's server carried them over already); responses come back from anywhere.
-      if (sub->responses_of != nullptr || !origin.remote()) {
+      if (sub->responses_of != nullptr || !(origin.from_route || origin.from_gateway)) {
         crossings.push_back(sub.get());
         ++delivered;
       }
       continue;
     }
     if (sub->owner->is_route()) {
-      // One hop: a message that came from a route never goes to another route.
-      if (!origin.from_route && !sub->closed.load(std::memory_order_acquire)) target_for(sub);
+      // One hop: a message that came from a route never goes to another route; nor does one
+      // from our hub (every server of a leaf cluster has its own link to the hub).
+      if (!origin.from_route && !origin.from_spoke() &&
+          !sub->closed.load(std::memory_order_acquire))
+        target_for(sub);
       continue;
     }
     if (sub->owner->is_gateway()) {
-      // Only a client's message crosses to another cluster (and a routed reply went above).
-      if (!origin.remote() && !routed && !sub->closed.load(std::memory_order_acquire))
+      // Only a client's or a leafnode's message crosses to another cluster (and a routed
+      // reply went above).
+      if (!origin.from_route && !origin.from_gateway && !routed &&
+          !sub->closed.load(std::memory_order_acquire))
         target_for(sub);
+      continue;
+    }
+    if (sub->owner->is_leaf()) {
+      if (leaf_may_take(*sub, m, origin)) target_for(sub);
       continue;
     }
     if (deliver_local(sub, m, origin)) ++delivered;
   }
   if (trusting) trust_gateways(acc, m.subject);
   for (const auto& group : result.queues) {
-    // From a route or gateway, only the groups the sender chose for us are served here.
-    if (origin.remote() && !named(origin.queues, group.name)) continue;
+    // From a route or gateway, only the groups the sender chose for us are served here; from
+    // a leafnode too when it chose any (else it leaves every group to us).
+    if (origin.remote() && !named(origin.queues, group.name) &&
+        !(origin.from_leaf != nullptr && (origin.queues == nullptr || origin.queues->empty())))
+      continue;
     if (serve_group(group, m, origin)) ++delivered;
   }
   std::string_view gateway_reply;  // the reply gateways get: routed or not, decided once
@@ -161,7 +173,7 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
       out.reply = gateway_reply;
       proto::append_routed_message(batch_for(*t.any_sub), acc.name(), out, t.queues);
     } else {
-      proto::append_routed_message(batch_for(*t.any_sub), acc.name(), m, t.queues);
+      append_for_target(t, m, origin, acc);
     }
     if (t.queues.empty()) ++delivered;
   }
@@ -202,17 +214,30 @@ bool message_router::serve_group(const queue_group& group, const proto::message_
   const size_t n = members.size();
   GNATSD_ASSERT(n > 0);
   const size_t start = weighted_start(group);
+  const subscription_ptr* leaf_member = nullptr;  // the fallback: this cluster's members first
   // Take the first member from the start that accepts: closed or used-up members are skipped.
   for (size_t i = 0; i < n; ++i) {
     const subscription_ptr& m = members[(start + i) % n];
     if (m->owner->is_gateway()) continue;  // this cluster's members first
+    if (m->owner->is_leaf()) {
+      if (leaf_member == nullptr && !m->closed.load(std::memory_order_acquire) &&
+          leaf_may_take(*m, msg, origin))
+        leaf_member = &m;
+      continue;
+    }
     if (m->owner->is_route()) {
-      // A routed message is served by local members only (one hop).
-      if (origin.from_route || m->closed.load(std::memory_order_acquire)) continue;
+      // A routed message is served by local members only (one hop), and our hub's message
+      // stays off routes.
+      if (origin.from_route || origin.from_spoke() || m->closed.load(std::memory_order_acquire))
+        continue;
       target_for(m).queues.push_back(group.name);
       return true;
     }
     if (deliver_local(m, msg, origin)) return true;
+  }
+  if (leaf_member != nullptr) {
+    target_for(*leaf_member).queues.push_back(group.name);
+    return true;
   }
   return serve_group_remotely(group, origin);
 }

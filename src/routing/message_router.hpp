@@ -12,6 +12,11 @@
 //   goes to one remote cluster that has members. A message from a gateway reaches local
 //   subscriptions and routes (so the whole cluster), never another gateway. Routed replies
 //   ("_GR_.", routing/gateway_replies.hpp) go straight back to their cluster.
+// - Leafnodes (nats-server 2.9's rules): a leafnode receives what matches its interest from
+//   clients, gateways, other leafnodes and, when we are its hub, from routes; never its own
+//   messages, nor those that entered the cluster from its leafnode cluster. A message from
+//   the hub we dialled does not go to routes. Queue groups prefer members in this cluster
+//   (clients, then routes) and fall back to a leafnode member.
 // - One member per queue group per message, picked at random weighted by queue weights
 //   (a route's queue subscription stands for `weight` members on that server).
 //
@@ -43,6 +48,11 @@ struct message_origin {
   bool from_route = false;
   /// From another cluster, over an inbound gateway: local subscriptions and routes only.
   bool from_gateway = false;
+  /// From a leafnode connection: its traits (which side we are, its cluster).
+  const leaf_peer* from_leaf = nullptr;
+  /// The leafnode cluster the message entered this cluster from (a leafnode's cluster, or
+  /// the origin an LMSG over a route names): it never goes back to a leafnode of it.
+  std::string_view leaf_origin;
   /// From a route or gateway: the queue groups the sender chose for us (may be empty).
   const std::vector<std::string_view>* queues = nullptr;
   bool echo = true;                       // may the publisher's own subscriptions receive it
@@ -50,7 +60,10 @@ struct message_origin {
   /// A client publisher's live statistics (service imports tell the exporter who asked, and
   /// latency tracking measures it); null for routes and the system service.
   const connection_stats_ptr* stats = nullptr;
-  bool remote() const { return from_route || from_gateway; }
+  bool remote() const { return from_route || from_gateway || from_leaf != nullptr; }
+  /// From the hub we dialled as a leaf: nats-server keeps such messages off routes (each
+  /// server of a leaf cluster gets its own copy from the hub).
+  bool from_spoke() const { return from_leaf != nullptr && from_leaf->spoke; }
 };
 
 class message_router {
@@ -137,6 +150,11 @@ class message_router {
   size_t weighted_start(const queue_group& group);
   bool serve_group(const queue_group& group, const proto::message_view& m,
                    const message_origin& origin);
+  // -- leafnodes (routing/leaf_routing.cpp) ----------------------------------------------------
+  bool leaf_may_take(const subscription& sub, const proto::message_view& m,
+                     const message_origin& origin) const;
+  void append_for_target(const route_target& t, const proto::message_view& m,
+                         const message_origin& origin, account& acc);
   void trace_out(const subscription& sub, const proto::message_view& m, bool hmsg);
   // -- gateways (routing/gateway_routing.cpp) --------------------------------------------------
   bool send_routed_reply(const proto::message_view& m, const message_origin& origin);

@@ -135,6 +135,17 @@ struct server_context {
   bool nkeys_configured() const { return nkeys_.load(std::memory_order_acquire); }
   std::string nonce_for(uint64_t cid) const;
 
+  // -- leafnodes (set at start, before any connection) -----------------------------------------
+  /// Whether this server has a leafnode port or remotes: every connection then reports its
+  /// interest changes to the interest actor, which tells each leafnode what it may see.
+  bool leafnodes_enabled = false;
+  /// The cluster name leafnodes hear (INFO, CONNECT): the cluster's, or for a server with
+  /// remotes and no cluster its server name (nats-server names such a leaf's cluster so).
+  std::string leaf_cluster;
+  /// Whether other servers must hear of the interest routes' peers and other clusters have
+  /// (for gateways or leafnodes).
+  bool reports_remote_interest() const { return leafnodes_enabled || gateways_enabled(); }
+
   // -- gateways (set at start, before any connection) ------------------------------------------
   /// This cluster's gateway name; empty without a gateway.
   std::string gateway_name;

@@ -14,3 +14,13 @@ bool subscription::reserve_delivery(bool& last) {
 }
 
 }  // namespace gnatsd
+
+#include "auth/permissions.hpp"
+
+namespace gnatsd {
+
+bool leaf_peer::may_send(std::string_view subject) const {
+  return send_filter == nullptr || send_filter->can_publish(subject);
+}
+
+}  // namespace gnatsd

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "accounts/tracked_replies.hpp"
@@ -30,7 +31,20 @@ struct delivery_batch {
   uint64_t messages = 0;
 };
 
-enum class subscriber_kind { client, route, gateway };
+enum class subscriber_kind { client, route, gateway, leaf };
+
+class permission_checker;
+
+/// What publishers need to know of a leafnode connection they deliver to; fixed before any
+/// of its subscriptions is visible.
+struct leaf_peer {
+  bool spoke = false;          // we dialled it (it is our hub); else we are its hub
+  std::string remote_cluster;  // its cluster name: its own messages never go back to it
+  /// Subjects we may send it (deny_exports, the hub's export rules, its login's subscribe
+  /// permissions); null: all.
+  std::shared_ptr<const permission_checker> send_filter;
+  bool may_send(std::string_view subject) const;
+};
 
 /// The connection that owns subscriptions: a client session, a route (which owns its peer's
 /// interest) or an outbound gateway (which owns the remote cluster's interest). The actor
@@ -49,8 +63,14 @@ class subscriber {
   /// An outbound gateway: messages to it are RMSGs to another cluster, only ever from this
   /// server's clients (never from a route or another gateway).
   bool is_gateway() const { return kind_ == subscriber_kind::gateway; }
-  /// Another server stands behind it (route or gateway), not a client.
+  /// A leafnode connection: messages to it are LMSGs (nats-server's leafnode rules,
+  /// routing/message_router.hpp).
+  bool is_leaf() const { return kind_ == subscriber_kind::leaf; }
+  /// Another server stands behind it (route, gateway or leafnode), not a client.
   bool is_remote() const { return kind_ != subscriber_kind::client; }
+  /// A leafnode connection's traits (null for other kinds), set before its first
+  /// subscription is inserted.
+  std::shared_ptr<const leaf_peer> leaf;
 
   /// Hands a batch of frames to the owner for writing. Called from the publisher's thread.
   virtual void deliver(delivery_batch batch) = 0;
@@ -115,8 +135,10 @@ struct subscription {
   std::atomic<bool> closed{false};
   std::atomic<uint64_t> delivered{0};
   std::atomic<uint64_t> max{0};  // 0: no auto-unsubscribe limit
-  /// For a route's queue subscription: how many members the peer has in the group.
+  /// For a route's or leafnode's queue subscription: how many members the peer has in it.
   std::atomic<int32_t> weight{1};
+  /// The leafnode cluster this interest comes from (a leafnode's, or a route's LS+).
+  std::string origin;
   /// Message subjects this (wildcard) subscription must not receive: its owner's subscribe
   /// permissions deny them (auth/permissions.hpp). Null for nearly all subscriptions.
   /// Publishers on other threads read it; a config reload may replace it.

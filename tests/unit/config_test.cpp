@@ -144,7 +144,7 @@ TEST(Config, NatsServerOptionsNotImplementedYetAreRefusedByName) {
             "test.conf:2:1: \"jetstream\" is a nats-server option gnatsd does not implement yet "
             "(see docs/COMPATIBILITY.md)");
   for (const char* key :
-       {"jetstream", "leafnodes", "websocket", "mqtt", "operator", "server_tags", "JetStream"})
+       {"jetstream", "websocket", "mqtt", "operator", "server_tags", "JetStream"})
     EXPECT_NE(error_of(std::string{key} + ": x\n").find("does not implement yet"),
               std::string::npos)
         << key;

@@ -1,0 +1,128 @@
+#include "routing/leaf_interest.hpp"
+
+#include <algorithm>
+
+#include "proto/route_encoder.hpp"
+
+namespace gnatsd {
+namespace {
+
+constexpr std::string_view lds_prefix = "$LDS.";
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Loop detection and routed replies pass whatever the permissions say (nats-server's
+// exceptions in sendLeafNodeSubUpdate).
+bool always_allowed(std::string_view subject) {
+  return starts_with(subject, lds_prefix) || starts_with(subject, "_GR_.") ||
+         starts_with(subject, "$GR.");
+}
+
+bool from_local_side(interest_source s) {
+  return s == interest_source::client || s == interest_source::leaf_hub;
+}
+
+}  // namespace
+
+std::string leaf_key(const std::string& subject, const std::string& queue) {
+  return queue.empty() ? subject : subject + " " + queue;
+}
+
+std::string loop_detection_subject(const std::string& server_id, const std::string& account) {
+  // FNV-1a over both, spread into 22 base-62 digits (nuid's length).
+  static constexpr char digits[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  uint64_t h1 = 1469598103934665603ull, h2 = 0x9E3779B97F4A7C15ull;
+  for (char c : server_id + "\n" + account) {
+    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    h2 = (h2 ^ static_cast<unsigned char>(c)) * 0xff51afd7ed558ccdull;
+  }
+  std::string out{lds_prefix};
+  for (int i = 0; i < 22; ++i) {
+    uint64_t& h = i < 11 ? h1 : h2;
+    out += digits[h % 62];
+    h /= 62;
+  }
+  return out;
+}
+
+bool leaf_interest::counts_for(const leaf_state& l, const key& k, uint64_t source_id,
+                               const contribution& c) const {
+  const auto& a = l.audience;
+  if (std::get<0>(k) != a.account || source_id == a.lid) return false;
+  const std::string& subject = std::get<1>(k);
+  const bool lds = starts_with(subject, lds_prefix);
+  // Cluster-wide no echo: a leaf cluster never hears its own interest back.
+  if (!lds && !c.origin.empty() && c.origin == a.remote_cluster) return false;
+  if (a.spoke && !from_local_side(c.source)) return false;
+  if (a.announce_filter && !always_allowed(subject) &&
+      !a.announce_filter->can_subscribe(subject, std::get<2>(k)))
+    return false;
+  return true;
+}
+
+void leaf_interest::update(leaf_state& l, const key& k, int64_t delta, std::string& out) const {
+  const std::string lk = leaf_key(std::get<1>(k), std::get<2>(k));
+  auto it = l.smap.find(lk);
+  const int64_t before = it == l.smap.end() ? 0 : it->second;
+  const int64_t after = std::max<int64_t>(0, before + delta);
+  if (after == before) return;
+  if (after == 0) {
+    l.smap.erase(it);
+  } else {
+    l.smap[lk] = static_cast<int32_t>(after);
+  }
+  // Plain interest on 0->1 and 1->0; a queue group on every change of its weight.
+  if (!std::get<2>(k).empty() || before == 0 || after == 0)
+    proto::append_leaf_interest(out, lk, static_cast<int32_t>(after));
+}
+
+std::vector<std::pair<uint64_t, std::string>> leaf_interest::apply(
+    const std::vector<interest_change>& changes) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  std::map<uint64_t, std::string> lines;
+  for (const auto& ch : changes) {
+    key k{ch.account, ch.subject, ch.queue};
+    auto& sources = all_[k];
+    auto& c = sources[ch.source_id];
+    c.source = ch.source;
+    if (!ch.origin.empty()) c.origin = ch.origin;
+    const int64_t before = c.count;
+    c.count = std::max<int64_t>(0, c.count + ch.delta);
+    const int64_t delta = c.count - before;
+    const contribution seen = c;
+    if (c.count == 0) {
+      sources.erase(ch.source_id);
+      if (sources.empty()) all_.erase(k);
+    }
+    if (delta == 0) continue;
+    for (auto& [lid, l] : leafs_)
+      if (counts_for(l, k, ch.source_id, seen)) update(l, k, delta, lines[lid]);
+  }
+  for (auto& [lid, text] : lines)
+    if (!text.empty()) out.emplace_back(lid, std::move(text));
+  return out;
+}
+
+std::string leaf_interest::add(leaf_audience audience) {
+  const uint64_t lid = audience.lid;
+  leaf_state& l = leafs_[lid];
+  l.audience = std::move(audience);
+  l.smap.clear();
+  std::string out;
+  for (const auto& [k, sources] : all_)
+    for (const auto& [source_id, c] : sources)
+      if (counts_for(l, k, source_id, c)) update(l, k, c.count, out);
+  for (const auto& subject : l.audience.extra)
+    if (l.smap.find(subject) == l.smap.end()) update(l, key{l.audience.account, subject, {}}, 1, out);
+  return out;
+}
+
+int32_t leaf_interest::told(uint64_t lid, const std::string& k) const {
+  const auto l = leafs_.find(lid);
+  if (l == leafs_.end()) return 0;
+  const auto it = l->second.smap.find(k);
+  return it == l->second.smap.end() ? 0 : it->second;
+}
+
+}  // namespace gnatsd
