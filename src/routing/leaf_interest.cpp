@@ -46,10 +46,13 @@ std::string loop_detection_subject(const std::string& server_id, const std::stri
   return out;
 }
 
-bool leaf_interest::counts_for(const leaf_state& l, const key& k, uint64_t source_id,
+bool leaf_interest::counts_for(const leaf_state& l, const key& k, const source_key& source,
                                const contribution& c) const {
   const auto& a = l.audience;
-  if (std::get<0>(k) != a.account || source_id == a.lid) return false;
+  if (std::get<0>(k) != a.account) return false;
+  const bool from_leaf =
+      source.first == interest_source::leaf_hub || source.first == interest_source::leaf_spoke;
+  if (from_leaf && source.second == a.lid) return false;  // its own
   const std::string& subject = std::get<1>(k);
   const bool lds = starts_with(subject, lds_prefix);
   // Cluster-wide no echo: a leaf cluster never hears its own interest back.
@@ -84,7 +87,8 @@ std::vector<std::pair<uint64_t, std::string>> leaf_interest::apply(
   for (const auto& ch : changes) {
     key k{ch.account, ch.subject, ch.queue};
     auto& sources = all_[k];
-    auto& c = sources[ch.source_id];
+    const source_key source{ch.source, ch.source_id};
+    auto& c = sources[source];
     c.source = ch.source;
     if (!ch.origin.empty()) c.origin = ch.origin;
     const int64_t before = c.count;
@@ -92,12 +96,12 @@ std::vector<std::pair<uint64_t, std::string>> leaf_interest::apply(
     const int64_t delta = c.count - before;
     const contribution seen = c;
     if (c.count == 0) {
-      sources.erase(ch.source_id);
+      sources.erase(source);
       if (sources.empty()) all_.erase(k);
     }
     if (delta == 0) continue;
     for (auto& [lid, l] : leafs_)
-      if (counts_for(l, k, ch.source_id, seen)) update(l, k, delta, lines[lid]);
+      if (counts_for(l, k, source, seen)) update(l, k, delta, lines[lid]);
   }
   for (auto& [lid, text] : lines)
     if (!text.empty()) out.emplace_back(lid, std::move(text));
@@ -111,8 +115,8 @@ std::string leaf_interest::add(leaf_audience audience) {
   l.smap.clear();
   std::string out;
   for (const auto& [k, sources] : all_)
-    for (const auto& [source_id, c] : sources)
-      if (counts_for(l, k, source_id, c)) update(l, k, c.count, out);
+    for (const auto& [source, c] : sources)
+      if (counts_for(l, k, source, c)) update(l, k, c.count, out);
   for (const auto& subject : l.audience.extra)
     if (l.smap.find(subject) == l.smap.end()) update(l, key{l.audience.account, subject, {}}, 1, out);
   return out;

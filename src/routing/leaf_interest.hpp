@@ -69,12 +69,14 @@ class leaf_interest {
     leaf_audience audience;
     std::map<std::string, int32_t> smap;
   };
-  bool counts_for(const leaf_state& l, const key& k, uint64_t source_id,
+  // Connection ids are unique per kind only (routes count their own): a source is both.
+  using source_key = std::pair<interest_source, uint64_t>;
+  bool counts_for(const leaf_state& l, const key& k, const source_key& source,
                   const contribution& c) const;
   void update(leaf_state& l, const key& k, int64_t delta, std::string& out) const;
 
   // Every subscription of every source: (account, subject, queue) -> source id -> count.
-  std::map<key, std::map<uint64_t, contribution>> all_;
+  std::map<key, std::map<source_key, contribution>> all_;
   std::map<uint64_t, leaf_state> leafs_;
 };
 

@@ -151,11 +151,8 @@ size_t message_router::route(const proto::message_view& m, const message_origin&
   }
   if (trusting) trust_gateways(acc, m.subject);
   for (const auto& group : result.queues) {
-    // From a route or gateway, only the groups the sender chose for us are served here; from
-    // a leafnode too when it chose any (else it leaves every group to us).
-    if (origin.remote() && !named(origin.queues, group.name) &&
-        !(origin.from_leaf != nullptr && (origin.queues == nullptr || origin.queues->empty())))
-      continue;
+    // From a route, gateway or leafnode, only the groups the sender chose for us are served.
+    if (origin.remote() && !named(origin.queues, group.name)) continue;
     if (serve_group(group, m, origin)) ++delivered;
   }
   std::string_view gateway_reply;  // the reply gateways get: routed or not, decided once
