@@ -37,6 +37,8 @@ struct client_event {
   std::string host;
   connection_stats_ptr stats;
   std::string reason;  // disconnect only
+  /// A leafnode connection bound to this account came or went (only its counts change).
+  std::string leaf_account;
 };
 
 }  // namespace gnatsd

@@ -125,6 +125,14 @@ monitor::server_view snapshot(const server_state& st) {
   for (const auto& [cid, s] : st.sessions)
     v.connections.push_back({cid, s.ip, s.port, s.stats, {}});
   v.closed.assign(st.closed.begin(), st.closed.end());
+  for (const auto& [lid, reg] : st.leafs) {
+    const auto it = st.leaf_actors.find(lid);
+    if (it == st.leaf_actors.end()) continue;
+    v.leafs.push_back({lid, reg.account, it->second.ip, it->second.port, reg.solicited,
+                       it->second.stats});
+    for (auto& a : v.accounts)
+      if (a.name == reg.account) ++a.leafnode_connections;
+  }
   if (st.gateways) {
     v.gateway_url = st.gateway_info.gateway_url;
     for (const auto& [gid, g] : st.gateway_actors) {

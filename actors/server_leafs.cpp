@@ -18,6 +18,19 @@ namespace {
 // after a connection was up, every failure (ReconnectErrorReports).
 bool report_dial_error(int attempts) { return attempts == 1 || attempts % 3600 == 0; }
 
+// The account's leafnode count, and its CONNS event (nats-server counts leafnodes there).
+void count_leaf(server_pointer self, const std::string& account, int delta) {
+  auto& st = self->state;
+  if (const auto acc = st.context->accounts.find(account))
+    acc->leafnode_connections.fetch_add(delta, std::memory_order_relaxed);
+  if (st.system) {
+    client_event e;
+    e.connected = delta > 0;
+    e.leaf_account = account;
+    self->send(st.system, client_event_atom_v, std::move(e));
+  }
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
   std::ostringstream text;
@@ -136,6 +149,7 @@ void register_leaf(server_pointer self, uint64_t lid, leaf_actor& actor, leaf_re
       if (auto a = st.leaf_actors.find(it->first); a != st.leaf_actors.end())
         self->send(a->second.actor, refused_atom_v,
                    std::string{"Duplicate Remote LeafNode Connection"});
+      count_leaf(self, old.account, -1);
       if (auto n = st.leaf_actors.find(lid); n != st.leaf_actors.end())
         st.context->log->warn(join_host_port(n->second.ip, n->second.port) + " - lid:" +
                               std::to_string(lid) + " - Replacing connection from same server");
@@ -145,6 +159,7 @@ void register_leaf(server_pointer self, uint64_t lid, leaf_actor& actor, leaf_re
   }
   self->send(actor, registered_atom_v);
   self->send(st.interest, add_leaf_atom_v, lid, actor, reg.audience);
+  count_leaf(self, reg.account, +1);
   st.leafs[lid] = std::move(reg);
 }
 
@@ -157,7 +172,10 @@ void leaf_closed(server_pointer self, uint64_t lid, bool solicited, size_t remot
                  duration extra) {
   auto& st = self->state;
   st.leaf_actors.erase(lid);
-  st.leafs.erase(lid);
+  if (const auto it = st.leafs.find(lid); it != st.leafs.end()) {
+    count_leaf(self, it->second.account, -1);
+    st.leafs.erase(it);
+  }
   if (solicited && st.remotes && !st.shutting_down) {
     const auto next = st.remotes->closed(remote, extra);
     self->delayed_send(self, next.delay, leaf_dial_atom_v, next);

@@ -174,6 +174,7 @@ system::account_counts counts_of(const account& a) {
   system::account_counts n;
   n.account = a.name();
   n.conns = a.client_connections.load(std::memory_order_relaxed);
+  n.leafnodes = a.leafnode_connections.load(std::memory_order_relaxed);
   n.sent_msgs = a.sent_msgs;
   n.sent_bytes = a.sent_bytes;
   n.received_msgs = a.received_msgs;
@@ -202,6 +203,10 @@ void account_conns(system_pointer self, const std::string& name) {
 // The clock and the client's details (the program's facts read /proc) are taken only when
 // someone listens.
 void client_changed(system_pointer self, const client_event& e) {
+  if (!e.leaf_account.empty()) {
+    account_conns(self, e.leaf_account);  // a leafnode: the account's counts only
+    return;
+  }
   std::string account;
   {
     std::lock_guard<std::mutex> guard{e.stats->mutex};

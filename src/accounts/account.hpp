@@ -79,6 +79,8 @@ class account : public std::enable_shared_from_this<account> {
   /// Clients logged in to this account now (nats-server's account connections), and since
   /// the start.
   std::atomic<int64_t> client_connections{0};
+  /// Leafnode connections bound to this account now (the server actor counts them).
+  std::atomic<int64_t> leafnode_connections{0};
   std::atomic<uint64_t> total_connections{0};
   /// What its clients published (received) and were sent, as /accstatz reports them;
   /// added once per read buffer and per write, as the server's counters.

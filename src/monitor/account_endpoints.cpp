@@ -95,7 +95,7 @@ json detail(const server_view& s, const account_view& a, const clock_view& c) {
   d["expired"] = false;
   d["complete"] = true;
   d["jetstream_enabled"] = false;
-  d["leafnode_connections"] = 0;
+  d["leafnode_connections"] = a.leafnode_connections;
   d["client_connections"] = a.client_connections;
   d["subscriptions"] = a.subs.subscriptions;
   account_options conf;
@@ -166,12 +166,12 @@ response accstatz(const server_view& s, const std::map<std::string, std::string>
   json list = json::array();
   for (const auto& a : s.accounts) {
     if (only != q.end() && !only->second.empty() && a.name != only->second) continue;
-    if (!unused && a.client_connections == 0) continue;
+    if (!unused && a.client_connections == 0 && a.leafnode_connections == 0) continue;
     json x;
     x["acc"] = a.name;
     x["conns"] = a.client_connections;
-    x["leafnodes"] = 0;
-    x["total_conns"] = a.client_connections;
+    x["leafnodes"] = a.leafnode_connections;
+    x["total_conns"] = a.client_connections + a.leafnode_connections;
     x["sent"] = {{"msgs", a.sent_msgs}, {"bytes", a.sent_bytes}};
     x["received"] = {{"msgs", a.received_msgs}, {"bytes", a.received_bytes}};
     x["slow_consumers"] = a.slow_consumers;

@@ -9,6 +9,7 @@
 #include "config/nats_url.hpp"
 #include "monitor/account_endpoints.hpp"
 #include "monitor/gateway_endpoints.hpp"
+#include "monitor/leaf_endpoints.hpp"
 #include "monitor/system_endpoints.hpp"
 
 namespace gnatsd::monitor {
@@ -143,7 +144,7 @@ response varz(const server_view& s, const clock_view& c) {
     j["cluster"]["tls_verify"] = true;
   }
   j["gateway"] = gateway_varz(o);
-  j["leaf"] = json::object();
+  j["leaf"] = leaf_varz(o);
   j["mqtt"] = json::object();
   j["websocket"] = json::object();
   j["jetstream"] = json::object();
@@ -160,7 +161,7 @@ response varz(const server_view& s, const clock_view& c) {
   j["total_connections"] = s.total_connections;
   j["routes"] = s.routes.size();
   j["remotes"] = s.routes.size();
-  j["leafnodes"] = 0;
+  j["leafnodes"] = s.leafs.size();
   j["in_msgs"] = s.in_msgs;
   j["out_msgs"] = s.out_msgs;
   j["in_bytes"] = s.in_bytes;
@@ -401,6 +402,7 @@ response endpoint(const std::string& path, const std::map<std::string, std::stri
   if (path == "/connz") return connz(server, q, clock);
   if (path == "/routez") return routez(server, q, clock);
   if (path == "/gatewayz") return gatewayz(server, q, clock);
+  if (path == "/leafz") return leafz(server, q, clock);
   if (path == "/subsz" || path == "/subscriptionsz") return subsz(server, q, clock);
   if (path == "/accountz") return accountz(server, q, clock);
   if (path == "/accstatz") return accstatz(server, q, clock);
@@ -408,7 +410,8 @@ response endpoint(const std::string& path, const std::map<std::string, std::stri
   if (path.empty()) {
     response r{200, "<html><body>"};
     for (const char* e :
-         {"varz", "connz", "routez", "gatewayz", "subsz", "accountz", "accstatz", "healthz"})
+         {"varz", "connz", "routez", "gatewayz", "leafz", "subsz", "accountz", "accstatz",
+          "healthz"})
       r.body += "<a href=" + base + "/" + e + ">" + e + "</a><br>";
     r.body += "</body></html>";
     r.html = true;
@@ -424,7 +427,7 @@ response internal(const std::string& name, const std::string& query, const serve
   const auto q = parse_query(query);
   if (name == "statsz") return statsz(server, clock);
   if (name == "gatewayz") return gatewayz(server, q, clock);
-  if (name == "leafz") return leafz(server, clock);
+  if (name == "leafz") return leafz(server, q, clock);
   if (name == "jsz") return jsz(server, clock);
   if (name == "subsz") return subsz(server, q, clock, true);
   return endpoint("/" + name, q, server, clock, "");

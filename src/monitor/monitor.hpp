@@ -52,11 +52,22 @@ struct gateway_view {
   std::shared_ptr<optimistic_interest> optimistic;  // an outbound to a peer before 2.9
 };
 
+/// A leafnode connection, for /leafz.
+struct leaf_view {
+  uint64_t lid = 0;
+  std::string account;
+  std::string ip;
+  int port = 0;
+  bool solicited = false;
+  connection_stats_ptr stats;
+};
+
 /// One account, for /accountz and /accstatz.
 struct account_view {
   std::string name;
   bool is_system = false;
   int64_t client_connections = 0;
+  int64_t leafnode_connections = 0;
   uint64_t total_connections = 0;
   uint64_t received_msgs = 0, received_bytes = 0, sent_msgs = 0, sent_bytes = 0;
   uint64_t slow_consumers = 0;
@@ -77,6 +88,7 @@ struct server_view {
   std::string system_account;                // empty: none
   std::string gateway_url;                   // empty: no gateway
   std::vector<gateway_view> gateways;        // outbound first, by gid
+  std::vector<leaf_view> leafs;              // registered leafnode connections, by lid
 };
 
 /// Times in nanoseconds since the Unix epoch.

@@ -68,13 +68,6 @@ response statsz(const server_view& s, const clock_view& c) {
   return {200, j.dump()};
 }
 
-response leafz(const server_view& s, const clock_view& c) {
-  json j = header_json(s, c);
-  j["leafnodes"] = 0;
-  j["leafs"] = nullptr;
-  return {200, j.dump()};
-}
-
 // JetStream is not available: nats-server 2.9 answers a PING with its disabled statistics.
 response jsz(const server_view& s, const clock_view& c) {
   json j = header_json(s, c);

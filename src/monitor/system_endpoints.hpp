@@ -9,7 +9,6 @@ namespace gnatsd::monitor {
 
 /// nats-server's ServerStats, without `active_servers` (the system service adds it).
 response statsz(const server_view& s, const clock_view& c);
-response leafz(const server_view& s, const clock_view& c);
 response jsz(const server_view& s, const clock_view& c);
 
 }  // namespace gnatsd::monitor

@@ -54,8 +54,8 @@ json counts_json(const account_counts& a) {
   json j;
   j["acc"] = a.account;
   j["conns"] = a.conns;
-  j["leafnodes"] = 0;
-  j["total_conns"] = a.conns;
+  j["leafnodes"] = a.leafnodes;
+  j["total_conns"] = a.conns + a.leafnodes;
   j["sent"] = monitor::data_stats_json(a.sent_msgs, a.sent_bytes);
   j["received"] = monitor::data_stats_json(a.received_msgs, a.received_bytes);
   j["slow_consumers"] = a.slow_consumers;

@@ -40,6 +40,7 @@ struct client_view {
 struct account_counts {
   std::string account;
   int64_t conns = 0;
+  int64_t leafnodes = 0;
   uint64_t sent_msgs = 0, sent_bytes = 0, received_msgs = 0, received_bytes = 0;
   uint64_t slow_consumers = 0;
 };
