@@ -7,6 +7,7 @@
 
 #include "sim/hostile_peer.hpp"
 #include "sim/invariant_checker.hpp"
+#include "sim/leafnodes.hpp"
 #include "sim/protocol_workload.hpp"
 #include "sim/supercluster.hpp"
 #include "sim/world.hpp"
@@ -39,6 +40,7 @@ class scenario_run {
             [this] { return next_message_; }) {
     world_.network().set_observer(&checker_);
     if (is_supercluster(plan)) checker_.set_gateways(gateway_port, plan.cluster_of);
+    if (has_leafnodes(plan)) checker_.set_leafnodes(leaf_port, plan.cluster_of);
     checker_.set_client_accounts(plan.client_account);
   }
   ~scenario_run() {
@@ -146,6 +148,7 @@ class scenario_run {
       }
       configure_accounts(o);
       if (is_supercluster(plan_)) configure_supercluster(plan_, i, o);
+      if (has_leafnodes(plan_)) configure_leafnodes(plan_, i, o);
       for (int r : plan_.routes[static_cast<size_t>(i)])
         o.cluster.routes.push_back("nats://" + credentials + server_host(r) + ":" +
                                    std::to_string(cluster_port));
@@ -346,10 +349,13 @@ class scenario_run {
     auto& h = hostile_[static_cast<size_t>(k)];
     if (auto e = h.violation(); !e.empty()) checker_.fail(e);
     // In a supercluster every other attack goes to the gateway port, which takes nothing
-    // but a gateway's CONNECT first.
-    const bool gateway = is_supercluster(plan_) && (k + h_attacks_++) % 2 == 1;
-    h.attack(world_.network(), server_host(k % plan_.servers), k % plan_.servers,
-             gateway ? gateway_port : cluster_port, route_user, k);
+    // but a gateway's CONNECT first; with leafnodes every other one to a hub's leafnode port.
+    const bool other = (k + h_attacks_++) % 2 == 1;
+    const int target = k % plan_.servers;
+    int port = cluster_port;
+    if (other && is_supercluster(plan_)) port = gateway_port;
+    if (other && has_leafnodes(plan_) && is_hub(plan_, target)) port = leaf_port;
+    h.attack(world_.network(), server_host(target), target, port, route_user, k);
   }
 
   // -- liveness ------------------------------------------------------------------------------
@@ -359,7 +365,7 @@ class scenario_run {
   }
 
   bool same_cluster(int a, int b) const {
-    return !is_supercluster(plan_) ||
+    return plan_.cluster_of.empty() ||
            plan_.cluster_of[static_cast<size_t>(a)] == plan_.cluster_of[static_cast<size_t>(b)];
   }
 
@@ -395,6 +401,10 @@ class scenario_run {
       if (auto e = check_gateway_mesh(plan_, world_.network(), [this](int s) { return up(s); });
           !e.empty())
         checker_.fail(e);
+    if (has_leafnodes(plan_))
+      if (auto e = check_leaf_links(plan_, world_.network(), [this](int s) { return up(s); });
+          !e.empty())
+        checker_.fail(e);
   }
 
   using interest = std::multiset<std::string>;
@@ -407,6 +417,15 @@ class scenario_run {
       acc->subscriptions().for_each([&](const subscription& sub) {
         const std::string key = acc->name() + "|" + sub.subject + "|" + sub.queue;
         if (sub.owner->is_gateway()) return;  // another cluster's (check_gateway_interest)
+        if (sub.owner->is_leaf()) {
+          // A leafnode we are the hub of: routes hear of its interest (a queue group with its
+          // weight); the hub we dialled: nobody does (check_leaf_interest covers both).
+          const bool hub_side = sub.owner->leaf && !sub.owner->leaf->spoke;
+          const int members = sub.queue.empty() ? 1 : sub.weight.load();
+          for (int m = 0; hub_side && m < members; ++m)
+            announced.insert(key);
+          return;
+        }
         if (sub.owner->is_route()) {
           remote.insert(key + "|" + std::to_string(sub.weight.load()));
           return;
@@ -462,6 +481,11 @@ class scenario_run {
     if (is_supercluster(plan_))
       if (auto e =
               check_gateway_interest(plan_, world_, announced, [this](int s) { return up(s); });
+          !e.empty())
+        checker_.fail(e);
+    if (has_leafnodes(plan_))
+      if (auto e = check_leaf_interest(plan_, world_, world_.network(), announced,
+                                       [this](int s) { return up(s); });
           !e.empty())
         checker_.fail(e);
   }

@@ -28,6 +28,7 @@ struct scenario_result {
 scenario_result run_scenario(const scenario_plan& plan);
 
 /// Coverage counters a campaign of `mode` must reach (it fails if one stays at zero).
-std::vector<std::string> required_coverage(fault_mode mode, bool supercluster = false);
+std::vector<std::string> required_coverage(fault_mode mode, bool supercluster = false,
+                                           bool leafnodes = false);
 
 }  // namespace gnatsd::sim

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "proto/leaf_parser.hpp"
 #include "proto/route_parser.hpp"
 #include "routing/gateway_replies.hpp"
 #include "subject/subject.hpp"
@@ -36,6 +37,25 @@ struct invariant_checker::route_tap final : proto::route_op_handler {
       return true;
     }
     checker->on_routed(*end, gateway, m.subject, m.message.substr(m.header_size));
+    return true;
+  }
+};
+
+// Parses what one end of a leafnode link reads, as the leafnode actor will see it.
+struct invariant_checker::leaf_tap final : proto::leaf_op_handler {
+  invariant_checker* checker = nullptr;
+  const sim_end* end = nullptr;
+  proto::leaf_parser parser;
+
+  bool on_info(std::string_view) override { return true; }
+  bool on_connect(std::string_view) override { return true; }
+  bool on_ping() override { return true; }
+  bool on_pong() override { return true; }
+  bool on_err(std::string_view) override { return true; }
+  bool on_leaf_sub(std::string_view, std::string_view, int32_t) override { return true; }
+  bool on_leaf_unsub(std::string_view) override { return true; }
+  bool on_leaf_message(const proto::routed_message& m) override {
+    checker->on_leaf_carried(*end, m.subject, m.message.substr(m.header_size));
     return true;
   }
 };
@@ -104,6 +124,21 @@ void invariant_checker::on_connected(const sim_end& dialer, const sim_end& accep
 }
 
 void invariant_checker::on_read(const sim_end& to, const std::vector<char>& data) {
+  if (leaf_port_ > 0 && (to.local().port == leaf_port_ || to.remote().port == leaf_port_)) {
+    if (server_of_host_(to.local().host) < 0 || server_of_host_(to.remote().host) < 0) return;
+    auto& tap = leaf_taps_[to.id()];
+    if (!tap) {
+      tap = std::make_unique<leaf_tap>();
+      tap->checker = this;
+      tap->end = &to;
+      tap->parser.set_headers_enabled(true);
+    }
+    const auto status = tap->parser.parse(data.data(), data.size(), *tap);
+    if (!status.ok)
+      fail("leafnode protocol: " + to.remote().host + " sent " + to.local().host +
+           " bytes that do not parse (" + std::string{proto::error_text(status.error)} + ")");
+    return;
+  }
   const bool gateway = to.local().port == gateway_port_ || to.remote().port == gateway_port_;
   if (!gateway && to.local().port != cluster_port_ && to.remote().port != cluster_port_) return;
   // Only routes between servers: a hostile peer's bytes are not route traffic (the server
@@ -180,6 +215,32 @@ void invariant_checker::on_routed(const sim_end& to, bool gateway, std::string_v
   if (gateway && routed_reply) ++net_.coverage()["routed reply crossed a gateway"];
   if (!gateway && cluster_of(id.origin) != cluster_of(sender))
     ++net_.coverage()["message from another cluster crossed a route"];
+}
+
+void invariant_checker::on_leaf_carried(const sim_end& to, std::string_view subject,
+                                        std::string_view payload) {
+  message_id id;
+  const std::string where = "leafnode " + to.remote().host + " -> " + to.local().host;
+  if (!message_id::decode(payload, id)) {
+    // The system account never crosses a leafnode bound to $G; anything else is a phantom.
+    fail("phantom: " + where + " carried an unknown payload '" + std::string{payload} + "'");
+    return;
+  }
+  const int sender = server_of_host_(to.remote().host);
+  const int receiver = server_of_host_(to.local().host);
+  const bool to_hub = to.local().port == leaf_port_;
+  if (cluster_of(receiver) == cluster_of(id.origin))
+    fail("no loops: " + where + " brought " + id.encode() + " back into cluster C" +
+         std::to_string(cluster_of(id.origin)) + " where it was published");
+  if (to_hub && sender != id.origin)
+    fail("leafnode: " + where + " carried " + id.encode() + ", published on server " +
+         std::to_string(id.origin) + ", not on the sending leaf");
+  if (!routed_.insert({to.id(), id.id}).second)
+    fail("one LMSG per leafnode connection: " + where + " carried " + id.encode() + " twice");
+  const auto it = published_.find(id.id);
+  if (it == published_.end() || it->second.subject != subject)
+    fail("phantom: " + where + " carried " + id.encode() + " on '" + std::string{subject} + "'");
+  ++net_.coverage()[to_hub ? "message crossed a leafnode to its hub" : "message crossed a leafnode from its hub"];
 }
 
 void invariant_checker::on_delivery(const workload_client& client, const received_message& m) {

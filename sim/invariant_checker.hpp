@@ -18,6 +18,12 @@
 //     plan's outbound_bound (max_pending plus one read buffer of frames), so no server holds
 //     more than that times its connections, whoever stops reading; bounded actor mailboxes
 //     (both sampled).
+// Leafnodes, on every read of a leafnode link:
+//   - no loops: a leafnode link never brings a message back into the cluster it was
+//     published in (so never to its origin server);
+//   - a leaf sends its hub only messages its own clients published (each server of a leaf
+//     cluster has its own link);
+//   - at most one LMSG per leafnode connection per message.
 // Liveness, after the heal phase (see cluster_scenario.cpp): full mesh with one route per
 // live pair; every server's interest table holds exactly its live peers' local interest
 // (queue weights included); every message published in the calm window reaches every
@@ -51,6 +57,11 @@ class invariant_checker final : public network_observer, public delivery_sink {
   /// A supercluster: gateways listen on `port`; `cluster_of` names each server's cluster.
   void set_gateways(int port, std::vector<int> cluster_of) {
     gateway_port_ = port;
+    cluster_of_ = std::move(cluster_of);
+  }
+  /// Leafnodes: hubs listen on `port`; `cluster_of` names each server's cluster (0: hub).
+  void set_leafnodes(int port, std::vector<int> cluster_of) {
+    leaf_port_ = port;
     cluster_of_ = std::move(cluster_of);
   }
   ~invariant_checker() override;
@@ -101,6 +112,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
 
  private:
   struct route_tap;
+  struct leaf_tap;
   struct publication {
     std::string subject;
     int origin = 0;
@@ -111,6 +123,7 @@ class invariant_checker final : public network_observer, public delivery_sink {
                       const std::string& who);
   void on_routed(const sim_end& to, bool gateway, std::string_view subject,
                  std::string_view payload);
+  void on_leaf_carried(const sim_end& to, std::string_view subject, std::string_view payload);
   void on_system_routed(const sim_end& to, bool gateway, std::string_view subject,
                         std::string_view payload);
   int cluster_of(int server) const {
@@ -127,6 +140,8 @@ class invariant_checker final : public network_observer, public delivery_sink {
   sim_network& net_;
   int cluster_port_;
   int gateway_port_ = -1;
+  int leaf_port_ = -1;
+  std::unordered_map<uint64_t, std::unique_ptr<leaf_tap>> leaf_taps_;  // by receiving end id
   std::vector<int> cluster_of_;
   std::function<int(const std::string&)> server_of_host_;
   std::map<int, std::set<std::string>> server_ids_;  // every id each server has had

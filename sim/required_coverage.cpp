@@ -2,9 +2,11 @@
 // situation the checks only mean something in, so a campaign that never met it fails.
 #include "sim/cluster_scenario.hpp"
 
+#include <algorithm>
+
 namespace gnatsd::sim {
 
-std::vector<std::string> required_coverage(fault_mode mode, bool supercluster) {
+std::vector<std::string> required_coverage(fault_mode mode, bool supercluster, bool leafnodes) {
   std::vector<std::string> need{
       "message crossed a route", "route read split a control line",
       "client read split a control line",
@@ -15,6 +17,11 @@ std::vector<std::string> required_coverage(fault_mode mode, bool supercluster) {
       // Accounts: clients of A and B beside $G, on every server (isolation is checked on
       // every delivery).
       "message delivered in account A or B"};
+  if (leafnodes) {
+    // Leafnodes bind the global account only: no client logs in to A or B.
+    need.erase(std::remove(need.begin(), need.end(), "message delivered in account A or B"),
+               need.end());
+  }
   if (mode != fault_mode::none) {
     need.push_back("slow dial");
     // Cluster safety: servers that stop reading or read slowly, backlogs that reach the
@@ -31,6 +38,12 @@ std::vector<std::string> required_coverage(fault_mode mode, bool supercluster) {
     need.push_back("message crossed a gateway");
     need.push_back("message from another cluster crossed a route");
     need.push_back("routed reply crossed a gateway");
+  }
+  if (leafnodes) {
+    // Messages cross leafnode links both ways and go on over the hub cluster's routes.
+    need.push_back("message crossed a leafnode to its hub");
+    need.push_back("message crossed a leafnode from its hub");
+    need.push_back("message from another cluster crossed a route");
   }
   if (mode == fault_mode::full) {
     need.push_back("route re-established after a cut or partition");

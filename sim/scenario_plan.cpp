@@ -82,6 +82,19 @@ std::vector<client_op> generate_ops(prng& rng, const scenario_plan& p) {
 // " clusters=[0,0,1,2] gateways=[2->0 3->1]" for a supercluster, nothing otherwise.
 std::string describe_clusters(const scenario_plan& p) {
   if (p.cluster_of.empty()) return {};
+  if (!p.leaf_remotes.empty()) {
+    std::string s = " clusters=[";
+    for (size_t i = 0; i < p.cluster_of.size(); ++i)
+      s += (i ? "," : "") + std::to_string(p.cluster_of[i]);
+    s += "] leafs=[";
+    bool first = true;
+    for (size_t i = 0; i < p.leaf_remotes.size(); ++i)
+      for (int to : p.leaf_remotes[i]) {
+        s += (first ? "" : " ") + std::to_string(i) + "->" + std::to_string(to);
+        first = false;
+      }
+    return s + "]";
+  }
   std::string s = " clusters=[";
   for (size_t i = 0; i < p.cluster_of.size(); ++i)
     s += (i ? "," : "") + std::to_string(p.cluster_of[i]);
@@ -274,6 +287,35 @@ void generate_supercluster(prng& rng, scenario_plan& p) {
   }
 }
 
+// A hub cluster (0) of 1-3 servers and 1-2 leaf clusters of 1-3 servers: routes within each
+// cluster, and each leaf server's one remote naming 1-2 hub servers.
+void generate_leafnodes(prng& rng, scenario_plan& p) {
+  const int clusters = 2 + pick(rng, 2);
+  std::vector<std::vector<int>> members(static_cast<size_t>(clusters));
+  for (int k = 0; k < clusters; ++k)
+    for (int n = 1 + pick(rng, 3); n > 0; --n) {
+      members[static_cast<size_t>(k)].push_back(static_cast<int>(p.cluster_of.size()));
+      p.cluster_of.push_back(k);
+    }
+  p.servers = static_cast<int>(p.cluster_of.size());
+  p.routes.resize(static_cast<size_t>(p.servers));
+  p.leaf_remotes.resize(static_cast<size_t>(p.servers));
+  for (const auto& m : members)
+    for (size_t i = 1; i < m.size(); ++i)
+      p.routes[static_cast<size_t>(m[i])].push_back(
+          m[static_cast<size_t>(pick(rng, static_cast<int>(i)))]);
+  const auto& hubs = members[0];
+  for (int k = 1; k < clusters; ++k)
+    for (int l : members[static_cast<size_t>(k)]) {
+      auto& r = p.leaf_remotes[static_cast<size_t>(l)];
+      r.push_back(hubs[static_cast<size_t>(pick(rng, static_cast<int>(hubs.size())))]);
+      if (hubs.size() > 1 && rng.below(2) == 0) {
+        const int other = hubs[static_cast<size_t>(pick(rng, static_cast<int>(hubs.size())))];
+        if (other != r.front()) r.push_back(other);
+      }
+    }
+}
+
 }  // namespace
 
 scenario_plan generate_plan(const plan_options& o) {
@@ -291,6 +333,9 @@ scenario_plan generate_plan(const plan_options& o) {
   if (o.supercluster) {
     prng super_rng{o.seed ^ 0x5c1a57e5};  // a stream of its own
     generate_supercluster(super_rng, p);
+  } else if (o.leafnodes) {
+    prng leaf_rng{o.seed ^ 0x1eaf};  // a stream of its own
+    generate_leafnodes(leaf_rng, p);
   } else {
     p.servers = o.servers > 0 ? o.servers : 1 + pick(topology_rng, 7);
     p.routes.resize(static_cast<size_t>(p.servers));
@@ -313,8 +358,11 @@ scenario_plan generate_plan(const plan_options& o) {
   generate_protocol(protocol_rng, p);
   // Accounts from a stream of their own too: half the clients in $G, the rest in A or B.
   prng account_rng{o.seed ^ 0xacc0u};
-  for (size_t c = 0; c < p.client_home.size(); ++c)
-    p.client_account.push_back(account_rng.below(2) == 0 ? 0 : 1 + pick(account_rng, 2));
+  for (size_t c = 0; c < p.client_home.size(); ++c) {
+    const int account = account_rng.below(2) == 0 ? 0 : 1 + pick(account_rng, 2);
+    // Leafnodes bind the global account only (docs/SIMULATION.md): every client uses it.
+    p.client_account.push_back(o.leafnodes ? 0 : account);
+  }
   if (o.faults != fault_mode::none) p.slow_dial_percent = 10;
   normalize(p);
   return p;
@@ -342,7 +390,24 @@ void normalize(scenario_plan& p) {
                            [&](int to) { return !same_cluster(i, static_cast<size_t>(to)); }),
             r.end());
   }
-  p.gateways.resize(p.cluster_of.empty() ? 0 : n);
+  if (p.cluster_of.empty()) p.leaf_remotes.clear();
+  if (!p.leaf_remotes.empty()) {
+    p.leaf_remotes.resize(n);
+    p.gateways.clear();
+    for (size_t i = 0; i < n; ++i) {
+      auto& r = p.leaf_remotes[i];
+      for (auto& to : r)
+        to = static_cast<int>(static_cast<size_t>(std::max(to, 0)) % n);
+      // A hub server dials no hub; a leaf server dials hub servers only.
+      r.erase(std::remove_if(r.begin(), r.end(),
+                             [&](int to) {
+                               return p.cluster_of[i] == 0 ||
+                                      p.cluster_of[static_cast<size_t>(to)] != 0;
+                             }),
+              r.end());
+    }
+  }
+  p.gateways.resize(p.cluster_of.empty() || !p.leaf_remotes.empty() ? 0 : n);
   for (size_t i = 0; i < p.gateways.size(); ++i) {
     auto& g = p.gateways[i];
     for (auto& to : g)
@@ -360,7 +425,7 @@ void normalize(scenario_plan& p) {
   p.responders.resize(p.client_home.size(), false);
   p.client_account.resize(p.client_home.size(), 0);
   for (auto& a : p.client_account)
-    a = std::max(a, 0) % static_cast<int>(account_names().size());
+    a = p.leaf_remotes.empty() ? std::max(a, 0) % static_cast<int>(account_names().size()) : 0;
   if (clients == 0) p.ops.clear();
   for (auto& op : p.ops) {
     op.client = std::max(op.client, 0) % std::max(clients, 1);

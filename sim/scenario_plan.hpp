@@ -89,6 +89,10 @@ struct scenario_plan {
   // by gossip).
   std::vector<int> cluster_of;
   std::vector<std::vector<int>> gateways;
+  // Leafnodes (sim/leafnodes.hpp), instead of gateways: cluster 0 of cluster_of is the hub
+  // cluster, the others are leaf clusters. leaf_remotes[i]: the hub servers leaf server i
+  // dials, in order (empty for a hub server).
+  std::vector<std::vector<int>> leaf_remotes;
 };
 
 /// The subjects clients publish on, and the patterns they subscribe to.
@@ -118,6 +122,8 @@ struct plan_options {
   uint64_t max_steps = 0;
   /// 2-4 clusters of 1-5 servers (12 at most) joined by gateways, instead of one cluster.
   bool supercluster = false;
+  /// A hub cluster of 1-3 servers and 1-2 leaf clusters of 1-3 servers, instead.
+  bool leafnodes = false;
 };
 
 /// A random plan from `options.seed`: a connected solicit graph (each server seeded with an

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "sim/leafnodes.hpp"
 #include "sim/world.hpp"
 
 namespace gnatsd::sim {
@@ -44,6 +45,7 @@ void configure_supercluster(const scenario_plan& p, int i, server_options& o) {
 }
 
 bool reaches(const scenario_plan& p, const sim_network& net, int from, int to) {
+  if (has_leafnodes(p)) return leaf_reaches(p, net, from, to);
   if (!is_supercluster(p) ||
       p.cluster_of[static_cast<size_t>(from)] == p.cluster_of[static_cast<size_t>(to)])
     return route_linked(net, from, to);

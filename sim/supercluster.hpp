@@ -27,7 +27,7 @@ class world;
 inline constexpr int gateway_port = 7222;
 
 inline bool is_supercluster(const scenario_plan& p) {
-  return !p.cluster_of.empty();
+  return !p.cluster_of.empty() && p.leaf_remotes.empty();
 }
 /// The cluster (and gateway) name of server `i`: "C<k>".
 std::string cluster_name(const scenario_plan& p, int i);

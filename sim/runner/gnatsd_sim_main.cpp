@@ -10,6 +10,7 @@
 //   --servers K (1-7; default: chosen by the seed)   --faults none|lite|full
 //   --fault-seconds / --heal-seconds (virtual time)  --max-steps N (per run)
 //   --superclusters (2-4 clusters of 1-5 servers (12 at most) joined by gateways)
+//   --leafnodes (a hub cluster of 1-3 servers, 1-2 leaf clusters of 1-3 servers)
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -58,6 +59,7 @@ struct campaign {
       s += " --heal-seconds " + std::to_string(plan.heal_phase_ns / 1'000'000'000);
     if (plan.max_steps != 0) s += " --max-steps " + std::to_string(plan.max_steps);
     if (plan.supercluster) s += " --superclusters";
+    if (plan.leafnodes) s += " --leafnodes";
     return s;
   }
 
@@ -69,7 +71,8 @@ struct campaign {
     std::printf("\n");
     if (runs < 50) return true;
     bool ok = true;
-    for (const auto& name : gnatsd::sim::required_coverage(plan.faults, plan.supercluster))
+    for (const auto& name : gnatsd::sim::required_coverage(plan.faults, plan.supercluster,
+                                                                 plan.leafnodes))
       if (coverage.count(name) == 0 || coverage.at(name) == 0) {
         std::printf("FAILED: coverage: no run reached '%s'\n", name.c_str());
         ok = false;
@@ -137,6 +140,9 @@ int main(int argc, char** argv) {
   app.add_flag(
       "--superclusters", c.plan.supercluster,
       "2-4 clusters of 1-5 servers (12 at most) joined by gateways (--servers is ignored)");
+  app.add_flag("--leafnodes", c.plan.leafnodes,
+               "a hub cluster of 1-3 servers and 1-2 leaf clusters of 1-3 servers whose servers "
+               "dial it as leafnodes (--servers is ignored)");
   CLI11_PARSE(app, argc, argv);
   c.plan.faults = c.faults == "none"   ? fault_mode::none
                   : c.faults == "lite" ? fault_mode::lite
@@ -156,7 +162,7 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds), c.plan.servers,
       c.faults.c_str(), static_cast<long long>(fault_seconds), static_cast<long long>(heal_seconds),
       static_cast<unsigned long long>(c.plan.max_steps),
-      c.plan.supercluster ? " superclusters" : "");
+      c.plan.supercluster ? " superclusters" : c.plan.leafnodes ? " leafnodes" : "");
   for (uint64_t i = 0; seeds == 0 || i < seeds; ++i)
     if (!c.run(seed + i)) return 1;
   if (!c.coverage_reached()) return 1;

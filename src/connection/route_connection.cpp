@@ -250,8 +250,8 @@ bool route_connection::on_origin_sub(std::string_view origin, std::string_view a
 
 // Other clusters and leafnodes hear of the peer's interest too (queue groups by weight).
 void route_connection::report_interest(std::string_view account, const subscription& sub,
-                                       int delta) {
-  if (!ctx_->reports_remote_interest() || delta == 0) return;
+                                       int delta, bool moved) {
+  if (!ctx_->reports_remote_interest() || (delta == 0 && !moved)) return;
   cluster_interest_.push_back(interest_change{std::string{account}, sub.subject, sub.queue, delta,
                                               interest_source::route, rid_, sub.origin});
 }
@@ -272,9 +272,14 @@ bool route_connection::add_remote_sub(std::string_view origin, std::string_view 
   const int32_t members = std::max<int32_t>(1, weight);
   auto it = remote_subs_.find(key);
   if (it != remote_subs_.end()) {
-    // A queue RS+ for a known key carries the new weight; a repeated plain RS+ is ignored.
-    const int32_t before = it->second.sub->weight.exchange(members, std::memory_order_relaxed);
-    if (!queue.empty()) report_interest(account, *it->second.sub, members - before);
+    // A queue RS+ for a known key carries the new weight; a repeated plain RS+ only says
+    // where the interest comes from now (a leafnode cluster, or anywhere: LS+ / RS+).
+    auto& sub = *it->second.sub;
+    const int32_t before = sub.weight.exchange(members, std::memory_order_relaxed);
+    const bool moved = sub.origin != origin;
+    if (moved) sub.origin.assign(origin);  // read by this actor only
+    const int delta = queue.empty() ? 0 : members - before;
+    if (delta != 0 || moved) report_interest(account, sub, delta, true);
     return true;
   }
   auto sub = std::make_shared<subscription>();

@@ -99,7 +99,9 @@ class route_connection final : public proto::route_op_handler, public peer_link 
                      std::string_view queue, int32_t weight) override;
   bool add_remote_sub(std::string_view origin, std::string_view account, std::string_view subject,
                       std::string_view queue, int32_t weight);
-  void report_interest(std::string_view account, const subscription& sub, int delta);
+  /// `moved`: the interest's leafnode origin changed (told even without a count change).
+  void report_interest(std::string_view account, const subscription& sub, int delta,
+                       bool moved = false);
 
   void authentication_failed();
 

@@ -140,7 +140,8 @@ parse_status route_parser::start_message(bool headers, bool origin, std::string_
   pending_.subject = args_[1];
   pending_.queues = &queues_;
   pending_.header_size = header_size;
-  pending_.has_headers = headers;
+  // An LMSG always names a header size; 0 means it has none (nats-server's reading).
+  pending_.has_headers = headers && !(origin && header_size == 0);
   auto st = expect_payload(total);
   if (st.ok && mid_operation()) {
     // The payload spans reads: copy the argument text and re-point the views into it.

@@ -6,15 +6,17 @@
 namespace gnatsd {
 namespace {
 
+// `moved`: the key's leafnode origin changed while it had interest (announced again).
 void encode_transition(std::vector<char>& out, const interest_table::key& k, int64_t before,
-                       int64_t after, const std::string& origin) {
+                       int64_t after, const std::string& origin, bool moved = false) {
   const auto& [account, subject, queue] = k;
   if (queue.empty()) {
-    if (before == 0 && after > 0) proto::append_remote_sub(out, account, subject, {}, 0, origin);
+    if ((before == 0 || moved) && after > 0)
+      proto::append_remote_sub(out, account, subject, {}, 0, origin);
     if (before > 0 && after == 0) proto::append_remote_unsub(out, account, subject, {});
     return;
   }
-  if (after > 0 && after != before)
+  if (after > 0 && (after != before || moved))
     proto::append_remote_sub(out, account, subject, queue, static_cast<int32_t>(after), origin);
   if (before > 0 && after == 0) proto::append_remote_unsub(out, account, subject, queue);
 }
@@ -38,13 +40,13 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
       it->second = after;
     }
     const key current{ch.account, ch.subject, ch.queue};
-    if (after == 0) {
-      origins_.erase(current);
-    } else if (before == 0 && !ch.origin.empty()) {
-      origins_[current] = ch.origin;
-    }
+    const std::string was = before > 0 ? origin_of(current) : std::string{};
+    auto& by_origin = origins_[current];
+    if ((by_origin[ch.origin] += ch.delta) <= 0) by_origin.erase(ch.origin);
+    if (by_origin.empty()) origins_.erase(current);
+    const std::string now = after > 0 ? origin_of(current) : std::string{};
     if (!import_filter_ || importable(current))
-      encode_transition(out, current, before, after, origin_of(current, ch.origin));
+      encode_transition(out, current, before, after, now, before > 0 && after > 0 && was != now);
   }
   return std::string{out.begin(), out.end()};
 }
@@ -52,13 +54,15 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
 std::string interest_table::snapshot() const {
   std::vector<char> out;
   for (const auto& [k, n] : counts_)
-    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, n, origin_of(k, {}));
+    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, n, origin_of(k));
   return std::string{out.begin(), out.end()};
 }
 
-const std::string& interest_table::origin_of(const key& k, const std::string& fallback) const {
+// The one leafnode cluster all of a key's interest comes from, or "" (none, or several).
+std::string interest_table::origin_of(const key& k) const {
   const auto it = origins_.find(k);
-  return it == origins_.end() ? fallback : it->second;
+  if (it == origins_.end() || it->second.size() != 1) return {};
+  return it->second.begin()->first;
 }
 
 // Import maps to publish: what the peer would send us for this subscription.

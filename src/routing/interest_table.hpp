@@ -49,12 +49,14 @@ class interest_table {
 
  private:
   std::map<key, int64_t> counts_;
-  // The leafnode cluster of keys whose interest came from a leafnode: routes hear it as
-  // `LS+ <origin> ...` so that no server sends that cluster its own messages back.
-  std::map<key, std::string> origins_;
+  // Per key, the count by leafnode cluster ("" for interest of no leafnode cluster). Routes
+  // hear a key whose interest all comes from one leafnode cluster as `LS+ <origin> ...`, so
+  // that no server tells that cluster its own interest back; a key with interest from
+  // anywhere else is plain RS+ (an announcement is repeated when that changes).
+  std::map<key, std::map<std::string, int64_t>> origins_;
   std::shared_ptr<const permission_checker> import_filter_;
   bool importable(const key& k) const;
-  const std::string& origin_of(const key& k, const std::string& fallback) const;
+  std::string origin_of(const key& k) const;
 };
 
 }  // namespace gnatsd

@@ -89,19 +89,20 @@ std::vector<std::pair<uint64_t, std::string>> leaf_interest::apply(
     auto& sources = all_[k];
     const source_key source{ch.source, ch.source_id};
     auto& c = sources[source];
+    const contribution was = c;
     c.source = ch.source;
-    if (!ch.origin.empty()) c.origin = ch.origin;
-    const int64_t before = c.count;
+    c.origin = ch.origin;  // a route's key may change origin (interest_table's LS+ / RS+)
     c.count = std::max<int64_t>(0, c.count + ch.delta);
-    const int64_t delta = c.count - before;
-    const contribution seen = c;
+    const contribution now = c;
     if (c.count == 0) {
       sources.erase(source);
       if (sources.empty()) all_.erase(k);
     }
-    if (delta == 0) continue;
-    for (auto& [lid, l] : leafs_)
-      if (counts_for(l, k, source, seen)) update(l, k, delta, lines[lid]);
+    for (auto& [lid, l] : leafs_) {
+      const int64_t before = was.count > 0 && counts_for(l, k, source, was) ? was.count : 0;
+      const int64_t after = now.count > 0 && counts_for(l, k, source, now) ? now.count : 0;
+      if (after != before) update(l, k, after - before, lines[lid]);
+    }
   }
   for (auto& [lid, text] : lines)
     if (!text.empty()) out.emplace_back(lid, std::move(text));

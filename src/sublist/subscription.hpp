@@ -137,7 +137,8 @@ struct subscription {
   std::atomic<uint64_t> max{0};  // 0: no auto-unsubscribe limit
   /// For a route's or leafnode's queue subscription: how many members the peer has in it.
   std::atomic<int32_t> weight{1};
-  /// The leafnode cluster this interest comes from (a leafnode's, or a route's LS+).
+  /// The leafnode cluster this interest comes from (a leafnode's, or a route's LS+); its
+  /// owner's thread only (publishers never read it).
   std::string origin;
   /// Message subjects this (wildcard) subscription must not receive: its owner's subscribe
   /// permissions deny them (auth/permissions.hpp). Null for nearly all subscriptions.
