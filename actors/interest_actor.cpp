@@ -91,8 +91,11 @@ interest_actor::behavior_type interest_behavior(interest_pointer self, server_co
         st.leafs[lid] = std::move(leaf);
       },
       [=](remove_leaf_atom, uint64_t lid) {
-        self->state.leaf.remove(lid);
-        self->state.leafs.erase(lid);
+        auto& st = self->state;
+        st.leafs.erase(lid);
+        for (auto& [other, lines] : st.leaf.remove(lid))
+          if (auto it = st.leafs.find(other); it != st.leafs.end())
+            self->send(it->second, route_send_atom_v, std::move(lines));
       },
       [=](add_gateway_atom, uint64_t gid, gateway_actor gateway) {
         auto& st = self->state;

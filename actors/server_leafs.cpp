@@ -150,6 +150,7 @@ void register_leaf(server_pointer self, uint64_t lid, leaf_actor& actor, leaf_re
         self->send(a->second.actor, refused_atom_v,
                    std::string{"Duplicate Remote LeafNode Connection"});
       count_leaf(self, old.account, -1);
+      self->send(st.interest, remove_leaf_atom_v, it->first);
       if (auto n = st.leaf_actors.find(lid); n != st.leaf_actors.end())
         st.context->log->warn(join_host_port(n->second.ip, n->second.port) + " - lid:" +
                               std::to_string(lid) + " - Replacing connection from same server");

@@ -54,8 +54,11 @@ bool leaf_interest::counts_for(const leaf_state& l, const key& k, const source_k
       source.first == interest_source::leaf_hub || source.first == interest_source::leaf_spoke;
   if (from_leaf && source.second == a.lid) return false;  // its own
   const std::string& subject = std::get<1>(k);
-  const bool lds = starts_with(subject, lds_prefix);
-  // Cluster-wide no echo: a leaf cluster never hears its own interest back.
+  // Cluster-wide no echo: a leaf cluster never hears its own interest back - except a loop
+  // detection subject another leafnode gave us, which is how a loop shows (two servers each
+  // other's hub). One a route gave us is not: it is the stale interest of a connection the
+  // leaf had to another server of this cluster, not a loop.
+  const bool lds = starts_with(subject, lds_prefix) && from_leaf;
   if (!lds && !c.origin.empty() && c.origin == a.remote_cluster) return false;
   if (a.spoke && !from_local_side(c.source)) return false;
   if (a.announce_filter && !always_allowed(subject) &&
@@ -121,6 +124,22 @@ std::string leaf_interest::add(leaf_audience audience) {
   for (const auto& subject : l.audience.extra)
     if (l.smap.find(subject) == l.smap.end()) update(l, key{l.audience.account, subject, {}}, 1, out);
   return out;
+}
+
+std::vector<std::pair<uint64_t, std::string>> leaf_interest::remove(uint64_t lid) {
+  leafs_.erase(lid);
+  // What the connection still held is gone with it (a leaf replacing its stale connection is
+  // told its snapshot without the old one's interest, which would look like a loop).
+  std::vector<interest_change> gone;
+  for (const auto& [k, sources] : all_)
+    for (const auto& [source, c] : sources) {
+      const bool leaf = source.first == interest_source::leaf_hub ||
+                        source.first == interest_source::leaf_spoke;
+      if (leaf && source.second == lid)
+        gone.emplace_back(std::get<0>(k), std::get<1>(k), std::get<2>(k),
+                          -static_cast<int>(c.count), source.first, lid, c.origin);
+    }
+  return apply(gone);
 }
 
 int32_t leaf_interest::told(uint64_t lid, const std::string& k) const {

@@ -51,7 +51,9 @@ class leaf_interest {
 
   /// Registers a leafnode and returns everything it must hear now.
   std::string add(leaf_audience audience);
-  void remove(uint64_t lid) { leafs_.erase(lid); }
+  /// Forgets a leafnode and whatever interest it still had; returns the LS- lines that
+  /// other leafnodes must hear for it.
+  std::vector<std::pair<uint64_t, std::string>> remove(uint64_t lid);
   size_t leafs() const { return leafs_.size(); }
 
   /// The count a leafnode was told for a key (tests, invariants).
