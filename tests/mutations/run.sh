@@ -19,7 +19,7 @@ for patch in "$here"/*.patch; do
   trap 'git apply -R "$patch"' EXIT
   cmake --build "$build" -j2 --target gnatsd-sim prop_tests >/dev/null
   for campaign in "1 300 none" "100000 500 lite" "200000 1000 full" \
-    "300000 600 full --superclusters"; do
+    "300000 600 full --superclusters" "400000 1000 full --leafnodes"; do
     read -r seed runs faults extra <<<"$campaign"
     result=$("$build/gnatsd-sim" --seed "$seed" --seeds "$runs" --faults "$faults" $extra |
       first_failure || true)
