@@ -28,6 +28,9 @@ server is started fresh for every group of scenarios:
               subscriber in cluster B (16 B, 128 B), request/reply from A to a responder in
               B (p50, p99), and publishing on 1,000 subjects in which cluster B has no
               interest (interest-only mode: nothing may cross)
+  leafnodes   a leaf server dialling a hub: publisher on the leaf and subscriber on the hub
+              (16 B, 128 B), the other way round (128 B), and request/reply with the
+              requester on the leaf and the responder on the hub (p50, p99)
   cores       four 1:1 pairs on distinct subjects at once, the server pinned (taskset) to one
               core and then two: what the second core adds
 The load generator checks every message count exactly and fails the run otherwise.
@@ -104,6 +107,11 @@ ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
     ("supercluster req/reply p50", "us", LOWER, None),
     ("supercluster req/reply p99", "us", LOWER, None),
     ("publish 1,000 subjects without interest in B, 16B", "msgs/s", HIGHER, None),
+    ("leaf to hub 16B", "msgs/s", HIGHER, None),
+    ("leaf to hub 128B", "msgs/s", HIGHER, None),
+    ("hub to leaf 128B", "msgs/s", HIGHER, None),
+    ("req/reply through a leafnode p50", "us", LOWER, None),
+    ("req/reply through a leafnode p99", "us", LOWER, None),
     ("4 pairs 1:1 16B, server on 1 core", "msgs/s", HIGHER, None),
     ("4 pairs 1:1 16B, server on 2 cores", "msgs/s", HIGHER, None),
     ("scaling, 2 cores over 1", "x", HIGHER, 1.0),
@@ -463,6 +471,45 @@ def run_gateways(a, binary, add):
                 s.stop()
 
 
+def leaf_confs(hub_leaf_port):
+    d = tempfile.mkdtemp(prefix="gnatsd-bench-")
+    hub, leaf = os.path.join(d, "hub.conf"), os.path.join(d, "leaf.conf")
+    with open(hub, "w") as f:
+        f.write(f"leafnodes {{ listen: 127.0.0.1:{hub_leaf_port} }}\n")
+    with open(leaf, "w") as f:
+        f.write(f"leafnodes {{ remotes: [ {{ url: \"nats-leaf://127.0.0.1:{hub_leaf_port}\" }} ] }}\n")
+    return hub, leaf
+
+
+def run_leafnodes(a, binary, add):
+    """A hub and a leaf server (both the same program), the leaf dialling the hub: publishers
+    on the leaf and subscribers on the hub and the other way round, and request/reply with
+    the requester on the leaf and the responder on the hub. The load generator waits until
+    the subscriber's interest has crossed the leafnode connection."""
+    hub_conf, leaf_conf = leaf_confs(free_port())
+    hub = Server(binary, ["-c", hub_conf])
+    leaf = None
+    try:
+        leaf = Server(binary, ["-c", leaf_conf])
+        for label, pub, sub, size in (("leaf to hub 16B", leaf, hub, "16"),
+                                      ("leaf to hub 128B", leaf, hub, "128"),
+                                      ("hub to leaf 128B", hub, leaf, "128")):
+            out = loadgen(a, label, ["--url", pub.url, "--sub-url", sub.url, "--msgs", str(a.msgs),
+                                     "--scenario", "pubsub", "--size", size, "--subject",
+                                     "leaf." + label.replace(" ", ".")])
+            add(label, rate(out, "sub"))
+        out = loadgen(a, "leafnode reqrep", [
+            "--url", leaf.url, "--sub-url", hub.url, "--scenario", "reqrep", "--size", "16",
+            "--msgs", str(a.reqs)])
+        m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
+        add("req/reply through a leafnode p50", float(m.group(1)))
+        add("req/reply through a leafnode p99", float(m.group(3)))
+    finally:
+        for s in (hub, leaf):
+            if s:
+                s.stop()
+
+
 def run_cores(a, binary, add):
     """Four independent 1:1 pairs on distinct subjects, at once, with the server pinned to one
     core and then to two (taskset): what the second core adds. The load generators are not
@@ -492,7 +539,7 @@ def run_cores(a, binary, add):
 
 GROUPS = {"throughput": run_throughput, "cluster": run_cluster, "latency": run_latency,
           "scale": run_scale, "tls": run_tls, "safety": run_safety, "accounts": run_accounts,
-          "cores": run_cores, "gateways": run_gateways}
+          "cores": run_cores, "gateways": run_gateways, "leafnodes": run_leafnodes}
 
 
 def fmt(v, unit):
