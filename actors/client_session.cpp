@@ -65,16 +65,19 @@ void report_login(session_pointer self) {
   st.login_reported = true;
   self->send(
       st.config.system, client_event_atom_v,
-      client_event{true, st.config.cid, st.config.connection->remote().host, st.conn->stats(), {},
-                   {}});
+      client_event{
+          true, st.config.cid, st.config.connection->remote().host, st.conn->stats(), {}, {}});
 }
 
 void report_logout(session_pointer self) {
   auto& st = self->state;
   if (!st.login_reported) return;
   self->send(st.config.system, client_event_atom_v,
-             client_event{false, st.config.cid, st.config.connection->remote().host,
-                          st.conn->stats(), std::string{close_reason_text(st.conn->reason())},
+             client_event{false,
+                          st.config.cid,
+                          st.config.connection->remote().host,
+                          st.conn->stats(),
+                          std::string{close_reason_text(st.conn->reason())},
                           {}});
 }
 

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "routing/gateway_interest.hpp"
-#include "routing/leaf_interest.hpp"
 #include "routing/interest_table.hpp"
+#include "routing/leaf_interest.hpp"
 
 namespace gnatsd {
 namespace {

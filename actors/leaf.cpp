@@ -87,9 +87,9 @@ leaf_actor::behavior_type leaf_behavior(leaf_pointer self, leaf_config config) {
   auto& c = st.config;
   auto sub = std::make_shared<actor_subscriber<leaf_actor>>(c.lid, subscriber_kind::leaf,
                                                             leaf_actor{self});
-  st.conn = std::make_unique<leaf_connection>(c.context, c.lid, c.connection->remote().host,
-                                              c.connection->remote().port, c.role, sub,
-                                              c.rng.fork());
+  st.conn =
+      std::make_unique<leaf_connection>(c.context, c.lid, c.connection->remote().host,
+                                        c.connection->remote().port, c.role, sub, c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
   st.conn->set_now(now_of(self));
   st.conn->start(c.leafnode_urls, c.connection->secured());
@@ -123,8 +123,9 @@ leaf_actor::behavior_type leaf_behavior(leaf_pointer self, leaf_config config) {
         finish(self);
       },
       [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
-        on_live(self,
-                [&](leaf_connection& l) { l.deliver(delivery_batch{std::move(bytes), messages}); });
+        on_live(self, [&](leaf_connection& l) {
+          l.deliver(delivery_batch{std::move(bytes), messages});
+        });
       },
       [=](route_send_atom, std::string& bytes) {
         on_live(self, [&](leaf_connection& l) { l.send(bytes); });

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "cluster/gateway_registry.hpp"
-#include "connection/client_connection.hpp"
 #include "cluster/leaf_remotes.hpp"
+#include "connection/client_connection.hpp"
 #include "connection/gateway_connection.hpp"
 #include "connection/leaf_connection.hpp"
 #include "connection/route_connection.hpp"

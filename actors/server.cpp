@@ -128,8 +128,8 @@ monitor::server_view snapshot(const server_state& st) {
   for (const auto& [lid, reg] : st.leafs) {
     const auto it = st.leaf_actors.find(lid);
     if (it == st.leaf_actors.end()) continue;
-    v.leafs.push_back({lid, reg.account, it->second.ip, it->second.port, reg.solicited,
-                       it->second.stats});
+    v.leafs.push_back(
+        {lid, reg.account, it->second.ip, it->second.port, reg.solicited, it->second.stats});
     for (auto& a : v.accounts)
       if (a.name == reg.account) ++a.leafnode_connections;
   }

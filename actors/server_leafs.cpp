@@ -16,7 +16,9 @@ namespace {
 
 // nats-server reports a failed first dial once and then every 3600th (ConnectErrorReports);
 // after a connection was up, every failure (ReconnectErrorReports).
-bool report_dial_error(int attempts) { return attempts == 1 || attempts % 3600 == 0; }
+bool report_dial_error(int attempts) {
+  return attempts == 1 || attempts % 3600 == 0;
+}
 
 // The account's leafnode count, and its CONNS event (nats-server counts leafnodes there).
 void count_leaf(server_pointer self, const std::string& account, int delta) {
@@ -96,8 +98,8 @@ void dial_leaf(server_pointer self, const cluster::leaf_dial& d) {
     on_leaf_dialed(self, d, none, "invalid URL");
     return;
   }
-  st.context->log->debugf("Trying to connect as leafnode to remote server on \"" +
-                          url.host_port() + "\"");
+  st.context->log->debugf("Trying to connect as leafnode to remote server on \"" + url.host_port() +
+                          "\"");
   server_actor me{self};
   st.transport->dial(url.host, url.port, net::tls_settings{},
                      [me, d](net::connection_ptr conn, std::string error) {
@@ -169,8 +171,7 @@ void leaf_urls_learned(server_pointer self, size_t remote, const std::vector<std
   if (st.remotes && remote < st.remotes->size()) st.remotes->learned(remote, urls);
 }
 
-void leaf_closed(server_pointer self, uint64_t lid, bool solicited, size_t remote,
-                 duration extra) {
+void leaf_closed(server_pointer self, uint64_t lid, bool solicited, size_t remote, duration extra) {
   auto& st = self->state;
   st.leaf_actors.erase(lid);
   if (const auto it = st.leafs.find(lid); it != st.leafs.end()) {

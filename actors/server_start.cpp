@@ -253,7 +253,8 @@ bool start_server(caf::actor_system& sys, net::transport& transport, server_opti
   ctx->set_limits(limits_of(o));
   ctx->log = std::move(log);
   ctx->server_name = o.server_name.empty() ? ctx->server_id : o.server_name;
-  if (ctx->leaf_cluster.empty() && !o.leafnodes.remotes.empty()) ctx->leaf_cluster = ctx->server_name;
+  if (ctx->leaf_cluster.empty() && !o.leafnodes.remotes.empty())
+    ctx->leaf_cluster = ctx->server_name;
   ctx->system_hash = server_hash(ctx->server_name);
   ctx->log->info("Starting gnatsd");
   ctx->log->info(std::string{"  Version:  "} + server_version);

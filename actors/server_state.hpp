@@ -54,11 +54,11 @@ struct server_state {
   std::map<uint64_t, server_context::outbound_gateway> outbound;  // registered, by gid
 
   // -- leafnodes (actors/server_leafs.cpp) ---------------------------------------------------
-  std::string leaf_url;                                  // ours ("host:port"); empty: no port
-  std::map<uint64_t, child<leaf_actor>> leaf_actors;     // every live leafnode, by lid
-  std::map<uint64_t, leaf_registration> leafs;           // registered, by lid
-  std::optional<cluster::leaf_remotes> remotes;          // the hubs we dial as a leaf
-  std::map<size_t, int> leaf_dial_attempts;              // failed dials in a row, by remote
+  std::string leaf_url;                               // ours ("host:port"); empty: no port
+  std::map<uint64_t, child<leaf_actor>> leaf_actors;  // every live leafnode, by lid
+  std::map<uint64_t, leaf_registration> leafs;        // registered, by lid
+  std::optional<cluster::leaf_remotes> remotes;       // the hubs we dial as a leaf
+  std::map<size_t, int> leaf_dial_attempts;           // failed dials in a row, by remote
 
   // -- lame duck mode ------------------------------------------------------------------------
   std::vector<uint64_t> ldm_clients;  // the clients to close, in order

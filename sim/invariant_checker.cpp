@@ -240,7 +240,8 @@ void invariant_checker::on_leaf_carried(const sim_end& to, std::string_view subj
   const auto it = published_.find(id.id);
   if (it == published_.end() || it->second.subject != subject)
     fail("phantom: " + where + " carried " + id.encode() + " on '" + std::string{subject} + "'");
-  ++net_.coverage()[to_hub ? "message crossed a leafnode to its hub" : "message crossed a leafnode from its hub"];
+  ++net_.coverage()[to_hub ? "message crossed a leafnode to its hub"
+                           : "message crossed a leafnode from its hub"];
 }
 
 void invariant_checker::on_delivery(const workload_client& client, const received_message& m) {

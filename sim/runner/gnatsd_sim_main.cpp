@@ -71,8 +71,8 @@ struct campaign {
     std::printf("\n");
     if (runs < 50) return true;
     bool ok = true;
-    for (const auto& name : gnatsd::sim::required_coverage(plan.faults, plan.supercluster,
-                                                                 plan.leafnodes))
+    for (const auto& name :
+         gnatsd::sim::required_coverage(plan.faults, plan.supercluster, plan.leafnodes))
       if (coverage.count(name) == 0 || coverage.at(name) == 0) {
         std::printf("FAILED: coverage: no run reached '%s'\n", name.c_str());
         ok = false;
@@ -162,7 +162,9 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds), c.plan.servers,
       c.faults.c_str(), static_cast<long long>(fault_seconds), static_cast<long long>(heal_seconds),
       static_cast<unsigned long long>(c.plan.max_steps),
-      c.plan.supercluster ? " superclusters" : c.plan.leafnodes ? " leafnodes" : "");
+      c.plan.supercluster ? " superclusters"
+      : c.plan.leafnodes  ? " leafnodes"
+                          : "");
   for (uint64_t i = 0; seeds == 0 || i < seeds; ++i)
     if (!c.run(seed + i)) return 1;
   if (!c.coverage_reached()) return 1;

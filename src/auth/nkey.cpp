@@ -160,7 +160,8 @@ bool verify(std::string_view user, std::string_view nonce, std::string_view sign
 std::optional<std::string> sign(std::string_view seed, std::string_view nonce) {
   const auto raw = unbase32(seed);
   // Two prefix bytes, 32 key bytes, the CRC: a user seed ("SU...").
-  if (!raw || raw->size() != 36 || (*raw)[0] != static_cast<uint8_t>(prefix_seed | (prefix_user >> 5)))
+  if (!raw || raw->size() != 36 ||
+      (*raw)[0] != static_cast<uint8_t>(prefix_seed | (prefix_user >> 5)))
     return std::nullopt;
   const uint16_t crc = crc16(raw->data(), 34);
   if ((*raw)[34] != (crc & 0xff) || (*raw)[35] != (crc >> 8)) return std::nullopt;

@@ -11,10 +11,14 @@ namespace {
 // A value as Go's %v prints it in nats-server's "got %v" errors.
 std::string go_value(const value& v) {
   switch (v.type) {
-    case value::kind::string: return v.str;
-    case value::kind::integer: return std::to_string(v.integer);
-    case value::kind::boolean: return v.boolean ? "true" : "false";
-    default: return go_type(v);
+    case value::kind::string:
+      return v.str;
+    case value::kind::integer:
+      return std::to_string(v.integer);
+    case value::kind::boolean:
+      return v.boolean ? "true" : "false";
+    default:
+      return go_type(v);
   }
 }
 
@@ -53,30 +57,30 @@ remote_leaf_options as_remote(const value& v, std::vector<std::string>& warnings
   remote_leaf_options r;
   auto subjects = [](const value& x, const std::string& k) { return as_string_list(x, k); };
   apply_map(
-      v, {
-             {"no_randomize",
-              [&](const value& x, const std::string& k) { r.no_randomize = as_bool(x, k); }},
-             {"dont_randomize",
-              [&](const value& x, const std::string& k) { r.no_randomize = as_bool(x, k); }},
-             {"url", [&](const value& x, const std::string&) { add_leaf_urls(x, r.urls); }},
-             {"urls", [&](const value& x, const std::string&) { add_leaf_urls(x, r.urls); }},
-             {"account", [&](const value& x, const std::string& k) { r.account = as_string(x, k); }},
-             {"local", [&](const value& x, const std::string& k) { r.account = as_string(x, k); }},
-             {"creds",
-              [&](const value& x, const std::string& k) { r.credentials = as_string(x, k); }},
-             {"credentials",
-              [&](const value& x, const std::string& k) { r.credentials = as_string(x, k); }},
-             {"tls", [&](const value& x, const std::string&) { r.tls = as_tls(x, warnings); }},
-             {"hub", [&](const value& x, const std::string& k) { r.hub = as_bool(x, k); }},
-             {"deny_imports",
-              [&](const value& x, const std::string& k) { r.deny_imports = subjects(x, k); }},
-             {"deny_import",
-              [&](const value& x, const std::string& k) { r.deny_imports = subjects(x, k); }},
-             {"deny_exports",
-              [&](const value& x, const std::string& k) { r.deny_exports = subjects(x, k); }},
-             {"deny_export",
-              [&](const value& x, const std::string& k) { r.deny_exports = subjects(x, k); }},
-         });
+      v,
+      {
+          {"no_randomize",
+           [&](const value& x, const std::string& k) { r.no_randomize = as_bool(x, k); }},
+          {"dont_randomize",
+           [&](const value& x, const std::string& k) { r.no_randomize = as_bool(x, k); }},
+          {"url", [&](const value& x, const std::string&) { add_leaf_urls(x, r.urls); }},
+          {"urls", [&](const value& x, const std::string&) { add_leaf_urls(x, r.urls); }},
+          {"account", [&](const value& x, const std::string& k) { r.account = as_string(x, k); }},
+          {"local", [&](const value& x, const std::string& k) { r.account = as_string(x, k); }},
+          {"creds", [&](const value& x, const std::string& k) { r.credentials = as_string(x, k); }},
+          {"credentials",
+           [&](const value& x, const std::string& k) { r.credentials = as_string(x, k); }},
+          {"tls", [&](const value& x, const std::string&) { r.tls = as_tls(x, warnings); }},
+          {"hub", [&](const value& x, const std::string& k) { r.hub = as_bool(x, k); }},
+          {"deny_imports",
+           [&](const value& x, const std::string& k) { r.deny_imports = subjects(x, k); }},
+          {"deny_import",
+           [&](const value& x, const std::string& k) { r.deny_imports = subjects(x, k); }},
+          {"deny_exports",
+           [&](const value& x, const std::string& k) { r.deny_exports = subjects(x, k); }},
+          {"deny_export",
+           [&](const value& x, const std::string& k) { r.deny_exports = subjects(x, k); }},
+      });
   return r;
 }
 
@@ -88,18 +92,16 @@ std::vector<leaf_user> as_leaf_users(const value& v) {
     if (item.type != value::kind::map)
       bad(item, "Expected user entry to be a map/struct, got " + go_value(item));
     leaf_user u;
-    apply_map(item,
-              {
-                  {"user", [&](const value& x, const std::string& k) { u.user = as_string(x, k); }},
-                  {"username",
-                   [&](const value& x, const std::string& k) { u.user = as_string(x, k); }},
-                  {"pass",
-                   [&](const value& x, const std::string& k) { u.password = as_string(x, k); }},
-                  {"password",
-                   [&](const value& x, const std::string& k) { u.password = as_string(x, k); }},
-                  {"account",
-                   [&](const value& x, const std::string& k) { u.account = as_string(x, k); }},
-              });
+    apply_map(
+        item,
+        {
+            {"user", [&](const value& x, const std::string& k) { u.user = as_string(x, k); }},
+            {"username", [&](const value& x, const std::string& k) { u.user = as_string(x, k); }},
+            {"pass", [&](const value& x, const std::string& k) { u.password = as_string(x, k); }},
+            {"password",
+             [&](const value& x, const std::string& k) { u.password = as_string(x, k); }},
+            {"account", [&](const value& x, const std::string& k) { u.account = as_string(x, k); }},
+        });
     users.push_back(std::move(u));
   }
   return users;
@@ -109,22 +111,18 @@ void apply_leaf_authorization(const value& v, leafnode_options& l,
                               std::vector<std::string>& warnings) {
   if (v.type != value::kind::map)
     bad(v, "Expected leafnode authorization to be a map, got " + go_type(v));
-  apply_map(v, {
-                   {"user", [&](const value& x, const std::string& k) { l.user = as_string(x, k); }},
-                   {"username",
-                    [&](const value& x, const std::string& k) { l.user = as_string(x, k); }},
-                   {"pass",
-                    [&](const value& x, const std::string& k) { l.password = as_string(x, k); }},
-                   {"password",
-                    [&](const value& x, const std::string& k) { l.password = as_string(x, k); }},
-                   {"timeout",
-                    [&](const value& x, const std::string& k) {
-                      l.auth_timeout = as_seconds(x, k, warnings);
-                    }},
-                   {"users", [&](const value& x, const std::string&) { l.users = as_leaf_users(x); }},
-                   {"account",
-                    [&](const value& x, const std::string& k) { l.account = as_string(x, k); }},
-               });
+  apply_map(
+      v,
+      {
+          {"user", [&](const value& x, const std::string& k) { l.user = as_string(x, k); }},
+          {"username", [&](const value& x, const std::string& k) { l.user = as_string(x, k); }},
+          {"pass", [&](const value& x, const std::string& k) { l.password = as_string(x, k); }},
+          {"password", [&](const value& x, const std::string& k) { l.password = as_string(x, k); }},
+          {"timeout", [&](const value& x,
+                          const std::string& k) { l.auth_timeout = as_seconds(x, k, warnings); }},
+          {"users", [&](const value& x, const std::string&) { l.users = as_leaf_users(x); }},
+          {"account", [&](const value& x, const std::string& k) { l.account = as_string(x, k); }},
+      });
   if (l.users.empty()) return;
   if (!l.user.empty()) bad(v, "can not have a single user/pass and a users array");
   std::set<std::string> seen;
@@ -148,7 +146,8 @@ void apply_leafnodes(const value& map, leafnode_options& l, std::vector<std::str
   apply_map(
       map,
       {
-          {"listen", [&](const value& v, const std::string& k) { set_listen(v, l.host, l.port, k); }},
+          {"listen",
+           [&](const value& v, const std::string& k) { set_listen(v, l.host, l.port, k); }},
           {"port", [&](const value& v, const std::string& k) { l.port = as_int(v, k); }},
           {"host", [&](const value& v, const std::string& k) { l.host = as_string(v, k); }},
           {"net", [&](const value& v, const std::string& k) { l.host = as_string(v, k); }},
@@ -175,7 +174,8 @@ void apply_leafnodes(const value& map, leafnode_options& l, std::vector<std::str
              l.reconnect = std::chrono::seconds{as_integer(v, k)};
            }},
           {"tls", [&](const value& v, const std::string&) { l.tls = as_tls(v, warnings); }},
-          {"advertise", [&](const value& v, const std::string& k) { l.advertise = as_string(v, k); }},
+          {"advertise",
+           [&](const value& v, const std::string& k) { l.advertise = as_string(v, k); }},
           {"leafnode_advertise",
            [&](const value& v, const std::string& k) { l.advertise = as_string(v, k); }},
           {"no_advertise",
@@ -217,9 +217,14 @@ std::string validate_leafnodes(const server_options& o) {
         return "remote leaf node configuration cannot have a mix of websocket and non-websocket "
                "urls: " +
                quoted_list(r.urls);
-    // gnatsd has no websocket transport (docs/COMPATIBILITY.md).
+    // gnatsd has no websocket transport, and dials hubs in plain text only (see
+    // docs/COMPATIBILITY.md): refused rather than sending credentials in clear.
     for (const auto& u : r.urls)
-      if (websocket_url(u)) return "websocket leafnode remotes are not supported: " + redacted_url(u);
+      if (websocket_url(u))
+        return "websocket leafnode remotes are not supported: " + redacted_url(u);
+    for (const auto& u : r.urls)
+      if ((r.tls && r.tls->enabled) || u.rfind("tls://", 0) == 0)
+        return "TLS on leafnode remotes is not supported yet: " + redacted_url(u);
   }
   if (l.port == 0) return {};
   if (l.port < -1 || l.port > 65535) return "invalid leafnode port " + std::to_string(l.port);

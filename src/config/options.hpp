@@ -229,9 +229,9 @@ struct remote_leaf_options {
   std::vector<std::string> deny_imports;  // subjects the hub may not send us (our subscriptions)
   std::vector<std::string> deny_exports;  // subjects we do not send the hub (our publishes)
   bool operator==(const remote_leaf_options& o) const {
-    return urls == o.urls && account == o.account && credentials == o.credentials &&
-           tls == o.tls && hub == o.hub && no_randomize == o.no_randomize &&
-           deny_imports == o.deny_imports && deny_exports == o.deny_exports;
+    return urls == o.urls && account == o.account && credentials == o.credentials && tls == o.tls &&
+           hub == o.hub && no_randomize == o.no_randomize && deny_imports == o.deny_imports &&
+           deny_exports == o.deny_exports;
   }
 };
 
@@ -249,8 +249,8 @@ struct leaf_user {
 /// The `leafnodes {}` block: the port leaf servers dial (this server is their hub) and the
 /// hubs this server dials as a leaf.
 struct leafnode_options {
-  std::string host;  // empty: 0.0.0.0
-  int port = 0;      // 0: no leafnode port; -1: pick a free port
+  std::string host;            // empty: 0.0.0.0
+  int port = 0;                // 0: no leafnode port; -1: pick a free port
   std::string user, password;  // a single login for every leaf
   std::string account;         // the account a leaf logging in without a user binds
   duration auth_timeout{};     // 0: nats-server's default

@@ -53,7 +53,8 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   check("Logtime", int64_t{a.logtime}, int64_t{b.logtime});
   // As nats-server: a gateway block does not reload (its text names no values: passwords).
   if (out.empty() && !(a.gateway == b.gateway)) out = "config reload not supported for Gateway";
-  if (out.empty() && !(a.leafnodes == b.leafnodes)) out = "config reload not supported for LeafNode";
+  if (out.empty() && !(a.leafnodes == b.leafnodes))
+    out = "config reload not supported for LeafNode";
   // TLS reloads (the server actor swaps the listeners' contexts and dials with the new one).
   return out;
 }

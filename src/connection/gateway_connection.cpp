@@ -447,8 +447,8 @@ void gateway_connection::cleanup() {
 // updateInterestForAccountOnGateway).
 void gateway_connection::report(std::string_view account, const subscription& sub, int delta) {
   if (!ctx_->leafnodes_enabled) return;
-  interest_.push_back(interest_change{std::string{account}, sub.subject, sub.queue, delta,
-                                      interest_source::gateway, gid_, {}});
+  interest_.push_back(interest_change{
+      std::string{account}, sub.subject, sub.queue, delta, interest_source::gateway, gid_, {}});
 }
 
 std::vector<interest_change> gateway_connection::take_interest() {

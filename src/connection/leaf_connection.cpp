@@ -8,7 +8,9 @@
 namespace gnatsd {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // Loop detection and routed replies are never checked against permissions (nats-server's
 // processLeafSub).
@@ -19,8 +21,8 @@ bool unchecked_subject(std::string_view s) {
 }  // namespace
 
 leaf_connection::leaf_connection(server_context_ptr ctx, uint64_t lid, std::string remote_host,
-                                 int remote_port, leaf_role role,
-                                 std::shared_ptr<subscriber> self, prng rng)
+                                 int remote_port, leaf_role role, std::shared_ptr<subscriber> self,
+                                 prng rng)
     : peer_link(std::move(ctx), std::move(self), "Leafnode"),
       lid_(lid),
       remote_host_(std::move(remote_host)),
@@ -96,8 +98,9 @@ void leaf_connection::loop_detected(bool tell_peer) {
 bool leaf_connection::on_leaf_sub(std::string_view subject, std::string_view queue,
                                   int32_t weight) {
   if (ctx_->log->trace)
-    trace("<<-", "LS+ " + std::string{subject} +
-                     (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
+    trace("<<-",
+          "LS+ " + std::string{subject} +
+              (queue.empty() ? "" : " " + std::string{queue} + " " + std::to_string(weight)));
   if (!ready()) return true;  // nothing is taken before the handshake is done
   if (subject == loop_subject_) {
     loop_detected(true);
@@ -113,8 +116,8 @@ bool leaf_connection::on_leaf_sub(std::string_view subject, std::string_view que
   if (!unchecked_subject(subject) && subject::valid_literal(subject) && filter_ &&
       !filter_->can_publish(subject)) {
     if (spoke_) return true;  // the hub told us our permissions: ignore, as nats-server
-    const std::string err = "Permissions Violation for Subscription to \"" +
-                            std::string{subject} + "\"";
+    const std::string err =
+        "Permissions Violation for Subscription to \"" + std::string{subject} + "\"";
     append("-ERR '" + err + "'\r\n");
     ctx_->log->error(prefix_ + "Subscription Violation on \"" + std::string{subject} +
                      "\" - Check other side configuration");

@@ -36,9 +36,9 @@ namespace gnatsd {
 /// Which side of the connection we are and, when we dialled it, which remote.
 struct leaf_role {
   bool solicited = false;
-  size_t remote = 0;   // solicited: the index of the `remotes` entry
-  std::string url;     // solicited: the URL dialled (credentials are taken from it)
-  std::string creds;   // solicited: the remote's credentials file's text, if it has one
+  size_t remote = 0;  // solicited: the index of the `remotes` entry
+  std::string url;    // solicited: the URL dialled (credentials are taken from it)
+  std::string creds;  // solicited: the remote's credentials file's text, if it has one
 };
 
 /// What the server needs to register a leafnode connection.
@@ -141,7 +141,7 @@ class leaf_connection final : public proto::leaf_op_handler, public peer_link {
   proto::leaf_info local_info_;
 
   bool info_received_ = false;
-  bool connected_ = false;     // accepted: CONNECT authorized; solicited: CONNECT sent
+  bool connected_ = false;  // accepted: CONNECT authorized; solicited: CONNECT sent
   bool registered_ = false;
   bool spoke_ = false;
   std::string account_name_;

@@ -215,6 +215,12 @@ bool leaf_connection::first_info(const proto::leaf_info& info) {
     close("Incorrect Port");
     return false;
   }
+  if (info.tls_required) {
+    // gnatsd dials hubs in plain text only: never send a login to a hub that wants TLS.
+    ctx_->log->error(prefix_ + "leafnode remote requires TLS, which gnatsd does not dial yet");
+    close("TLS Handshake Failure");
+    return false;
+  }
   nonce_ = info.nonce;
   remote_server_ = info.server_name.empty() ? info.server_id : info.server_name;
   remote_cluster_ = info.cluster;
@@ -288,8 +294,8 @@ void leaf_connection::finish_solicited(const proto::leaf_info& info) {
 // -- both sides -------------------------------------------------------------------------------
 
 void leaf_connection::apply_permissions(subject_rules send, subject_rules announce) {
-  ctx_->log->info(prefix_ + "JetStream Not Extended, adding deny " +
-                  quoted_list(jetstream_denied) + " for account \"" + account_name_ + "\"");
+  ctx_->log->info(prefix_ + "JetStream Not Extended, adding deny " + quoted_list(jetstream_denied) +
+                  " for account \"" + account_name_ + "\"");
   add_denied(send, jetstream_denied);
   add_denied(announce, jetstream_denied);
   permission_set p;

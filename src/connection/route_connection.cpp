@@ -249,8 +249,8 @@ bool route_connection::on_origin_sub(std::string_view origin, std::string_view a
 }
 
 // Other clusters and leafnodes hear of the peer's interest too (queue groups by weight).
-void route_connection::report_interest(std::string_view account, const subscription& sub,
-                                       int delta, bool moved) {
+void route_connection::report_interest(std::string_view account, const subscription& sub, int delta,
+                                       bool moved) {
   if (!ctx_->reports_remote_interest() || (delta == 0 && !moved)) return;
   cluster_interest_.push_back(interest_change{std::string{account}, sub.subject, sub.queue, delta,
                                               interest_source::route, rid_, sub.origin});

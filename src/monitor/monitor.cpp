@@ -409,9 +409,8 @@ response endpoint(const std::string& path, const std::map<std::string, std::stri
   if (path == "/healthz") return {200, "{\"status\":\"ok\"}"};
   if (path.empty()) {
     response r{200, "<html><body>"};
-    for (const char* e :
-         {"varz", "connz", "routez", "gatewayz", "leafz", "subsz", "accountz", "accstatz",
-          "healthz"})
+    for (const char* e : {"varz", "connz", "routez", "gatewayz", "leafz", "subsz", "accountz",
+                          "accstatz", "healthz"})
       r.body += "<a href=" + base + "/" + e + ">" + e + "</a><br>";
     r.body += "</body></html>";
     r.html = true;

@@ -30,7 +30,7 @@ struct route_info {
   std::string gateway;
   std::vector<std::string> gateway_urls;
   int gateway_cmd = 0;
-  bool lnoc = true;  // understands LS+/LMSG with a leafnode origin cluster
+  bool lnoc = true;                        // understands LS+/LMSG with a leafnode origin cluster
   std::vector<std::string> leafnode_urls;  // the sender's leafnode URL ("host:port"), if any
 };
 

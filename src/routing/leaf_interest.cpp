@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::string_view lds_prefix = "$LDS.";
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // Loop detection and routed replies pass whatever the permissions say (nats-server's
 // exceptions in sendLeafNodeSubUpdate).
@@ -30,8 +32,7 @@ std::string leaf_key(const std::string& subject, const std::string& queue) {
 
 std::string loop_detection_subject(const std::string& server_id, const std::string& account) {
   // FNV-1a over both, spread into 22 base-62 digits (nuid's length).
-  static constexpr char digits[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   uint64_t h1 = 1469598103934665603ull, h2 = 0x9E3779B97F4A7C15ull;
   for (char c : server_id + "\n" + account) {
     h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ull;
@@ -122,7 +123,8 @@ std::string leaf_interest::add(leaf_audience audience) {
     for (const auto& [source, c] : sources)
       if (counts_for(l, k, source, c)) update(l, k, c.count, out);
   for (const auto& subject : l.audience.extra)
-    if (l.smap.find(subject) == l.smap.end()) update(l, key{l.audience.account, subject, {}}, 1, out);
+    if (l.smap.find(subject) == l.smap.end())
+      update(l, key{l.audience.account, subject, {}}, 1, out);
   return out;
 }
 
@@ -133,8 +135,8 @@ std::vector<std::pair<uint64_t, std::string>> leaf_interest::remove(uint64_t lid
   std::vector<interest_change> gone;
   for (const auto& [k, sources] : all_)
     for (const auto& [source, c] : sources) {
-      const bool leaf = source.first == interest_source::leaf_hub ||
-                        source.first == interest_source::leaf_spoke;
+      const bool leaf =
+          source.first == interest_source::leaf_hub || source.first == interest_source::leaf_spoke;
       if (leaf && source.second == lid)
         gone.emplace_back(std::get<0>(k), std::get<1>(k), std::get<2>(k),
                           -static_cast<int>(c.count), source.first, lid, c.origin);

@@ -9,7 +9,9 @@ namespace {
 
 // A reply to a service import request ("_R_."): nats-server lets it reach a leafnode from a
 // route even when we are not that leafnode's hub.
-bool service_reply(std::string_view subject) { return subject.substr(0, 4) == "_R_."; }
+bool service_reply(std::string_view subject) {
+  return subject.substr(0, 4) == "_R_.";
+}
 
 }  // namespace
 

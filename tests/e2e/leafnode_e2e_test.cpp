@@ -51,8 +51,8 @@ class LeafPair : public ::testing::TestWithParam<int> {
     const pair_case cases[] = {{g, g}, {g, n}, {n, g}};
     const auto& c = cases[GetParam()];
     const int hub_client = free_port(), hub_leaf = free_port(), leaf_client = free_port();
-    hub_ = start(c.hub, "hub" + std::to_string(hub_client),
-                 hub_config("hub", hub_client, hub_leaf));
+    hub_ =
+        start(c.hub, "hub" + std::to_string(hub_client), hub_config("hub", hub_client, hub_leaf));
     leaf_ = start(c.leaf, "leaf" + std::to_string(leaf_client),
                   leaf_config("leaf", leaf_client, remote(hub_leaf)));
   }
@@ -269,7 +269,9 @@ TEST(LeafE2E, ALoopIsDetected) {
       seen = a->log().find(loop) != std::string::npos || b->log().find(loop) != std::string::npos;
       if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
-    EXPECT_TRUE(seen) << bins[0] << " and " << bins[1] << ":\n" << a->log() << "\n---\n" << b->log();
+    EXPECT_TRUE(seen) << bins[0] << " and " << bins[1] << ":\n"
+                      << a->log() << "\n---\n"
+                      << b->log();
   }
 }
 
@@ -283,8 +285,9 @@ TEST(LeafE2E, DenyExportsAndImportsHold) {
     auto hub = start(bins[0], "dh_" + std::to_string(hc), hub_config("hub", hc, hl));
     auto leaf = start(bins[1], "dl_" + std::to_string(lc),
                       leaf_config("leaf", lc,
-                                  remote(hl, ", deny_exports: [\"secret.>\"], deny_imports: "
-                                             "[\"private.>\"]")));
+                                  remote(hl,
+                                         ", deny_exports: [\"secret.>\"], deny_imports: "
+                                         "[\"private.>\"]")));
     auto at_hub = connect(*hub);
     auto at_leaf = connect(*leaf);
     const std::string label = "hub " + bins[0] + ", leaf " + bins[1];
@@ -323,10 +326,10 @@ TEST(LeafE2E, ALeafIsBoundToTheAccountOfItsLogin) {
                            std::vector<std::string>{g, n}}) {
     const int hc = free_port(), hl = free_port(), lc = free_port();
     auto hub = start(bins[0], "ah_" + std::to_string(hc), hub_config("hub", hc, hl, accounts));
-    auto leaf = start(bins[1], "al_" + std::to_string(lc),
-                      leaf_config("leaf", lc,
-                                  "{ url: \"nats-leaf://acme:pa@127.0.0.1:" + std::to_string(hl) +
-                                      "\" }"));
+    auto leaf =
+        start(bins[1], "al_" + std::to_string(lc),
+              leaf_config("leaf", lc,
+                          "{ url: \"nats-leaf://acme:pa@127.0.0.1:" + std::to_string(hl) + "\" }"));
     natsConnection* acme_raw = nullptr;
     natsConnection* other_raw = nullptr;
     ASSERT_EQ(natsConnection_ConnectTo(&acme_raw,
@@ -370,8 +373,9 @@ TEST(LeafE2E, TheDocumentationsLeafnodeExampleWorksMixed) {
               NATS_OK);
     conn_ptr in_test{test_raw};
     natsConnection* leaf_raw = nullptr;
-    ASSERT_EQ(natsConnection_ConnectTo(&leaf_raw, ("nats://127.0.0.1:" + std::to_string(lc)).c_str()),
-              NATS_OK);
+    ASSERT_EQ(
+        natsConnection_ConnectTo(&leaf_raw, ("nats://127.0.0.1:" + std::to_string(lc)).c_str()),
+        NATS_OK);
     conn_ptr at_leaf{leaf_raw};
     auto sub = subscribe(in_test.get(), "greet");
     EXPECT_EQ(publish_and_receive(at_leaf.get(), sub.get(), "greet", 10), 10)
@@ -392,12 +396,13 @@ TEST(LeafE2E, AWrongPasswordIsRefused) {
     const int hc = free_port(), hl = free_port(), lc = free_port();
     auto hub = start(bins[0], "wh_" + std::to_string(hc),
                      hub_config("hub", hc, hl, "", ", authorization { user: u, password: p }"));
-    auto leaf = start(bins[1], "wl_" + std::to_string(lc),
-                      leaf_config("leaf", lc,
-                                  "{ url: \"nats-leaf://u:bad@127.0.0.1:" + std::to_string(hl) +
-                                      "\" }"));
+    auto leaf =
+        start(bins[1], "wl_" + std::to_string(lc),
+              leaf_config("leaf", lc,
+                          "{ url: \"nats-leaf://u:bad@127.0.0.1:" + std::to_string(hl) + "\" }"));
     EXPECT_TRUE(hub->wait_for_log("authentication error", std::chrono::seconds{10}))
-        << bins[0] << ":\n" << hub->log();
+        << bins[0] << ":\n"
+        << hub->log();
     auto at_hub = connect(*hub);
     auto at_leaf = connect(*leaf);
     auto sub = subscribe(at_leaf.get(), "never");

@@ -143,8 +143,7 @@ TEST(Config, NatsServerOptionsNotImplementedYetAreRefusedByName) {
   EXPECT_EQ(error_of("port: 1\njetstream { store_dir: /tmp }\n"),
             "test.conf:2:1: \"jetstream\" is a nats-server option gnatsd does not implement yet "
             "(see docs/COMPATIBILITY.md)");
-  for (const char* key :
-       {"jetstream", "websocket", "mqtt", "operator", "server_tags", "JetStream"})
+  for (const char* key : {"jetstream", "websocket", "mqtt", "operator", "server_tags", "JetStream"})
     EXPECT_NE(error_of(std::string{key} + ": x\n").find("does not implement yet"),
               std::string::npos)
         << key;

@@ -77,7 +77,8 @@ TEST(LeafConfig, ReadsEveryKeyNatsServerReads) {
 TEST(LeafConfig, ErrorsAreNatsServers) {
   // Each text checked against nats-server 2.9.10 (`-t` for the reading errors, a start for
   // the checks it makes at startup); columns are 1-based here.
-  EXPECT_EQ(error_of("leafnodes = 5"), "test.conf:1:1: Expected map to define a leafnode, got int64");
+  EXPECT_EQ(error_of("leafnodes = 5"),
+            "test.conf:1:1: Expected map to define a leafnode, got int64");
   EXPECT_EQ(error_of("leafnodes { remotes: 5 }"),
             "test.conf:1:13: Expected remotes field to be an array, got int64");
   EXPECT_EQ(error_of("leafnodes { remotes: [ \"x\" ] }"),
@@ -109,6 +110,8 @@ TEST(LeafConfig, ErrorsAreNatsServers) {
   EXPECT_EQ(error_of("leafnodes { remotes: [ { urls: [\"nats-leaf://h:1\", \"ws://h:2\"] } ] }"),
             "remote leaf node configuration cannot have a mix of websocket and non-websocket "
             "urls: [\"nats-leaf://h:1\" \"ws://h:2\"]");
+  EXPECT_EQ(error_of("leafnodes { remotes: [ { url: \"tls://u:p@h:1\" } ] }"),
+            "TLS on leafnode remotes is not supported yet: tls://u:xxxxx@h:1");
   EXPECT_EQ(error_of("gateway { name: A, port: 7222 }\nleafnodes { port: 7422 }"),
             "leaf nodes and gateways (both being defined) require a system account to also be "
             "configured");
@@ -195,7 +198,8 @@ TEST(LeafParser, ReadsEveryFormNatsServerSends) {
   p.set_headers_enabled(true);
   recorded_ops h;
   const std::string in =
-      "LS+ foo\r\nLS+ bar q1 3\r\nLS- bar q1\r\nLMSG foo rep 2\r\nhi\r\nLMSG bar | q1 q2 2\r\nhi\r\n"
+      "LS+ foo\r\nLS+ bar q1 3\r\nLS- bar q1\r\nLMSG foo rep 2\r\nhi\r\nLMSG bar | q1 q2 "
+      "2\r\nhi\r\n"
       "LMSG bar + r q1 2\r\nhi\r\nHMSG foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n"
       "RS+ baz\r\nSUB qux\r\nPUB x 2\r\nhi\r\nA+ acc\r\n";
   ASSERT_TRUE(p.parse(in.data(), in.size(), h).ok);
@@ -361,10 +365,11 @@ TEST(Credentials, TheJwtAndTheSeedOfACredsFileSignTheNonce) {
   for (size_t i = 0; i < raw.size(); ++i)
     raw[i] = static_cast<uint8_t>(i * 7 + 1);
   const std::string seed = nkey::encode_user_seed(raw);
-  const std::string file = "-----BEGIN NATS USER JWT-----\neyJ0eXAi.payload.sig\n------END NATS "
-                           "USER JWT------\n\n************************* IMPORTANT "
-                           "*************************\n-----BEGIN USER NKEY SEED-----\n" +
-                           seed + "\n------END USER NKEY SEED------\n";
+  const std::string file =
+      "-----BEGIN NATS USER JWT-----\neyJ0eXAi.payload.sig\n------END NATS "
+      "USER JWT------\n\n************************* IMPORTANT "
+      "*************************\n-----BEGIN USER NKEY SEED-----\n" +
+      seed + "\n------END USER NKEY SEED------\n";
   const auto creds = parse_credentials(file);
   ASSERT_TRUE(creds);
   EXPECT_EQ(creds->jwt, "eyJ0eXAi.payload.sig");
@@ -423,15 +428,17 @@ struct leaf_fixture {
 };
 
 TEST(LeafConnection, TheHubGreetsAuthorizesAndBindsTheAccount) {
-  leaf_fixture f{"accounts { ACME: {} }\nleafnodes { port: 7422, authorization { user: leaf, "
-                 "password: pw, account: ACME } }"};
+  leaf_fixture f{
+      "accounts { ACME: {} }\nleafnodes { port: 7422, authorization { user: leaf, "
+      "password: pw, account: ACME } }"};
   auto c = f.make(false);
   const std::string info = leaf_fixture::output(*c);
   EXPECT_EQ(info.rfind("INFO {", 0), 0u);
   EXPECT_NE(info.find("\"nonce\":"), std::string::npos);
   EXPECT_NE(info.find("\"leafnode_urls\":[\"10.0.0.1:7422\"]"), std::string::npos);
-  leaf_fixture::feed(*c, "CONNECT {\"name\":\"l1\",\"cluster\":\"edge\",\"user\":\"leaf\","
-                         "\"pass\":\"pw\",\"headers\":true}\r\n");
+  leaf_fixture::feed(*c,
+                     "CONNECT {\"name\":\"l1\",\"cluster\":\"edge\",\"user\":\"leaf\","
+                     "\"pass\":\"pw\",\"headers\":true}\r\n");
   const std::string second = leaf_fixture::output(*c);
   EXPECT_NE(second.find("\"connect_info\":true"), std::string::npos) << second;
   EXPECT_NE(second.find("\"remote_account\":\"ACME\""), std::string::npos);
@@ -498,21 +505,24 @@ TEST(LeafConnection, AHubThatHearsItsOwnLoopSubjectClosesWithNatsServersError) {
 }
 
 TEST(LeafConnection, TheLeafAnswersTheHubsInfoAndWaitsForItsAccount) {
-  leaf_fixture f{"leafnodes { remotes: [ { url: \"nats-leaf://u:p@hub:7422\", deny_imports: "
-                 "[\"private.>\"] } ] }"};
+  leaf_fixture f{
+      "leafnodes { remotes: [ { url: \"nats-leaf://u:p@hub:7422\", deny_imports: "
+      "[\"private.>\"] } ] }"};
   auto c = f.make(true);
   EXPECT_EQ(leaf_fixture::output(*c), "");  // the hub speaks first
-  leaf_fixture::feed(*c, "INFO {\"server_id\":\"NHUB\",\"server_name\":\"hub\",\"client_id\":4,"
-                         "\"nonce\":\"abc\",\"info_on_connect\":true,\"headers\":true,"
-                         "\"leafnode_urls\":[\"10.0.0.9:7422\"]}\r\n");
+  leaf_fixture::feed(*c,
+                     "INFO {\"server_id\":\"NHUB\",\"server_name\":\"hub\",\"client_id\":4,"
+                     "\"nonce\":\"abc\",\"info_on_connect\":true,\"headers\":true,"
+                     "\"leafnode_urls\":[\"10.0.0.9:7422\"]}\r\n");
   const std::string connect = leaf_fixture::output(*c);
   EXPECT_EQ(connect,
             "CONNECT {\"version\":\"2.9.10\",\"user\":\"u\",\"pass\":\"p\",\"tls_required\":false,"
             "\"server_id\":\"NSELF\",\"name\":\"self\",\"cluster\":\"edge\",\"headers\":true,"
             "\"deny_pub\":[\"private.>\"]}\r\n");
   EXPECT_FALSE(c->take_registration());  // not before the hub's answer
-  leaf_fixture::feed(*c, "INFO {\"server_id\":\"NHUB\",\"client_id\":4,\"connect_info\":true,"
-                         "\"remote_account\":\"$G\",\"leafnode_urls\":[\"10.0.0.9:7422\"]}\r\n");
+  leaf_fixture::feed(*c,
+                     "INFO {\"server_id\":\"NHUB\",\"client_id\":4,\"connect_info\":true,"
+                     "\"remote_account\":\"$G\",\"leafnode_urls\":[\"10.0.0.9:7422\"]}\r\n");
   const auto reg = c->take_registration();
   ASSERT_TRUE(reg);
   EXPECT_TRUE(reg->spoke);
