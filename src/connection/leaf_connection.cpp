@@ -205,7 +205,8 @@ bool leaf_connection::on_leaf_message(const proto::routed_message& msg) {
   in_bytes_ += msg.message.size();
   if (!ready()) return true;
   // What we accept from the peer: what we asked it for.
-  if (filter_ && !unchecked_subject(msg.subject) && !filter_->can_subscribe(msg.subject, {})) {
+  const bool plain = receive_denies_only_dollar_ && msg.subject.substr(0, 1) != "$";
+  if (!plain && !unchecked_subject(msg.subject) && !filter_->can_subscribe(msg.subject, {})) {
     ctx_->log->debugf(prefix_ + "Not permitted to receive \"" + std::string{msg.subject} + "\"");
     return true;
   }
