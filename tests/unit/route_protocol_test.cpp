@@ -165,7 +165,7 @@ TEST(RouteParser, ReadsTheOperationsNatsServerTakesOnARoute) {
       "RS+ $G|bar||0",        // LS+: the origin cluster comes first
       "RS+ $G|bar|q|3",       //
       "RS- $G|bar|",          // LS- is RS-
-      "HMSG $G|bar|r||0|hi",  // LMSG: a message with headers and an origin cluster
+      "RMSG $G|bar|r||0|hi",  // LMSG: an origin cluster and a header size (0: no headers)
       "PING"};                // SUB, PUB, A+, A-, Au: read and dropped
   EXPECT_EQ(r.ops, expected);
 }
