@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_bridge.hpp"
+#include "actors/peer_actor.hpp"
 
 namespace gnatsd {
 namespace {
@@ -43,10 +44,6 @@ void finish(gateway_pointer self) {
   self->quit();
 }
 
-duration now_of(gateway_pointer self) {
-  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
-}
-
 void emit(gateway_pointer self) {
   auto& st = self->state;
   auto& conn = *st.conn;
@@ -57,19 +54,11 @@ void emit(gateway_pointer self) {
                std::move(*reg), conn.role().outbound, conn.remote_name(), conn.link());
   for (auto& info : conn.take_learned())
     self->send(st.config.server, gateway_learned_atom_v, std::move(info));
-  auto chunks = conn.take_output(now_of(self));
+  auto chunks = conn.take_output(actor_now(self));
   if (!conn.closing() || conn.flush_before_close())
     for (auto& chunk : chunks)
       st.config.connection->write(std::move(chunk));
   if (conn.closing()) finish(self);
-}
-
-template <class F>
-void on_live(gateway_pointer self, F&& act) {
-  auto& s = self->state;
-  if (s.finished) return;
-  act(*s.conn);
-  emit(self);
 }
 
 net::connection_timers gateway_timers(const connection_limits& limits) {
@@ -79,6 +68,23 @@ net::connection_timers gateway_timers(const connection_limits& limits) {
   t.write_check = write_deadline::check_interval(limits.write_deadline);
   return t;
 }
+
+struct gateway_traits {
+  using pointer = gateway_pointer;
+  using connection = gateway_connection;
+  static void emit(pointer self) { gnatsd::emit(self); }
+  static void finish(pointer self) { gnatsd::finish(self); }
+  static net::connection_timers timers(const connection_limits& l) { return gateway_timers(l); }
+  static void tls_done(gateway_connection& c, net::tls_outcome& tls) {
+    c.tls_handshake_done(tls.error, tls.version, tls.cipher);
+  }
+  static void lose(gateway_connection& c, const std::string& reason) {
+    c.lost(reason.empty() ? std::string{"Client Closed"} : reason);
+  }
+  static void snapshot_sent(pointer self, gateway_connection& c) {
+    self->state.config.context->log->debugf(c.log_prefix() + "Sent queue subscriptions to gateway");
+  }
+};
 
 gateway_actor::behavior_type gateway_behavior(gateway_pointer self, gateway_config config) {
   auto& st = self->state;
@@ -90,7 +96,7 @@ gateway_actor::behavior_type gateway_behavior(gateway_pointer self, gateway_conf
       std::make_unique<gateway_connection>(c.context, c.gid, c.connection->remote().host,
                                            c.connection->remote().port, c.role, sub, c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
-  st.conn->set_now(now_of(self));
+  st.conn->set_now(actor_now(self));
   st.conn->start(c.local_info, c.connection->secured());
   auto timers = gateway_timers(*c.context->current_limits());
   if (st.conn->awaiting_connect())
@@ -98,67 +104,7 @@ gateway_actor::behavior_type gateway_behavior(gateway_pointer self, gateway_conf
   c.connection->start(std::make_shared<connection_events<gateway_actor>>(gateway_actor{self}, sub),
                       read_credits, timers);
   emit(self);
-  return {
-      [=](net_bytes_atom, std::vector<char>& data) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->set_now(now_of(self));
-        s.conn->receive(data.data(), data.size());
-        emit(self);
-        if (!s.finished) s.config.connection->resume_reading(std::move(data));
-      },
-      [=](net_tls_atom, net::tls_outcome& tls) {
-        on_live(self, [&](gateway_connection& g) {
-          g.tls_handshake_done(tls.error, tls.version, tls.cipher);
-        });
-      },
-      [=](net_closed_atom, std::string& reason) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->lost(reason.empty() ? std::string{"Client Closed"} : reason);
-        finish(self);
-      },
-      [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
-        on_live(self, [&](gateway_connection& g) {
-          g.deliver(delivery_batch{std::move(bytes), messages});
-        });
-      },
-      [=](route_send_atom, std::string& bytes) {
-        on_live(self, [&](gateway_connection& g) { g.send(bytes); });
-      },
-      [=](snapshot_atom, std::string& bytes) {
-        on_live(self, [&](gateway_connection& g) {
-          g.send(bytes);
-          self->state.config.context->log->debugf(g.log_prefix() +
-                                                  "Sent queue subscriptions to gateway");
-        });
-      },
-      [=](registered_atom) { on_live(self, [](gateway_connection& g) { g.registered(); }); },
-      [=](refused_atom, std::string& why) {
-        on_live(self, [&](gateway_connection& g) { g.refused(why); });
-      },
-      [=](ping_timer_atom) {
-        on_live(self, [&](gateway_connection& g) {
-          g.set_now(now_of(self));
-          g.ping_timer();
-        });
-      },
-      [=](reload_atom) {
-        auto& s = self->state;
-        if (!s.finished)
-          s.config.connection->set_timers(gateway_timers(*s.config.context->current_limits()));
-      },
-      [=](auth_timer_atom) { on_live(self, [](gateway_connection& g) { g.auth_timer(); }); },
-      [=](deadline_timer_atom) {
-        on_live(self, [&](gateway_connection& g) { g.write_deadline_check(now_of(self)); });
-      },
-      [=](shutdown_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->lost("Server Shutdown");
-        finish(self);
-      },
-  };
+  return peer_handlers<gateway_traits>(self);
 }
 
 }  // namespace

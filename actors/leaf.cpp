@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_bridge.hpp"
+#include "actors/peer_actor.hpp"
 
 namespace gnatsd {
 namespace {
@@ -43,10 +44,6 @@ void finish(leaf_pointer self) {
   self->quit();
 }
 
-duration now_of(leaf_pointer self) {
-  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
-}
-
 void emit(leaf_pointer self) {
   auto& st = self->state;
   auto& conn = *st.conn;
@@ -58,19 +55,11 @@ void emit(leaf_pointer self) {
   if (auto urls = conn.take_urls(); urls && conn.role().solicited)
     self->send(st.config.server, leaf_urls_atom_v, static_cast<uint64_t>(conn.role().remote),
                std::move(*urls));
-  auto chunks = conn.take_output(now_of(self));
+  auto chunks = conn.take_output(actor_now(self));
   if (!conn.closing() || conn.flush_before_close())
     for (auto& chunk : chunks)
       st.config.connection->write(std::move(chunk));
   if (conn.closing()) finish(self);
-}
-
-template <class F>
-void on_live(leaf_pointer self, F&& act) {
-  auto& s = self->state;
-  if (s.finished) return;
-  act(*s.conn);
-  emit(self);
 }
 
 net::connection_timers leaf_timers(const connection_limits& limits) {
@@ -80,6 +69,21 @@ net::connection_timers leaf_timers(const connection_limits& limits) {
   t.write_check = write_deadline::check_interval(limits.write_deadline);
   return t;
 }
+
+struct leaf_traits {
+  using pointer = leaf_pointer;
+  using connection = leaf_connection;
+  static void emit(pointer self) { gnatsd::emit(self); }
+  static void finish(pointer self) { gnatsd::finish(self); }
+  static net::connection_timers timers(const connection_limits& l) { return leaf_timers(l); }
+  static void tls_done(leaf_connection& c, net::tls_outcome& tls) {
+    c.tls_handshake_done(tls.error, tls.version, tls.cipher);
+  }
+  static void lose(leaf_connection& c, const std::string& reason) {
+    c.lost(reason.empty() ? std::string{"Client Closed"} : reason);
+  }
+  static void snapshot_sent(pointer, leaf_connection&) {}
+};
 
 leaf_actor::behavior_type leaf_behavior(leaf_pointer self, leaf_config config) {
   auto& st = self->state;
@@ -91,7 +95,7 @@ leaf_actor::behavior_type leaf_behavior(leaf_pointer self, leaf_config config) {
       std::make_unique<leaf_connection>(c.context, c.lid, c.connection->remote().host,
                                         c.connection->remote().port, c.role, sub, c.rng.fork());
   if (c.stats) st.conn->use_stats(c.stats);
-  st.conn->set_now(now_of(self));
+  st.conn->set_now(actor_now(self));
   st.conn->start(c.leafnode_urls, c.connection->secured());
   auto timers = leaf_timers(*c.context->current_limits());
   const auto& leafnodes = c.context->current_options()->leafnodes;
@@ -102,63 +106,7 @@ leaf_actor::behavior_type leaf_behavior(leaf_pointer self, leaf_config config) {
   c.connection->start(std::make_shared<connection_events<leaf_actor>>(leaf_actor{self}, sub),
                       read_credits, timers);
   emit(self);
-  return {
-      [=](net_bytes_atom, std::vector<char>& data) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->set_now(now_of(self));
-        s.conn->receive(data.data(), data.size());
-        emit(self);
-        if (!s.finished) s.config.connection->resume_reading(std::move(data));
-      },
-      [=](net_tls_atom, net::tls_outcome& tls) {
-        on_live(self, [&](leaf_connection& l) {
-          l.tls_handshake_done(tls.error, tls.version, tls.cipher);
-        });
-      },
-      [=](net_closed_atom, std::string& reason) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->lost(reason.empty() ? std::string{"Client Closed"} : reason);
-        finish(self);
-      },
-      [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
-        on_live(self, [&](leaf_connection& l) {
-          l.deliver(delivery_batch{std::move(bytes), messages});
-        });
-      },
-      [=](route_send_atom, std::string& bytes) {
-        on_live(self, [&](leaf_connection& l) { l.send(bytes); });
-      },
-      [=](snapshot_atom, std::string& bytes) {
-        on_live(self, [&](leaf_connection& l) { l.send(bytes); });
-      },
-      [=](registered_atom) { on_live(self, [](leaf_connection& l) { l.registered(); }); },
-      [=](refused_atom, std::string& why) {
-        on_live(self, [&](leaf_connection& l) { l.refused(why); });
-      },
-      [=](ping_timer_atom) {
-        on_live(self, [&](leaf_connection& l) {
-          l.set_now(now_of(self));
-          l.ping_timer();
-        });
-      },
-      [=](reload_atom) {
-        auto& s = self->state;
-        if (!s.finished)
-          s.config.connection->set_timers(leaf_timers(*s.config.context->current_limits()));
-      },
-      [=](auth_timer_atom) { on_live(self, [](leaf_connection& l) { l.auth_timer(); }); },
-      [=](deadline_timer_atom) {
-        on_live(self, [&](leaf_connection& l) { l.write_deadline_check(now_of(self)); });
-      },
-      [=](shutdown_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->lost("Server Shutdown");
-        finish(self);
-      },
-  };
+  return peer_handlers<leaf_traits>(self);
 }
 
 }  // namespace

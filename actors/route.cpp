@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/connection_bridge.hpp"
+#include "actors/peer_actor.hpp"
 #include "connection/route_connection.hpp"
 
 namespace gnatsd {
@@ -35,11 +36,6 @@ void finish(route_pointer self) {
   self->quit();
 }
 
-// The actor clock's time (the steady clock in production, virtual in the simulator).
-duration now_of(route_pointer self) {
-  return std::chrono::duration_cast<duration>(self->clock().now().time_since_epoch());
-}
-
 // Emits everything the connection produced during this turn.
 void emit(route_pointer self) {
   auto& st = self->state;
@@ -58,20 +54,11 @@ void emit(route_pointer self) {
   }
   if (auto changes = conn.take_cluster_interest(); !changes.empty())
     self->send(st.config.interest, cluster_interest_atom_v, std::move(changes));
-  auto chunks = conn.take_output(now_of(self));
+  auto chunks = conn.take_output(actor_now(self));
   if (!conn.closing() || conn.flush_before_close())
     for (auto& chunk : chunks)
       st.config.connection->write(std::move(chunk));
   if (conn.closing()) finish(self);
-}
-
-// The shape of most handlers: act on a live connection, then send what it produced.
-template <class F>
-void on_live(route_pointer self, F&& act) {
-  auto& s = self->state;
-  if (s.finished) return;
-  act(*s.conn);
-  emit(self);
 }
 
 // Keepalive and write-deadline ticks, run by the connection: the first PING after a second
@@ -83,6 +70,21 @@ net::connection_timers route_timers(const connection_limits& limits) {
   t.write_check = write_deadline::check_interval(limits.write_deadline);
   return t;
 }
+
+struct route_traits {
+  using pointer = route_pointer;
+  using connection = route_connection;
+  static void emit(pointer self) { gnatsd::emit(self); }
+  static void finish(pointer self) { gnatsd::finish(self); }
+  static net::connection_timers timers(const connection_limits& l) { return route_timers(l); }
+  static void tls_done(route_connection& c, net::tls_outcome& tls) {
+    c.tls_handshake_done(tls.error, tls.version, tls.cipher, tls.peer);
+  }
+  static void lose(route_connection& c, const std::string& reason) { c.refused(reason); }
+  static void snapshot_sent(pointer self, route_connection& c) {
+    self->state.config.context->log->debugf(c.log_prefix() + "Route sent local subscriptions");
+  }
+};
 
 route_actor::behavior_type route_behavior(route_pointer self, route_config config) {
   auto& st = self->state;
@@ -100,68 +102,7 @@ route_actor::behavior_type route_behavior(route_pointer self, route_config confi
   c.connection->start(std::make_shared<connection_events<route_actor>>(route_actor{self}, sub),
                       read_credits, timers);
   emit(self);
-  return {
-      [=](net_bytes_atom, std::vector<char>& data) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->set_now(now_of(self));
-        s.conn->receive(data.data(), data.size());
-        emit(self);
-        if (!s.finished) s.config.connection->resume_reading(std::move(data));
-      },
-      [=](net_tls_atom, net::tls_outcome& tls) {
-        on_live(self, [&](route_connection& c) {
-          c.tls_handshake_done(tls.error, tls.version, tls.cipher, tls.peer);
-        });
-      },
-      [=](net_closed_atom, std::string& reason) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->refused(reason);
-        finish(self);
-      },
-      [=](deliver_atom, std::vector<char>& bytes, uint64_t messages) {
-        on_live(self, [&](route_connection& c) {
-          c.deliver(delivery_batch{std::move(bytes), messages});
-        });
-      },
-      [=](route_send_atom, std::string& bytes) {
-        on_live(self, [&](route_connection& c) { c.send(bytes); });
-      },
-      [=](snapshot_atom, std::string& bytes) {
-        on_live(self, [&](route_connection& c) {
-          c.send(bytes);
-          self->state.config.context->log->debugf(c.log_prefix() +
-                                                  "Route sent local subscriptions");
-        });
-      },
-      [=](registered_atom) { on_live(self, [](route_connection& c) { c.registered(); }); },
-      [=](refused_atom, std::string& why) {
-        on_live(self, [&](route_connection& c) { c.refused(why); });
-      },
-      [=](ping_timer_atom) {
-        on_live(self, [&](route_connection& c) {
-          c.set_now(now_of(self));
-          c.ping_timer();
-        });
-      },
-      [=](reload_atom) {
-        // A reload changed the limits: the keepalive and write-deadline ticks follow them.
-        auto& s = self->state;
-        if (!s.finished)
-          s.config.connection->set_timers(route_timers(*s.config.context->current_limits()));
-      },
-      [=](auth_timer_atom) { on_live(self, [](route_connection& c) { c.auth_timer(); }); },
-      [=](deadline_timer_atom) {
-        on_live(self, [&](route_connection& c) { c.write_deadline_check(now_of(self)); });
-      },
-      [=](shutdown_atom) {
-        auto& s = self->state;
-        if (s.finished) return;
-        s.conn->refused("Server Shutdown");
-        finish(self);
-      },
-  };
+  return peer_handlers<route_traits>(self);
 }
 
 }  // namespace

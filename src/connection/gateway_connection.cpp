@@ -63,19 +63,8 @@ void gateway_connection::receive(const char* data, size_t size) {
     authentication_failed();
     return;
   }
-  const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
   stats_->last_activity_steady_ns.store(now_.count(), std::memory_order_relaxed);
-  const auto st = parser_.parse(data, size, *this);
-  if (!st.ok && !st.stopped_by_handler) {
-    const auto text = proto::error_text(st.error);
-    if (!text.empty()) append("-ERR '" + std::string{text} + "'\r\n");
-    ctx_->log->error(prefix_ + "Gateway Error " + std::string{proto::error_log_reason(st.error)});
-    close("Protocol Violation");
-  }
-  ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
-  ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
-  stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
-  stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
+  parse_read([&] { return parser_.parse(data, size, *this); });
 }
 
 bool gateway_connection::on_connect(std::string_view json) {
@@ -380,8 +369,7 @@ bool gateway_connection::on_routed_message(const proto::routed_message& msg) {
     op += " " + std::to_string(msg.message.size());
     trace("<<-", op);
   }
-  ++in_msgs_;
-  in_bytes_ += msg.message.size();
+  message_received(msg.message.size());
   account* acc = account_named(msg.account);
   if (acc == nullptr) {
     // nats-server tells the sender once that this cluster has no such account (A-).

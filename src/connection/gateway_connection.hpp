@@ -149,7 +149,6 @@ class gateway_connection final : public proto::route_op_handler, public peer_lin
   std::set<std::string, std::less<>> refused_accounts_;
   account_ptr last_account_;
 
-  uint64_t in_msgs_ = 0, in_bytes_ = 0;
   bool no_redial_ = false;
   std::vector<interest_change> interest_;
 };

@@ -43,19 +43,8 @@ void leaf_connection::receive(const char* data, size_t size) {
     fail("Authorization Violation", "authentication error", "Authentication Failure");
     return;
   }
-  const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
   stats_->last_activity_steady_ns.store(now_.count(), std::memory_order_relaxed);
-  const auto st = parser_.parse(data, size, *this);
-  if (!st.ok && !st.stopped_by_handler) {
-    const auto text = proto::error_text(st.error);
-    if (!text.empty()) append("-ERR '" + std::string{text} + "'\r\n");
-    ctx_->log->error(prefix_ + "Leafnode Error " + std::string{proto::error_log_reason(st.error)});
-    close("Protocol Violation");
-  }
-  ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
-  ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
-  stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
-  stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
+  parse_read([&] { return parser_.parse(data, size, *this); });
 }
 
 bool leaf_connection::on_ping() {
@@ -201,8 +190,7 @@ std::string leaf_connection::trace_line(const proto::routed_message& msg) const 
 
 bool leaf_connection::on_leaf_message(const proto::routed_message& msg) {
   if (ctx_->log->trace) trace("<<-", trace_line(msg));
-  ++in_msgs_;
-  in_bytes_ += msg.message.size();
+  message_received(msg.message.size());
   if (!ready()) return true;
   // What we accept from the peer: what we asked it for.
   const bool plain = receive_denies_only_dollar_ && msg.subject.substr(0, 1) != "$";

@@ -152,7 +152,8 @@ class leaf_connection final : public proto::leaf_op_handler, public peer_link {
   std::shared_ptr<leaf_peer> peer_ = std::make_shared<leaf_peer>();
   std::shared_ptr<const permission_checker> filter_;  // publish: send; subscribe: announce
   std::shared_ptr<const permission_set> peer_login_;
-  bool receive_denies_only_dollar_ = false;  // a subject without '$' passes `filter_` at once  // accepted: the leaf's user's permissions
+  bool receive_denies_only_dollar_ = false;  // a subject without '$' passes `filter_` at once  //
+                                             // accepted: the leaf's user's permissions
   std::optional<leaf_registration> registration_;
   std::optional<std::vector<std::string>> urls_;
   std::vector<interest_change> interest_;
@@ -160,7 +161,6 @@ class leaf_connection final : public proto::leaf_op_handler, public peer_link {
 
   // The peer's interest: "<subject>[ <queue>]" -> its subscription in the account's sublist.
   std::map<std::string, subscription_ptr, std::less<>> remote_subs_;
-  uint64_t in_msgs_ = 0, in_bytes_ = 0;
 };
 
 }  // namespace gnatsd

@@ -86,6 +86,20 @@ void peer_link::close(std::string why, bool flush) {
   close_reason_ = std::move(why);
 }
 
+void peer_link::parse_failed(const proto::parse_status& st) {
+  const auto text = proto::error_text(st.error);
+  if (!text.empty()) append("-ERR '" + std::string{text} + "'\r\n");
+  ctx_->log->error(prefix_ + kind_ + " Error " + std::string{proto::error_log_reason(st.error)});
+  close("Protocol Violation");
+}
+
+void peer_link::count_received(uint64_t msgs_before, uint64_t bytes_before) {
+  ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
+  ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
+  stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
+  stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
+}
+
 void peer_link::trace(std::string_view direction, std::string_view op) {
   ctx_->log->log(log_level::trace, prefix_ + std::string{direction} + " [" + std::string{op} + "]");
 }

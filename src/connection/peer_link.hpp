@@ -14,6 +14,7 @@
 #include "connection/outbound.hpp"
 #include "connection/write_deadline.hpp"
 #include "monitor/connection_stats.hpp"
+#include "proto/framed_parser.hpp"
 #include "server/server_context.hpp"
 
 namespace gnatsd {
@@ -52,6 +53,24 @@ class peer_link {
       : ctx_(std::move(ctx)), self_(std::move(self)), kind_(kind) {}
   ~peer_link() = default;
 
+  /// Runs one read buffer through `parse` (a call of the connection's parser). A parse error
+  /// is answered with its -ERR (if it has one), logged as "<kind> Error <reason>" and closes
+  /// the connection; what was received is added to the server's counters once per buffer
+  /// (they are shared with other threads), not once per message.
+  template <class Parse>
+  void parse_read(Parse&& parse) {
+    const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
+    const proto::parse_status st = parse();
+    if (!st.ok && !st.stopped_by_handler) parse_failed(st);
+    count_received(msgs_before, bytes_before);
+  }
+  /// A message of `bytes` from the peer (for the counters).
+  void message_received(size_t bytes) {
+    ++in_msgs_;
+    in_bytes_ += bytes;
+  }
+  uint64_t messages_received() const { return in_msgs_; }
+
   /// A PONG: the peer reads; the round trip of our last PING is its RTT.
   void pong_received();
   /// Takes what the socket wrote since the last look (subscriber::written) into the pending
@@ -70,7 +89,11 @@ class peer_link {
   write_deadline deadline_;
 
  private:
+  void parse_failed(const proto::parse_status& st);
+  void count_received(uint64_t msgs_before, uint64_t bytes_before);
+
   const char* kind_;
+  uint64_t in_msgs_ = 0, in_bytes_ = 0;
   int pings_outstanding_ = 0;
   duration ping_sent_at_{};
   bool closing_ = false;

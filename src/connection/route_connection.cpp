@@ -73,20 +73,7 @@ void route_connection::receive(const char* data, size_t size) {
     authentication_failed();
     return;
   }
-  const uint64_t msgs_before = in_msgs_, bytes_before = in_bytes_;
-  const auto st = parser_.parse(data, size, *this);
-  if (!st.ok && !st.stopped_by_handler) {
-    const auto text = proto::error_text(st.error);
-    if (!text.empty()) append("-ERR '" + std::string{text} + "'\r\n");
-    ctx_->log->error(prefix_ + "Route Error " + std::string{proto::error_log_reason(st.error)});
-    close("Protocol Violation");
-  }
-  // Counters are shared with other threads: aggregate them once per read buffer, as the
-  // client path does, not once per routed message.
-  ctx_->counters.in_msgs.fetch_add(in_msgs_ - msgs_before, std::memory_order_relaxed);
-  ctx_->counters.in_bytes.fetch_add(in_bytes_ - bytes_before, std::memory_order_relaxed);
-  stats_->in_msgs.store(in_msgs_, std::memory_order_relaxed);
-  stats_->in_bytes.store(in_bytes_, std::memory_order_relaxed);
+  parse_read([&] { return parser_.parse(data, size, *this); });
 }
 
 bool route_connection::on_info(std::string_view json) {
@@ -338,8 +325,7 @@ bool route_connection::on_routed_message(const proto::routed_message& msg) {
     op += " " + std::to_string(msg.message.size());
     trace("<<-", op);
   }
-  ++in_msgs_;
-  in_bytes_ += msg.message.size();
+  message_received(msg.message.size());
   account* acc = account_named(msg.account);
   if (acc == nullptr) return true;
   message_origin origin;

@@ -137,8 +137,6 @@ class route_connection final : public proto::route_op_handler, public peer_link 
   account_ptr last_account_;
   std::string unknown_account_;  // the last name looked up in vain, and when
   uint64_t unknown_generation_ = 0;
-
-  uint64_t in_msgs_ = 0, in_bytes_ = 0;  // routed messages received
 };
 
 }  // namespace gnatsd

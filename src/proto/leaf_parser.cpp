@@ -1,5 +1,6 @@
 #include "proto/leaf_parser.hpp"
 
+#include "proto/message_args.hpp"
 #include "proto/tokens.hpp"
 
 namespace gnatsd::proto {
@@ -77,43 +78,17 @@ parse_status leaf_parser::start_message(bool headers, std::string_view args) {
   size_t header_size = 0, total = 0;
   if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok)
     return st;
-  // Between the subject and the sizes: nothing, a reply, or `+ <reply> [queues...]` /
-  // `| [queues...]`.
-  const size_t middle_begin = 1, middle_end = n - sizes;
   pending_ = routed_message{};
-  queues_.clear();
-  if (middle_end - middle_begin == 1) {
-    pending_.reply = args_[middle_begin];
-  } else if (middle_end - middle_begin > 1) {
-    const std::string_view marker = args_[middle_begin];
-    size_t first_queue = middle_begin + 1;
-    if (marker == "+") {
-      pending_.reply = args_[middle_begin + 1];
-      first_queue = middle_begin + 2;
-    } else if (marker != "|") {
-      return parse_status::fail(error_code::protocol_arguments);
-    }
-    queues_.assign(args_.begin() + static_cast<std::ptrdiff_t>(first_queue),
-                   args_.begin() + static_cast<std::ptrdiff_t>(middle_end));
-  }
+  if (!read_reply_and_queues(args_, 1, n - sizes, pending_.reply, queues_))
+    return parse_status::fail(error_code::protocol_arguments);
   discard_ = false;
   pending_.subject = args_[0];
   pending_.queues = &queues_;
   pending_.header_size = header_size;
   pending_.has_headers = headers;
   auto st = expect_payload(total);
-  if (st.ok && mid_operation()) {
-    // The payload spans reads: copy the argument text and re-point the views into it.
-    owned_.assign(args.data(), args.size());
-    auto rebase = [&](std::string_view& v) {
-      if (v.empty()) return;
-      v = std::string_view{owned_.data() + (v.data() - args.data()), v.size()};
-    };
-    rebase(pending_.subject);
-    rebase(pending_.reply);
-    for (auto& q : queues_)
-      rebase(q);
-  }
+  // The payload spans reads: the views must outlive this read buffer.
+  if (st.ok && mid_operation()) keep_message_args(args, owned_, pending_, queues_);
   return st;
 }
 
