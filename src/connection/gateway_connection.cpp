@@ -268,14 +268,12 @@ void gateway_connection::tls_handshake_done(const std::string& error, const std:
 }
 
 bool gateway_connection::on_ping() {
-  if (ctx_->log->trace) trace("<<-", "PING");
-  append("PONG\r\n");
+  ping_received();
   return true;
 }
 
 bool gateway_connection::on_pong() {
-  if (ctx_->log->trace) trace("<<-", "PONG");
-  pong_received();  // and the round trip, as nats-server measures a gateway's RTT
+  pong_received();
   return true;
 }
 

@@ -48,13 +48,11 @@ void leaf_connection::receive(const char* data, size_t size) {
 }
 
 bool leaf_connection::on_ping() {
-  if (ctx_->log->trace) trace("<<-", "PING");
-  append("PONG\r\n");
+  ping_received();
   return true;
 }
 
 bool leaf_connection::on_pong() {
-  if (ctx_->log->trace) trace("<<-", "PONG");
   pong_received();
   return true;
 }

@@ -33,7 +33,14 @@ void peer_link::ping_timer() {
   append("PING\r\n");
 }
 
+void peer_link::ping_received() {
+  if (ctx_->log->trace) trace("<<-", "PING");
+  append("PONG\r\n");
+  if (ctx_->log->trace) trace("->>", "PONG");
+}
+
 void peer_link::pong_received() {
+  if (ctx_->log->trace) trace("<<-", "PONG");
   pings_outstanding_ = 0;
   if (ping_sent_at_ != duration::zero())
     stats_->rtt_ns.store(std::max<int64_t>(1, (now_ - ping_sent_at_).count()),

@@ -71,6 +71,8 @@ class peer_link {
   }
   uint64_t messages_received() const { return in_msgs_; }
 
+  /// A PING from the peer: answered with a PONG (both traced).
+  void ping_received();
   /// A PONG: the peer reads; the round trip of our last PING is its RTT.
   void pong_received();
   /// Takes what the socket wrote since the last look (subscriber::written) into the pending

@@ -198,14 +198,11 @@ void route_connection::refused(const std::string& why) {
 }
 
 bool route_connection::on_ping() {
-  if (ctx_->log->trace) trace("<<-", "PING");
-  append("PONG\r\n");
-  if (ctx_->log->trace) trace("->>", "PONG");
+  ping_received();
   return true;
 }
 
 bool route_connection::on_pong() {
-  if (ctx_->log->trace) trace("<<-", "PONG");
   pong_received();
   return true;
 }

@@ -114,4 +114,17 @@ parse_status framed_parser::finish_payload(std::string_view with_crlf) {
   return process_payload(with_crlf.substr(0, n - 2));
 }
 
+parse_status framed_parser::skip_publish(bool headers, bool headers_enabled, std::string_view args,
+                                         std::vector<std::string_view>& scratch) {
+  if (headers && !headers_enabled) return parse_status::fail(error_code::headers_not_supported);
+  split_args(args, scratch);
+  const size_t sizes = headers ? 2 : 1;
+  if (scratch.size() < 1 + sizes || scratch.size() > 2 + sizes)
+    return parse_status::fail(error_code::protocol_arguments);
+  size_t header_size = 0, total = 0;
+  if (auto st = read_sizes(scratch.data(), scratch.size(), headers, header_size, total); !st.ok)
+    return st;
+  return expect_payload(total);
+}
+
 }  // namespace gnatsd::proto

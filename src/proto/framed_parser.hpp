@@ -86,6 +86,11 @@ class framed_parser {
   /// `headers`; sizes of 1-9 digits, `#hdr <= #total`, and `#total` within max_payload.
   parse_status read_sizes(const std::string_view* args, size_t n, bool headers, size_t& header_size,
                           size_t& total) const;
+  /// A client's PUB/HPUB on a server-to-server connection: nats-server reads it (its payload
+  /// too) and drops it. HPUB needs `headers_enabled`. The payload is expected (the derived
+  /// parser marks it to be discarded); `scratch` holds the split arguments.
+  parse_status skip_publish(bool headers, bool headers_enabled, std::string_view args,
+                            std::vector<std::string_view>& scratch);
 
  private:
   parse_status finish_payload(std::string_view with_crlf);

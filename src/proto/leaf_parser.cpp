@@ -93,16 +93,8 @@ parse_status leaf_parser::start_message(bool headers, std::string_view args) {
 }
 
 parse_status leaf_parser::drop_publish(bool headers, std::string_view args) {
-  if (headers && !headers_) return parse_status::fail(error_code::headers_not_supported);
-  split_args(args, args_);
-  const size_t sizes = headers ? 2 : 1;
-  if (args_.size() < 1 + sizes || args_.size() > 2 + sizes)
-    return parse_status::fail(error_code::protocol_arguments);
-  size_t header_size = 0, total = 0;
-  if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok)
-    return st;
   discard_ = true;
-  return expect_payload(total);
+  return skip_publish(headers, headers_, args, args_);
 }
 
 parse_status leaf_parser::process_payload(std::string_view message) {

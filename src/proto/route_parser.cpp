@@ -138,16 +138,8 @@ parse_status route_parser::start_message(bool headers, bool origin, std::string_
 parse_status route_parser::client_publish(bool headers, std::string_view args) {
   // A client's PUB/HPUB on a route: nats-server reads it (its payload too) and then drops
   // it, as it names no account. HPUB needs headers, which the peer's CONNECT turns on.
-  if (headers && !headers_) return parse_status::fail(error_code::headers_not_supported);
-  split_args(args, args_);
-  const size_t sizes = headers ? 2 : 1;
-  if (args_.size() < 1 + sizes || args_.size() > 2 + sizes)
-    return parse_status::fail(error_code::protocol_arguments);
-  size_t header_size = 0, total = 0;
-  if (auto st = read_sizes(args_.data(), args_.size(), headers, header_size, total); !st.ok)
-    return st;
   discard_ = true;
-  return expect_payload(total);
+  return skip_publish(headers, headers_, args, args_);
 }
 
 parse_status route_parser::process_payload(std::string_view message) {
