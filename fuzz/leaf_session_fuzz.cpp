@@ -12,32 +12,13 @@
 #include <cstdio>
 #include <string>
 
+#include "fuzz/peer_port_checks.hpp"
 #include "sim/world.hpp"
 #include "util/assert.hpp"
 
-namespace {
-
-constexpr const char* secret = "the-secret-payload";
-
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-    ++n;
-  return n;
-}
-
-bool only_refusals(const std::string& got) {
-  size_t at = 0;
-  for (size_t eol; (eol = got.find("\r\n", at)) != std::string::npos; at = eol + 2) {
-    const std::string line = got.substr(at, eol - at);
-    if ((at == 0 && line.rfind("INFO ", 0) == 0) || line == "PING" || line.rfind("-ERR '", 0) == 0)
-      continue;
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
+using gnatsd::fuzz::count;
+using gnatsd::fuzz::only_refusals;
+using gnatsd::fuzz::secret;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > 64 * 1024) return 0;

@@ -10,35 +10,13 @@
 #include <cstdio>
 #include <string>
 
+#include "fuzz/peer_port_checks.hpp"
 #include "sim/world.hpp"
 #include "util/assert.hpp"
 
-namespace {
-
-constexpr const char* secret = "the-secret-payload";
-
-// Counts `needle` in `text`.
-size_t count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-    ++n;
-  return n;
-}
-
-// What the peer may read: the server's INFO, a PING, and an -ERR (the refusal, or nats-server's
-// reply to bytes that are not even an operation) with the close.
-bool only_refusals(const std::string& got) {
-  size_t at = 0;
-  for (size_t eol; (eol = got.find("\r\n", at)) != std::string::npos; at = eol + 2) {
-    const std::string line = got.substr(at, eol - at);
-    if ((at == 0 && line.rfind("INFO ", 0) == 0) || line == "PING" || line.rfind("-ERR '", 0) == 0)
-      continue;
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
+using gnatsd::fuzz::count;
+using gnatsd::fuzz::only_refusals;
+using gnatsd::fuzz::secret;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > 64 * 1024) return 0;
@@ -53,15 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& server = w.start_server("10.0.0.1", o);
   auto subscriber = w.connect(server);
   subscriber->send("CONNECT {\"verbose\":false}\r\nSUB > 1\r\nPING\r\n");
-  GNATSD_ASSERT(w.run_until(
-      [&] { return subscriber->received().find("PONG\r\n") != std::string::npos; }));
+  GNATSD_ASSERT(
+      w.run_until([&] { return subscriber->received().find("PONG\r\n") != std::string::npos; }));
   auto publisher = w.connect(server);
   publisher->send("CONNECT {\"verbose\":false}\r\n");
   auto hostile = w.network().connect_client("10.0.0.1", 6222);
   GNATSD_ASSERT(hostile != nullptr);
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const std::string pub = "PUB secret.data " + std::to_string(std::string{secret}.size()) + "\r\n" +
-                          secret + "\r\n";
+  const std::string pub =
+      "PUB secret.data " + std::to_string(std::string{secret}.size()) + "\r\n" + secret + "\r\n";
   const size_t step = 1 + data[0] % 64;
   int published = 0;
   for (size_t at = 0; at < input.size(); at += step) {
