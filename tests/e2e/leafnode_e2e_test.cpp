@@ -7,6 +7,7 @@
 // leafnode port treats its peer as hostile until CONNECT.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -202,6 +203,78 @@ TEST(LeafE2E, ALeafReachesEveryServerOfItsHubCluster) {
     auto back = subscribe(at_leaf.get(), "back");
     EXPECT_EQ(publish_and_receive(at_h2.get(), back.get(), "back", 40), 40)
         << bins[0] << " / " << bins[1] << " / leaf " << bins[2];
+  }
+}
+
+// A leaf configured with one hub server learns the others from the hub's INFO
+// (leafnode_urls) and moves to one of them when its hub goes away.
+TEST(LeafE2E, ALeafMovesToAnotherServerOfItsHubCluster) {
+  const std::string g = gnatsd_binary(), n = nats_server_binary();
+  for (const auto& bins : {std::vector<std::string>{g, g, g}, std::vector<std::string>{n, n, g},
+                           std::vector<std::string>{g, g, n}}) {
+    const int c1 = free_port(), c2 = free_port(), r1 = free_port(), r2 = free_port(),
+              l1 = free_port(), l2 = free_port(), lc = free_port();
+    auto cluster = [&](int route, int other) {
+      return "cluster { name: hubs, listen: 127.0.0.1:" + std::to_string(route) +
+             ", routes: [\"nats://127.0.0.1:" + std::to_string(other) + "\"] }\n";
+    };
+    auto h1 = start(bins[0], "m1_" + std::to_string(c1), hub_config("h1", c1, l1, cluster(r1, r2)));
+    auto h2 = start(bins[1], "m2_" + std::to_string(c2), hub_config("h2", c2, l2, cluster(r2, r1)));
+    auto at_h2 = connect(*h2);
+    auto probe = subscribe(at_h2.get(), "probe");
+    natsConnection_FlushTimeout(at_h2.get(), 5000);
+    // The hubs have met before the leaf connects, so its INFO lists both.
+    auto at_h1 = connect(*h1);
+    wait_for_interest(at_h1.get(), probe.get(), "probe");
+    auto leaf = start(bins[2], "ml_" + std::to_string(lc), leaf_config("edge", lc, remote(l1)));
+    auto at_leaf = connect(*leaf);
+    auto sub = subscribe(at_h2.get(), "moved");
+    const std::string label = "hubs " + bins[0] + ", " + bins[1] + ", leaf " + bins[2];
+    ASSERT_EQ(publish_and_receive(at_leaf.get(), sub.get(), "moved", 5), 5) << label;
+    at_h1.reset();
+    h1->stop(SIGTERM);
+    // The leaf's reconnect goes to h2, which it only heard of from h1's INFO.
+    EXPECT_EQ(publish_and_receive(at_leaf.get(), sub.get(), "moved", 10), 10) << label << "\n"
+                                                                              << leaf->log();
+  }
+}
+
+// A leaf of one cluster of a supercluster reaches the other cluster over the gateway, both
+// ways, and requests are answered across. Gateways and leafnodes together need a system
+// account; the clients log in to APP (no_auth_user) and the leaf is bound to it.
+TEST(LeafE2E, ALeafReachesASuperclusterBehindItsHub) {
+  const std::string g = gnatsd_binary(), n = nats_server_binary();
+  for (const auto& bins : {std::vector<std::string>{g, g, g}, std::vector<std::string>{g, n, g},
+                           std::vector<std::string>{n, g, g}, std::vector<std::string>{g, g, n}}) {
+    const int ac = free_port(), ag = free_port(), al = free_port(), bc = free_port(),
+              bg = free_port(), lc = free_port();
+    auto cluster = [&](const std::string& name, int port, const std::string& other,
+                       int other_port) {
+      return "accounts { SYS: { users: [ {user: sys, password: sys} ] }, APP: { users: [ "
+             "{user: app, password: app} ] } }\nsystem_account: SYS\nno_auth_user: app\n"
+             "gateway { name: " +
+             name + ", listen: 127.0.0.1:" + std::to_string(port) +
+             ", gateways: [ {name: " + other +
+             ", url: \"nats://127.0.0.1:" + std::to_string(other_port) + "\"} ] }\n";
+    };
+    auto a = start(bins[0], "sa_" + std::to_string(ac),
+                   hub_config("a", ac, al, cluster("A", ag, "B", bg),
+                              ", authorization { user: leaf, password: pw, account: APP }"));
+    auto b = start(bins[1], "sb_" + std::to_string(bc),
+                   "listen: 127.0.0.1:" + std::to_string(bc) + "\nserver_name: b\n" +
+                       cluster("B", bg, "A", ag));
+    auto leaf =
+        start(bins[2], "sl_" + std::to_string(lc),
+              leaf_config("edge", lc,
+                          "{ url: \"nats-leaf://leaf:pw@127.0.0.1:" + std::to_string(al) + "\" }"));
+    const std::string label = "A " + bins[0] + ", B " + bins[1] + ", leaf " + bins[2];
+    auto at_b = connect(*b);
+    auto at_leaf = connect(*leaf);
+    auto far = subscribe(at_b.get(), "super.up");
+    EXPECT_EQ(publish_and_receive(at_leaf.get(), far.get(), "super.up", 20), 20) << label;
+    auto down = subscribe(at_leaf.get(), "super.down");
+    EXPECT_EQ(publish_and_receive(at_b.get(), down.get(), "super.down", 20), 20) << label;
+    expect_answered(at_leaf.get(), at_b.get(), "super.svc");
   }
 }
 
