@@ -7,13 +7,16 @@
 // leafnode port treats its peer as hostile until CONNECT.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "../support/cluster_helpers.hpp"
 #include "../support/e2e_helpers.hpp"
+#include "../support/msg_transcript.hpp"
 
 namespace gnatsd::testing {
 namespace {
@@ -485,6 +488,44 @@ TEST(LeafE2E, AWrongPasswordIsRefused) {
     natsConnection_FlushTimeout(at_hub.get(), 5000);
     EXPECT_EQ(drain(sub.get(), 500), 0);
   }
+}
+
+// /leafz and /varz show a hub's leafnode as nats-server does (the same keys), and the leaf's
+// interest under ?subs=1; the remote's URL is shown without its password.
+TEST(LeafE2E, MonitoringShowsTheLeafnodeAsNatsServerDoes) {
+  const std::string g = gnatsd_binary(), n = nats_server_binary();
+  std::map<std::string, nlohmann::json> leafz, varz_leaf, remote_leafz;
+  for (const auto& bin : {g, n}) {
+    const int hc = free_port(), hl = free_port(), hm = free_port(), lc = free_port(),
+              lm = free_port();
+    auto hub = start(bin, "mh_" + std::to_string(hc),
+                     hub_config("hub", hc, hl, "http: 127.0.0.1:" + std::to_string(hm) + "\n"));
+    auto leaf =
+        start(bin, "ml_" + std::to_string(lc),
+              leaf_config("leaf", lc,
+                          "{ url: \"nats-leaf://u:secret@127.0.0.1:" + std::to_string(hl) + "\" }",
+                          "http: 127.0.0.1:" + std::to_string(lm) + "\n"));
+    auto at_leaf = connect(*leaf);
+    auto at_hub = connect(*hub);
+    auto sub = subscribe(at_leaf.get(), "watched.subject");
+    EXPECT_EQ(publish_and_receive(at_hub.get(), sub.get(), "watched.subject", 1), 1) << bin;
+    leafz[bin] = nlohmann::json::parse(http_get(hm, "/leafz?subs=1"));
+    varz_leaf[bin] = nlohmann::json::parse(http_get(hm, "/varz"));
+    remote_leafz[bin] = nlohmann::json::parse(http_get(lm, "/varz"));
+    EXPECT_EQ(http_get(lm, "/varz").find("secret"), std::string::npos) << bin;
+  }
+  const auto& ours = leafz[g];
+  EXPECT_EQ(ours["leafnodes"], 1);
+  ASSERT_EQ(ours["leafs"].size(), 1u);
+  EXPECT_EQ(ours["leafs"][0]["account"], "$G");
+  const auto& list = ours["leafs"][0]["subscriptions_list"];
+  EXPECT_NE(std::find(list.begin(), list.end(), "watched.subject"), list.end()) << ours.dump();
+  EXPECT_EQ(shape(ours["leafs"][0]), shape(leafz[n]["leafs"][0]));
+  EXPECT_EQ(varz_leaf[g]["leafnodes"], 1);
+  EXPECT_EQ(shape(varz_leaf[g]["leaf"]), shape(varz_leaf[n]["leaf"]));
+  EXPECT_EQ(shape(remote_leafz[g]["leaf"]), shape(remote_leafz[n]["leaf"]));
+  const std::string url = remote_leafz[g]["leaf"]["remotes"][0]["urls"][0];
+  EXPECT_EQ(url.rfind("127.0.0.1:", 0), 0u) << url;  // host:port, as nats-server shows it
 }
 
 // The same bytes on the leafnode port of each server give the same replies.
