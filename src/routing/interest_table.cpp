@@ -27,42 +27,32 @@ std::string interest_table::apply(const std::vector<interest_change>& changes) {
   std::vector<char> out;
   for (const auto& ch : changes) {
     if (!announced(ch.source)) continue;
-    key k{ch.account, ch.subject, ch.queue};
-    auto it = counts_.find(k);
-    const int64_t before = it == counts_.end() ? 0 : it->second;
-    const int64_t after = before + ch.delta;
-    GNATSD_ASSERT(after >= 0);
-    if (after == 0) {
-      if (it != counts_.end()) counts_.erase(it);
-    } else if (it == counts_.end()) {
-      it = counts_.emplace(std::move(k), after).first;
-    } else {
-      it->second = after;
-    }
-    const key current{ch.account, ch.subject, ch.queue};
-    const std::string was = before > 0 ? origin_of(current) : std::string{};
-    auto& by_origin = origins_[current];
-    if ((by_origin[ch.origin] += ch.delta) <= 0) by_origin.erase(ch.origin);
-    if (by_origin.empty()) origins_.erase(current);
-    const std::string now = after > 0 ? origin_of(current) : std::string{};
-    if (!import_filter_ || importable(current))
-      encode_transition(out, current, before, after, now, before > 0 && after > 0 && was != now);
+    const auto it = counts_.try_emplace(key{ch.account, ch.subject, ch.queue}).first;
+    entry& e = it->second;
+    const int64_t before = e.count;
+    const std::string was = origin_of(e);
+    e.count += ch.delta;
+    GNATSD_ASSERT(e.count >= 0);
+    if ((e.by_origin[ch.origin] += ch.delta) <= 0) e.by_origin.erase(ch.origin);
+    const std::string now = origin_of(e);
+    if (!import_filter_ || importable(it->first))
+      encode_transition(out, it->first, before, e.count, now,
+                        before > 0 && e.count > 0 && was != now);
+    if (e.count == 0) counts_.erase(it);
   }
   return std::string{out.begin(), out.end()};
 }
 
 std::string interest_table::snapshot() const {
   std::vector<char> out;
-  for (const auto& [k, n] : counts_)
-    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, n, origin_of(k));
+  for (const auto& [k, e] : counts_)
+    if (!import_filter_ || importable(k)) encode_transition(out, k, 0, e.count, origin_of(e));
   return std::string{out.begin(), out.end()};
 }
 
 // The one leafnode cluster all of a key's interest comes from, or "" (none, or several).
-std::string interest_table::origin_of(const key& k) const {
-  const auto it = origins_.find(k);
-  if (it == origins_.end() || it->second.size() != 1) return {};
-  return it->second.begin()->first;
+std::string interest_table::origin_of(const entry& e) {
+  return e.by_origin.size() == 1 ? e.by_origin.begin()->first : std::string{};
 }
 
 // Import maps to publish: what the peer would send us for this subscription.
@@ -73,7 +63,7 @@ bool interest_table::importable(const key& k) const {
 int64_t interest_table::count(const std::string& account, const std::string& subject,
                               const std::string& queue) const {
   const auto it = counts_.find({account, subject, queue});
-  return it == counts_.end() ? 0 : it->second;
+  return it == counts_.end() ? 0 : it->second.count;
 }
 
 }  // namespace gnatsd

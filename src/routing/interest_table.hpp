@@ -48,15 +48,18 @@ class interest_table {
   using key = std::tuple<std::string, std::string, std::string>;  // account, subject, queue
 
  private:
-  std::map<key, int64_t> counts_;
-  // Per key, the count by leafnode cluster ("" for interest of no leafnode cluster). Routes
-  // hear a key whose interest all comes from one leafnode cluster as `LS+ <origin> ...`, so
-  // that no server tells that cluster its own interest back; a key with interest from
-  // anywhere else is plain RS+ (an announcement is repeated when that changes).
-  std::map<key, std::map<std::string, int64_t>> origins_;
+  // Per key, the count and the same by leafnode cluster ("" for interest of no leafnode
+  // cluster). Routes hear a key whose interest all comes from one leafnode cluster as
+  // `LS+ <origin> ...`, so that no server tells that cluster its own interest back; a key with
+  // interest from anywhere else is plain RS+ (an announcement is repeated when that changes).
+  struct entry {
+    int64_t count = 0;
+    std::map<std::string, int64_t> by_origin;
+  };
+  std::map<key, entry> counts_;
   std::shared_ptr<const permission_checker> import_filter_;
   bool importable(const key& k) const;
-  std::string origin_of(const key& k) const;
+  static std::string origin_of(const entry& e);
 };
 
 }  // namespace gnatsd
