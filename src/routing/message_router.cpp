@@ -18,10 +18,17 @@ namespace {
 constexpr size_t cache_entries_max = 512;
 constexpr size_t account_caches_max = 64;  // a route whose peer uses more starts over
 
+// A member's chance in the first pick: a route's member stands for `weight` members. A
+// leafnode's or a remote cluster's is served only when this cluster has none (serve_group).
 int32_t weight_of(const subscription& sub) {
-  // A remote cluster's member is served only when this cluster has none (serve_group).
-  if (sub.owner->is_gateway()) return 0;
-  if (!sub.owner->is_route() && !sub.owner->is_leaf()) return 1;
+  if (sub.owner->is_gateway() || sub.owner->is_leaf()) return 0;
+  if (!sub.owner->is_route()) return 1;
+  return std::max<int32_t>(1, sub.weight.load(std::memory_order_relaxed));
+}
+
+// The chance of a leafnode's member among the leafnode members, when this cluster has none.
+int32_t leaf_weight_of(const subscription& sub) {
+  if (!sub.owner->is_leaf()) return 0;
   return std::max<int32_t>(1, sub.weight.load(std::memory_order_relaxed));
 }
 
@@ -190,17 +197,18 @@ message_router::route_target& message_router::target_for(const subscription_ptr&
   return t;
 }
 
-size_t message_router::weighted_start(const queue_group& group) {
+size_t message_router::weighted_start(const queue_group& group,
+                                      int32_t (*weight)(const subscription&)) {
   // A route's member counts `weight` times, so a server with five members is five times as
   // likely to be chosen as one local member.
   const auto& members = group.members;
   int64_t total = 0;
   for (const auto& m : members)
-    total += weight_of(*m);
-  if (total == 0) return 0;  // only remote clusters have members
+    total += weight(*m);
+  if (total == 0) return 0;  // nobody of that kind has members
   int64_t r = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(total)));
   size_t start = 0;
-  while (start + 1 < members.size() && (r -= weight_of(*members[start])) >= 0)
+  while (start + 1 < members.size() && (r -= weight(*members[start])) >= 0)
     ++start;
   return start;
 }
@@ -210,18 +218,12 @@ bool message_router::serve_group(const queue_group& group, const proto::message_
   const auto& members = group.members;
   const size_t n = members.size();
   GNATSD_ASSERT(n > 0);
-  const size_t start = weighted_start(group);
-  const subscription_ptr* leaf_member = nullptr;  // the fallback: this cluster's members first
-  // Take the first member from the start that accepts: closed or used-up members are skipped.
+  // This cluster's members first: the first from a weighted start that accepts (closed or
+  // used-up members are skipped).
+  const size_t start = weighted_start(group, weight_of);
   for (size_t i = 0; i < n; ++i) {
     const subscription_ptr& m = members[(start + i) % n];
-    if (m->owner->is_gateway()) continue;  // this cluster's members first
-    if (m->owner->is_leaf()) {
-      if (leaf_member == nullptr && !m->closed.load(std::memory_order_acquire) &&
-          leaf_may_take(*m, msg, origin))
-        leaf_member = &m;
-      continue;
-    }
+    if (m->owner->is_gateway() || m->owner->is_leaf()) continue;
     if (m->owner->is_route()) {
       // A routed message is served by local members only (one hop), and our hub's message
       // stays off routes.
@@ -232,8 +234,12 @@ bool message_router::serve_group(const queue_group& group, const proto::message_
     }
     if (deliver_local(m, msg, origin)) return true;
   }
-  if (leaf_member != nullptr) {
-    target_for(*leaf_member).queues.push_back(group.name);
+  // Then a leafnode's member, picked by the leafnodes' weights.
+  const size_t leaf_start = weighted_start(group, leaf_weight_of);
+  for (size_t i = 0; i < n; ++i) {
+    const subscription_ptr& m = members[(leaf_start + i) % n];
+    if (!m->owner->is_leaf() || !leaf_may_take(*m, msg, origin)) continue;
+    target_for(m).queues.push_back(group.name);
     return true;
   }
   return serve_group_remotely(group, origin);

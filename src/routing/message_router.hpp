@@ -147,7 +147,8 @@ class message_router {
   void report_latency(const account& exporter, const tracked_request& t, std::string_view reply,
                       const message_origin& responder);
   route_target& target_for(const subscription_ptr& route_sub);
-  size_t weighted_start(const queue_group& group);
+  /// Where a pick among the group's members starts, at random by `weight` (0: never first).
+  size_t weighted_start(const queue_group& group, int32_t (*weight)(const subscription&));
   bool serve_group(const queue_group& group, const proto::message_view& m,
                    const message_origin& origin);
   // -- leafnodes (routing/leaf_routing.cpp) ----------------------------------------------------
