@@ -42,10 +42,25 @@ permission_checker::rules permission_checker::compile(const subject_rules& r, bo
     out.allow.push_back(split(a));
   for (const auto& d : r.deny)
     out.deny.push_back(split(d));
+  out.prefiltered = !out.has_allow && !out.deny.empty();
+  for (const auto& e : out.deny) {
+    const bool wildcard_first =
+        e.subject.empty() || e.subject.front() == '*' || e.subject.front() == '>';
+    if (wildcard_first) out.prefiltered = false;
+    if (!e.subject.empty() && out.deny_firsts.find(e.subject.front()) == std::string::npos)
+      out.deny_firsts.push_back(e.subject.front());
+  }
   return out;
 }
 
+bool permission_checker::rules::passes_at_once(std::string_view subject) const {
+  // A subscription subject starting with a wildcard may cover anything.
+  return prefiltered && !subject.empty() && subject.front() != '*' && subject.front() != '>' &&
+         deny_firsts.find(subject.front()) == std::string::npos;
+}
+
 bool permission_checker::can_publish(std::string_view subject) const {
+  if (pub_.passes_at_once(subject)) return true;
   auto any = [&](const std::vector<entry>& list) {
     for (const auto& e : list)
       if (subject::matches(e.subject, subject)) return true;
@@ -72,6 +87,7 @@ bool permission_checker::listed(const std::vector<entry>& list, std::string_view
 }
 
 bool permission_checker::can_subscribe(std::string_view subject, std::string_view queue) const {
+  if (sub_.passes_at_once(subject)) return true;
   if (sub_.has_allow && !listed(sub_.allow, subject, queue)) return false;
   return !listed(sub_.deny, subject, queue);
 }

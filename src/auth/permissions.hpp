@@ -70,6 +70,12 @@ class permission_checker {
   struct rules {
     bool has_allow = false;
     std::vector<entry> allow, deny;
+    // Deny-only rules whose patterns all begin with a literal token: the first characters
+    // of those tokens. A subject starting otherwise passes without a match (the common case
+    // on leafnodes, whose rules deny JetStream's `$JS.API.>`, `$KV.>`, `$OBJ.>`).
+    bool prefiltered = false;
+    std::string deny_firsts;
+    bool passes_at_once(std::string_view subject) const;
   };
   static rules compile(const subject_rules& r, bool with_queues);
   // Applies one list: whether it speaks for this subscription at all, and its verdict.

@@ -191,8 +191,7 @@ bool leaf_connection::on_leaf_message(const proto::routed_message& msg) {
   message_received(msg.message.size());
   if (!ready()) return true;
   // What we accept from the peer: what we asked it for.
-  const bool plain = receive_denies_only_dollar_ && msg.subject.substr(0, 1) != "$";
-  if (!plain && !unchecked_subject(msg.subject) && !filter_->can_subscribe(msg.subject, {})) {
+  if (!filter_->can_subscribe(msg.subject, {}) && !unchecked_subject(msg.subject)) {
     ctx_->log->debugf(prefix_ + "Not permitted to receive \"" + std::string{msg.subject} + "\"");
     return true;
   }

@@ -152,7 +152,6 @@ class leaf_connection final : public proto::leaf_op_handler, public peer_link {
   std::shared_ptr<leaf_peer> peer_ = std::make_shared<leaf_peer>();
   std::shared_ptr<const permission_checker> filter_;  // publish: send; subscribe: announce
   std::shared_ptr<const permission_set> peer_login_;
-  bool receive_denies_only_dollar_ = false;  // a subject without '$' passes `filter_` at once  //
                                              // accepted: the leaf's user's permissions
   std::optional<leaf_registration> registration_;
   std::optional<std::vector<std::string>> urls_;

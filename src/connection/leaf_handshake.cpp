@@ -298,14 +298,6 @@ void leaf_connection::apply_permissions(subject_rules send, subject_rules announ
                   " for account \"" + account_name_ + "\"");
   add_denied(send, jetstream_denied);
   add_denied(announce, jetstream_denied);
-  auto dollar_only = [](const subject_rules& r) {
-    if (r.has_allow) return false;
-    for (const auto& d : r.deny)
-      if (d.empty() || d.front() != '$') return false;
-    return true;
-  };
-  peer_->denies_only_dollar = dollar_only(send);
-  receive_denies_only_dollar_ = dollar_only(announce);
   permission_set p;
   p.publish = std::move(send);
   p.subscribe = std::move(announce);

@@ -20,9 +20,7 @@ bool subscription::reserve_delivery(bool& last) {
 namespace gnatsd {
 
 bool leaf_peer::may_send(std::string_view subject) const {
-  if (send_filter == nullptr) return true;
-  if (denies_only_dollar && (subject.empty() || subject.front() != '$')) return true;
-  return send_filter->can_publish(subject);
+  return send_filter == nullptr || send_filter->can_publish(subject);
 }
 
 }  // namespace gnatsd

@@ -43,9 +43,6 @@ struct leaf_peer {
   /// Subjects we may send it (deny_exports, the hub's export rules, its login's subscribe
   /// permissions); null: all.
   std::shared_ptr<const permission_checker> send_filter;
-  /// The filter only denies subjects that start with '$' (JetStream's API, nearly always):
-  /// other subjects pass without a match per message.
-  bool denies_only_dollar = false;
   bool may_send(std::string_view subject) const;
 };
 

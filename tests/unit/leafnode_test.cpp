@@ -541,6 +541,26 @@ TEST(LeafConnection, ALeafRefusesAPortThatIsNotALeafnodePort) {
   EXPECT_EQ(c->close_reason(), "Incorrect Port");
 }
 
+TEST(Permissions, DenyOnlyRulesLetOtherSubjectsPassAsTheFullMatchWould) {
+  // The first-character prefilter gives the same verdicts as matching every pattern.
+  permission_set p;
+  p.publish.deny = {"$JS.API.>", "$KV.>", "secret.*"};
+  p.subscribe.deny = {"$JS.API.>", "private.>"};
+  const permission_checker c{p};
+  for (const char* ok : {"orders", "s", "secrets", "$OBJ", "pri", "*", ">"})
+    EXPECT_TRUE(c.can_publish(ok)) << ok;
+  for (const char* no : {"$JS.API.INFO", "$KV.b.k", "secret.x"})
+    EXPECT_FALSE(c.can_publish(no)) << no;
+  EXPECT_TRUE(c.can_subscribe("orders.>", {}));
+  EXPECT_FALSE(c.can_subscribe("private.x", {}));
+  // A wildcard subscription is matched in full: allowed, its denies become a delivery filter.
+  EXPECT_TRUE(c.can_subscribe(">", {}));
+  EXPECT_NE(c.delivery_filter(">"), nullptr);
+  permission_set w;
+  w.publish.deny = {"*.secret"};  // a leading wildcard turns the prefilter off
+  EXPECT_FALSE(permission_checker{w}.can_publish("a.secret"));
+}
+
 // -- the router's leafnode rules --------------------------------------------------------------
 
 struct router_fixture {
