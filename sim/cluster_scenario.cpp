@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "sim/hostile_peer.hpp"
+#include "sim/interest_holdings.hpp"
 #include "sim/invariant_checker.hpp"
 #include "sim/leafnodes.hpp"
 #include "sim/protocol_workload.hpp"
@@ -407,56 +408,15 @@ class scenario_run {
         checker_.fail(e);
   }
 
-  using interest = std::multiset<std::string>;
-
-  // What server `s` holds: its clients' subscriptions, what it tells routes (those, the system
-  // account's and service exports' response subscriptions; not service imports', which stay
-  // local), and what its routes told it. Keys "account|subject|queue" (route: "|weight").
-  void holdings(int s, interest& local, interest& announced, interest& remote) {
-    for (const auto& acc : world_.server(static_cast<size_t>(s)).context->accounts.all())
-      acc->subscriptions().for_each([&](const subscription& sub) {
-        const std::string key = acc->name() + "|" + sub.subject + "|" + sub.queue;
-        if (sub.owner->is_gateway()) return;  // another cluster's (check_gateway_interest)
-        if (sub.owner->is_leaf()) {
-          // A leafnode we are the hub of: routes hear of its interest (a queue group with its
-          // weight); the hub we dialled: nobody does (check_leaf_interest covers both).
-          const bool hub_side = sub.owner->leaf && !sub.owner->leaf->spoke;
-          const int members = sub.queue.empty() ? 1 : sub.weight.load();
-          for (int m = 0; hub_side && m < members; ++m)
-            announced.insert(key);
-          return;
-        }
-        if (sub.owner->is_route()) {
-          remote.insert(key + "|" + std::to_string(sub.weight.load()));
-          return;
-        }
-        const bool own = sub.internal || acc->name() == "$SYS";  // the workload never uses $SYS
-        if (!own) local.insert(key);
-        if (!sub.internal || sub.responses_of) announced.insert(key);
-      });
-  }
-
-  // What a peer must be told about `local`: each subject once, each queue group with its
-  // member count as weight.
-  static interest summary(const interest& local) {
-    std::map<std::string, int> groups;
-    for (const auto& s : local)
-      ++groups[s];
-    interest out;
-    for (const auto& [key, n] : groups) {
-      const bool queue = key.back() != '|';
-      out.insert(key + "|" + std::to_string(queue ? n : 1));
-    }
-    return out;
-  }
-
   void check_interest() {
-    std::vector<interest> local(static_cast<size_t>(plan_.servers));
-    std::vector<interest> announced(local.size()), remote(local.size());
-    for (int s = 0; s < plan_.servers; ++s)
-      holdings(s, local[static_cast<size_t>(s)], announced[static_cast<size_t>(s)],
-               remote[static_cast<size_t>(s)]);
+    std::vector<server_holdings> held;
+    std::vector<interest> announced;
     for (int s = 0; s < plan_.servers; ++s) {
+      held.push_back(holdings_of(world_, s));
+      announced.push_back(held.back().announced);
+    }
+    for (int s = 0; s < plan_.servers; ++s) {
+      const auto& mine = held[static_cast<size_t>(s)];
       interest model;
       for (const auto& c : clients_)
         if (c->home() == s)
@@ -464,7 +424,7 @@ class scenario_run {
             if (sub.active)
               model.insert(account_names()[static_cast<size_t>(checker_.account_of(c->index()))] +
                            "|" + sub.subject + "|" + sub.queue);
-      if (model != local[static_cast<size_t>(s)])
+      if (model != mine.local)
         checker_.fail("interest: server " + std::to_string(s) +
                       " does not hold exactly its clients' subscriptions");
       interest expected;
@@ -472,9 +432,9 @@ class scenario_run {
         if (p != s && linked(s, p))
           for (const auto& i : summary(announced[static_cast<size_t>(p)]))
             expected.insert(i);
-      if (expected != remote[static_cast<size_t>(s)])
+      if (expected != mine.remote)
         checker_.fail("interest convergence: server " + std::to_string(s) + " holds " +
-                      std::to_string(remote[static_cast<size_t>(s)].size()) +
+                      std::to_string(mine.remote.size()) +
                       " route subscriptions, its live peers have " +
                       std::to_string(expected.size()) + " (queue weights included)");
     }

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "routing/leaf_interest.hpp"
+#include "sim/interest_holdings.hpp"
 #include "sim/world.hpp"
 
 namespace gnatsd::sim {
@@ -88,23 +89,20 @@ std::string check_leaf_interest(const scenario_plan& p, world& w, const sim_netw
     for (int l = 0; l < p.servers; ++l) {
       if (is_hub(p, l) || !up(l) || hub_of(p, net, l) != h) continue;
       const auto& leaf = *w.server(static_cast<size_t>(l)).context;
-      std::map<std::string, int> groups;
+      interest in_global;
       for (const auto& key : announced[static_cast<size_t>(l)])
-        if (key.rfind("$G|", 0) == 0) ++groups[key];
-      std::set<std::string> plain;
-      for (const auto& [key, n] : groups) {
-        const bool queue = key.back() != '|';
-        expected.insert(key + "|" + std::to_string(queue ? n : 1));
-        if (!queue) plain.insert(key);
-      }
+        if (key.rfind("$G|", 0) == 0) in_global.insert(key);
+      interest told = summary(in_global);
       // A leaf also announces its loop detection subject and its service imports' subjects.
       auto extra = [&](const std::string& subject) {
-        if (plain.insert("$G|" + subject + "|").second) expected.insert("$G|" + subject + "||1");
+        const std::string key = "$G|" + subject + "||1";
+        if (told.count(key) == 0) told.insert(key);
       };
       extra(loop_detection_subject(leaf.server_id, "$G"));
       if (const auto g = leaf.accounts.find("$G"))
         for (const auto& rule : g->imports()->services)
           extra(rule->mapping.to());
+      expected.insert(told.begin(), told.end());
     }
     if (held != expected)
       return "leafnode interest: hub server " + std::to_string(h) + " holds " +
