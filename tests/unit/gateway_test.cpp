@@ -4,8 +4,8 @@
 // hostile input, and the router's gateway rules.
 #include <gtest/gtest.h>
 
+#include "../support/config_text.hpp"
 #include "cluster/gateway_registry.hpp"
-#include "config/config_parser.hpp"
 #include "config/gateway_config.hpp"
 #include "config/options.hpp"
 #include "connection/gateway_connection.hpp"
@@ -17,28 +17,12 @@
 namespace gnatsd {
 namespace {
 
-class null_log final : public logger {
- public:
-  void write(log_level, std::string_view) override {}
-};
-
-server_options load(const std::string& text) {
-  server_options o;
-  std::vector<std::string> warnings;
-  apply_config(config::parse_string(text, "test.conf"), o, warnings);
-  return o;
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    return validate(load(text));
-  } catch (const config::parse_error& e) {
-    return e.what();
-  }
-}
+using testing::config_error_of;
+using testing::load_config_text;
+using testing::null_log;
 
 TEST(GatewayConfig, ReadsEveryKeyNatsServerReads) {
-  const auto o = load(R"(gateway {
+  const auto o = load_config_text(R"(gateway {
     name: A, listen: "127.0.0.1:7222", advertise: "gw.example:7222", connect_retries: 3
     reject_unknown_cluster: true
     authorization { user: gw, password: pw, timeout: 3 }
@@ -60,28 +44,30 @@ TEST(GatewayConfig, ReadsEveryKeyNatsServerReads) {
 TEST(GatewayConfig, ErrorsAreNatsServers) {
   // Each text checked against nats-server 2.9.10 (`-t` for the reading errors, a start for
   // the checks it makes at startup); columns are 1-based here.
-  EXPECT_EQ(error_of("gateway: 5"), "test.conf:1:1: Expected gateway to be a map, got int64");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, foo: 1 }"),
+  EXPECT_EQ(config_error_of("gateway: 5"),
+            "test.conf:1:1: Expected gateway to be a map, got int64");
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, foo: 1 }"),
             "test.conf:1:32: unknown field \"foo\"");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, gateways: \"x\" }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, gateways: \"x\" }"),
             "test.conf:1:32: Expected gateways field to be an array, got string");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, gateways: [ \"x\" ] }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, gateways: [ \"x\" ] }"),
             "test.conf:1:44: Expected gateway entry to be a map/struct, got x");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, authorization: { token: x } }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, authorization: { token: x } }"),
             "test.conf:1:32: Gateway authorization does not support tokens");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, authorization: { users: [{user: a, "
-                     "password: b}] } }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, authorization: { users: [{user: a, "
+                            "password: b}] } }"),
             "test.conf:1:32: Gateway authorization does not allow multiple users");
-  EXPECT_EQ(error_of("gateway { port: 7222 }"), "gateway has no name");
-  EXPECT_EQ(error_of("gateway { name: A }"),
+  EXPECT_EQ(config_error_of("gateway { port: 7222 }"), "gateway has no name");
+  EXPECT_EQ(config_error_of("gateway { name: A }"),
             "gateway \"A\" has no port specified (select -1 for random port)");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, gateways: [ {url: \"nats://h:1\"} ] }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, gateways: [ {url: \"nats://h:1\"} ] }"),
             "gateway in the list 0 has no name");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222, gateways: [ {name: B} ] }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222, gateways: [ {name: B} ] }"),
             "gateway \"B\" has no URL");
-  EXPECT_EQ(error_of("cluster { name: C, port: 6222 }\ngateway { name: A, port: 7222 }"),
+  EXPECT_EQ(config_error_of("cluster { name: C, port: 6222 }\ngateway { name: A, port: 7222 }"),
             "cluster name conflicts between cluster and gateway definitions");
-  EXPECT_EQ(error_of("cluster { name: A, port: 6222 }\ngateway { name: A, port: 7222 }"), "");
+  EXPECT_EQ(config_error_of("cluster { name: A, port: 6222 }\ngateway { name: A, port: 7222 }"),
+            "");
 }
 
 TEST(GatewayInfo, CommandsCarryTheAccountInBase64AsNatsServerSendsThem) {

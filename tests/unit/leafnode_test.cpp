@@ -5,10 +5,10 @@
 // credentials, the connection's handshake on both sides, and the router's leafnode rules.
 #include <gtest/gtest.h>
 
+#include "../support/config_text.hpp"
 #include "auth/credentials.hpp"
 #include "auth/nkey.hpp"
 #include "cluster/leaf_remotes.hpp"
-#include "config/config_parser.hpp"
 #include "config/leafnode_config.hpp"
 #include "config/options.hpp"
 #include "connection/leaf_connection.hpp"
@@ -22,28 +22,12 @@
 namespace gnatsd {
 namespace {
 
-class null_log final : public logger {
- public:
-  void write(log_level, std::string_view) override {}
-};
-
-server_options load(const std::string& text) {
-  server_options o;
-  std::vector<std::string> warnings;
-  apply_config(config::parse_string(text, "test.conf"), o, warnings);
-  return o;
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    return validate(load(text));
-  } catch (const config::parse_error& e) {
-    return e.what();
-  }
-}
+using testing::config_error_of;
+using testing::load_config_text;
+using testing::null_log;
 
 TEST(LeafConfig, ReadsEveryKeyNatsServerReads) {
-  const auto o = load(R"(leafnodes {
+  const auto o = load_config_text(R"(leafnodes {
     listen: "127.0.0.1:7422", advertise: "edge.example:7422", no_advertise: true
     reconnect: 3, min_version: "2.8.0"
     authorization { user: leaf, password: secret, account: ACME, timeout: 4 }
@@ -77,46 +61,52 @@ TEST(LeafConfig, ReadsEveryKeyNatsServerReads) {
 TEST(LeafConfig, ErrorsAreNatsServers) {
   // Each text checked against nats-server 2.9.10 (`-t` for the reading errors, a start for
   // the checks it makes at startup); columns are 1-based here.
-  EXPECT_EQ(error_of("leafnodes = 5"),
+  EXPECT_EQ(config_error_of("leafnodes = 5"),
             "test.conf:1:1: Expected map to define a leafnode, got int64");
-  EXPECT_EQ(error_of("leafnodes { remotes: 5 }"),
+  EXPECT_EQ(config_error_of("leafnodes { remotes: 5 }"),
             "test.conf:1:13: Expected remotes field to be an array, got int64");
-  EXPECT_EQ(error_of("leafnodes { remotes: [ \"x\" ] }"),
+  EXPECT_EQ(config_error_of("leafnodes { remotes: [ \"x\" ] }"),
             "test.conf:1:24: Expected remote leafnode entry to be a map/struct, got x");
-  EXPECT_EQ(error_of("leafnodes { remotes: [ { url: 5 } ] }"),
+  EXPECT_EQ(config_error_of("leafnodes { remotes: [ { url: 5 } ] }"),
             "test.conf:1:26: Expected remote leafnode url to be an array or string, got 5");
-  EXPECT_EQ(error_of("leafnodes { remotes: [ { url: \"nats-leaf://h:1\", bad: 1 } ] }"),
+  EXPECT_EQ(config_error_of("leafnodes { remotes: [ { url: \"nats-leaf://h:1\", bad: 1 } ] }"),
             "test.conf:1:50: unknown field \"bad\"");
-  EXPECT_EQ(error_of("leafnodes { port: 7422, authorization { user: a, password: b, users: [ "
-                     "{user: c, password: d} ] } }"),
-            "test.conf:1:25: can not have a single user/pass and a users array");
-  EXPECT_EQ(error_of("leafnodes { port: 7422, authorization { users: [ {user: c, password: d}, "
-                     "{user: c, password: e} ] } }"),
-            "test.conf:1:25: duplicate user \"c\" detected in leafnode authorization");
-  EXPECT_EQ(error_of("leafnodes { port: 7422, min_version: \"2.1.0\" }"),
+  EXPECT_EQ(
+      config_error_of("leafnodes { port: 7422, authorization { user: a, password: b, users: [ "
+                      "{user: c, password: d} ] } }"),
+      "test.conf:1:25: can not have a single user/pass and a users array");
+  EXPECT_EQ(
+      config_error_of("leafnodes { port: 7422, authorization { users: [ {user: c, password: d}, "
+                      "{user: c, password: e} ] } }"),
+      "test.conf:1:25: duplicate user \"c\" detected in leafnode authorization");
+  EXPECT_EQ(config_error_of("leafnodes { port: 7422, min_version: \"2.1.0\" }"),
             "test.conf:1:25: the minimum version should be at least 2.8.0");
-  EXPECT_EQ(error_of("leafnodes { port: 7422, authorization { users: 5 } }"),
+  EXPECT_EQ(config_error_of("leafnodes { port: 7422, authorization { users: 5 } }"),
             "test.conf:1:41: Expected users field to be an array, got 5");
-  EXPECT_EQ(error_of("leafnodes { port: 7422, authorization { users: [ 5 ] } }"),
+  EXPECT_EQ(config_error_of("leafnodes { port: 7422, authorization { users: [ 5 ] } }"),
             "test.conf:1:50: Expected user entry to be a map/struct, got 5");
   // The startup checks.
-  EXPECT_EQ(error_of("leafnodes { port: 7422, authorization { users: [ {user: a, password: b, "
-                     "account: NOPE} ] } }"),
+  EXPECT_EQ(
+      config_error_of("leafnodes { port: 7422, authorization { users: [ {user: a, password: b, "
+                      "account: NOPE} ] } }"),
+      "cannot find local account \"NOPE\" specified in leafnode authorization");
+  EXPECT_EQ(config_error_of("leafnodes { port: 7422, authorization { account: NOPE } }"),
             "cannot find local account \"NOPE\" specified in leafnode authorization");
-  EXPECT_EQ(error_of("leafnodes { port: 7422, authorization { account: NOPE } }"),
-            "cannot find local account \"NOPE\" specified in leafnode authorization");
-  EXPECT_EQ(error_of("leafnodes { remotes: [ { url: \"nats-leaf://h:1\", account: NOPE } ] }"),
-            "cannot find local account \"NOPE\" specified in leafnode remote");
-  EXPECT_EQ(error_of("leafnodes { remotes: [ { urls: [\"nats-leaf://h:1\", \"ws://h:2\"] } ] }"),
-            "remote leaf node configuration cannot have a mix of websocket and non-websocket "
-            "urls: [\"nats-leaf://h:1\" \"ws://h:2\"]");
-  EXPECT_EQ(error_of("leafnodes { remotes: [ { url: \"tls://u:p@h:1\" } ] }"),
+  EXPECT_EQ(
+      config_error_of("leafnodes { remotes: [ { url: \"nats-leaf://h:1\", account: NOPE } ] }"),
+      "cannot find local account \"NOPE\" specified in leafnode remote");
+  EXPECT_EQ(
+      config_error_of("leafnodes { remotes: [ { urls: [\"nats-leaf://h:1\", \"ws://h:2\"] } ] }"),
+      "remote leaf node configuration cannot have a mix of websocket and non-websocket "
+      "urls: [\"nats-leaf://h:1\" \"ws://h:2\"]");
+  EXPECT_EQ(config_error_of("leafnodes { remotes: [ { url: \"tls://u:p@h:1\" } ] }"),
             "TLS on leafnode remotes is not supported yet: tls://u:xxxxx@h:1");
-  EXPECT_EQ(error_of("gateway { name: A, port: 7222 }\nleafnodes { port: 7422 }"),
+  EXPECT_EQ(config_error_of("gateway { name: A, port: 7222 }\nleafnodes { port: 7422 }"),
             "leaf nodes and gateways (both being defined) require a system account to also be "
             "configured");
-  EXPECT_EQ(error_of("system_account: \"$SYS\"\ngateway { name: A, port: 7222 }\nleafnodes { port: "
-                     "7422 }"),
+  EXPECT_EQ(config_error_of(
+                "system_account: \"$SYS\"\ngateway { name: A, port: 7222 }\nleafnodes { port: "
+                "7422 }"),
             "");
 }
 
@@ -398,7 +388,7 @@ struct leaf_fixture {
     ctx->log = std::make_shared<null_log>();
     ctx->server_id = "NSELF";
     ctx->server_name = "self";
-    auto o = load(config.empty() ? "leafnodes { port: 7422 }" : config);
+    auto o = load_config_text(config.empty() ? "leafnodes { port: 7422 }" : config);
     ctx->accounts.configure(o, ctx->server_id);
     ctx->set_options(o);
     ctx->set_auth(o.authorization);

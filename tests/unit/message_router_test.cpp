@@ -1,6 +1,7 @@
 // Unit tests of the forwarding rules in message_router: what a message from a client and a
 // message from a route reach, with local and route-owned subscriptions in one sublist.
 #include "routing/message_router.hpp"
+#include "../support/config_text.hpp"
 
 #include "routing/producer_stall.hpp"
 
@@ -13,10 +14,7 @@
 namespace gnatsd {
 namespace {
 
-class null_log final : public logger {
- public:
-  void write(log_level, std::string_view) override {}
-};
+using testing::null_log;
 
 // Records what each destination was handed.
 class recording_subscriber final : public subscriber {
