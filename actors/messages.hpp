@@ -59,6 +59,7 @@ CAF_ADD_ATOM(gnatsd, gnatsd, ping_timer_atom, "pingtimer")
 CAF_ADD_ATOM(gnatsd, gnatsd, auth_timer_atom, "authtimer")
 CAF_ADD_ATOM(gnatsd, gnatsd, deadline_timer_atom, "deadline")
 CAF_ADD_ATOM(gnatsd, gnatsd, stall_timer_atom, "stalltimer")
+CAF_ADD_ATOM(gnatsd, gnatsd, read_on_atom, "readon")
 // Local interest changes, session -> interest actor.
 CAF_ADD_ATOM(gnatsd, gnatsd, interest_atom, "interest")
 // A session ended, session -> server.
@@ -150,8 +151,8 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<deliver_atom, std::vector<char>, uint64_t>,
     caf::reacts_to<expired_atom, uint64_t>, caf::reacts_to<ping_timer_atom>,
     caf::reacts_to<auth_timer_atom>, caf::reacts_to<deadline_timer_atom>,
-    caf::reacts_to<stall_timer_atom>, caf::reacts_to<urls_atom>, caf::reacts_to<shutdown_atom>,
-    caf::reacts_to<reload_atom>, caf::reacts_to<over_limit_atom>>;
+    caf::reacts_to<stall_timer_atom>, caf::reacts_to<read_on_atom>, caf::reacts_to<urls_atom>,
+    caf::reacts_to<shutdown_atom>, caf::reacts_to<reload_atom>, caf::reacts_to<over_limit_atom>>;
 
 /// One per route connection (actors/route.hpp).
 using route_actor =

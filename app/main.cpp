@@ -19,6 +19,7 @@
 
 #include "actors/server.hpp"
 #include "actors/tls_settings.hpp"
+#include "app/reactor_scheduler.hpp"
 #include "app/signal_sender.hpp"
 #include "app/thread_plan.hpp"
 #include "config/command_line.hpp"
@@ -211,19 +212,18 @@ int run(const server_options& opts, const std::vector<const char*>& argv) {
     return 1;
   }
   const thread_plan threads = plan_threads(opts, usable_cores());
-  log->debugf("Running " + std::to_string(threads.workers) + " actor workers and " +
-              std::to_string(threads.io) + " I/O threads on " + std::to_string(threads.cores) +
-              " cores");
+  log->debugf("Running " + std::to_string(threads.workers) + " actor workers on " +
+              std::to_string(threads.cores) + " cores");
+  // The transport is made first and destroyed last: the actor workers run its reactor.
+  net::asio_transport transport{threads.workers};
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", size_t{threads.workers});
-  // An idle worker blocks on its condition variable at once (woken when a job arrives)
-  // instead of CAF's default of spinning and then sleeping in 50 us steps: those sleeps were
-  // the largest kernel cost of a publish-only run, and a message arriving during one waited
-  // out the step (request/reply p50 on this machine: 325 us polling, 142 us blocking).
-  cfg.set("work-stealing.aggressive-poll-attempts", size_t{0});
-  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+  // One message per turn: an actor with a backlog (a publisher's read buffer in slices, a
+  // subscriber's batches) goes to the back of its worker's queue after each, behind the
+  // connections that just became ready.
+  cfg.set("scheduler.max-throughput", size_t{1});
+  use_reactor_scheduler(cfg, transport);
   caf::actor_system sys{cfg};
-  net::asio_transport transport;
   running_server server;
   std::string error;
   const auto facts = machine_facts();
@@ -240,7 +240,6 @@ int run(const server_options& opts, const std::vector<const char*>& argv) {
   }
   const std::string ports_file = write_ports_file(opts, transport, server, http_port, program);
   server.context->exit_hook = [] { ::kill(::getpid(), SIGINT); };
-  transport.run(static_cast<int>(threads.io));
   const int code = wait_for_shutdown(signals, *log, server.actor, argv, opts);
   log->info("Initiating Shutdown...");
   transport.stop_listening();

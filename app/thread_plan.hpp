@@ -1,6 +1,6 @@
-// How many threads the program runs, from the machine: CAF's actor workers and Boost.Asio's
-// I/O threads follow the cores this process may run on (its CPU affinity, as Go's NumCPU
-// reads it for nats-server), unless the options set them.
+// How many threads the program runs, from the machine: CAF's actor workers, which also run
+// Boost.Asio's reactor, follow the cores this process may run on (its CPU affinity, as Go's
+// NumCPU reads it for nats-server), unless the options set them.
 #pragma once
 
 #include "config/options.hpp"
@@ -9,8 +9,7 @@ namespace gnatsd {
 
 struct thread_plan {
   unsigned cores = 1;    // the CPUs in the process's affinity mask
-  unsigned workers = 1;  // actor workers: one per core
-  unsigned io = 1;       // I/O threads: a quarter of the cores, at least one
+  unsigned workers = 1;  // actor workers, each running a reactor: one per core
 };
 
 /// The cores this process may run on (at least 1).

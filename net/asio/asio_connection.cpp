@@ -4,6 +4,7 @@
 #include <netinet/tcp.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include "net/asio/peer_certificate.hpp"
 #include "util/assert.hpp"
@@ -51,7 +52,23 @@ std::string tls_version(SSL* ssl) {
   return v.rfind("TLSv", 0) == 0 ? v.substr(4) : v;
 }
 
+thread_local const asio::execution_context* owned_reactor = nullptr;
+
 }  // namespace
+
+void asio_connection::own_reactor(const asio::execution_context* reactor) {
+  owned_reactor = reactor;
+}
+
+// The reactor's thread may run the step at once: nothing else runs this connection's
+// handlers. Any other thread posts it (and wakes that thread if it sleeps).
+template <class Step>
+void asio_connection::on_reactor(Step&& step) {
+  if (owned_reactor == reactor_)
+    step();
+  else
+    asio::post(socket_.get_executor(), std::forward<Step>(step));
+}
 
 asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls)
     : asio_connection(std::move(socket), std::move(tls), asio::ip::tcp::endpoint{}) {
@@ -68,7 +85,8 @@ asio_connection::asio_connection(asio::ip::tcp::socket socket, tls_plan tls,
       handshake_timer_(socket_.get_executor()),
       ping_timer_(socket_.get_executor()),
       auth_timer_(socket_.get_executor()),
-      write_check_timer_(socket_.get_executor()) {
+      write_check_timer_(socket_.get_executor()),
+      reactor_(&asio::query(socket_.get_executor(), asio::execution::context)) {
   if (tls_plan_.context) {
     tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_plan_.context);
     phase_ =
@@ -99,14 +117,19 @@ void asio_connection::start(std::shared_ptr<connection_handler> handler, int ini
     self->handler_ = std::move(handler);
     self->credits_ = initial_credits;
     self->timers_ = timers;
+    bool queued = false;
+    {
+      std::lock_guard<std::mutex> lock{self->write_mutex_};
+      self->started_ = true;
+      queued = !self->queue_.empty();
+    }
     if (timers.first_ping.count() > 0) self->arm_ping(timers.first_ping);
     if (timers.auth_timeout.count() > 0) {
       self->auth_timer_.expires_after(timers.auth_timeout);
-      self->auth_timer_.async_wait([self](const boost::system::error_code& ec) {
-        self->on_timer(timer_kind::auth, ec);
-      });
+      self->auth_timer_.async_wait(
+          [self](const boost::system::error_code& ec) { self->on_timer(timer_kind::auth, ec); });
     }
-    if (!self->queue_.empty()) self->arm_write_check();
+    if (queued) self->arm_write_check();
     if (self->phase_ == phase::handshaking) self->begin_handshake();
     self->do_read();
   });
@@ -137,7 +160,7 @@ void asio_connection::arm_write_check() {
   write_check_timer_.expires_after(timers_.write_check);
   write_check_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     self->write_check_armed_ = false;
-    if (!ec && (self->writing_ || !self->queue_.empty())) {
+    if (!ec && self->bytes_waiting()) {
       self->on_timer(timer_kind::write_check, ec);
       self->arm_write_check();
     }
@@ -147,15 +170,46 @@ void asio_connection::arm_write_check() {
 void asio_connection::on_timer(timer_kind kind, const boost::system::error_code& ec) {
   if (ec || closed_ || !handler_) return;  // cancelled, or the connection is gone
   handler_->on_timer(kind);
-  if (kind == timer_kind::ping && timers_.ping_interval.count() > 0) arm_ping(timers_.ping_interval);
+  if (kind == timer_kind::ping && timers_.ping_interval.count() > 0)
+    arm_ping(timers_.ping_interval);
 }
 
+bool asio_connection::bytes_waiting() {
+  std::lock_guard<std::mutex> lock{write_mutex_};
+  return writing_ || !queue_.empty();
+}
+
+// The actor's thread writes an idle plain socket itself: the syscall nats-server's read loop
+// makes when it flushes a subscriber in place. Only what the socket does not take at once
+// goes through the strand (a post, and the wake-up of whichever thread runs it).
 void asio_connection::write(std::vector<char> bytes) {
   if (bytes.empty()) return;
-  asio::post(socket_.get_executor(), [self = shared_from_this(), b = std::move(bytes)]() mutable {
-    if (self->closed_) return;
-    self->queue_.push_back(std::move(b));
-    if (!self->writing_) self->do_write();
+  std::unique_lock<std::mutex> lock{write_mutex_};
+  if (closed_) return;
+  if (started_ && !tls_ && !writing_ && !write_posted_ && queue_.empty() && !close_after_flush_) {
+    const ssize_t n =
+        ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) handler_->on_flushed(static_cast<size_t>(n));
+    if (n == static_cast<ssize_t>(bytes.size())) {
+      lock.unlock();
+      buffer_pool::shared().give(std::move(bytes));
+      return;
+    }
+    // The rest, or all of it when the socket is full or failed: the strand's write waits
+    // for room or finds the error.
+    if (n > 0) write_front_offset_ = static_cast<size_t>(n);
+  }
+  queue_.push_back(std::move(bytes));
+  if (writing_ || write_posted_) return;
+  write_posted_ = true;
+  lock.unlock();
+  on_reactor([self = shared_from_this()] {
+    {
+      std::lock_guard<std::mutex> guard{self->write_mutex_};
+      self->write_posted_ = false;
+      if (self->closed_) return;
+      if (!self->writing_) self->do_write();
+    }
     self->arm_write_check();
   });
 }
@@ -164,6 +218,7 @@ void asio_connection::greet(std::vector<char> bytes) {
   GNATSD_ASSERT(!tls_);
   if (bytes.empty()) return;
   asio::post(socket_.get_executor(), [self = shared_from_this(), b = std::move(bytes)]() mutable {
+    std::lock_guard<std::mutex> lock{self->write_mutex_};
     if (self->closed_) return;
     self->unreported_ += b.size();
     self->queue_.push_front(std::move(b));
@@ -172,7 +227,7 @@ void asio_connection::greet(std::vector<char> bytes) {
 }
 
 void asio_connection::resume_reading(std::vector<char> spent) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), b = std::move(spent)]() mutable {
+  on_reactor([self = shared_from_this(), b = std::move(spent)]() mutable {
     ++self->credits_;
     // Keep the buffer for the next read unless it is far larger than reads have become.
     if (b.capacity() <= 2 * self->read_size_ && b.capacity() > self->spare_.capacity())
@@ -183,10 +238,13 @@ void asio_connection::resume_reading(std::vector<char> spent) {
 
 void asio_connection::close(bool flush) {
   asio::post(socket_.get_executor(), [self = shared_from_this(), flush] {
-    if (self->closed_) return;
-    if (flush && (self->writing_ || !self->queue_.empty())) {
-      self->close_after_flush_ = true;
-      return;
+    {
+      std::lock_guard<std::mutex> lock{self->write_mutex_};
+      if (self->closed_) return;
+      if (flush && (self->writing_ || self->write_posted_ || !self->queue_.empty())) {
+        self->close_after_flush_ = true;
+        return;
+      }
     }
     self->do_close("closed by server");
   });
@@ -222,6 +280,7 @@ void asio_connection::on_handshake(const boost::system::error_code& ec) {
                                  SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)),
                                  peer_certificate_names(ssl)});
   do_read();
+  std::lock_guard<std::mutex> lock{write_mutex_};
   if (!writing_) do_write();
 }
 
@@ -283,6 +342,7 @@ void asio_connection::on_read(const boost::system::error_code& ec, size_t n) {
     reading_ = false;
     return;
   }
+  const bool drained = !tls_ && n < read_buf_.size() - read_filled_;
   read_filled_ += n;
   if (!ec && more_tls_input_ready()) {
     read_more();
@@ -296,7 +356,11 @@ void asio_connection::on_read(const boost::system::error_code& ec, size_t n) {
     do_close(peer_closed ? "Client Closed" : "Read Error: " + ec.message());
     return;
   }
-  do_read();
+  // A plain read shorter than its room emptied the socket: the next one waits for the owner
+  // to hand the credit back, after it has answered what it read. Issued now, it would try a
+  // read that finds nothing (asio reads at once) before the owner even starts: a syscall on
+  // every request's way. A full read means more is waiting: read ahead.
+  if (!drained) do_read();
 }
 
 void asio_connection::deliver_read() {
@@ -357,9 +421,11 @@ void asio_connection::do_write() {
 }
 
 void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
+  std::unique_lock<std::mutex> lock{write_mutex_};
   writing_ = false;
   if (closed_) return;
   if (ec) {
+    lock.unlock();
     do_close("Write Error: " + ec.message());
     return;
   }
@@ -385,6 +451,7 @@ void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
     } else if (!queue_.empty()) {
       do_write();  // closing before the handshake (max connections): the -ERR goes in clear too
     } else {
+      lock.unlock();
       do_close("closed by server");
     }
     return;
@@ -392,11 +459,14 @@ void asio_connection::on_write(const boost::system::error_code& ec, size_t n) {
   if (!queue_.empty()) {
     do_write();
   } else if (close_after_flush_) {
+    lock.unlock();
     do_close("closed by server");
   }
 }
 
 void asio_connection::do_close(const std::string& reason) {
+  // Under the write lock: an actor's direct write never meets a closed (or reused) socket.
+  std::unique_lock<std::mutex> lock{write_mutex_};
   if (closed_) return;
   closed_ = true;
   boost::system::error_code ignored;
@@ -409,6 +479,7 @@ void asio_connection::do_close(const std::string& reason) {
   if (reason != "Client Closed") socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   queue_.clear();
+  lock.unlock();
   if (handler_) {
     auto h = std::move(handler_);
     h->on_closed(reason);

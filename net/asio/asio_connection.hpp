@@ -2,7 +2,10 @@
 //
 // Beast-style do_x/on_x steps confined to a strand: one async_read_some in flight while read
 // credits remain, one gathered async_write in flight with everything queued behind it. Calls
-// from actors (write, resume_reading, close) are posted onto the strand.
+// from actors (resume_reading, close) are posted onto the strand; `write` sends at once on
+// the caller's thread when a plain socket has nothing in flight, and queues for the strand
+// otherwise. The write state (queue and flags) is shared by both ways under `write_mutex_`;
+// the read state belongs to the strand alone.
 //
 // With TLS the connection goes through phases: `greeting` (the first write, the client INFO,
 // goes out in clear), `handshaking` (nothing is read or written but the handshake, bounded by
@@ -12,6 +15,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <deque>
+#include <mutex>
 
 #include "net/asio/tls_context.hpp"
 #include "net/transport.hpp"
@@ -31,6 +35,9 @@ class asio_connection final : public connection,
 
   /// TCP_NODELAY and TCP_NOTSENT_LOWAT, as every connection has them.
   static void tune_socket(int fd);
+  /// Tells the calling thread that it alone runs `reactor` (an actor worker): calls it makes
+  /// on that reactor's connections need no post.
+  static void own_reactor(const asio::execution_context* reactor);
 
   void start(std::shared_ptr<connection_handler> handler, int initial_credits,
              connection_timers timers) override;
@@ -49,7 +56,8 @@ class asio_connection final : public connection,
   bool more_tls_input_ready();
   void on_read(const boost::system::error_code& ec, size_t n);
   void deliver_read();
-  void do_write();
+  bool bytes_waiting();
+  void do_write();  // with write_mutex_ held
   void on_write(const boost::system::error_code& ec, size_t n);
   void do_close(const std::string& reason);
   void begin_handshake();
@@ -60,6 +68,8 @@ class asio_connection final : public connection,
   void arm_ping(std::chrono::nanoseconds after);
   void arm_write_check();
   void on_timer(timer_kind kind, const boost::system::error_code& ec);
+  template <class Step>
+  void on_reactor(Step&& step);
 
   // The socket's executor is a strand (sockets are created on one), so every handler and
   // every posted call for this connection runs serialized.
@@ -86,12 +96,19 @@ class asio_connection final : public connection,
   asio::steady_timer ping_timer_, auth_timer_, write_check_timer_;
   bool write_check_armed_ = false;
 
+  // The write state: written under write_mutex_ (by the strand or a direct write), read
+  // under it from outside the strand. `closed_` is also read by the strand's read path.
+  std::mutex write_mutex_;
   std::deque<std::vector<char>> queue_;
-  size_t unreported_ = 0;  // greeting bytes still to write: not the owner's, not reported
+  size_t unreported_ = 0;          // greeting bytes still to write: not the owner's, not reported
   size_t write_front_offset_ = 0;  // bytes of queue_.front() already written
-  bool writing_ = false;
+  bool started_ = false;           // `start` ran: the handler is there to hear of writes
+  bool writing_ = false;           // an async write is in flight
+  bool write_posted_ = false;      // queued bytes wait for the strand to start writing
   bool close_after_flush_ = false;
   bool closed_ = false;
+
+  const asio::execution_context* reactor_;  // the io_context whose one thread runs this
 };
 
 }  // namespace gnatsd::net::asio_impl

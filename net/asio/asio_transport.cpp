@@ -5,11 +5,13 @@
 #include <net/if.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <chrono>
 #include <list>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "net/asio/asio_connection.hpp"
 #include "net/asio/http_listener.hpp"
@@ -122,34 +124,49 @@ class listener_tls {
   tls_plan plan_;
 };
 
-struct asio_transport::impl {
-  asio::io_context io;
+// One io_context per actor worker, run by that worker alone (app/reactor_scheduler): its
+// handlers never need a strand, and a worker's post to its own context wakes nobody.
+struct reactor {
+  asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  std::vector<std::thread> threads;
+};
+
+struct asio_transport::impl {
+  std::vector<std::unique_ptr<reactor>> reactors;
+  std::atomic<size_t> next_reactor{0};
+  std::atomic<bool> served{false};  // run_one_for was called: workers run the reactors
   std::list<std::shared_ptr<asio::ip::tcp::acceptor>> acceptors;
   std::vector<std::shared_ptr<asio_impl::http_listener>> http;
   std::mutex listener_tls_mutex;
   std::map<int, std::shared_ptr<listener_tls>> tls_by_port;
 
+  // Listeners, resolvers and the monitoring port.
+  asio::io_context& main() { return reactors.front()->io; }
+  // Connections go round-robin over the reactors.
+  asio::io_context& next() { return reactors[next_reactor++ % reactors.size()]->io; }
+
   void do_accept(std::shared_ptr<asio::ip::tcp::acceptor> acceptor,
                  std::shared_ptr<accept_handler> handler, std::shared_ptr<listener_tls> tls) {
-    // Each accepted socket gets its own strand as executor; accept reports the peer's
-    // address, so no getpeername follows.
+    // Each accepted socket goes to the next reactor; accept reports the peer's address, so
+    // no getpeername follows.
     auto peer = std::make_shared<asio::ip::tcp::endpoint>();
-    acceptor->async_accept(
-        asio::make_strand(io), *peer,
-        [this, acceptor, handler, tls, peer](const boost::system::error_code& ec,
-                                             asio::ip::tcp::socket socket) {
-          if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-          if (!ec)
-            handler->on_accept(
-                std::make_shared<asio_connection>(std::move(socket), tls->get(), *peer));
-          do_accept(acceptor, handler, tls);
-        });
+    acceptor->async_accept(next(), *peer,
+                           [this, acceptor, handler, tls, peer](const boost::system::error_code& ec,
+                                                                asio::ip::tcp::socket socket) {
+                             if (ec == asio::error::operation_aborted || !acceptor->is_open())
+                               return;
+                             if (!ec)
+                               handler->on_accept(std::make_shared<asio_connection>(
+                                   std::move(socket), tls->get(), *peer));
+                             do_accept(acceptor, handler, tls);
+                           });
   }
 };
 
-asio_transport::asio_transport() : impl_(std::make_unique<impl>()) {}
+asio_transport::asio_transport(unsigned reactors) : impl_(std::make_unique<impl>()) {
+  for (unsigned i = 0; i < std::max(1u, reactors); ++i)
+    impl_->reactors.push_back(std::make_unique<reactor>());
+}
 
 asio_transport::~asio_transport() {
   stop();
@@ -165,11 +182,11 @@ bool asio_transport::listen(const std::string& host, int port, const tls_setting
     std::shared_ptr<asio::ip::tcp::acceptor> acceptor;
     // 0.0.0.0 takes IPv6 clients too, as nats-server (Go listens dual-stack on a wildcard).
     if (host == "0.0.0.0" || host.empty())
-      acceptor = open_dual_stack(impl_->io, static_cast<unsigned short>(std::stoi(service)));
+      acceptor = open_dual_stack(impl_->main(), static_cast<unsigned short>(std::stoi(service)));
     if (!acceptor) {
-      asio::ip::tcp::resolver resolver{impl_->io};
+      asio::ip::tcp::resolver resolver{impl_->main()};
       const auto results = resolver.resolve(host, service, asio::ip::tcp::resolver::passive);
-      acceptor = open_acceptor(impl_->io, results.begin()->endpoint(), false);
+      acceptor = open_acceptor(impl_->main(), results.begin()->endpoint(), false);
     }
     bound_port = acceptor->local_endpoint().port();
     impl_->acceptors.push_back(acceptor);
@@ -196,8 +213,8 @@ void asio_transport::dial(const std::string& host, int port, const tls_settings&
     done(nullptr, error);
     return;
   }
-  auto resolver = std::make_shared<asio::ip::tcp::resolver>(impl_->io);
-  auto socket = std::make_shared<asio::ip::tcp::socket>(asio::make_strand(impl_->io));
+  auto resolver = std::make_shared<asio::ip::tcp::resolver>(impl_->main());
+  auto socket = std::make_shared<asio::ip::tcp::socket>(impl_->next());
   resolver->async_resolve(
       host, std::to_string(port),
       [resolver, socket, plan, done = std::move(done)](
@@ -228,14 +245,14 @@ bool asio_transport::serve_http(const std::string& host, int port, const tls_set
     if (!context) return false;
   }
   auto listener =
-      std::make_shared<asio_impl::http_listener>(impl_->io, std::move(handler), context);
+      std::make_shared<asio_impl::http_listener>(impl_->main(), std::move(handler), context);
   if (!listener->listen(host, port, bound_port, error)) return false;
   impl_->http.push_back(std::move(listener));
   return true;
 }
 
 void asio_transport::stop_listening(int port) {
-  asio::post(impl_->io, [this, port] {
+  asio::post(impl_->main(), [this, port] {
     auto& all = impl_->acceptors;
     for (auto it = all.begin(); it != all.end();) {
       boost::system::error_code ec;
@@ -273,7 +290,7 @@ bool asio_transport::set_listener_tls(const std::vector<std::pair<int, tls_setti
 void asio_transport::stop_listening() {
   for (auto& h : impl_->http)
     h->stop();
-  asio::post(impl_->io, [this] {
+  asio::post(impl_->main(), [this] {
     for (auto& a : impl_->acceptors) {
       boost::system::error_code ignored;
       a->close(ignored);
@@ -302,20 +319,42 @@ std::vector<std::string> asio_transport::all_interface_addresses() {
   return out;
 }
 
-void asio_transport::run(int threads) {
-  for (int i = 0; i < threads; ++i)
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
-}
-
 void asio_transport::stop() {
   // Let queued writes and closes finish (up to two seconds), then stop hard.
-  impl_->work.reset();
-  for (int i = 0; i < 200 && !impl_->io.stopped() && !impl_->threads.empty(); ++i)
+  for (auto& r : impl_->reactors)
+    r->work.reset();
+  const auto all_stopped = [&] {
+    for (auto& r : impl_->reactors)
+      if (!r->io.stopped()) return false;
+    return true;
+  };
+  for (int i = 0; i < 200 && impl_->served.load() && !all_stopped(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  impl_->io.stop();
-  for (auto& t : impl_->threads)
-    if (t.joinable()) t.join();
-  impl_->threads.clear();
+  for (auto& r : impl_->reactors)
+    r->io.stop();
+}
+
+size_t asio_transport::reactors() const {
+  return impl_->reactors.size();
+}
+
+bool asio_transport::run_one_for(size_t reactor, std::chrono::microseconds max_wait) {
+  if (!impl_->served.load(std::memory_order_relaxed)) impl_->served = true;
+  asio_connection::own_reactor(&impl_->reactors[reactor]->io);
+  return impl_->reactors[reactor]->io.run_one_for(max_wait) > 0;
+}
+
+void asio_transport::poll(size_t reactor) {
+  asio_connection::own_reactor(&impl_->reactors[reactor]->io);
+  impl_->reactors[reactor]->io.poll();
+}
+
+void asio_transport::wake(size_t reactor) {
+  asio::post(impl_->reactors[reactor]->io, [] {});
+}
+
+bool asio_transport::stopped(size_t reactor) const {
+  return impl_->reactors[reactor]->io.stopped();
 }
 
 }  // namespace gnatsd::net

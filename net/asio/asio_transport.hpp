@@ -1,9 +1,10 @@
-// The production transport: TCP on Boost.Asio, with one io_context run by a small pool of
-// threads owned by this object.
+// The production transport: TCP on Boost.Asio, with one io_context (a reactor) per actor
+// worker, run by that worker whenever it is idle (app/reactor_scheduler). Connections are
+// spread over the reactors round-robin.
 #pragma once
 
+#include <chrono>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "net/http_server.hpp"
@@ -13,7 +14,8 @@ namespace gnatsd::net {
 
 class asio_transport final : public transport {
  public:
-  asio_transport();
+  /// `reactors`: one per actor worker.
+  explicit asio_transport(unsigned reactors);
   ~asio_transport() override;
 
   bool listen(const std::string& host, int port, const tls_settings& tls,
@@ -35,10 +37,19 @@ class asio_transport final : public transport {
   bool serve_http(const std::string& host, int port, const tls_settings& tls, http_handler handler,
                   int& bound_port, std::string& error);
 
-  /// Runs the io_context on `threads` background threads.
-  void run(int threads);
-  /// Stops the io_context and joins its threads.
+  /// Stops the reactors, after up to two seconds for queued writes and closes.
   void stop();
+
+  size_t reactors() const;
+  /// For the worker that owns `reactor`, when it has nothing else to do: runs one ready
+  /// handler, or waits up to `max_wait` for one. Returns whether a handler ran.
+  bool run_one_for(size_t reactor, std::chrono::microseconds max_wait);
+  /// Runs the ready handlers of `reactor`, looking for ready sockets without waiting.
+  void poll(size_t reactor);
+  /// Makes the worker waiting in (or on its way to) run_one_for of `reactor` return.
+  void wake(size_t reactor);
+  /// Whether `reactor` has stopped: run_one_for returns at once from then on.
+  bool stopped(size_t reactor) const;
 
  private:
   struct impl;

@@ -55,7 +55,7 @@ struct overrides {
   std::optional<std::string> ports_file_dir, signal;
   std::optional<std::string> tls_cert, tls_key, tls_ca;
   bool tls = false, tls_verify = false;
-  std::optional<int> port, http_port, https_port, connect_retries, workers, io_threads;
+  std::optional<int> port, http_port, https_port, connect_retries, workers;
   std::optional<std::string> cluster, routes, cluster_name, cluster_advertise;
   bool logtime = true, no_advertise = false;
   bool debug = false, trace = false, debug_trace = false, test = false, help = false,
@@ -75,7 +75,6 @@ void add_flags(CLI::App& app, overrides& o) {
   app.add_option("-P,--pid", o.pid_file);
   app.add_option("--ports_file_dir", o.ports_file_dir);
   app.add_option("--workers", o.workers);
-  app.add_option("--io_threads", o.io_threads);
   app.add_option("--sl,--signal", o.signal);
   app.add_option("-m,--http_port", o.http_port);
   app.add_option("--ms,--https_port", o.https_port);
@@ -134,7 +133,6 @@ std::string apply_overrides(const overrides& o, const CLI::App& app, server_opti
   if (o.pid_file) s.pid_file = *o.pid_file;
   if (o.ports_file_dir) s.ports_file_dir = *o.ports_file_dir;
   if (o.workers) s.worker_threads = *o.workers;
-  if (o.io_threads) s.io_threads = *o.io_threads;
   if (o.http_port) s.http_port = *o.http_port;
   if (o.https_port) s.https_port = *o.https_port;
   if (app.count("-T") != 0) s.logtime = o.logtime;

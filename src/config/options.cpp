@@ -308,7 +308,6 @@ void apply_config(const value& top, server_options& o, std::vector<std::string>&
           {"pidfile", str(o.pid_file)},
           {"ports_file_dir", str(o.ports_file_dir)},
           {"worker_threads", integer(o.worker_threads)},
-          {"io_threads", integer(o.io_threads)},
           {"max_payload", size(o.max_payload)},
           {"max_connections", integer(o.max_connections)},
           {"max_conn", integer(o.max_connections)},
@@ -424,8 +423,6 @@ std::string validate(const server_options& o) {
   if (o.ping_max < 1) return "ping_max must be at least 1";
   if (o.worker_threads < 0 || o.worker_threads > 1024)
     return "worker_threads must be between 0 (from the cores) and 1024";
-  if (o.io_threads < 0 || o.io_threads > 1024)
-    return "io_threads must be between 0 (from the cores) and 1024";
   if (!o.cluster.routes.empty() && o.cluster.port == 0)
     return "solicited routes require cluster capabilities, e.g. --cluster";
   for (const auto& r : o.cluster.routes) {

@@ -285,10 +285,9 @@ struct server_options {
   std::string log_file;
   std::string pid_file;
   std::string ports_file_dir;  // empty: no ports file
-  /// gnatsd's own: actor worker threads and network I/O threads (0: from the cores this
-  /// process may run on, its CPU affinity). Fixed at start.
+  /// gnatsd's own: actor worker threads, each of which also runs network I/O (0: from the
+  /// cores this process may run on, its CPU affinity). Fixed at start.
   int worker_threads = 0;
-  int io_threads = 0;
 
   int64_t max_payload = 1024 * 1024;
   int max_connections = 65536;

@@ -34,7 +34,6 @@ std::string unreloadable_change(const server_options& a, const server_options& b
   check("PidFile", a.pid_file, b.pid_file);
   check("PortsFileDir", a.ports_file_dir, b.ports_file_dir);
   check("WorkerThreads", int64_t{a.worker_threads}, int64_t{b.worker_threads});
-  check("IOThreads", int64_t{a.io_threads}, int64_t{b.io_threads});
   check("LameDuckDuration", a.lame_duck_duration, b.lame_duck_duration);
   check("LameDuckGracePeriod", a.lame_duck_grace_period, b.lame_duck_grace_period);
   check("Cluster.Host", a.cluster.host, b.cluster.host);

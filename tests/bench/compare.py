@@ -74,10 +74,17 @@ CLUSTER = [("cluster A->B 16B", "16"), ("cluster A->B 128B", "128")]
 # label, unit, better, target ratio (None: reported only)
 ROWS = [(label, "msgs/s", HIGHER, 1.3 if "1KiB" not in label else None)
         for label, _, _ in THROUGHPUT] + [(label, "msgs/s", HIGHER, 1.3) for label, _ in CLUSTER] + [
-    ("req/reply p50", "us", LOWER, None),
+    ("req/reply p50", "us", LOWER, 0.6),
     ("req/reply p90", "us", LOWER, None),
-    ("req/reply p99", "us", LOWER, 1.0),
+    ("req/reply p99", "us", LOWER, 0.6),
     ("req/reply p99.9", "us", LOWER, None),
+    ("server CPU per request", "us", LOWER, 1.0),
+    ("req/reply across a route p50", "us", LOWER, 0.6),
+    ("req/reply across a route p99", "us", LOWER, 0.6),
+    ("req/reply across a route p99.9", "us", LOWER, None),
+    ("servers' CPU per request across a route", "us", LOWER, 1.0),
+    ("req/reply beside a 1:1 16B stream p50", "us", LOWER, None),
+    ("req/reply beside a 1:1 16B stream p99", "us", LOWER, None),
     ("memory per idle connection", "bytes", LOWER, 1.0),
     ("1:1 16B beside the idle connections", "msgs/s", HIGHER, None),
     ("memory per subscription", "bytes", LOWER, 1.0),
@@ -218,19 +225,69 @@ def run_cluster(a, binary, add):
 LATENCIES = {}  # binary -> every request/reply round trip (us) of every round, for --svg
 
 
+def reqrep(a, url, sub_url=None, samples=None):
+    """p50, p90, p99 and p99.9 (us) of a.reqs round trips; the responder on sub_url."""
+    args = ["--url", url, "--scenario", "reqrep", "--size", "16", "--msgs", str(a.reqs)]
+    if sub_url:
+        args += ["--sub-url", sub_url]
+    if samples:
+        args += ["--latencies", samples]
+    out = loadgen(a, "reqrep", args)
+    m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
+    return [float(m.group(i + 1)) for i in range(4)]
+
+
+def round_trips(a):
+    return a.reqs + min(1000, a.reqs // 10)  # the load generator's warm-up included
+
+
 def run_latency(a, binary, add):
+    """Request/reply one at a time: on one server (also the server's CPU per request), across
+    a route (requester on A, responder on B), and on one server beside a 1:1 stream."""
     s = Server(binary)
     samples = os.path.join(tempfile.mkdtemp(prefix="gnatsd-bench-"), "latencies.txt")
     try:
-        out = loadgen(a, "reqrep", ["--url", s.url, "--scenario", "reqrep", "--size", "16",
-                                    "--msgs", str(a.reqs), "--latencies", samples])
-        m = re.search(r"p50=([\d.]+) p90=([\d.]+) p99=([\d.]+) p99.9=([\d.]+)", out)
-        for i, p in enumerate(["p50", "p90", "p99", "p99.9"]):
-            add(f"req/reply {p}", float(m.group(i + 1)))
+        cpu = s.cpu_seconds()
+        ps = reqrep(a, s.url, samples=samples)
+        cpu = s.cpu_seconds() - cpu
+        for p, v in zip(["p50", "p90", "p99", "p99.9"], ps):
+            add(f"req/reply {p}", v)
+        add("server CPU per request", cpu / round_trips(a) * 1e6)
         with open(samples) as f:
             LATENCIES.setdefault(binary, []).extend(float(line) for line in f if line.strip())
+        # The stream runs until the round trips are done (far more messages than it can send
+        # in that time); it is given half a second to be under way.
+        stream = subprocess.Popen(
+            [a.loadgen, "--url", s.url, "--scenario", "pubsub", "--size", "16", "--msgs",
+             "1000000000", "--subject", "bench.stream"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=raise_fd_limit)
+        try:
+            time.sleep(0.5)
+            ps = reqrep(a, s.url)
+        finally:
+            stream.kill()
+            stream.wait()
+        add("req/reply beside a 1:1 16B stream p50", ps[0])
+        add("req/reply beside a 1:1 16B stream p99", ps[2])
     finally:
         s.stop()
+    ra, rb = free_port(), free_port()
+    sa = Server(binary, ["-cluster", f"nats://127.0.0.1:{ra}"])
+    sb = None
+    try:
+        sb = Server(binary, ["-cluster", f"nats://127.0.0.1:{rb}",
+                             "-routes", f"nats://127.0.0.1:{ra}"])
+        cpu = sa.cpu_seconds() + sb.cpu_seconds()
+        ps = reqrep(a, sa.url, sub_url=sb.url)
+        cpu = sa.cpu_seconds() + sb.cpu_seconds() - cpu
+        add("req/reply across a route p50", ps[0])
+        add("req/reply across a route p99", ps[2])
+        add("req/reply across a route p99.9", ps[3])
+        add("servers' CPU per request across a route", cpu / round_trips(a) * 1e6)
+    finally:
+        for x in (sa, sb):
+            if x:
+                x.stop()
 
 
 def histogram_svg(series, path):

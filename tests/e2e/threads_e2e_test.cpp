@@ -18,23 +18,20 @@ std::vector<std::string> pinned(const std::string& cpus, std::vector<std::string
   return args;
 }
 
-TEST(ThreadsE2E, WorkersAndIoThreadsFollowTheCpuAffinity) {
+TEST(ThreadsE2E, WorkersFollowTheCpuAffinity) {
   server_process one{"/usr/bin/taskset", pinned("0")};
-  EXPECT_TRUE(one.wait_for_log("Running 1 actor workers and 1 I/O threads on 1 cores"))
-      << one.log();
+  EXPECT_TRUE(one.wait_for_log("Running 1 actor workers on 1 cores")) << one.log();
   server_process two{"/usr/bin/taskset", pinned("0,1")};
-  EXPECT_TRUE(two.wait_for_log("Running 2 actor workers and 1 I/O threads on 2 cores"))
-      << two.log();
+  EXPECT_TRUE(two.wait_for_log("Running 2 actor workers on 2 cores")) << two.log();
 }
 
 TEST(ThreadsE2E, OptionsSetThem) {
-  server_process flags{"/usr/bin/taskset", pinned("0", {"--workers", "3", "--io_threads", "2"})};
-  EXPECT_TRUE(flags.wait_for_log("Running 3 actor workers and 2 I/O threads on 1 cores"))
-      << flags.log();
+  server_process flags{"/usr/bin/taskset", pinned("0", {"--workers", "3"})};
+  EXPECT_TRUE(flags.wait_for_log("Running 3 actor workers on 1 cores")) << flags.log();
   server_process config{
       gnatsd_binary(),
-      local_args({"-D", "-c", write_config("threads.conf", "worker_threads: 2\nio_threads: 3\n")})};
-  EXPECT_TRUE(config.wait_for_log("Running 2 actor workers and 3 I/O threads")) << config.log();
+      local_args({"-D", "-c", write_config("threads.conf", "worker_threads: 2\n")})};
+  EXPECT_TRUE(config.wait_for_log("Running 2 actor workers")) << config.log();
 }
 
 }  // namespace

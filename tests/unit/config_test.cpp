@@ -665,15 +665,12 @@ namespace {
 
 // gnatsd's own thread options: read from the file, fixed at start, bounded.
 TEST(Config, ThreadCountsAreReadAndFixedAtStart) {
-  const auto o = load("worker_threads: 8\nio_threads: 2\n");
+  const auto o = load("worker_threads: 8\n");
   EXPECT_EQ(o.worker_threads, 8);
-  EXPECT_EQ(o.io_threads, 2);
-  EXPECT_EQ(unreloadable_change(o, load("worker_threads: 4\nio_threads: 2\n")),
+  EXPECT_EQ(unreloadable_change(o, load("worker_threads: 4\n")),
             "config reload not supported for WorkerThreads: old=8, new=4");
-  EXPECT_EQ(unreloadable_change(o, load("worker_threads: 8\nio_threads: 1\n")),
-            "config reload not supported for IOThreads: old=2, new=1");
-  EXPECT_EQ(validate(load("io_threads: -1")),
-            "io_threads must be between 0 (from the cores) and 1024");
+  EXPECT_EQ(validate(load("worker_threads: -1")),
+            "worker_threads must be between 0 (from the cores) and 1024");
   EXPECT_EQ(validate(load("worker_threads: 2000")),
             "worker_threads must be between 0 (from the cores) and 1024");
 }
