@@ -8,7 +8,9 @@ server is started fresh for every group of scenarios:
               from /proc afterwards
   cluster     1 publisher on server A -> 1 subscriber on server B of a two-server cluster
   latency     request/reply round trips one at a time: p50, p90, p99, p99.9 (--svg FILE:
-              every round trip of every round as a histogram, both servers)
+              every round trip of every round as a histogram, both servers) and the server's
+              CPU per round trip; across a route (requester on A, responder on B); and on
+              one server beside a 1:1 16B stream on another subject
   conns       --conns idle clients: server memory per connection, then a 1:1 run beside them
   subs        --subs-conns x --subs-per-conn subscriptions: memory per subscription,
               subscribe rate, publish rate to one of them and spread over 100,000 of them
@@ -42,6 +44,7 @@ A benchmark that prints numbers, not a test.
 """
 import argparse
 import atexit
+import contextlib
 import math
 import os
 import re
@@ -204,22 +207,29 @@ def run_throughput(a, binary, add):
         s.stop()
 
 
+@contextlib.contextmanager
+def route_pair(binary):
+    """Servers A and B of one cluster, B routed to A, stopped on leaving."""
+    ra, rb = free_port(), free_port()
+    sa = Server(binary, ["-cluster", f"nats://127.0.0.1:{ra}"])
+    sb = None
+    try:
+        sb = Server(binary, ["-cluster", f"nats://127.0.0.1:{rb}",
+                             "-routes", f"nats://127.0.0.1:{ra}"])
+        yield sa, sb
+    finally:
+        for s in (sa, sb):
+            if s:
+                s.stop()
+
+
 def run_cluster(a, binary, add):
     for label, size in CLUSTER:
-        ra, rb = free_port(), free_port()
-        sa = Server(binary, ["-cluster", f"nats://127.0.0.1:{ra}"])
-        sb = None
-        try:
-            sb = Server(binary, ["-cluster", f"nats://127.0.0.1:{rb}",
-                                 "-routes", f"nats://127.0.0.1:{ra}"])
+        with route_pair(binary) as (sa, sb):
             # The load generator waits until the subscriber's interest reached server A.
             out = loadgen(a, label, ["--url", sa.url, "--sub-url", sb.url, "--msgs", str(a.msgs),
                                      "--scenario", "pubsub", "--size", size])
             add(label, rate(out, "sub"))
-        finally:
-            for s in (sa, sb):
-                if s:
-                    s.stop()
 
 
 LATENCIES = {}  # binary -> every request/reply round trip (us) of every round, for --svg
@@ -271,12 +281,7 @@ def run_latency(a, binary, add):
         add("req/reply beside a 1:1 16B stream p99", ps[2])
     finally:
         s.stop()
-    ra, rb = free_port(), free_port()
-    sa = Server(binary, ["-cluster", f"nats://127.0.0.1:{ra}"])
-    sb = None
-    try:
-        sb = Server(binary, ["-cluster", f"nats://127.0.0.1:{rb}",
-                             "-routes", f"nats://127.0.0.1:{ra}"])
+    with route_pair(binary) as (sa, sb):
         cpu = sa.cpu_seconds() + sb.cpu_seconds()
         ps = reqrep(a, sa.url, sub_url=sb.url)
         cpu = sa.cpu_seconds() + sb.cpu_seconds() - cpu
@@ -284,10 +289,6 @@ def run_latency(a, binary, add):
         add("req/reply across a route p99", ps[2])
         add("req/reply across a route p99.9", ps[3])
         add("servers' CPU per request across a route", cpu / round_trips(a) * 1e6)
-    finally:
-        for x in (sa, sb):
-            if x:
-                x.stop()
 
 
 def histogram_svg(series, path):
