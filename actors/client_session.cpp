@@ -15,12 +15,11 @@ namespace {
 // three more (two left publish-only runs waiting on credits; eight used more CPU for no gain).
 constexpr int read_credits = 4;
 // A read buffer is parsed in slices of this size, and the actor turn ends after the slice
-// that took the turn past read_turn: a 256 KiB buffer of small messages takes about a
-// millisecond, and the worker serves its other connections between turns (a request waited
-// out the whole buffer of a busy publisher: p50 2.3 ms beside a 1:1 stream). The clock is
-// virtual in the simulator and does not move during a turn there: one turn per buffer.
+// that took the turn past session_config::read_turn (50 us): a 256 KiB buffer of small
+// messages takes about a millisecond, and the worker serves its other connections between
+// turns (a request waited out the whole buffer of a busy publisher: p50 2.3 ms beside a 1:1
+// stream).
 constexpr size_t read_slice = 4 * 1024;
-constexpr caf::timespan read_turn{std::chrono::microseconds{50}};
 constexpr auto first_ping_max = std::chrono::seconds{2};
 // How often a stalled producer looks whether its destinations have drained: every
 // millisecond at first, then every ten (a producer held behind a stuck route may wait long).
@@ -111,8 +110,9 @@ void finish(session_pointer self, bool flush) {
 }
 
 // Emits everything the connection produced during this turn; the deliveries only with
-// `deliveries` (a buffer's slices but its last leave them to grow: one batch and one socket
-// write per destination and read buffer, as without slicing).
+// `deliveries` or when the connection closes (a buffer's turns but its last leave them to
+// grow: one batch and one socket write per destination and read buffer, as without turns;
+// a publisher closed in mid-buffer still delivers what it published before).
 void emit(session_pointer self, bool deliveries = true) {
   auto& st = self->state;
   auto& conn = *st.conn;
@@ -126,7 +126,10 @@ void emit(session_pointer self, bool deliveries = true) {
         st.config.connection->write(std::move(chunk));
   }
   if (!st.login_seen) report_login(self);
-  if (conn.closing()) finish(self, conn.flush_before_close());
+  if (conn.closing()) {
+    if (!deliveries) conn.flush_deliveries();
+    finish(self, conn.flush_before_close());
+  }
 }
 
 // Returns the read credit of a processed buffer, or holds it while a destination is over the
@@ -160,7 +163,8 @@ void read_slice_of(session_pointer self, std::vector<char>& data, size_t at) {
     const size_t n = std::min(read_slice, data.size() - at);
     st.conn->receive(data.data() + at, n);
     at += n;
-  } while (at < data.size() && !st.conn->closing() && self->clock().now() - start < read_turn);
+  } while (at < data.size() && !st.conn->closing() &&
+           self->clock().now() - start < st.config.read_turn);
   if (st.config.stats)
     st.config.stats->last_activity_steady_ns.store(steady_ns(self->clock().now()),
                                                    std::memory_order_relaxed);

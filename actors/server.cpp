@@ -34,6 +34,7 @@ void accept_client(server_pointer self, net::connection_ptr& conn, uint64_t cid)
   cfg.over_connection_limit =
       st.sessions.size() >= static_cast<size_t>(st.context->current_limits()->max_connections);
   cfg.stats = std::make_shared<connection_stats>();
+  cfg.read_turn = st.context->current_options()->read_turn;
   auto stats = cfg.stats;
   const auto remote = cfg.connection->remote();
   st.context->counters.total_connections.fetch_add(1, std::memory_order_relaxed);

@@ -288,6 +288,11 @@ struct server_options {
   /// gnatsd's own: actor worker threads, each of which also runs network I/O (0: from the
   /// cores this process may run on, its CPU affinity). Fixed at start.
   int worker_threads = 0;
+  /// How long a client session parses one read buffer before the worker's other connections
+  /// get a turn (actors/client_session.cpp); not a config key. 0: one 4 KiB slice per turn,
+  /// which the simulator uses on some servers, since its actor clock stands still during a
+  /// turn (with the default, it parses every buffer in one turn).
+  std::chrono::microseconds read_turn{50};
 
   int64_t max_payload = 1024 * 1024;
   int max_connections = 65536;
