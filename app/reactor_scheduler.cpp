@@ -99,6 +99,8 @@ class reactor_policy : public caf::policy::unprofiled {
       idle.store(true, std::memory_order_relaxed);
       const bool ran = the_reactor->run_one_for(reactor, idle_wait);
       idle.store(false, std::memory_order_relaxed);
+      // The reactor was just looked at: the job its handler queued runs without a poll first.
+      d(self).last_poll = std::chrono::steady_clock::now();
       // A stopped reactor (the program is shutting down) returns at once: look at the
       // queues every millisecond instead of spinning.
       if (!ran && the_reactor->stopped(reactor))
