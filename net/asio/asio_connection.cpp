@@ -181,7 +181,7 @@ bool asio_connection::bytes_waiting() {
 
 // The actor's thread writes an idle plain socket itself: the syscall nats-server's read loop
 // makes when it flushes a subscriber in place. Only what the socket does not take at once
-// goes through the strand (a post, and the wake-up of whichever thread runs it).
+// goes through the reactor (a post and a wake-up when the caller is another worker).
 void asio_connection::write(std::vector<char> bytes) {
   if (bytes.empty()) return;
   std::unique_lock<std::mutex> lock{write_mutex_};
@@ -195,7 +195,7 @@ void asio_connection::write(std::vector<char> bytes) {
       buffer_pool::shared().give(std::move(bytes));
       return;
     }
-    // The rest, or all of it when the socket is full or failed: the strand's write waits
+    // The rest, or all of it when the socket is full or failed: the reactor's write waits
     // for room or finds the error.
     if (n > 0) write_front_offset_ = static_cast<size_t>(n);
   }

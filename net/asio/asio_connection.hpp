@@ -1,11 +1,12 @@
 // A TCP connection on Boost.Asio, implementing net::connection, in clear or over TLS.
 //
-// Beast-style do_x/on_x steps confined to a strand: one async_read_some in flight while read
-// credits remain, one gathered async_write in flight with everything queued behind it. Calls
-// from actors (resume_reading, close) are posted onto the strand; `write` sends at once on
-// the caller's thread when a plain socket has nothing in flight, and queues for the strand
-// otherwise. The write state (queue and flags) is shared by both ways under `write_mutex_`;
-// the read state belongs to the strand alone.
+// Beast-style do_x/on_x steps on the connection's reactor (an io_context run by one worker
+// thread alone): one async_read_some in flight while read credits remain, one gathered
+// async_write in flight with everything queued behind it. Calls from actors (resume_reading,
+// close) run at once on the reactor's own thread and are posted to it from any other;
+// `write` sends at once on the caller's thread when a plain socket has nothing in flight,
+// and queues for the reactor otherwise. The write state (queue and flags) is shared by both
+// ways under `write_mutex_`; the read state belongs to the reactor's thread alone.
 //
 // With TLS the connection goes through phases: `greeting` (the first write, the client INFO,
 // goes out in clear), `handshaking` (nothing is read or written but the handshake, bounded by
@@ -71,8 +72,8 @@ class asio_connection final : public connection,
   template <class Step>
   void on_reactor(Step&& step);
 
-  // The socket's executor is a strand (sockets are created on one), so every handler and
-  // every posted call for this connection runs serialized.
+  // The socket's executor is its reactor, which one thread runs: every handler and every
+  // posted call for this connection runs serialized.
   asio::ip::tcp::socket socket_;
   std::shared_ptr<connection_handler> handler_;
   endpoint remote_;
@@ -96,15 +97,15 @@ class asio_connection final : public connection,
   asio::steady_timer ping_timer_, auth_timer_, write_check_timer_;
   bool write_check_armed_ = false;
 
-  // The write state: written under write_mutex_ (by the strand or a direct write), read
-  // under it from outside the strand. `closed_` is also read by the strand's read path.
+  // The write state: written under write_mutex_ (by the reactor or a direct write), read
+  // under it from outside the reactor. `closed_` is also read by the reactor's read path.
   std::mutex write_mutex_;
   std::deque<std::vector<char>> queue_;
   size_t unreported_ = 0;          // greeting bytes still to write: not the owner's, not reported
   size_t write_front_offset_ = 0;  // bytes of queue_.front() already written
   bool started_ = false;           // `start` ran: the handler is there to hear of writes
   bool writing_ = false;           // an async write is in flight
-  bool write_posted_ = false;      // queued bytes wait for the strand to start writing
+  bool write_posted_ = false;      // queued bytes wait for the reactor to start writing
   bool close_after_flush_ = false;
   bool closed_ = false;
 
