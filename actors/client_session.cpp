@@ -96,6 +96,9 @@ void finish(session_pointer self, bool flush) {
   auto& st = self->state;
   if (st.finished) return;
   st.finished = true;
+  // What it published before - also in the earlier turns of a buffer it will not finish -
+  // is delivered: those messages already count against their subscriptions' limits.
+  st.conn->flush_deliveries();
   st.conn->cleanup();
   report_logout(self);
   auto changes = st.conn->take_interest_changes();
@@ -110,9 +113,8 @@ void finish(session_pointer self, bool flush) {
 }
 
 // Emits everything the connection produced during this turn; the deliveries only with
-// `deliveries` or when the connection closes (a buffer's turns but its last leave them to
-// grow: one batch and one socket write per destination and read buffer, as without turns;
-// a publisher closed in mid-buffer still delivers what it published before).
+// `deliveries` (a buffer's turns but its last leave them to grow: one batch and one socket
+// write per destination and read buffer, as without turns) or when the session finishes.
 void emit(session_pointer self, bool deliveries = true) {
   auto& st = self->state;
   auto& conn = *st.conn;
@@ -126,10 +128,7 @@ void emit(session_pointer self, bool deliveries = true) {
         st.config.connection->write(std::move(chunk));
   }
   if (!st.login_seen) report_login(self);
-  if (conn.closing()) {
-    if (!deliveries) conn.flush_deliveries();
-    finish(self, conn.flush_before_close());
-  }
+  if (conn.closing()) finish(self, conn.flush_before_close());
 }
 
 // Returns the read credit of a processed buffer, or holds it while a destination is over the
