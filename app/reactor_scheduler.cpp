@@ -133,30 +133,30 @@ class reactor_policy : public caf::policy::unprofiled {
     return self->id() % the_reactor->reactors();
   }
 
+  // The first worker other than `self`, in order after it, for which `f` returns true.
+  template <class Worker, class F>
+  static Worker* find_other(Worker* self, F f) {
+    auto* parent = self->parent();
+    const size_t n = parent->num_workers();
+    for (size_t i = 1; i < n; ++i)
+      if (auto* other = parent->worker_by_id((self->id() + i) % n); f(other)) return other;
+    return nullptr;
+  }
+
   // Wakes one idle worker other than `self`, if there is one.
   template <class Worker>
   void wake_idle(Worker* self) {
-    auto* parent = self->parent();
-    const size_t n = parent->num_workers();
-    for (size_t i = 1; i < n; ++i) {
-      auto* other = parent->worker_by_id((self->id() + i) % n);
-      if (d(other).idle.load(std::memory_order_relaxed)) {
-        the_reactor->wake(reactor_of(other));
-        return;
-      }
-    }
+    if (auto* idle =
+            find_other(self, [](Worker* w) { return d(w).idle.load(std::memory_order_relaxed); }))
+      the_reactor->wake(reactor_of(idle));
   }
 
   // The oldest job of any other worker.
   template <class Worker>
   caf::resumable* steal(Worker* self) {
-    auto* parent = self->parent();
-    const size_t n = parent->num_workers();
-    for (size_t i = 1; i < n; ++i) {
-      auto* victim = parent->worker_by_id((self->id() + i) % n);
-      if (auto* job = d(victim).queue.take_tail()) return job;
-    }
-    return nullptr;
+    caf::resumable* job = nullptr;
+    find_other(self, [&](Worker* w) { return (job = d(w).queue.take_tail()) != nullptr; });
+    return job;
   }
 };
 
