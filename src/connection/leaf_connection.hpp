@@ -152,7 +152,7 @@ class leaf_connection final : public proto::leaf_op_handler, public peer_link {
   std::shared_ptr<leaf_peer> peer_ = std::make_shared<leaf_peer>();
   std::shared_ptr<const permission_checker> filter_;  // publish: send; subscribe: announce
   std::shared_ptr<const permission_set> peer_login_;
-                                             // accepted: the leaf's user's permissions
+  // accepted: the leaf's user's permissions
   std::optional<leaf_registration> registration_;
   std::optional<std::vector<std::string>> urls_;
   std::vector<interest_change> interest_;
