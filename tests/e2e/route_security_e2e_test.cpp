@@ -16,8 +16,8 @@
 #include <chrono>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "../support/cluster_helpers.hpp"
@@ -38,9 +38,8 @@ constexpr const char* wrong_password = "Wr0ng-n0t-in-any-output";
 std::string good_connect(const std::string& id) {
   return "CONNECT {\"echo\":true,\"verbose\":false,\"pedantic\":false,\"user\":\"ruser\","
          "\"pass\":\"" +
-         std::string{route_password} +
-         "\",\"tls_required\":false,\"headers\":true,\"name\":\"" + id +
-         "\",\"cluster\":\"c1\"}\r\n";
+         std::string{route_password} + "\",\"tls_required\":false,\"headers\":true,\"name\":\"" +
+         id + "\",\"cluster\":\"c1\"}\r\n";
 }
 
 std::string peer_info(const std::string& id) {
@@ -152,8 +151,8 @@ void expect_same_replies(const std::string& conf_text_ns, const std::string& con
     bytes.push_back(t.second);
   const auto a = replies(ns_route, bytes), b = replies(g_route, bytes);
   for (size_t i = 0; i < transcripts.size(); ++i)
-    EXPECT_EQ(b[i], a[i]) << "transcript \"" << transcripts[i].first << "\": "
-                          << ::testing::PrintToString(transcripts[i].second);
+    EXPECT_EQ(b[i], a[i]) << "transcript \"" << transcripts[i].first
+                          << "\": " << ::testing::PrintToString(transcripts[i].second);
 }
 
 TEST(RouteSecurityE2E, EveryRouteOperationInEveryOrderGetsNatsServersReplyWithAuthorization) {
@@ -258,8 +257,9 @@ TEST(RouteSecurityE2E, NoCredentialReachesALogATraceAMonitoringPageOrThePortsFil
       "authorization { user: alice, password: \"" + std::string{client_password} + "\" }\n";
   // B solicits A with credentials, and itself (nats-server logs that URL redacted).
   const std::string routes = "  routes: [\"nats://ruser:" + std::string{route_password} +
-                             "@127.0.0.1:" + std::to_string(a.route) + "\", \"nats://ruser:" +
-                             route_password + "@127.0.0.1:" + std::to_string(b.route) + "\"]\n";
+                             "@127.0.0.1:" + std::to_string(a.route) +
+                             "\", \"nats://ruser:" + route_password +
+                             "@127.0.0.1:" + std::to_string(b.route) + "\"]\n";
   server_process sa{gnatsd_binary(),
                     {"-c", write_config("cred_a.conf", clients + a.conf()), "-DV"}};
   server_process sb{gnatsd_binary(),
@@ -287,21 +287,23 @@ TEST(RouteSecurityE2E, NoCredentialReachesALogATraceAMonitoringPageOrThePortsFil
              "\"}\r\nPING\r\n");
   EXPECT_TRUE(wrong.wait_closed());
   cluster_node c;
-  server_process sc{gnatsd_binary(),
-                    {"-c",
-                     write_config("cred_c.conf", "authorization { token: \"" +
-                                                     std::string{client_token} + "\" }\n" +
-                                                     c.conf()),
-                     "-DV"}};
+  server_process sc{
+      gnatsd_binary(),
+      {"-c",
+       write_config("cred_c.conf",
+                    "authorization { token: \"" + std::string{client_token} + "\" }\n" + c.conf()),
+       "-DV"}};
   raw_client with_token{c.client};
   with_token.send("CONNECT {\"verbose\":false,\"auth_token\":\"" + std::string{client_token} +
                   "\"}\r\nSUB t 1\r\nPING\r\n");
   EXPECT_NE(with_token.read_until("PONG", 5s).find("PONG"), std::string::npos);
   ASSERT_TRUE(sc.wait_for_log("\"auth_token\":\"[REDACTED]\""));
 
-  std::vector<std::pair<std::string, std::string>> outputs = {
-      {"A's log", sa.log()}, {"A's output", sa.output()}, {"B's log", sb.log()},
-      {"B's output", sb.output()}, {"C's log", sc.log()}};
+  std::vector<std::pair<std::string, std::string>> outputs = {{"A's log", sa.log()},
+                                                              {"A's output", sa.output()},
+                                                              {"B's log", sb.log()},
+                                                              {"B's output", sb.output()},
+                                                              {"C's log", sc.log()}};
   for (const auto* node : {&a, &b, &c})
     for (const std::string path : {"/varz", "/routez?subs=1", "/connz?auth=1&subs=1",
                                    "/connz?state=all&auth=1", "/subsz?subs=1", "/healthz"})
@@ -376,10 +378,9 @@ constexpr int64_t max_pending = 8 * 1024 * 1024;
 
 TEST(RouteSecurityE2E, AStuckRoutePeerHoldsPublishersBackWithinMaxPendingAndIsDropped) {
   cluster_node node;
-  const std::string limits = "max_pending: " + std::to_string(max_pending) +
-                             "\nwrite_deadline: \"2s\"\n";
-  server_process g{gnatsd_binary(),
-                   {"-c", write_config("stuck.conf", limits + node.conf()), "-D"}};
+  const std::string limits =
+      "max_pending: " + std::to_string(max_pending) + "\nwrite_deadline: \"2s\"\n";
+  server_process g{gnatsd_binary(), {"-c", write_config("stuck.conf", limits + node.conf()), "-D"}};
   auto peer = stuck_route_peer(node.route, "NSTUCK");
   ASSERT_TRUE(g.wait_for_log("Registering remote route \"NSTUCK\""));
   flooder publisher{node.client, "PUB flood 1024\r\n" + std::string(1024, 'x') + "\r\n"};
@@ -409,8 +410,8 @@ TEST(RouteSecurityE2E, AStuckRoutePeerHoldsPublishersBackWithinMaxPendingAndIsDr
 
 TEST(RouteSecurityE2E, ASlowRoutePeerThatKeepsReadingIsLoggedAndKept) {
   cluster_node node;
-  const std::string limits = "max_pending: " + std::to_string(max_pending) +
-                             "\nwrite_deadline: \"1s\"\n";
+  const std::string limits =
+      "max_pending: " + std::to_string(max_pending) + "\nwrite_deadline: \"1s\"\n";
   server_process g{gnatsd_binary(), {"-c", write_config("slow.conf", limits + node.conf()), "-D"}};
   auto peer = stuck_route_peer(node.route, "NSLOW");
   ASSERT_TRUE(g.wait_for_log("Registering remote route \"NSLOW\""));
@@ -441,11 +442,10 @@ TEST(RouteSecurityE2E, ASlowRoutePeerThatKeepsReadingIsLoggedAndKept) {
 
 TEST(RouteSecurityE2E, ARoutePeerThatSendsButNeverAnswersPingsIsFoundStale) {
   cluster_node node;
-  server_process g{gnatsd_binary(),
-                   {"-c",
-                    write_config("stale.conf", "ping_interval: \"200ms\"\nping_max: 1\n" +
-                                                   node.conf()),
-                    "-D"}};
+  server_process g{
+      gnatsd_binary(),
+      {"-c", write_config("stale.conf", "ping_interval: \"200ms\"\nping_max: 1\n" + node.conf()),
+       "-D"}};
   raw_client peer{node.route};
   peer.send(good_connect("NCHATTY") + peer_info("NCHATTY"));
   ASSERT_TRUE(g.wait_for_log("Registering remote route \"NCHATTY\""));
@@ -457,11 +457,11 @@ TEST(RouteSecurityE2E, ARoutePeerThatSendsButNeverAnswersPingsIsFoundStale) {
 
 TEST(RouteSecurityE2E, AClientThatOnlyPublishesAndNeverAnswersPingsIsFoundStale) {
   cluster_node node;
-  server_process g{gnatsd_binary(),
-                   {"-c",
-                    write_config("stale_client.conf",
-                                 "ping_interval: \"200ms\"\nping_max: 1\n" + node.conf()),
-                    "-D"}};
+  server_process g{
+      gnatsd_binary(),
+      {"-c",
+       write_config("stale_client.conf", "ping_interval: \"200ms\"\nping_max: 1\n" + node.conf()),
+       "-D"}};
   raw_client c{node.client};
   c.send("CONNECT {\"verbose\":false}\r\n");
   for (int i = 0; i < 400 && !g.wait_for_log("Stale Connection", 10ms); ++i)
@@ -471,8 +471,10 @@ TEST(RouteSecurityE2E, AClientThatOnlyPublishesAndNeverAnswersPingsIsFoundStale)
 
 TEST(RouteSecurityE2E, PeersThatAskForRepliesAndNeverReadThemAreCutAtMaxPending) {
   cluster_node node;
-  server_process g{gnatsd_binary(),
-                   {"-c", write_config("pings.conf", "max_pending: 65536\nmax_payload: 65536\n" + node.conf()), "-D"}};
+  server_process g{
+      gnatsd_binary(),
+      {"-c", write_config("pings.conf", "max_pending: 65536\nmax_payload: 65536\n" + node.conf()),
+       "-D"}};
   std::string pings;
   for (int i = 0; i < 100'000; ++i)
     pings += "PING\r\n";
@@ -525,8 +527,8 @@ TEST(RouteSecurityE2E, ClosedClientsRecordNatsServersReasons) {
     std::map<std::string, std::string> out;
     for (int i = 0; i < 200 && out.size() < cases.size(); ++i) {
       out.clear();
-      const auto closed = nlohmann::json::parse(http_get(http, "/connz?state=closed"), nullptr,
-                                                false);
+      const auto closed =
+          nlohmann::json::parse(http_get(http, "/connz?state=closed"), nullptr, false);
       if (closed.is_object())
         for (const auto& c : closed["connections"])
           if (c.contains("name") && c.contains("reason"))
@@ -536,10 +538,12 @@ TEST(RouteSecurityE2E, ClosedClientsRecordNatsServersReasons) {
     return out;
   };
   cluster_node ref, ours;
-  server_process ns{nats_server_binary(), {"-a", "127.0.0.1", "-p", std::to_string(ref.client),
-                                           "-m", std::to_string(ref.http)}};
-  server_process g{gnatsd_binary(), {"-a", "127.0.0.1", "-p", std::to_string(ours.client), "-m",
-                                     std::to_string(ours.http)}};
+  server_process ns{
+      nats_server_binary(),
+      {"-a", "127.0.0.1", "-p", std::to_string(ref.client), "-m", std::to_string(ref.http)}};
+  server_process g{
+      gnatsd_binary(),
+      {"-a", "127.0.0.1", "-p", std::to_string(ours.client), "-m", std::to_string(ours.http)}};
   const auto expected = reasons(ns, ref.http);
   EXPECT_EQ(expected.size(), cases.size());
   EXPECT_EQ(expected.at("control-line"), "Maximum Control Line Exceeded");
