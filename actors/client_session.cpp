@@ -114,11 +114,14 @@ void finish(session_pointer self, bool flush) {
 
 // Emits everything the connection produced during this turn; the deliveries only with
 // `deliveries` (a buffer's turns but its last leave them to grow: one batch and one socket
-// write per destination and read buffer, as without turns) or when the session finishes.
+// write per destination and read buffer, as without turns), when the session finishes, or
+// when the client gets an answer: a PONG promises that what was published before it has
+// been handed on, so the deliveries go first (a server that stops after the PONG must not
+// lose a message its publisher saw confirmed).
 void emit(session_pointer self, bool deliveries = true) {
   auto& st = self->state;
   auto& conn = *st.conn;
-  if (deliveries) conn.flush_deliveries();
+  if (deliveries || conn.has_output()) conn.flush_deliveries();
   auto changes = conn.take_interest_changes();
   if (!changes.empty()) self->send(st.config.interest, interest_atom_v, std::move(changes));
   if (!conn.closing() || conn.flush_before_close()) {

@@ -35,6 +35,7 @@ struct server_state {
   std::map<uint64_t, child<session_actor>> sessions;  // by cid
   std::deque<monitor::connection_view> closed;        // the last closed connections, for /connz
   bool shutting_down = false;
+  bool links_closed = false;  // shutdown told routes, gateways and leafnodes to close
 
   // -- system account (actors/system_service) ------------------------------------------------
   system_actor system;  // null without a system account, and once shutdown began
@@ -84,6 +85,9 @@ server_actor spawn_server_actor(caf::actor_system& sys, server_args args);
 void shutdown(server_pointer self);
 /// Quits once shutdown is under way and the last session and route are gone.
 void quit_when_empty(server_pointer self);
+/// During shutdown, once the last client session is gone: closes the routes, gateways and
+/// leafnodes.
+void close_links_after_sessions(server_pointer self);
 /// Tells every session that the cluster's client URLs changed.
 void announce_connect_urls(server_pointer self);
 /// Spawns the system service if there is a system account and none runs yet.

@@ -125,6 +125,8 @@ class client_connection final : public proto::client_op_handler {
   std::vector<std::vector<char>> take_output(duration now);
   /// Hands each destination its batch of frames built during the last read buffer.
   void flush_deliveries();
+  /// Whether `take_output` has something to write (a PONG, +OK, -ERR or a message).
+  bool has_output() const { return !out_.empty(); }
   /// Producer stall (routing/producer_stall.hpp): whether the last read buffer left a client
   /// destination with more than half of max_pending to write; the session then holds the
   /// read credit until `stall_cleared()` or `stall_wait()` has passed.

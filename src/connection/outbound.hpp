@@ -30,6 +30,8 @@ class outbound {
 
   /// Bytes appended to the buffer and not yet sealed.
   size_t buffered() const { return buffer_.size(); }
+  /// Whether nothing waits to be taken.
+  bool empty() const { return buffer_.empty() && chunks_.empty(); }
 
  private:
   void seal() {

@@ -10,6 +10,10 @@
 #include "sim/cluster_scenario.hpp"
 #include "sim/world.hpp"
 
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+
 namespace gnatsd::sim {
 namespace {
 
@@ -442,6 +446,48 @@ TEST(ClusterSim, APingOfTheSystemAccountIsAnsweredByEveryServer) {
   ASSERT_TRUE(
       w.run_until([&] { return sys.c->received().find("\"user\":\"a\"") != std::string::npos; }));
   EXPECT_EQ(count(sys.c->received(), "MSG $SYS.ACCOUNT.A.CONNECT"), 1u);
+}
+
+// A server told to shut down while a client's PUB and PING are on their way: whenever the
+// client got the PONG, the message went out over the route before the route closed (routes
+// close only after the sessions have handed on their last deliveries). The shutdown comes
+// after every number of steps from the PUB's send to past its PONG, so some runs have it
+// arrive while the PUB waits in the session's mailbox.
+TEST(ClusterSim, MessagesConfirmedByAPongSurviveTheirServersShutdown) {
+  // More than one 4 KiB turn of the session's parser (A parses in the shortest turns), so
+  // that the shutdown can also come between two turns.
+  constexpr size_t burst_messages = 400;
+  size_t confirmed = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed)
+    for (int steps = 0; steps < 60; ++steps) {
+      world w{seed};
+      // Without a system account, shutdown has no SHUTDOWN event to publish first.
+      auto o = node(6222);
+      o.no_system_account = true;
+      o.read_turn = std::chrono::microseconds{0};
+      auto& a = w.start_server("10.0.0.1", o);
+      auto& b = w.start_server("10.0.0.2", node(6222, {"nats://10.0.0.1:6222"}));
+      w.run_for(2 * second);
+      auto sub = connect(w, b);
+      sub.send("SUB orders 1\r\n");
+      sub.flush();
+      settle(w);
+      auto pub = connect(w, a);
+      pub.flush();
+      std::string burst;
+      for (size_t i = 0; i < burst_messages; ++i)
+        burst += "PUB orders 2\r\nhi\r\n";
+      pub.send(burst + "PING\r\n");
+      for (int i = 0; i < steps; ++i)
+        w.step();
+      caf::anon_send(a.actor, shutdown_atom_v);
+      w.run_for(2 * second);
+      if (count(pub.c->received(), "PONG\r\n") < 2) continue;
+      ++confirmed;
+      EXPECT_EQ(count(sub.c->received(), "MSG orders 1 2\r\nhi\r\n"), burst_messages)
+          << "seed " << seed << ", shutdown after " << steps << " steps";
+    }
+  EXPECT_GT(confirmed, 0u);
 }
 
 }  // namespace

@@ -136,6 +136,7 @@ TEST(OperationsE2E, LameDuckMovesClientsToTheOtherServersWithoutLosingMessages) 
     return confirmed_count >= target;
   };
   ASSERT_TRUE(confirmed_more(25));
+  const size_t confirmed_before_ldm = confirmed_count;
   ::kill(a.pid(), SIGUSR2);
   EXPECT_EQ(a.stop(0, std::chrono::seconds{30}), 0) << a.log();  // A exits by itself, status 0
   // The publisher is now on B or C.
@@ -160,7 +161,16 @@ TEST(OperationsE2E, LameDuckMovesClientsToTheOtherServersWithoutLosingMessages) 
   while (auto m = next(sub.get(), 500))
     ++received[std::stoi(data_of(m))];
   const size_t missing = missing_now();
-  EXPECT_EQ(missing, 0u) << "of " << confirmed.size() << " confirmed messages";
+  std::string which;
+  for (size_t i = 0; i < confirmed.size(); ++i)
+    if (received.count(confirmed[i]) == 0)
+      which += " " + std::to_string(confirmed[i]) + " (confirmed #" + std::to_string(i) + ")";
+  EXPECT_EQ(missing, 0u) << "of " << confirmed.size() << " confirmed messages, "
+                         << confirmed_before_ldm
+                         << " of them before lame duck mode; missing:" << which << "\nA:\n"
+                         << a.log() << "\nB:\n"
+                         << b.log() << "\nC:\n"
+                         << c.log();
   for (const auto& [seq, copies] : received)
     EXPECT_EQ(copies, 1) << "message " << seq;
   EXPECT_GT(confirmed.size(), 50u);
