@@ -15,7 +15,7 @@ namespace {
 // three more (two left publish-only runs waiting on credits; eight used more CPU for no gain).
 constexpr int read_credits = 4;
 // A read buffer is parsed in slices of this size, and the actor turn ends after the slice
-// that took the turn past session_config::read_turn (50 us): a 256 KiB buffer of small
+// that took the turn past session_config::read_turn (10 us): a 256 KiB buffer of small
 // messages takes about a millisecond, and the worker serves its other connections between
 // turns (a request waited out the whole buffer of a busy publisher: p50 2.3 ms beside a 1:1
 // stream).

@@ -22,7 +22,7 @@ net::asio_transport* the_reactor = nullptr;
 // backstop only, since work for a sleeping worker comes with a wake-up.
 constexpr std::chrono::microseconds idle_wait{10'000};
 // A busy worker looks at its reactor's sockets at most this often (a syscall each time).
-constexpr std::chrono::microseconds poll_interval{20};
+constexpr std::chrono::microseconds poll_interval{10};
 
 /// CAF's work-stealing policy with a different idle wait. Worker i owns reactor i (an
 /// io_context with its share of the connections). It takes its own queue's head first, then

@@ -142,7 +142,7 @@ class scenario_run {
       o.max_payload = std::min<int64_t>(o.max_payload, plan_.max_pending);
       o.write_deadline = std::chrono::nanoseconds{plan_.write_deadline_ns};
       // Even servers parse read buffers in 4 KiB turns (other messages between them), odd
-      // ones in one turn, as production's 50 us turns do under a clock that stands still.
+      // ones in one turn, as production's 10 us turns do under a clock that stands still.
       if (i % 2 == 0) o.read_turn = std::chrono::microseconds{0};
       const std::string credentials =
           plan_.route_auth ? std::string{route_user} + ":" + route_password + "@" : "";

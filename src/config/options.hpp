@@ -292,7 +292,7 @@ struct server_options {
   /// get a turn (actors/client_session.cpp); not a config key. 0: one 4 KiB slice per turn,
   /// which the simulator uses on some servers, since its actor clock stands still during a
   /// turn (with the default, it parses every buffer in one turn).
-  std::chrono::microseconds read_turn{50};
+  std::chrono::microseconds read_turn{10};
 
   int64_t max_payload = 1024 * 1024;
   int max_connections = 65536;

@@ -56,7 +56,7 @@ TEST(ClientSessionSim, DeliversToOwnSubscriptionInOrder) {
   EXPECT_EQ(c->received(), "MSG foo 1 5\r\nhello\r\nMSG foo 1 2\r\nhi\r\nPONG\r\n");
 }
 
-// A session parsing its read buffers in 4 KiB turns (read_turn 0: what 50 us turns do to a
+// A session parsing its read buffers in 4 KiB turns (read_turn 0: what 10 us turns do to a
 // busy publisher in production) still delivers every message once and in order, and a
 // subscription made in the middle of the stream counts from its place in it.
 TEST(ClientSessionSim, ReadBuffersParsedInTurnsKeepEveryMessageInOrder) {
