@@ -26,7 +26,7 @@ struct session_config {
   bool over_connection_limit = false;
   bool greeted = false;        // the listener already sent the INFO
   connection_stats_ptr stats;  // shared with the server actor, for /connz
-  caf::timespan read_turn{std::chrono::microseconds{50}};  // server_options::read_turn
+  caf::timespan read_turn{};   // set from server_options::read_turn
 };
 
 /// Spawns a session for an accepted connection.

@@ -56,7 +56,6 @@ void session_closed(server_pointer self, uint64_t cid, std::string& reason) {
     if (st.closed.size() > closed_connections_max) st.closed.pop_front();
     st.sessions.erase(it);
   }
-  close_links_after_sessions(self);
   quit_when_empty(self);
 }
 
@@ -68,7 +67,6 @@ void child_failed(server_pointer self, const caf::actor_addr& who, const std::st
   for (auto it = st.sessions.begin(); it != st.sessions.end(); ++it)
     if (it->second.actor.address() == who) {
       st.sessions.erase(it);
-      close_links_after_sessions(self);
       quit_when_empty(self);
       return;
     }
@@ -308,8 +306,29 @@ void announce_connect_urls(server_pointer self) {
     self->send(session.actor, urls_atom_v);
 }
 
+namespace {
+
+// During shutdown, routes, gateways and leafnodes close once every client session has: a
+// session hands its last deliveries on as it closes, and a message whose publisher saw a
+// PONG must still go out (nats-server flushes those from the route's buffer). A session
+// answers shutdown at once, so this waits one message round, not for a peer.
+void close_links_after_sessions(server_pointer self) {
+  auto& st = self->state;
+  if (!st.shutting_down || st.links_closed || !st.sessions.empty()) return;
+  st.links_closed = true;
+  for (auto& [rid, route] : st.route_actors)
+    self->send(route.actor, shutdown_atom_v);
+  for (auto& [gid, gateway] : st.gateway_actors)
+    self->send(gateway.actor, shutdown_atom_v);
+  for (auto& [lid, leaf] : st.leaf_actors)
+    self->send(leaf.actor, shutdown_atom_v);
+}
+
+}  // namespace
+
 void quit_when_empty(server_pointer self) {
   auto& st = self->state;
+  close_links_after_sessions(self);
   if (!st.shutting_down || !st.sessions.empty() || !st.route_actors.empty() ||
       !st.gateway_actors.empty() || !st.leaf_actors.empty())
     return;
@@ -349,24 +368,7 @@ void shutdown(server_pointer self) {
   st.members->stop();
   for (auto& [cid, session] : st.sessions)
     self->send(session.actor, shutdown_atom_v);
-  close_links_after_sessions(self);
   quit_when_empty(self);
-}
-
-// During shutdown, routes, gateways and leafnodes close once every client session has: a
-// session hands its last deliveries on as it closes, and a message whose publisher saw a
-// PONG must still go out (nats-server flushes those from the route's buffer). A session
-// answers shutdown at once, so this waits one message round, not for a peer.
-void close_links_after_sessions(server_pointer self) {
-  auto& st = self->state;
-  if (!st.shutting_down || st.links_closed || !st.sessions.empty()) return;
-  st.links_closed = true;
-  for (auto& [rid, route] : st.route_actors)
-    self->send(route.actor, shutdown_atom_v);
-  for (auto& [gid, gateway] : st.gateway_actors)
-    self->send(gateway.actor, shutdown_atom_v);
-  for (auto& [lid, leaf] : st.leaf_actors)
-    self->send(leaf.actor, shutdown_atom_v);
 }
 
 server_actor spawn_server_actor(caf::actor_system& sys, server_args args) {

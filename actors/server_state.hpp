@@ -83,11 +83,9 @@ struct server_args {
 };
 server_actor spawn_server_actor(caf::actor_system& sys, server_args args);
 void shutdown(server_pointer self);
-/// Quits once shutdown is under way and the last session and route are gone.
+/// During shutdown: closes the routes, gateways and leafnodes once the last client session
+/// is gone, and quits once they are gone too.
 void quit_when_empty(server_pointer self);
-/// During shutdown, once the last client session is gone: closes the routes, gateways and
-/// leafnodes.
-void close_links_after_sessions(server_pointer self);
 /// Tells every session that the cluster's client URLs changed.
 void announce_connect_urls(server_pointer self);
 /// Spawns the system service if there is a system account and none runs yet.

@@ -151,8 +151,8 @@ class leaf_connection final : public proto::leaf_op_handler, public peer_link {
   std::string nonce_;
   std::shared_ptr<leaf_peer> peer_ = std::make_shared<leaf_peer>();
   std::shared_ptr<const permission_checker> filter_;  // publish: send; subscribe: announce
-  std::shared_ptr<const permission_set> peer_login_;
   // accepted: the leaf's user's permissions
+  std::shared_ptr<const permission_set> peer_login_;
   std::optional<leaf_registration> registration_;
   std::optional<std::vector<std::string>> urls_;
   std::vector<interest_change> interest_;
